@@ -1,0 +1,49 @@
+// The `burrow` command: one module per subcommand, listed here.
+import { connect, CONNECT_HELP } from './connect';
+import { processIO, type CliIO } from './io';
+
+export interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  connect: { summary: 'Forward ports through one SSH server (ssh -L/-R/-D/-J)', help: CONNECT_HELP, run: connect },
+};
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return `Usage: burrow <command> [options]
+
+Burrow manages SSH tunnels: local (-L), remote (-R) and SOCKS (-D) forwards,
+with jump hosts, known_hosts checking, keepalive and automatic reconnect.
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Run 'burrow <command> --help' for a command's flags.
+`;
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    io.stdout.write(topic && commands[topic] ? commands[topic].help : mainHelp());
+    return 0;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    io.stderr.write(`burrow: unknown command '${name}'. Run 'burrow --help' for the list.\n`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    io.stderr.write(`burrow: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,69 @@
+// Asking on the terminal: host keys (yes/no/once) and hidden secrets.
+import type { HostKeyAnswer, HostKeyQuestion, Prompter, SecretQuestion } from '../tunnels/types';
+import type { CliIO } from './io';
+
+function readLine(io: CliIO, hidden: boolean): Promise<string | null> {
+  const { stdin } = io;
+  return new Promise((resolve) => {
+    let buf = '';
+    const raw = hidden && typeof stdin.setRawMode === 'function';
+    if (raw) stdin.setRawMode!(true);
+    stdin.resume();
+    const done = (v: string | null) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      if (raw) stdin.setRawMode!(false);
+      stdin.pause();
+      if (hidden) io.stderr.write('\n');
+      resolve(v);
+    };
+    const onEnd = () => done(buf.length ? buf : null);
+    const onData = (d: Buffer) => {
+      for (const ch of d.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done(buf);
+        if (ch === '\u0003' || ch === '\u0004') return done(null); // Ctrl-C, Ctrl-D
+        if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
+        else buf += ch;
+      }
+    };
+    stdin.on('data', onData);
+    stdin.once('end', onEnd);
+  });
+}
+
+export function ttyPrompter(io: CliIO): Prompter | undefined {
+  if (!io.stdin.isTTY) return undefined;
+  let queue = Promise.resolve();
+  // One question at a time: two hops may ask at once.
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = queue.then(fn);
+    queue = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  };
+  return {
+    hostKey: (q: HostKeyQuestion) =>
+      serial(async (): Promise<HostKeyAnswer> => {
+        const name = q.port === 22 ? q.host : `[${q.host}]:${q.port}`;
+        io.stderr.write(
+          `The authenticity of host '${name}' can't be established.\n` +
+            (q.otherKnownTypes.length ? `Keys of other types (${q.otherKnownTypes.join(', ')}) are known for this host.\n` : '') +
+            `${q.keyType} key fingerprint is ${q.fingerprint}.\n`,
+        );
+        for (;;) {
+          io.stderr.write('Trust it and save it to known_hosts (yes), trust it this once (once), or refuse (no)? ');
+          const a = (await readLine(io, false))?.trim().toLowerCase();
+          if (a === null || a === undefined || a === 'no' || a === 'n') return 'reject';
+          if (a === 'yes' || a === 'y' || a === q.fingerprint.toLowerCase()) return 'save';
+          if (a === 'once') return 'once';
+        }
+      }),
+    secret: (q: SecretQuestion) =>
+      serial(async () => {
+        io.stderr.write(q.prompt.endsWith(' ') ? q.prompt : `${q.prompt} `);
+        return readLine(io, !q.echo);
+      }),
+  };
+}

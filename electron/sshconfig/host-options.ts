@@ -1,0 +1,214 @@
+// OpenSSH-style options (-o Key=value, and what ssh_config says for a host)
+// turned into the engine's HostConfig. Command-line values win, as in ssh:
+// the first value obtained for an option is the one used.
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { BurrowError } from '../../shared/errors';
+import { parsePort } from '../../shared/forward-spec';
+import type { HostConfig, StrictHostKeyChecking } from '../tunnels/types';
+import { all, computeHost, expandTokens, first, type ComputedHost } from './ssh-config';
+import type SSHConfig from 'ssh-config';
+
+export const DEFAULT_KNOWN_HOSTS = [join(homedir(), '.ssh', 'known_hosts'), join(homedir(), '.ssh', 'known_hosts2')];
+export const DEFAULTS = {
+  port: 22,
+  strictHostKeyChecking: 'ask' as StrictHostKeyChecking,
+  serverAliveInterval: 15,
+  serverAliveCountMax: 3,
+  connectTimeout: 15,
+};
+
+// Ciphers ssh2 implements (see ssh2/lib/protocol/constants.js).
+export const SUPPORTED_CIPHERS = [
+  'chacha20-poly1305@openssh.com',
+  'aes128-gcm@openssh.com',
+  'aes256-gcm@openssh.com',
+  'aes128-ctr',
+  'aes192-ctr',
+  'aes256-ctr',
+  'aes128-cbc',
+  'aes192-cbc',
+  'aes256-cbc',
+  '3des-cbc',
+];
+
+const yesNo = (name: string) => (v: string) => {
+  if (!/^(yes|no)$/i.test(v)) throw invalid(name, v, 'yes or no');
+};
+const integer = (name: string, min: number) => (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < min) throw invalid(name, v, `a whole number of at least ${min}`);
+};
+const any = () => () => undefined;
+
+function invalid(name: string, value: string, expected: string): BurrowError {
+  return new BurrowError('OPTION_INVALID', `Bad value '${value}' for ${name}: expected ${expected}.`);
+}
+
+/** Every option Burrow understands, by lowercase name, with its proper spelling and a check. */
+export const OPTIONS: Record<string, { name: string; check: (v: string) => void }> = {
+  stricthostkeychecking: {
+    name: 'StrictHostKeyChecking',
+    check: (v) => {
+      if (!/^(yes|no|ask|accept-new|off)$/i.test(v)) throw invalid('StrictHostKeyChecking', v, 'yes, accept-new, no or ask');
+    },
+  },
+  userknownhostsfile: { name: 'UserKnownHostsFile', check: any() },
+  serveraliveinterval: { name: 'ServerAliveInterval', check: integer('ServerAliveInterval', 0) },
+  serveralivecountmax: { name: 'ServerAliveCountMax', check: integer('ServerAliveCountMax', 1) },
+  connecttimeout: { name: 'ConnectTimeout', check: integer('ConnectTimeout', 1) },
+  ciphers: {
+    name: 'Ciphers',
+    check: (v) => {
+      for (const c of v.replace(/^[+^-]/, '').split(',')) {
+        if (!SUPPORTED_CIPHERS.includes(c)) throw invalid('Ciphers', c, `one of ${SUPPORTED_CIPHERS.join(', ')}`);
+      }
+    },
+  },
+  batchmode: { name: 'BatchMode', check: yesNo('BatchMode') },
+  identitiesonly: { name: 'IdentitiesOnly', check: yesNo('IdentitiesOnly') },
+  identityfile: { name: 'IdentityFile', check: any() },
+  identityagent: { name: 'IdentityAgent', check: any() },
+  port: { name: 'Port', check: (v) => void parsePort(v, 'Port') },
+  user: { name: 'User', check: any() },
+  hostname: { name: 'HostName', check: any() },
+  proxyjump: { name: 'ProxyJump', check: any() },
+  passwordauthentication: { name: 'PasswordAuthentication', check: yesNo('PasswordAuthentication') },
+  kbdinteractiveauthentication: { name: 'KbdInteractiveAuthentication', check: yesNo('KbdInteractiveAuthentication') },
+  exitonforwardfailure: { name: 'ExitOnForwardFailure', check: yesNo('ExitOnForwardFailure') },
+};
+
+export type OptionList = Array<[key: string, value: string]>;
+
+/** Parses "-o Key=value" or "-o 'Key value'"; the key comes back lowercase. */
+export function parseOption(arg: string): [string, string] {
+  const m = /^\s*([A-Za-z]+)\s*(?:=\s*|\s+)(.*?)\s*$/.exec(arg);
+  if (!m || m[2] === '') {
+    throw new BurrowError('OPTION_INVALID', `Cannot read -o '${arg}': write it as Option=value, for example -o ServerAliveInterval=30.`);
+  }
+  const key = m[1].toLowerCase();
+  const known = OPTIONS[key];
+  if (!known) {
+    const names = Object.values(OPTIONS)
+      .map((o) => o.name)
+      .join(', ');
+    throw new BurrowError('OPTION_UNKNOWN', `Unknown option '${m[1]}' in -o ${arg}. Burrow understands: ${names}.`);
+  }
+  known.check(m[2]);
+  return [key, m[2]];
+}
+
+export interface Destination {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+/** `[user@]host[:port]` (the port only for jump hosts and ssh:// URIs) or `ssh://[user@]host[:port]`. */
+export function parseDestination(text: string, allowPort = false): Destination {
+  let rest = text;
+  const uri = rest.startsWith('ssh://');
+  if (uri) rest = rest.slice('ssh://'.length).replace(/\/$/, '');
+  const at = rest.lastIndexOf('@');
+  const user = at >= 0 ? rest.slice(0, at) : undefined;
+  rest = at >= 0 ? rest.slice(at + 1) : rest;
+  let host = rest;
+  let port: number | undefined;
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
+  if (bracket) {
+    host = bracket[1];
+    if (bracket[2]) port = parsePort(bracket[2], 'Port');
+  } else if ((uri || allowPort) && /^[^:]+:\d+$/.test(rest)) {
+    const i = rest.lastIndexOf(':');
+    host = rest.slice(0, i);
+    port = parsePort(rest.slice(i + 1), 'Port');
+  }
+  if (!host || /[\s/]/.test(host) || (!bracket && host.includes(':') && !/^[0-9a-f:]+$/i.test(host))) {
+    throw new BurrowError('USAGE', `Bad destination '${text}': expected [user@]host or ssh://[user@]host[:port].`);
+  }
+  if (user === '') throw new BurrowError('USAGE', `Bad destination '${text}': the user name before @ is empty.`);
+  return { user, host, port };
+}
+
+function lookup(cli: OptionList, computed: ComputedHost, key: string): string | undefined {
+  const fromCli = cli.find(([k]) => k === key);
+  return fromCli ? fromCli[1] : first(computed[key]);
+}
+
+function lookupAll(cli: OptionList, computed: ComputedHost, key: string): string[] {
+  return [...cli.filter(([k]) => k === key).map(([, v]) => v), ...all(computed[key])];
+}
+
+export interface ResolveInput {
+  destination: string;
+  /** Options from the command line (-o, and -p/-l/-i/-J mapped to their option names), in order. */
+  options: OptionList;
+  config?: SSHConfig;
+}
+
+export interface ResolvedHost {
+  host: HostConfig;
+  /** What ssh_config says for the host (lowercase keys), e.g. its LocalForward lines. */
+  computed: ComputedHost;
+}
+
+/** Options that describe one hop; the rest (keys, known_hosts, keepalive...) apply to every hop. */
+const PER_HOP = new Set(['port', 'user', 'hostname', 'proxyjump']);
+
+export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
+  if (depth > 8) throw new BurrowError('USAGE', 'The ProxyJump chain is longer than 8 hops, or loops. Check ProxyJump in your ssh config.');
+  const dest = parseDestination(input.destination, depth > 0 || input.destination.startsWith('ssh://'));
+  const cli = input.options;
+  const computed = input.config ? computeHost(input.config, dest.host, dest.user) : {};
+  const hostnameRaw = lookup(cli, computed, 'hostname') ?? dest.host;
+  const portText = dest.port !== undefined ? String(dest.port) : lookup(cli, computed, 'port');
+  const port = portText ? parsePort(portText, 'Port') : DEFAULTS.port;
+  const user = dest.user ?? lookup(cli, computed, 'user') ?? userInfo().username;
+  const ctx = { host: dest.host, alias: dest.host, port, user };
+  const hostname = expandTokens(hostnameRaw, ctx);
+  const tctx = { ...ctx, host: hostname };
+
+  const knownHosts = lookup(cli, computed, 'userknownhostsfile');
+  const strict = (lookup(cli, computed, 'stricthostkeychecking') ?? DEFAULTS.strictHostKeyChecking).toLowerCase();
+  const agent = lookup(cli, computed, 'identityagent');
+  const ciphers = lookup(cli, computed, 'ciphers');
+  const num = (key: string, dflt: number) => {
+    const v = lookup(cli, computed, key);
+    return v === undefined ? dflt : Number(v);
+  };
+  const yes = (key: string, dflt: boolean) => {
+    const v = lookup(cli, computed, key);
+    return v === undefined ? dflt : v.toLowerCase() === 'yes';
+  };
+
+  let jump: HostConfig[] = [];
+  const proxyJump = lookup(cli, computed, 'proxyjump');
+  if (proxyJump && proxyJump.toLowerCase() !== 'none') {
+    const shared = cli.filter(([k]) => !PER_HOP.has(k));
+    jump = proxyJump.split(',').map((hop) => {
+      const r = resolveHost({ destination: hop.trim(), options: shared, config: input.config }, depth + 1);
+      // A hop's own ProxyJump comes before it in the chain.
+      return [...r.host.jump, { ...r.host, jump: [] }];
+    }).flat();
+  }
+
+  const host: HostConfig = {
+    alias: dest.host,
+    hostname,
+    port,
+    user,
+    identityFiles: lookupAll(cli, computed, 'identityfile').map((f) => expandTokens(f, tctx)),
+    identitiesOnly: yes('identitiesonly', false),
+    agent: agent === undefined ? undefined : agent.toLowerCase() === 'none' ? null : expandTokens(agent, tctx),
+    tryKeyboardInteractive: yes('kbdinteractiveauthentication', true),
+    knownHostsFiles: knownHosts ? knownHosts.split(/\s+/).map((f) => expandTokens(f, tctx)) : DEFAULT_KNOWN_HOSTS,
+    strictHostKeyChecking: (strict === 'off' ? 'no' : strict) as StrictHostKeyChecking,
+    serverAliveInterval: num('serveraliveinterval', DEFAULTS.serverAliveInterval),
+    serverAliveCountMax: num('serveralivecountmax', DEFAULTS.serverAliveCountMax),
+    connectTimeout: num('connecttimeout', DEFAULTS.connectTimeout),
+    ciphers: ciphers ? ciphers.split(',') : undefined,
+    batchMode: yes('batchmode', false),
+    passwordAuthentication: yes('passwordauthentication', true),
+    jump,
+  };
+  return { host, computed };
+}

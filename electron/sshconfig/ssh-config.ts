@@ -1,0 +1,135 @@
+// Reading OpenSSH client config files: the `ssh-config` package parses and
+// computes; this adds what it lacks (Include, and the %h/%p/%r/~ tokens).
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { dirname, isAbsolute, join, basename } from 'node:path';
+import SSHConfig from 'ssh-config';
+import { BurrowError } from '../../shared/errors';
+
+export const DEFAULT_SSH_CONFIG = join(homedir(), '.ssh', 'config');
+
+export interface LoadedSshConfig {
+  config: SSHConfig;
+  /** Every file read, the main one first. */
+  files: string[];
+  /** Include patterns that matched no file, or files that could not be read. */
+  problems: string[];
+}
+
+function expandTilde(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
+}
+
+function globFiles(pattern: string): string[] {
+  const dir = dirname(pattern);
+  const base = basename(pattern);
+  if (!/[*?]/.test(base)) return existsSync(pattern) ? [pattern] : [];
+  const re = new RegExp('^' + base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  try {
+    return readdirSync(dir)
+      .filter((f) => re.test(f))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/** The file's text with Include lines replaced by the included files, recursively. */
+function expandIncludes(file: string, files: string[], problems: string[], depth: number): string {
+  if (depth > 16) {
+    problems.push(`${file}: Include nested too deeply (more than 16 levels); stopped there.`);
+    return '';
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    problems.push(`${file}: ${(e as Error).message}`);
+    return '';
+  }
+  files.push(file);
+  return text
+    .split(/\r?\n/)
+    .map((line) => {
+      const m = /^\s*Include\s*=?\s*(.+?)\s*$/i.exec(line);
+      if (!m) return line;
+      const out: string[] = [];
+      for (const raw of m[1].split(/\s+/).map((s) => s.replace(/^"|"$/g, ''))) {
+        const p = expandTilde(raw);
+        // Relative includes are relative to ~/.ssh, as in OpenSSH's user config.
+        const pattern = isAbsolute(p) ? p : join(homedir(), '.ssh', p);
+        const matches = globFiles(pattern);
+        if (matches.length === 0 && !/[*?]/.test(pattern)) problems.push(`${file}: Include ${raw} matched no file.`);
+        for (const f of matches) out.push(expandIncludes(f, files, problems, depth + 1));
+      }
+      return out.join('\n');
+    })
+    .join('\n');
+}
+
+export function loadSshConfig(file: string): LoadedSshConfig {
+  if (!existsSync(file)) throw new BurrowError('USAGE', `The ssh config file ${file} does not exist. Check the path given with -F.`);
+  const files: string[] = [];
+  const problems: string[] = [];
+  const text = expandIncludes(file, files, problems, 0);
+  let config: SSHConfig;
+  try {
+    config = SSHConfig.parse(text);
+  } catch (e) {
+    throw new BurrowError('USAGE', `Cannot parse the ssh config ${file}: ${(e as Error).message}.`);
+  }
+  return { config, files, problems };
+}
+
+export type ComputedHost = Record<string, string | string[]>;
+
+/** The options for `host` with lowercase keys: first value wins, IdentityFile and forwards accumulate. */
+export function computeHost(config: SSHConfig, host: string, user?: string): ComputedHost {
+  const computed = config.compute({ Host: host, User: user } as never, { ignoreCase: true } as never) as ComputedHost;
+  const out: ComputedHost = {};
+  for (const [k, v] of Object.entries(computed)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+export interface TokenContext {
+  /** The target host name (after HostName). */
+  host: string;
+  /** The name given on the command line / the alias. */
+  alias: string;
+  port: number;
+  user: string;
+}
+
+/** Expands ~ and the %-tokens OpenSSH defines for paths and names. */
+export function expandTokens(value: string, ctx: TokenContext): string {
+  const expanded = value.replace(/%(.)/g, (all, t: string) => {
+    switch (t) {
+      case 'h':
+        return ctx.host;
+      case 'n':
+        return ctx.alias;
+      case 'p':
+        return String(ctx.port);
+      case 'r':
+        return ctx.user;
+      case 'u':
+        return userInfo().username;
+      case 'd':
+        return homedir();
+      case '%':
+        return '%';
+      default:
+        return all;
+    }
+  });
+  return expandTilde(expanded);
+}
+
+export function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function all(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}

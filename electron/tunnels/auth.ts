@@ -1,0 +1,216 @@
+// Authentication: identity files (with format checks and passphrases), the agent,
+// passwords and keyboard-interactive, offered to ssh2 through its authHandler.
+import { readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type KeyboardInteractiveCallback, type Prompt } from 'ssh2';
+import { BurrowError } from '../../shared/errors';
+import type { HostConfig, Prompter } from './types';
+
+// ssh2 is CommonJS: take its exports from the default import (named ESM imports fail).
+const { utils } = ssh2;
+type ParsedKey = Exclude<ReturnType<typeof utils.parseKey>, Error | Error[]>;
+
+export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n));
+
+export function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
+}
+
+/** Reads an identity file and refuses, with what to do, formats ssh2 cannot use. Exported for tests. */
+export function readIdentity(file: string): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
+    throw new BurrowError('KEY_UNREADABLE', `Cannot read identity file ${file}: ${why}. Check the path given with -i or IdentityFile.`);
+  }
+  checkKeyFormat(file, data.toString('latin1'));
+  return data;
+}
+
+export function checkKeyFormat(file: string, text: string): void {
+  const unsupported = (what: string, todo: string) =>
+    new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} is ${what}, which Burrow cannot read. ${todo}`);
+  if (/-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
+    throw unsupported(
+      'a PKCS#8 key ("BEGIN PRIVATE KEY")',
+      `Convert it to the OpenSSH format in place with: ssh-keygen -p -f ${file}`,
+    );
+  }
+  if (/^PuTTY-User-Key-File-3:/m.test(text)) {
+    throw unsupported(
+      'a PuTTY PPK version 3 key',
+      `Export it in the OpenSSH format with: puttygen ${file} -O private-openssh -o ${file.replace(/\.ppk$/i, '')}`,
+    );
+  }
+  if (/^(ssh-|ecdsa-|sk-)\S+ AAAA/.test(text.trim())) {
+    const cert = /-cert-v01@openssh\.com/.test(text);
+    throw unsupported(
+      cert ? 'an SSH certificate' : 'a public key',
+      cert ? 'Certificates are not supported yet; use the private key itself.' : `Pass the private key instead (usually the same name without .pub).`,
+    );
+  }
+  const m = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END/.exec(text);
+  if (m) {
+    const blob = Buffer.from(m[1].replace(/\s+/g, ''), 'base64').toString('latin1');
+    if (blob.includes('sk-ssh-ed25519@openssh.com') || blob.includes('sk-ecdsa-sha2-nistp256@openssh.com')) {
+      throw unsupported(
+        'a FIDO security-key (sk-*) key',
+        'Load it into ssh-agent (ssh-add) and let Burrow use the agent, or use a non-FIDO key.',
+      );
+    }
+  }
+}
+
+function isEncryptedError(err: Error): boolean {
+  return /no passphrase given/i.test(err.message);
+}
+
+/** Parses a key, asking for its passphrase when it is encrypted. */
+export async function loadIdentity(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<ParsedKey> {
+  const data = readIdentity(file);
+  let parsed = utils.parseKey(data);
+  if (Array.isArray(parsed)) parsed = parsed[0];
+  if (!(parsed instanceof Error)) return parsed;
+  if (!isEncryptedError(parsed)) {
+    throw new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} could not be read as a private key (${parsed.message}). Use an OpenSSH or PEM private key.`);
+  }
+  if (batchMode || !prompter) {
+    throw new BurrowError('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
+  }
+  const passphrase = await prompter.secret({ kind: 'passphrase', subject: file, prompt: `Enter passphrase for key '${file}': ` });
+  if (passphrase === null) throw new BurrowError('KEY_PASSPHRASE', `No passphrase given for ${file}; the key was not used.`);
+  let again = utils.parseKey(data, passphrase);
+  if (Array.isArray(again)) again = again[0];
+  if (again instanceof Error) {
+    throw new BurrowError('KEY_PASSPHRASE', `Wrong passphrase for identity file ${file}. Check the passphrase (ssh-keygen -y -f ${file} tests it).`);
+  }
+  return again;
+}
+
+/** Where the agent is. Windows: the OpenSSH agent's named pipe, else Pageant. */
+export function discoverAgent(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  exists: (p: string) => boolean = existsSync,
+): string | undefined {
+  if (env.SSH_AUTH_SOCK) return env.SSH_AUTH_SOCK;
+  if (platform === 'win32') {
+    const pipe = '\\\\.\\pipe\\openssh-ssh-agent';
+    return exists(pipe) ? pipe : 'pageant';
+  }
+  return undefined;
+}
+
+interface Attempt {
+  method: AuthenticationType;
+  label: string;
+  make(): Promise<AnyAuthMethod | null>;
+}
+
+/**
+ * Builds ssh2's authHandler: tries each method the server still allows, in the
+ * order OpenSSH uses (agent keys, identity files, keyboard-interactive, password).
+ * Records what was tried, for the "authentication failed" message.
+ */
+export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean) {
+  const tried: string[] = [];
+  const attempts: Attempt[] = [];
+  const username = host.user;
+  const subject = `${host.user}@${host.hostname}`;
+  let fatal: BurrowError | undefined;
+
+  const agent = host.agent === null ? undefined : host.agent ?? discoverAgent();
+  if (agent && !host.identitiesOnly) {
+    attempts.push({ method: 'publickey', label: 'agent', make: async () => ({ type: 'agent' as const, username, agent }) });
+  }
+  const files = host.identityFiles.length > 0 ? host.identityFiles : DEFAULT_IDENTITY_FILES.filter((f) => existsSync(f));
+  for (const file of files) {
+    if (defaultsOnly && !existsSync(file)) continue;
+    attempts.push({
+      method: 'publickey',
+      label: `publickey (${file})`,
+      make: async () => ({ type: 'publickey', username, key: (await loadIdentity(file, prompter, host.batchMode)) as never }),
+    });
+  }
+  const canAsk = !!prompter && !host.batchMode;
+  if (host.tryKeyboardInteractive !== false && canAsk) {
+    attempts.push({
+      method: 'keyboard-interactive',
+      label: 'keyboard-interactive',
+      make: async () => ({
+        type: 'keyboard-interactive',
+        username,
+        prompt: (_name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
+          (async () => {
+            const answers: string[] = [];
+            for (const p of prompts) {
+              const a = await prompter!.secret({
+                kind: /password/i.test(p.prompt) ? 'password' : 'otp',
+                subject,
+                prompt: instructions ? `${instructions}\n${p.prompt}` : p.prompt,
+                echo: p.echo,
+              });
+              if (a === null) return finish([]);
+              answers.push(a);
+            }
+            finish(answers);
+          })().catch(() => finish([]));
+        },
+      }),
+    });
+  }
+  if (host.passwordAuthentication !== false && (host.password !== undefined || canAsk)) {
+    attempts.push({
+      method: 'password',
+      label: 'password',
+      make: async () => {
+        const password =
+          host.password ?? (await prompter!.secret({ kind: 'password', subject, prompt: `${subject}'s password: ` }));
+        return password === null ? null : { type: 'password', username, password };
+      },
+    });
+  }
+
+  let next = 0;
+  const handler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, cb: (next: AnyAuthMethod | false) => void) => {
+    const step = async (): Promise<AnyAuthMethod | false> => {
+      while (next < attempts.length) {
+        const a = attempts[next++];
+        if (methodsLeft && !methodsLeft.includes(a.method)) continue;
+        try {
+          const made = await a.make();
+          if (!made) continue;
+          tried.push(a.label);
+          return made;
+        } catch (e) {
+          if (e instanceof BurrowError) {
+            fatal ??= e;
+            tried.push(`${a.label}: ${e.message}`);
+            // A wrong passphrase or an unusable key stops here, as OpenSSH does for -i.
+            if (e.code === 'KEY_PASSPHRASE' || e.code === 'KEY_UNREADABLE' || e.code === 'KEY_UNSUPPORTED') return false;
+            continue;
+          }
+          throw e;
+        }
+      }
+      return false;
+    };
+    step().then(cb, () => cb(false));
+  };
+
+  return {
+    handler,
+    /** What the failure message says. */
+    failure(): BurrowError {
+      if (fatal) return fatal;
+      const list = tried.length ? tried.join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
+      return new BurrowError(
+        'AUTH_FAILED',
+        `Authentication failed for ${subject}. Methods tried: ${list}. Check the user name, pass the right key with -i, or load it into ssh-agent.`,
+      );
+    },
+  };
+}

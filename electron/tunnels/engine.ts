@@ -1,0 +1,321 @@
+// The tunnel engine: forwards, the shared sessions they run over, their states,
+// stats and logs. Plain Node; the app, the CLI and the tests drive it alike.
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import net from 'node:net';
+import { BurrowError, isBurrowError } from '../../shared/errors';
+import { formatEndpoint, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
+import { SshSession, sessionKey, type ReconnectPolicy, type SessionStatusInfo } from './session';
+import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
+import type { EngineEvents, ForwardInfo, ForwardState, ForwardStats, HostConfig, LogEntry, LogLevel, Prompter } from './types';
+import { runtimeFactories } from './runtimes';
+
+export interface EngineOptions {
+  prompter?: Prompter;
+  reconnect?: Partial<ReconnectPolicy>;
+  /** How long a new connection waits for a reconnecting session (ms). */
+  connectionWaitMs?: number;
+  /** Timeout for opening a channel to the destination (ms). */
+  channelTimeoutMs?: number;
+  /** Log lines kept per forward. */
+  logLimit?: number;
+}
+
+interface Entry {
+  id: string;
+  spec: ForwardSpec;
+  host: HostConfig;
+  state: ForwardState;
+  stats: ForwardStats;
+  runtime?: ForwardRuntime;
+  session?: SshSession;
+  /** Bumped by every start/stop, so that a stale start cleans up after itself. */
+  generation: number;
+  logs: LogEntry[];
+}
+
+export interface HealthResult {
+  ok: boolean;
+  rttMs?: number;
+  error?: { code: string; message: string };
+}
+
+const emptyStats = (): ForwardStats => ({ openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 });
+
+export class TunnelEngine extends EventEmitter<EngineEvents> {
+  private forwards = new Map<string, Entry>();
+  private sessions = new Map<string, { session: SshSession; users: Set<string> }>();
+  private readonly connectionWaitMs: number;
+  private readonly channelTimeoutMs: number;
+  private readonly logLimit: number;
+
+  constructor(private opts: EngineOptions = {}) {
+    super();
+    this.connectionWaitMs = opts.connectionWaitMs ?? 10_000;
+    this.channelTimeoutMs = opts.channelTimeoutMs ?? 10_000;
+    this.logLimit = opts.logLimit ?? 500;
+  }
+
+  add(id: string, host: HostConfig, spec: ForwardSpec): void {
+    if (this.forwards.has(id)) throw new BurrowError('CONFLICT', `A forward named '${id}' already exists.`);
+    if (!spec.target && spec.kind !== 'dynamic') throw new BurrowError('SPEC_INVALID', `Forward '${id}' has no destination.`);
+    this.forwards.set(id, { id, spec, host, state: { state: 'stopped' }, stats: emptyStats(), generation: 0, logs: [] });
+  }
+
+  /** Replaces a stopped forward's definition. */
+  update(id: string, host: HostConfig, spec: ForwardSpec): void {
+    const e = this.entry(id);
+    if (e.runtime) throw new BurrowError('CONFLICT', `Stop forward '${id}' before changing it.`);
+    e.host = host;
+    e.spec = spec;
+  }
+
+  has(id: string): boolean {
+    return this.forwards.has(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.forwards.has(id)) return;
+    await this.stop(id);
+    this.forwards.delete(id);
+  }
+
+  list(): ForwardInfo[] {
+    return [...this.forwards.values()].map((e) => this.info(e));
+  }
+
+  get(id: string): ForwardInfo {
+    return this.info(this.entry(id));
+  }
+
+  stats(): Record<string, ForwardStats> {
+    const out: Record<string, ForwardStats> = {};
+    for (const e of this.forwards.values()) out[e.id] = { ...e.stats };
+    return out;
+  }
+
+  logs(id: string): LogEntry[] {
+    return [...this.entry(id).logs];
+  }
+
+  connections(id: string): LiveConnection[] {
+    return this.entry(id).runtime?.connections() ?? [];
+  }
+
+  closeConnection(id: string, connectionId: number): boolean {
+    return this.entry(id).runtime?.closeConnection(connectionId) ?? false;
+  }
+
+  private info(e: Entry): ForwardInfo {
+    return { id: e.id, spec: e.spec, host: e.host, state: { ...e.state }, stats: { ...e.stats } };
+  }
+
+  private entry(id: string): Entry {
+    const e = this.forwards.get(id);
+    if (!e) throw new BurrowError('NOT_FOUND', `There is no forward named '${id}'.`);
+    return e;
+  }
+
+  private setState(e: Entry, state: ForwardState) {
+    e.state = state;
+    this.emit('state', e.id, { ...state });
+  }
+
+  private log(e: Entry | undefined, level: LogLevel, message: string, code?: BurrowError['code']) {
+    const entry: LogEntry = { time: Date.now(), level, forwardId: e?.id, code, message };
+    if (e) {
+      e.logs.push(entry);
+      if (e.logs.length > this.logLimit) e.logs.splice(0, e.logs.length - this.logLimit);
+    }
+    this.emit('log', entry);
+  }
+
+  private acquireSession(e: Entry): SshSession {
+    const key = sessionKey(e.host);
+    let slot = this.sessions.get(key);
+    if (!slot) {
+      const session = new SshSession(e.host, {
+        prompter: this.opts.prompter,
+        reconnect: this.opts.reconnect,
+        log: (level, message, code) => {
+          for (const id of slot!.users) this.log(this.forwards.get(id), level, message, code);
+        },
+      });
+      slot = { session, users: new Set() };
+      const s = slot;
+      session.on('status', (info: SessionStatusInfo) => this.onSessionStatus(s.session, s.users, info));
+      this.sessions.set(key, slot);
+    }
+    slot.users.add(e.id);
+    return slot.session;
+  }
+
+  private releaseSession(e: Entry, session: SshSession) {
+    const slot = this.sessions.get(session.key);
+    if (!slot || slot.session !== session) return;
+    slot.users.delete(e.id);
+    if (slot.users.size === 0) {
+      this.sessions.delete(session.key);
+      session.close();
+    }
+  }
+
+  private onSessionStatus(session: SshSession, users: Set<string>, info: SessionStatusInfo) {
+    for (const id of [...users]) {
+      const e = this.forwards.get(id);
+      if (!e || !e.runtime || e.session !== session) continue; // not running (yet): start() owns its state
+      if (info.status === 'up') {
+        this.setState(e, { state: 'active', bound: e.state.bound });
+        e.runtime.sessionUp?.().catch((err) => {
+          const be = isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message);
+          this.log(e, 'error', be.message, be.code);
+          this.setState(e, { state: 'active', bound: e.state.bound, destinationFailing: true, reason: { code: be.code, message: be.message } });
+        });
+      } else if (info.status === 'reconnecting') {
+        this.setState(e, { state: 'reconnecting', bound: e.state.bound, reason: info.reason, attempt: info.attempt, nextAttemptAt: info.nextAttemptAt });
+      } else if (info.status === 'failed') {
+        // An error that will not heal: free the listener, report why.
+        void this.teardown(e).then(() => this.setState(e, { state: 'failed', reason: info.reason }));
+      }
+    }
+  }
+
+  private context(e: Entry, session: SshSession): ForwardContext {
+    return {
+      id: e.id,
+      session,
+      stats: e.stats,
+      connectionWaitMs: this.connectionWaitMs,
+      channelTimeoutMs: this.channelTimeoutMs,
+      log: (level, message, code) => this.log(e, level, message, code),
+      destinationOk: () => {
+        if (e.state.state === 'active' && e.state.destinationFailing) this.setState(e, { state: 'active', bound: e.state.bound });
+      },
+      destinationFailed: (err) => {
+        if (e.state.state === 'active') {
+          this.setState(e, { state: 'active', bound: e.state.bound, destinationFailing: true, reason: { code: err.code, message: err.message } });
+        }
+      },
+    };
+  }
+
+  /**
+   * Starts a forward: binds its listener (so a busy port fails before any
+   * connection is made), brings its session up, and reports where it listens.
+   * On failure nothing is left running and the forward is 'failed' with the reason.
+   */
+  async start(id: string): Promise<ForwardInfo> {
+    const e = this.entry(id);
+    if (e.runtime) return this.info(e);
+    const generation = ++e.generation;
+    e.stats = emptyStats();
+    this.setState(e, { state: 'connecting' });
+    this.log(e, 'info', `Starting ${e.spec.kind} forward ${formatEndpoint(e.spec.listen)}${e.spec.target ? ` -> ${formatEndpoint(e.spec.target)}` : ''} via ${e.host.alias}.`);
+    const session = this.acquireSession(e);
+    const runtime = runtimeFactories[e.spec.kind](e.spec, this.context(e, session));
+    let bound: Endpoint | undefined;
+    try {
+      if (e.spec.kind !== 'remote') bound = await runtime.start();
+      await session.start();
+      if (e.spec.kind === 'remote') bound = await runtime.start();
+      if (generation !== e.generation) throw new BurrowError('SSH_DISCONNECTED', `Forward '${id}' was stopped while starting.`);
+    } catch (err) {
+      await runtime.stop().catch(() => undefined);
+      this.releaseSession(e, session);
+      const be = isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message);
+      if (generation === e.generation) {
+        this.log(e, 'error', be.message, be.code);
+        this.setState(e, { state: 'failed', reason: { code: be.code, message: be.message } });
+      }
+      throw be;
+    }
+    e.runtime = runtime;
+    e.session = session;
+    const where = bound!;
+    const s = session.status;
+    if (s.status === 'reconnecting') {
+      this.setState(e, { state: 'reconnecting', bound: where, reason: s.reason, attempt: s.attempt, nextAttemptAt: s.nextAttemptAt });
+    } else {
+      this.setState(e, { state: 'active', bound: where });
+    }
+    this.log(e, 'info', `Listening on ${formatEndpoint(where)}.`);
+    this.emit('listening', id, isUnix(where) ? { path: where.path } : { host: where.host, port: where.port });
+    return this.info(e);
+  }
+
+  private async teardown(e: Entry) {
+    const { runtime, session } = e;
+    e.runtime = undefined;
+    e.session = undefined;
+    if (runtime) await runtime.stop().catch(() => undefined);
+    if (session) this.releaseSession(e, session);
+  }
+
+  /** Stops a forward. A stopped forward is never restarted by reconnects. */
+  async stop(id: string): Promise<void> {
+    const e = this.entry(id);
+    e.generation++;
+    const wasRunning = !!e.runtime || e.state.state === 'connecting';
+    await this.teardown(e);
+    if (e.state.state !== 'stopped') {
+      if (wasRunning) this.log(e, 'info', 'Stopped.');
+      this.setState(e, { state: 'stopped' });
+    }
+  }
+
+  async restart(id: string): Promise<ForwardInfo> {
+    await this.stop(id);
+    return this.start(id);
+  }
+
+  /** Reconnect every session now: on resume from sleep and when the network changes. */
+  reconnectAll(): void {
+    for (const { session } of this.sessions.values()) session.reconnectNow();
+  }
+
+  /** "Retry now" for a forward that is reconnecting. */
+  retryNow(id: string): void {
+    this.entry(id).session?.reconnectNow();
+  }
+
+  /** Opens a channel to the forward's destination and reports the round trip. */
+  async healthCheck(id: string): Promise<HealthResult> {
+    const e = this.entry(id);
+    const t0 = performance.now();
+    try {
+      if (!e.session || !e.runtime) throw new BurrowError('SSH_DISCONNECTED', `Forward '${id}' is not running; start it first.`);
+      const target = e.spec.target;
+      if (e.spec.kind === 'remote' && target) {
+        await new Promise<void>((resolve, reject) => {
+          const sock = isUnix(target) ? net.connect(target.path) : net.connect(target.port, target.host);
+          sock.setTimeout(this.channelTimeoutMs, () => sock.destroy(new Error('timed out')));
+          sock.once('connect', () => {
+            sock.destroy();
+            resolve();
+          });
+          sock.once('error', (err) => reject(new BurrowError('DEST_REFUSED', `${formatEndpoint(target)} is not reachable from this machine: ${err.message}.`)));
+        });
+      } else {
+        await e.session.whenUp(this.connectionWaitMs);
+        const dest = target ?? { host: '127.0.0.1', port: e.host.port };
+        const ch = await e.session.openChannel(dest, { host: '127.0.0.1', port: 0 }, this.channelTimeoutMs);
+        ch.on('error', () => undefined);
+        ch.destroy();
+      }
+      const rttMs = Math.round((performance.now() - t0) * 10) / 10;
+      this.log(e, 'info', `Health check: OK in ${rttMs} ms.`);
+      return { ok: true, rttMs };
+    } catch (err) {
+      const be = isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message);
+      this.log(e, 'warn', `Health check failed: ${be.message}`, be.code);
+      return { ok: false, error: { code: be.code, message: be.message } };
+    }
+  }
+
+  /** Stops every forward and closes every session. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.forwards.keys()].map((id) => this.stop(id)));
+    for (const { session } of this.sessions.values()) session.close();
+    this.sessions.clear();
+  }
+}

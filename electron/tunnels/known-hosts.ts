@@ -1,0 +1,122 @@
+// OpenSSH known_hosts files: plain and hashed (|1|) entries, the [host]:port form,
+// wildcard patterns and @revoked. Reading and appending only; no rewriting.
+import { createHash, createHmac } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface KnownHostEntry {
+  file: string;
+  line: number;
+  marker?: 'revoked' | 'cert-authority';
+  patterns: string;
+  keyType: string;
+  keyBase64: string;
+}
+
+export type HostKeyVerdict =
+  | { status: 'known'; entry: KnownHostEntry }
+  | { status: 'revoked'; entry: KnownHostEntry }
+  | { status: 'changed'; entry: KnownHostEntry }
+  | { status: 'unknown'; otherTypes: KnownHostEntry[] };
+
+/** "SHA256:..." as ssh-keygen -l prints it. */
+export function fingerprint(key: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(key).digest('base64').replace(/=+$/, '');
+}
+
+/** The key type named inside an SSH wire-format public key blob. */
+export function keyTypeOf(key: Buffer): string {
+  if (key.length < 4) return 'unknown';
+  const len = key.readUInt32BE(0);
+  return key.subarray(4, 4 + len).toString('latin1');
+}
+
+/** The name known_hosts uses for a host: "host" on port 22, else "[host]:port". */
+export function hostToken(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
+  const out: KnownHostEntry[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const parts = line.split(/\s+/);
+    let marker: KnownHostEntry['marker'];
+    if (parts[0].startsWith('@')) {
+      const m = parts.shift()!;
+      if (m === '@revoked') marker = 'revoked';
+      else if (m === '@cert-authority') marker = 'cert-authority';
+      else return;
+    }
+    if (parts.length < 3) return;
+    out.push({ file, line: i + 1, marker, patterns: parts[0], keyType: parts[1], keyBase64: parts[2] });
+  });
+  return out;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i');
+}
+
+function hashedMatches(pattern: string, token: string): boolean {
+  const [, kind, salt, hash] = pattern.split('|');
+  if (kind !== '1' || !salt || !hash) return false;
+  const h = createHmac('sha1', Buffer.from(salt, 'base64')).update(token).digest('base64');
+  return h === hash;
+}
+
+/** OpenSSH semantics: any positive match, and no negated (!pattern) match. */
+export function patternsMatch(patterns: string, token: string): boolean {
+  if (patterns.startsWith('|')) return hashedMatches(patterns, token);
+  let matched = false;
+  for (const p of patterns.split(',')) {
+    const negated = p.startsWith('!');
+    const glob = negated ? p.slice(1) : p;
+    if (globToRegExp(glob).test(token)) {
+      if (negated) return false;
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+export function readKnownHosts(files: string[]): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // a missing known_hosts file simply knows nothing
+    }
+    entries.push(...parseKnownHosts(text, file));
+  }
+  return entries;
+}
+
+export function checkHostKey(entries: KnownHostEntry[], host: string, port: number, key: Buffer): HostKeyVerdict {
+  const token = hostToken(host, port);
+  const keyType = keyTypeOf(key);
+  const keyBase64 = key.toString('base64');
+  const revoked = entries.find((e) => e.marker === 'revoked' && e.keyBase64 === keyBase64);
+  if (revoked) return { status: 'revoked', entry: revoked };
+  const forHost = entries.filter((e) => !e.marker && patternsMatch(e.patterns, token));
+  const same = forHost.find((e) => e.keyBase64 === keyBase64);
+  if (same) return { status: 'known', entry: same };
+  const changed = forHost.find((e) => e.keyType === keyType);
+  if (changed) return { status: 'changed', entry: changed };
+  return { status: 'unknown', otherTypes: forHost };
+}
+
+export function appendKnownHost(file: string, host: string, port: number, key: Buffer): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let prefix = '';
+  if (existsSync(file)) {
+    const current = readFileSync(file, 'utf8');
+    if (current.length > 0 && !current.endsWith('\n')) prefix = '\n';
+  }
+  appendFileSync(file, `${prefix}${hostToken(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+}

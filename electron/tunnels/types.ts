@@ -1,0 +1,116 @@
+// The tunnel engine's public vocabulary. The app, the CLI and the tray consume these.
+import type { ForwardSpec } from '../../shared/forward-spec';
+import type { ErrorCode } from '../../shared/errors';
+
+export type StrictHostKeyChecking = 'yes' | 'accept-new' | 'no' | 'ask';
+
+/** Everything needed to open one SSH session (one hop). */
+export interface HostConfig {
+  /** What the person called it: an ssh_config alias or the hostname. */
+  alias: string;
+  hostname: string;
+  port: number;
+  user: string;
+  /** Private key files to offer, in order. */
+  identityFiles: string[];
+  /** Only offer identityFiles, not the agent's other keys. */
+  identitiesOnly: boolean;
+  /** ssh-agent socket; undefined = SSH_AUTH_SOCK (or the Windows pipes), null = no agent. */
+  agent?: string | null;
+  password?: string;
+  /** PasswordAuthentication: false never offers or asks for a password. */
+  passwordAuthentication?: boolean;
+  tryKeyboardInteractive?: boolean;
+  knownHostsFiles: string[];
+  strictHostKeyChecking: StrictHostKeyChecking;
+  /** Seconds between keepalives; 0 turns keepalive off. */
+  serverAliveInterval: number;
+  serverAliveCountMax: number;
+  /** Seconds for the TCP connect and for each automatic handshake phase. */
+  connectTimeout: number;
+  ciphers?: string[];
+  /** Never ask a person anything: fail instead. */
+  batchMode: boolean;
+  /** Jump hosts, outermost first (ProxyJump / -J). */
+  jump: HostConfig[];
+}
+
+export type ForwardStateName = 'stopped' | 'connecting' | 'active' | 'reconnecting' | 'failed';
+
+export interface ForwardReason {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface ForwardState {
+  state: ForwardStateName;
+  reason?: ForwardReason;
+  /** While reconnecting: when the next attempt starts (epoch ms) and its number. */
+  nextAttemptAt?: number;
+  attempt?: number;
+  /** SSH is up but connections to the destination are failing. */
+  destinationFailing?: boolean;
+  /** Where it actually listens (a remote port 0 becomes the server's choice). */
+  bound?: { host: string; port: number } | { path: string };
+}
+
+export interface ForwardStats {
+  openConnections: number;
+  totalConnections: number;
+  /** Bytes from the listening side towards the target. */
+  bytesOut: number;
+  /** Bytes from the target back to the listening side. */
+  bytesIn: number;
+}
+
+export interface ForwardInfo {
+  id: string;
+  spec: ForwardSpec;
+  host: HostConfig;
+  state: ForwardState;
+  stats: ForwardStats;
+}
+
+export interface HostKeyQuestion {
+  host: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
+  /** 'unknown': never seen; 'changed' is never asked, only refused. */
+  kind: 'unknown';
+  otherKnownTypes: string[];
+}
+
+export type HostKeyAnswer = 'once' | 'save' | 'reject';
+
+export interface SecretQuestion {
+  kind: 'password' | 'passphrase' | 'otp';
+  /** e.g. "root@db.example.com" or the key file path. */
+  subject: string;
+  prompt: string;
+  echo?: boolean;
+}
+
+/** Asks a person. The CLI asks on the TTY; the app shows a dialog. */
+export interface Prompter {
+  hostKey(q: HostKeyQuestion): Promise<HostKeyAnswer>;
+  /** Resolves null when the person cancels. */
+  secret(q: SecretQuestion): Promise<string | null>;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  time: number;
+  level: LogLevel;
+  /** The forward it concerns, if any. */
+  forwardId?: string;
+  code?: ErrorCode;
+  message: string;
+}
+
+export interface EngineEvents {
+  state: [id: string, state: ForwardState];
+  log: [entry: LogEntry];
+  listening: [id: string, bound: NonNullable<ForwardState['bound']>];
+}

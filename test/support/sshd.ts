@@ -1,0 +1,157 @@
+// Starts a real OpenSSH sshd on 127.0.0.1 with its own temporary host key, user
+// key and config file. No system service is touched.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, existsSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const SSHD_BIN = ['/usr/sbin/sshd', '/usr/bin/sshd'].find((p) => existsSync(p)) ?? 'sshd';
+
+export interface SshdOptions {
+  /** Extra sshd_config lines, e.g. ['AllowTcpForwarding no']. */
+  config?: string[];
+  /** Reuse this port (restart on the same port). */
+  port?: number;
+  /** Reuse an existing state directory (same host key and user key). */
+  dir?: string;
+}
+
+export interface Sshd {
+  port: number;
+  host: string;
+  user: string;
+  dir: string;
+  /** Private key authorised for `user` (ed25519, no passphrase). */
+  userKey: string;
+  /** The server's host public key line ("ssh-ed25519 AAAA..."). */
+  hostPublicKey: string;
+  /** A known_hosts file that trusts this server. */
+  knownHosts: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+  /** Stops the server and starts it again on the same port with the same keys. */
+  restart(): Promise<void>;
+  log(): string;
+}
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function keygen(path: string, type = 'ed25519', passphrase = '', extra: string[] = []): string {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', 'burrow-test', '-f', path, ...extra]);
+  return path;
+}
+
+function waitForPort(port: number, proc: ChildProcess, logs: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (proc.exitCode !== null) return reject(new Error(`sshd exited (${proc.exitCode}): ${logs()}`));
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('data', () => {
+        sock.destroy();
+        resolve();
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`sshd did not start on ${port}: ${logs()}`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'burrow-sshd-'));
+  const user = userInfo().username;
+  const hostKey = join(dir, 'host_ed25519');
+  const userKey = join(dir, 'user_ed25519');
+  if (!existsSync(hostKey)) keygen(hostKey);
+  if (!existsSync(userKey)) keygen(userKey);
+  const authorized = join(dir, 'authorized_keys');
+  writeFileSync(authorized, readFileSync(`${userKey}.pub`));
+  chmodSync(authorized, 0o600);
+  if (process.getuid?.() === 0 && !existsSync('/run/sshd')) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+
+  const port = opts.port ?? (await freePort());
+  const cfg = join(dir, 'sshd_config');
+  writeFileSync(
+    cfg,
+    [
+      `ListenAddress 127.0.0.1`,
+      `HostKey ${hostKey}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${authorized}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin prohibit-password',
+      'AllowTcpForwarding yes',
+      'AllowStreamLocalForwarding yes',
+      'StreamLocalBindUnlink yes',
+      'LogLevel VERBOSE',
+      'MaxStartups 1000:30:1000',
+      'MaxSessions 1000',
+      ...(opts.config ?? []),
+    ].join('\n') + '\n',
+  );
+  const hostPublicKey = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostPublicKey}\n`);
+
+  let logs = '';
+  const launch = async () => {
+    const proc = spawn(SSHD_BIN, ['-D', '-e', '-f', cfg, '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc.stderr!.on('data', (d) => (logs += d.toString()));
+    await waitForPort(port, proc, () => logs);
+    return proc;
+  };
+  const server: Sshd = {
+    port,
+    host: '127.0.0.1',
+    user,
+    dir,
+    userKey,
+    hostPublicKey,
+    knownHosts,
+    process: await launch(),
+    log: () => logs,
+    async stop() {
+      const proc = server.process;
+      if (proc.exitCode !== null || proc.signalCode) return;
+      // sshd -D keeps per-connection children; kill the whole family.
+      const pid = proc.pid!;
+      try {
+        execFileSync('pkill', ['-KILL', '-P', String(pid)]);
+      } catch {
+        /* no children */
+      }
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGKILL');
+      });
+    },
+    async restart() {
+      await server.stop();
+      server.process = await launch();
+    },
+  };
+  return server;
+}
+
+export function cleanup(s: Sshd | undefined) {
+  if (!s) return Promise.resolve();
+  return s.stop().then(() => rmSync(s.dir, { recursive: true, force: true }));
+}

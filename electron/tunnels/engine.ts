@@ -46,13 +46,13 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
   private forwards = new Map<string, Entry>();
   private sessions = new Map<string, { session: SshSession; users: Set<string> }>();
   private readonly connectionWaitMs: number;
-  private readonly channelTimeoutMs: number;
+  private readonly channelTimeoutMs?: number;
   private readonly logLimit: number;
 
   constructor(private opts: EngineOptions = {}) {
     super();
     this.connectionWaitMs = opts.connectionWaitMs ?? 10_000;
-    this.channelTimeoutMs = opts.channelTimeoutMs ?? 10_000;
+    this.channelTimeoutMs = opts.channelTimeoutMs;
     this.logLimit = opts.logLimit ?? 500;
   }
 
@@ -186,7 +186,8 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       session,
       stats: e.stats,
       connectionWaitMs: this.connectionWaitMs,
-      channelTimeoutMs: this.channelTimeoutMs,
+      // Opening a channel is bounded like connecting: by the host's ConnectTimeout unless set here.
+      channelTimeoutMs: this.channelTimeoutMs ?? e.host.connectTimeout * 1000,
       log: (level, message, code) => this.log(e, level, message, code),
       destinationOk: () => {
         if (e.state.state === 'active' && e.state.destinationFailing) this.setState(e, { state: 'active', bound: e.state.bound });
@@ -288,7 +289,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       if (e.spec.kind === 'remote' && target) {
         await new Promise<void>((resolve, reject) => {
           const sock = isUnix(target) ? net.connect(target.path) : net.connect(target.port, target.host);
-          sock.setTimeout(this.channelTimeoutMs, () => sock.destroy(new Error('timed out')));
+          sock.setTimeout(this.channelTimeoutMs ?? e.host.connectTimeout * 1000, () => sock.destroy(new Error('timed out')));
           sock.once('connect', () => {
             sock.destroy();
             resolve();
@@ -298,7 +299,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       } else {
         await e.session.whenUp(this.connectionWaitMs);
         const dest = target ?? { host: '127.0.0.1', port: e.host.port };
-        const ch = await e.session.openChannel(dest, { host: '127.0.0.1', port: 0 }, this.channelTimeoutMs);
+        const ch = await e.session.openChannel(dest, { host: '127.0.0.1', port: 0 }, this.channelTimeoutMs ?? e.host.connectTimeout * 1000);
         ch.on('error', () => undefined);
         ch.destroy();
       }

@@ -88,6 +88,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   writeFileSync(
     cfg,
     [
+      // sshd keeps the first value it reads for an option: the test's own lines come first.
+      ...(opts.config ?? []),
       `ListenAddress 127.0.0.1`,
       `HostKey ${hostKey}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
@@ -104,7 +106,6 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       'LogLevel VERBOSE',
       'MaxStartups 1000:30:1000',
       'MaxSessions 1000',
-      ...(opts.config ?? []),
     ].join('\n') + '\n',
   );
   const hostPublicKey = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');

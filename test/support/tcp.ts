@@ -1,0 +1,55 @@
+// Small TCP helpers for tests: an echo / sink / source server and a client that
+// collects everything it receives.
+import net from 'node:net';
+import { createHash } from 'node:crypto';
+
+export interface TestServer {
+  port: number;
+  server: net.Server;
+  close(): Promise<void>;
+}
+
+export function serve(handler: (s: net.Socket) => void, opts: net.ServerOpts = {}): Promise<TestServer> {
+  return new Promise((resolve) => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer({ allowHalfOpen: true, ...opts }, (s) => {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+      handler(s);
+    });
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        server,
+        close: () =>
+          new Promise((r) => {
+            sockets.forEach((s) => s.destroy());
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
+
+/** Echoes every byte back and ends when the peer ends. */
+export const echoServer = () => serve((s) => s.pipe(s));
+
+export function sha256(buf: Buffer): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** Connects, writes `data`, half-closes, and resolves with all bytes received until the peer ends. */
+export function roundTrip(port: number, data: Buffer, host = '127.0.0.1'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sock = net.connect({ port, host, allowHalfOpen: true });
+    sock.on('data', (d) => chunks.push(d));
+    sock.on('end', () => {
+      sock.end();
+      resolve(Buffer.concat(chunks));
+    });
+    sock.on('error', reject);
+    sock.on('connect', () => sock.end(data));
+  });
+}

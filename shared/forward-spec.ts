@@ -13,6 +13,11 @@ export interface ForwardSpec {
   listen: Endpoint;
   /** Where they go: resolved by the server for local, by the client for remote. Absent for dynamic. */
   target?: Endpoint;
+  /**
+   * Dynamic forwards only: SOCKS5 clients must log in with these (RFC 1929).
+   * The password is a secret: stores keep it out of plain-text files.
+   */
+  socksAuth?: { username: string; password: string };
 }
 
 export const DEFAULT_LOCAL_BIND = '127.0.0.1';

@@ -1,6 +1,7 @@
 // Which runtime carries each kind of forward.
 import { BurrowError } from '../../shared/errors';
 import type { ForwardSpec } from '../../shared/forward-spec';
+import { createDynamicForward } from './dynamic-forward';
 import { fixedTarget, ListenerForward } from './listener-forward';
 import type { ForwardContext, ForwardRuntime } from './forward-runtime';
 
@@ -12,6 +13,6 @@ const notYet = (what: string): RuntimeFactory => () => {
 
 export const runtimeFactories: Record<ForwardSpec['kind'], RuntimeFactory> = {
   local: (spec, ctx) => new ListenerForward(spec, ctx, fixedTarget(spec.target!)),
-  dynamic: notYet('Dynamic (-D)'),
+  dynamic: (spec, ctx) => createDynamicForward(spec, ctx),
   remote: notYet('Remote (-R)'),
 };

@@ -7,7 +7,8 @@ const SSHD_CONFIG = '/etc/ssh/sshd_config';
 /** A failed channel open (forwardOut / openssh_forwardOutStreamLocal). */
 export function channelOpenError(err: Error & { reason?: number }, target: Endpoint, via: string): BurrowError {
   const dest = formatEndpoint(target);
-  const text = err.message || '';
+  // ssh2 prefixes the server's own words with "(SSH) Channel open failure: ".
+  const text = (err.message || '').replace(/^\(SSH\) Channel open failure:\s*/, '');
   if (err.reason === 1 || /prohibited/i.test(text)) {
     return new BurrowError(
       'DEST_PROHIBITED',

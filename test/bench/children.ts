@@ -32,6 +32,18 @@ export function end(child: ChildProcess, graceMs = 2000): Promise<void> {
   });
 }
 
+/** Resolves true once the process has exited, false after ms. */
+export function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (!running(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 /** Synchronous last resort: SIGKILL everything still running (and sshd's children). */
 export function killAllNow(): void {
   for (const c of families) {

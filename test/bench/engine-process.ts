@@ -1,0 +1,84 @@
+// The benchmark's handle on the child process running Burrow's engine.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { end, track, waitExit } from './children';
+import type { EngineReplies, EngineRequest, ReplyEnvelope } from './engine-protocol';
+
+const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('./engine-child.ts', import.meta.url));
+
+export class EngineProcess {
+  private seq = 0;
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  private constructor(readonly child: ChildProcess) {
+    child.on('message', (m: ReplyEnvelope) => {
+      const p = this.pending.get(m.seq);
+      if (!p) return;
+      this.pending.delete(m.seq);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new Error(`engine: ${m.error}`));
+    });
+    child.on('exit', (code, signal) => {
+      for (const p of this.pending.values()) p.reject(new Error(`engine process exited (${code ?? signal})`));
+      this.pending.clear();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Starts the child; cpuProfileDir turns on `node --cpu-prof` for it. */
+  static async spawn(opts: { cpuProfileDir?: string } = {}): Promise<EngineProcess> {
+    const execArgv = ['--expose-gc'];
+    if (opts.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`);
+    const child = track(fork(RUN_TS, [CHILD], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const ep = new EngineProcess(child);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('engine process did not start within 30 s')), 30_000);
+      ep.pending.set(0, {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+    });
+    return ep;
+  }
+
+  request<C extends EngineRequest['cmd']>(req: Extract<EngineRequest, { cmd: C }>, timeoutMs = 60_000): Promise<EngineReplies[C]> {
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        reject(new Error(`engine: '${req.cmd}' got no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(seq, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as EngineReplies[C]);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.child.send({ seq, ...req });
+    });
+  }
+
+  /** Shuts the engine down cleanly (so a CPU profile gets written), then ends the process. */
+  async close(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.connected) {
+      await this.request({ cmd: 'shutdown' }, 10_000).catch(() => undefined);
+      // It leaves by itself once the channel closes (writing its CPU profile, if any).
+      if (await waitExit(this.child, 10_000)) return;
+    }
+    await end(this.child, 5_000);
+  }
+}

@@ -1,0 +1,55 @@
+// Command-line options of `npm run bench` and the sizes each mode uses.
+import { MiB } from './stats';
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Bytes per bulk transfer. */
+  bulkBytes: number;
+  /** A/B rounds for bulk transfers. */
+  bulkRounds: number;
+  /** Sequential connections per side for new-connection latency. */
+  latencyCount: number;
+  /** Simultaneous connections through one forward. */
+  concurrency: number;
+  concurrencyRounds: number;
+  /** Idle open connections for the per-connection memory figure. */
+  openConnections: number;
+  /** Idle forward counts for the memory figures. */
+  forwardCounts: number[];
+  /** Run only these sections (by key), all when empty. */
+  only: string[];
+  /** Write `node --cpu-prof` profiles of the engine process here. */
+  cpuProfileDir?: string;
+  /** Give up (and clean up) after this long. */
+  deadlineMs: number;
+}
+
+export const USAGE = `Usage: npm run bench -- [--quick] [--only local,default,memory,dynamic,remote] [--cpu-prof DIR]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const known = new Set(['--quick', '--only', '--cpu-prof', '--bulk-mib', '--rounds']);
+  for (let i = 0; i < argv.length; i++) {
+    if (!known.has(argv[i])) throw new Error(`Unknown argument '${argv[i]}'. ${USAGE}`);
+    if (argv[i] !== '--quick') i++;
+  }
+  const bulkMiB = Number(value('--bulk-mib') ?? (quick ? 32 : 128));
+  const rounds = Number(value('--rounds') ?? (quick ? 1 : 3));
+  return {
+    quick,
+    bulkBytes: bulkMiB * MiB,
+    bulkRounds: rounds,
+    latencyCount: quick ? 100 : 400,
+    concurrency: 1000,
+    concurrencyRounds: quick ? 1 : 2,
+    openConnections: quick ? 50 : 200,
+    forwardCounts: [1, 50, 200],
+    only: (value('--only') ?? '').split(',').filter(Boolean),
+    cpuProfileDir: value('--cpu-prof'),
+    deadlineMs: quick ? 4 * 60_000 : 15 * 60_000,
+  };
+}

@@ -1,0 +1,535 @@
+// ProfileRepository: saved hosts, forwards and settings, over a `conf` store.
+//
+// - The CLI and tests open it with `ProfileRepository.open({ secrets })`, which
+//   uses `conf` on <configDir>/config.json (BURROW_CONFIG_DIR, else Electron's
+//   userData folder for "Burrow"). The desktop app passes `createStore` that
+//   returns its electron-store instance for the same cwd and configName, so both
+//   read and write the same file. The store must use the default JSON
+//   serialization (no encryptionKey): secrets are kept elsewhere.
+// - Every change is a function applied under an inter-process lock to the file
+//   as it is on disk right now: a write by another process (the app, the CLI)
+//   is noticed by its content hash, reloaded, and the change is applied on top
+//   of it, so nothing is lost. Writes are atomic (conf writes a temporary file
+//   and renames it).
+// - A corrupt file is moved aside as config.corrupt-<timestamp>.json, what can
+//   be read is kept, and `warnings` says where the old file went.
+// - Keys of the file that are not ours (the app's window bounds...) are kept.
+import { randomUUID } from 'node:crypto';
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import Conf from 'conf';
+import { BurrowError } from '../../shared/errors';
+import {
+  ProfileDocumentSchema,
+  SCHEMA_VERSION,
+  emptyDocument,
+  hostInUse,
+  parseDocument,
+  parseForward,
+  parseHost,
+  parseSettings,
+  type Forward,
+  type ForwardInput,
+  type Host,
+  type HostInput,
+  type ProfileDocument,
+  type Settings,
+  type SettingsInput,
+} from '../../shared/model';
+import { mergeInto, type ImportReport, type Incoming, type MergeOptions } from './merge';
+import { migrate, versionOf } from './migrations';
+import { configDir, STORE_FILE, STORE_NAME } from './paths';
+import type { SecretStore } from './secrets';
+import { moveAside, parseLenient, readRaw, recoverDocument, withFileLock } from './store-file';
+
+/** What the repository needs of a conf (or electron-store) instance. */
+export interface StoreBackend {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+
+export type CreateStore = (options: { cwd: string; configName: string }) => StoreBackend;
+
+export const defaultCreateStore: CreateStore = ({ cwd, configName }) =>
+  new Conf<Record<string, unknown>>({ cwd, configName, clearInvalidConfig: false });
+
+export interface OpenOptions {
+  secrets: SecretStore;
+  /** The folder of config.json; default: BURROW_CONFIG_DIR, else Electron's userData for Burrow. */
+  dir?: string;
+  env?: NodeJS.ProcessEnv;
+  createStore?: CreateStore;
+}
+
+export type WarningCode = 'STORE_CORRUPT' | 'STORE_MIGRATED' | 'STORE_NEWER' | 'SECRET_NOT_STORED';
+
+export interface RepositoryWarning {
+  code: WarningCode;
+  message: string;
+  /** For STORE_CORRUPT: where the old file was moved. */
+  movedTo?: string;
+}
+
+export interface ProfileChange {
+  /** 'local': this repository wrote it; 'external': another process did. */
+  source: 'local' | 'external';
+  document: ProfileDocument;
+}
+
+export interface SaveResult<T> {
+  value: T;
+  warnings: RepositoryWarning[];
+}
+
+export interface SecretOption {
+  /** The password (auth 'password') or key passphrase (auth 'key'); null forgets the stored one. */
+  secret?: string | null;
+}
+
+/** A partial update; null removes an optional field. */
+export type Patch<T> = { [K in keyof T]?: T[K] | null };
+
+const OUR_KEYS = ['schemaVersion', 'hosts', 'forwards', 'settings'] as const;
+
+function split(obj: Record<string, unknown>): { ours: Record<string, unknown>; other: Record<string, unknown> } {
+  const ours: Record<string, unknown> = {};
+  const other: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) ((OUR_KEYS as readonly string[]).includes(k) ? ours : other)[k] = v;
+  return { ours, other };
+}
+
+function applyPatch<T extends object>(base: T, patch: object): T {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out as T;
+}
+
+const usesSecret = (h: Host) => h.auth.method === 'password' || h.auth.method === 'key';
+
+export class ProfileRepository {
+  readonly path: string;
+  /** What a person should be told after opening: a corrupt file moved aside, a migration, a newer file. */
+  readonly warnings: RepositoryWarning[] = [];
+  private doc: ProfileDocument = emptyDocument();
+  private other: Record<string, unknown> = {};
+  private hash: string | null | undefined = undefined;
+  private readOnlyReason: string | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private listeners = new Set<(change: ProfileChange) => void>();
+  private watcher?: FSWatcher;
+
+  private constructor(
+    private readonly backendFactory: () => StoreBackend,
+    path: string,
+    private readonly secrets: SecretStore,
+  ) {
+    this.path = path;
+  }
+
+  /** Opens (creating, migrating or rescuing as needed) the store; never throws for a bad file. */
+  static async open(opts: OpenOptions): Promise<ProfileRepository> {
+    const dir = opts.dir ?? configDir(opts.env ?? process.env);
+    const create = opts.createStore ?? defaultCreateStore;
+    const path = join(dir, STORE_FILE);
+    let backend: StoreBackend | undefined;
+    // conf reads the file in its constructor and throws on bad JSON: create it
+    // lazily, after the file has been checked under the lock.
+    const repo = new ProfileRepository(() => (backend ??= create({ cwd: dir, configName: STORE_NAME })), path, opts.secrets);
+    await repo.serial(() => withFileLock(path, () => repo.syncLocked()));
+    return repo;
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** The whole document as it is on disk now (re-read when another process changed it). */
+  document(): ProfileDocument {
+    this.syncRead();
+    return structuredClone(this.doc);
+  }
+
+  listHosts(): Host[] {
+    return this.document().hosts;
+  }
+
+  getHost(name: string): Host | undefined {
+    return this.document().hosts.find((h) => h.name === name);
+  }
+
+  /** The host, or BurrowError NOT_FOUND naming what exists. */
+  requireHost(name: string): Host {
+    const h = this.getHost(name);
+    if (!h) throw notFound('host', name, this.doc.hosts.map((x) => x.name));
+    return h;
+  }
+
+  listForwards(filter: { group?: string; tag?: string; host?: string } = {}): Forward[] {
+    return this.document().forwards.filter(
+      (f) => (filter.group === undefined || f.group === filter.group) && (filter.tag === undefined || f.tags.includes(filter.tag)) && (filter.host === undefined || f.host === filter.host),
+    );
+  }
+
+  getForward(name: string): Forward | undefined {
+    return this.document().forwards.find((f) => f.name === name);
+  }
+
+  requireForward(name: string): Forward {
+    const f = this.getForward(name);
+    if (!f) throw notFound('forward', name, this.doc.forwards.map((x) => x.name));
+    return f;
+  }
+
+  getSettings(): Settings {
+    return this.document().settings;
+  }
+
+  /** The stored password or passphrase of a host; null when none is kept (ask the person). */
+  async hostSecret(name: string): Promise<string | null> {
+    const h = this.requireHost(name);
+    if (!h.auth.secretRef || !(await this.secrets.available())) return null;
+    return this.secrets.get(h.auth.secretRef);
+  }
+
+  // ------------------------------------------------------------ hosts
+
+  async addHost(input: HostInput, opts: SecretOption = {}): Promise<SaveResult<Host>> {
+    const host = parseHost(stripSecretRef(input));
+    return this.withSecret(host, opts, undefined, async (h) => {
+      await this.mutate((doc) => {
+        if (doc.hosts.some((x) => x.name === h.name)) throw new BurrowError('CONFLICT', `A host named '${h.name}' already exists; pick another name or edit it.`);
+        doc.hosts.push(h);
+      });
+      return h;
+    });
+  }
+
+  /** Changes a host; renaming it updates the forwards and jump lists that name it. */
+  async updateHost(name: string, patch: Patch<HostInput>, opts: SecretOption = {}): Promise<SaveResult<Host>> {
+    const current = this.requireHost(name);
+    const { auth: authPatch, ...rest } = patch;
+    const merged = applyPatch(current, rest) as HostInput;
+    if (authPatch) merged.auth = { ...stripSecretRef({ auth: authPatch }).auth!, ...(current.auth.secretRef ? { secretRef: current.auth.secretRef } : {}) };
+    const host = parseHost(merged);
+    return this.withSecret(host, opts, current, async (h) => {
+      await this.mutate((doc) => {
+        const at = doc.hosts.findIndex((x) => x.name === name);
+        if (at < 0) throw notFound('host', name, doc.hosts.map((x) => x.name));
+        if (h.name !== name) {
+          if (doc.hosts.some((x) => x.name === h.name)) throw new BurrowError('CONFLICT', `A host named '${h.name}' already exists; pick another name.`);
+          for (const f of doc.forwards) if (f.host === name) f.host = h.name;
+          for (const o of doc.hosts) o.jump = o.jump.map((j) => (j === name ? h.name : j));
+        }
+        doc.hosts[at] = h;
+      });
+      return h;
+    });
+  }
+
+  /** Refuses (CONFLICT) while forwards or other hosts use it. */
+  async removeHost(name: string): Promise<void> {
+    let ref: string | undefined;
+    await this.mutate((doc) => {
+      const h = doc.hosts.find((x) => x.name === name);
+      if (!h) throw notFound('host', name, doc.hosts.map((x) => x.name));
+      const busy = hostInUse(doc, name);
+      if (busy) throw new BurrowError('CONFLICT', busy);
+      ref = h.auth.secretRef;
+      doc.hosts = doc.hosts.filter((x) => x.name !== name);
+    });
+    if (ref) await this.secrets.delete(ref).catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------ forwards
+
+  async addForward(input: ForwardInput): Promise<Forward> {
+    const f = parseForward(input);
+    await this.mutate((doc) => {
+      if (doc.forwards.some((x) => x.name === f.name)) throw new BurrowError('CONFLICT', `A forward named '${f.name}' already exists; pick another name or edit it.`);
+      doc.forwards.push(f);
+    });
+    return f;
+  }
+
+  async updateForward(name: string, patch: Patch<ForwardInput>): Promise<Forward> {
+    const f = parseForward(applyPatch(this.requireForward(name), patch));
+    await this.mutate((doc) => {
+      const at = doc.forwards.findIndex((x) => x.name === name);
+      if (at < 0) throw notFound('forward', name, doc.forwards.map((x) => x.name));
+      if (f.name !== name && doc.forwards.some((x) => x.name === f.name)) throw new BurrowError('CONFLICT', `A forward named '${f.name}' already exists; pick another name.`);
+      doc.forwards[at] = f;
+    });
+    return f;
+  }
+
+  async removeForward(name: string): Promise<void> {
+    await this.mutate((doc) => {
+      if (!doc.forwards.some((x) => x.name === name)) throw notFound('forward', name, doc.forwards.map((x) => x.name));
+      doc.forwards = doc.forwards.filter((x) => x.name !== name);
+    });
+  }
+
+  // ------------------------------------------------------------ settings
+
+  async updateSettings(patch: Partial<SettingsInput>): Promise<Settings> {
+    let out!: Settings;
+    await this.mutate((doc) => {
+      out = parseSettings({ ...doc.settings, ...patch });
+      doc.settings = out;
+    });
+    return out;
+  }
+
+  // ------------------------------------------------------------ import
+
+  /** Merges hosts and forwards by name (see merge.ts); with dryRun only reports. Secrets are never imported. */
+  async importProfiles(incoming: Incoming, opts: MergeOptions & { dryRun?: boolean } = {}): Promise<ImportReport> {
+    if (opts.dryRun) return { items: mergeInto(this.document(), incoming, opts).items, applied: false };
+    let items!: ImportReport['items'];
+    await this.mutate((doc) => {
+      const r = mergeInto(doc, incoming, opts);
+      items = r.items;
+      doc.hosts = r.next.hosts;
+      doc.forwards = r.next.forwards;
+    });
+    return { items, applied: true };
+  }
+
+  // ------------------------------------------------------------ change events
+
+  /** Called after every change, ours or another process's (see watch()). Returns the unsubscribe function. */
+  subscribe(listener: (change: ProfileChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Watches the file for other processes' writes and notifies subscribers. Returns the stop function. */
+  watch(): () => void {
+    if (!this.watcher) {
+      let timer: NodeJS.Timeout | undefined;
+      this.watcher = fsWatch(dirname(this.path), { persistent: false }, (_event, file) => {
+        if (file && file !== basename(this.path)) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => this.refresh(), 50);
+      });
+      this.watcher.on('error', () => undefined);
+    }
+    return () => this.close();
+  }
+
+  /** Re-reads the file if it changed; true when it had. */
+  refresh(): boolean {
+    const before = this.hash;
+    this.syncRead();
+    return before !== this.hash;
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private emit(source: ProfileChange['source']): void {
+    const document = structuredClone(this.doc);
+    for (const l of this.listeners) {
+      try {
+        l({ source, document });
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Applies `change` to the document as it is on disk, under the lock, and writes it. */
+  private mutate(change: (doc: ProfileDocument) => void): Promise<void> {
+    return this.serial(() =>
+      withFileLock(this.path, async () => {
+        await this.syncLocked();
+        if (this.readOnlyReason) throw new BurrowError('CONFLICT', this.readOnlyReason);
+        const draft = structuredClone(this.doc);
+        change(draft);
+        this.write(parseDocument(draft));
+        this.emit('local');
+      }),
+    );
+  }
+
+  private write(doc: ProfileDocument): void {
+    this.backendFactory().store = { ...this.other, ...doc };
+    this.doc = doc;
+    this.hash = readRaw(this.path).hash;
+  }
+
+  /** Outside the lock: pick up a valid current-version file; leave repairs to the next locked pass. */
+  private syncRead(): void {
+    let raw;
+    try {
+      raw = readRaw(this.path);
+    } catch {
+      return;
+    }
+    if (raw.hash === this.hash) return;
+    if (raw.text === null) {
+      this.set(emptyDocument(), {}, raw.hash);
+      return;
+    }
+    const parsed = parseLenient(raw.text);
+    if (!parsed || parsed.repaired || !isObject(parsed.value) || versionOf(parsed.value) !== SCHEMA_VERSION) return;
+    const { ours, other } = split(parsed.value);
+    const r = ProfileDocumentSchema.safeParse(ours);
+    if (r.success) this.set(r.data, other, raw.hash);
+  }
+
+  private set(doc: ProfileDocument, other: Record<string, unknown>, hash: string | null): void {
+    const external = this.hash !== undefined;
+    this.doc = doc;
+    this.other = other;
+    this.hash = hash;
+    if (external) this.emit('external');
+  }
+
+  /** Under the lock: read the file, rescue, migrate or reload as needed, writing the result back. */
+  private async syncLocked(): Promise<void> {
+    const raw = readRaw(this.path);
+    if (raw.hash === this.hash) return;
+    const seenBefore = this.hash !== undefined;
+    if (raw.text === null) {
+      this.set(emptyDocument(), {}, null);
+      return;
+    }
+    const parsed = parseLenient(raw.text);
+    let value: Record<string, unknown> = parsed && isObject(parsed.value) ? parsed.value : {};
+    let needsWrite = false;
+    let corrupt: string | null = !parsed ? 'it is not readable JSON' : parsed.repaired ? 'it was damaged JSON' : !isObject(parsed.value) ? 'it is not a JSON object' : null;
+
+    const version = versionOf(value);
+    this.readOnlyReason = null;
+    if (!corrupt && version > SCHEMA_VERSION) {
+      this.readOnlyReason = `The profile file ${this.path} was written by a newer Burrow (schema version ${version}; this one knows ${SCHEMA_VERSION}). Update Burrow to change profiles; nothing was written.`;
+      this.warnings.push({ code: 'STORE_NEWER', message: this.readOnlyReason });
+      const { other } = split(value);
+      this.set(recoverDocument(value).doc, other, raw.hash);
+      return;
+    }
+    if (!corrupt && version < SCHEMA_VERSION) {
+      const m = migrate(value, { newSecretRef });
+      const stored = await this.storeMigratedSecrets(m);
+      value = stored.doc;
+      needsWrite = true;
+      this.warnings.push({
+        code: 'STORE_MIGRATED',
+        message: `Updated the profile file ${this.path} from schema version ${m.from} to ${SCHEMA_VERSION}.${[...m.notes, ...stored.notes].map((n) => ` ${n}`).join('')}`,
+      });
+    }
+    const { ours, other } = split(value);
+    let doc: ProfileDocument;
+    const r = ProfileDocumentSchema.safeParse(ours);
+    if (r.success && !corrupt) doc = r.data;
+    else {
+      if (!r.success && !corrupt) corrupt = `it does not match the profile schema (${r.error.issues[0].message})`;
+      const rec = recoverDocument(ours);
+      doc = rec.doc;
+      const movedTo = moveAside(this.path);
+      const kept = `${doc.hosts.length} host(s) and ${doc.forwards.length} forward(s) were recovered`;
+      const lost = rec.dropped.length ? `; not recovered: ${rec.dropped.join('; ')}` : '';
+      this.warnings.push({
+        code: 'STORE_CORRUPT',
+        movedTo,
+        message: `The profile file ${this.path} could not be read (${corrupt}). It was moved to ${movedTo}; ${kept}${lost}. Compare the two if something is missing.`,
+      });
+      needsWrite = true;
+    }
+    if (needsWrite) {
+      this.other = other;
+      this.write(doc);
+      if (seenBefore) this.emit('external');
+    } else this.set(doc, other, raw.hash);
+  }
+
+  private async storeMigratedSecrets(m: ReturnType<typeof migrate>): Promise<{ doc: Record<string, unknown>; notes: string[] }> {
+    if (m.secrets.length === 0) return { doc: m.doc, notes: [] };
+    const notes: string[] = [];
+    const available = await this.secrets.available();
+    const kept = new Set<string>();
+    for (const s of m.secrets) {
+      if (available) {
+        try {
+          await this.secrets.set(s.ref, s.value);
+          kept.add(s.ref);
+          notes.push(`The password of ${s.subject} moved from the file to the secret store.`);
+          continue;
+        } catch {
+          /* fall through */
+        }
+      }
+      notes.push(`The password of ${s.subject} was removed from the file (no secret store here); you will be asked for it.`);
+    }
+    const hosts = Array.isArray(m.doc.hosts) ? (m.doc.hosts as Array<{ auth?: { secretRef?: string } }>) : [];
+    for (const h of hosts) if (h.auth?.secretRef && !kept.has(h.auth.secretRef)) delete h.auth.secretRef;
+    return { doc: m.doc, notes };
+  }
+
+  /** Saves `host` (via `save`) with its secret handled: stored by reference, or not at all when no store is available. */
+  private async withSecret(host: Host, opts: SecretOption, previous: Host | undefined, save: (h: Host) => Promise<Host>): Promise<SaveResult<Host>> {
+    const warnings: RepositoryWarning[] = [];
+    const oldRef = previous?.auth.secretRef;
+    let h = host;
+    let toDelete: string | undefined;
+    let newRef: string | undefined;
+    if (!usesSecret(h) || opts.secret === null) {
+      // No secret for this method (agent, keyboard-interactive), or asked to forget it.
+      if (h.auth.secretRef) h = { ...h, auth: { ...h.auth, secretRef: undefined } };
+      delete h.auth.secretRef;
+      toDelete = oldRef;
+    } else if (typeof opts.secret === 'string' && opts.secret !== '') {
+      if (await this.secrets.available()) {
+        const ref = oldRef ?? newSecretRef();
+        await this.secrets.set(ref, opts.secret);
+        if (!oldRef) newRef = ref;
+        h = { ...h, auth: { ...h.auth, secretRef: ref } };
+      } else {
+        warnings.push({
+          code: 'SECRET_NOT_STORED',
+          message: `No safe secret store is available here, so the ${h.auth.method === 'key' ? 'key passphrase' : 'password'} of host '${h.name}' was not saved; it will be asked for at each connection.`,
+        });
+      }
+    }
+    try {
+      const value = await save(h);
+      if (toDelete) await this.secrets.delete(toDelete).catch(() => undefined);
+      return { value, warnings };
+    } catch (e) {
+      if (newRef) await this.secrets.delete(newRef).catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
+function newSecretRef(): string {
+  return `burrow:host:${randomUUID()}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Secret references are set by the repository only, never taken from input. */
+function stripSecretRef<T extends { auth?: unknown }>(input: T): T {
+  if (!isObject(input.auth) || !('secretRef' in input.auth)) return input;
+  const { secretRef: _drop, ...auth } = input.auth;
+  return { ...input, auth };
+}
+
+function notFound(kind: 'host' | 'forward', name: string, existing: string[]): BurrowError {
+  const known = existing.length ? ` Saved ${kind}s: ${existing.join(', ')}.` : ` There are no saved ${kind}s yet.`;
+  return new BurrowError('NOT_FOUND', `No ${kind} named '${name}'.${known}`);
+}

@@ -1,0 +1,136 @@
+// The store file on disk: reading it with a content hash (to notice another
+// process's writes), an inter-process lock around read-modify-write, and the
+// rescue of a corrupt file (moved aside, never lost; what can be read is kept).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { jsonrepair } from 'jsonrepair';
+import lockfile from 'proper-lockfile';
+import {
+  DEFAULT_SETTINGS,
+  ForwardSchema,
+  HostSchema,
+  ProfileDocumentSchema,
+  SCHEMA_VERSION,
+  SettingsSchema,
+  emptyDocument,
+  referenceProblems,
+  type Forward,
+  type Host,
+  type ProfileDocument,
+} from '../../shared/model';
+
+export interface RawFile {
+  /** sha256 of the bytes; null when the file does not exist. */
+  hash: string | null;
+  text: string | null;
+}
+
+export function readRaw(path: string): RawFile {
+  try {
+    const buf = readFileSync(path);
+    return { hash: createHash('sha256').update(buf).digest('hex'), text: buf.toString('utf8') };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { hash: null, text: null };
+    throw e;
+  }
+}
+
+/**
+ * Holds an exclusive lock on `path` (a `<path>.lock` directory, via
+ * proper-lockfile: atomic mkdir, stale locks of dead processes taken over after
+ * `staleMs`) while `fn` runs. The app and the CLI both take it before a write.
+ */
+export async function withFileLock<T>(path: string, fn: () => Promise<T> | T, staleMs = 10_000): Promise<T> {
+  mkdirSync(dirname(path), { recursive: true });
+  const release = await lockfile.lock(path, {
+    realpath: false,
+    stale: staleMs,
+    retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+  });
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/** `config.corrupt-2025-01-31T10-20-30-123Z.json` beside the original. */
+export function corruptName(path: string, now = new Date()): string {
+  const base = basename(path).replace(/\.json$/i, '');
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  let target = join(dirname(path), `${base}.corrupt-${stamp}.json`);
+  for (let i = 2; existsSync(target); i++) target = join(dirname(path), `${base}.corrupt-${stamp}-${i}.json`);
+  return target;
+}
+
+/** Moves the file aside and returns where it went. */
+export function moveAside(path: string, now = new Date()): string {
+  const target = corruptName(path, now);
+  renameSync(path, target);
+  return target;
+}
+
+/** Parses the file's text; unreadable JSON is repaired when possible (a truncated write, a stray comma). */
+export function parseLenient(text: string): { value: unknown; repaired: boolean } | null {
+  try {
+    return { value: JSON.parse(text), repaired: false };
+  } catch {
+    try {
+      return { value: JSON.parse(jsonrepair(text)), repaired: true };
+    } catch {
+      return null;
+    }
+  }
+}
+
+export interface Recovered {
+  doc: ProfileDocument;
+  /** One line per entry that could not be kept, with the reason. */
+  dropped: string[];
+}
+
+/**
+ * Keeps every host, forward and setting of a current-version document that is
+ * valid on its own, and drops the rest (forwards whose host was dropped, jumps
+ * through dropped hosts) until the whole document is consistent.
+ */
+export function recoverDocument(value: unknown): Recovered {
+  const dropped: string[] = [];
+  const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const label = (kind: string, e: unknown, i: number) => {
+    const n = (e as { name?: unknown } | null)?.name;
+    return typeof n === 'string' ? `${kind} '${n}'` : `${kind} #${i + 1}`;
+  };
+  const hosts: Host[] = [];
+  (Array.isArray(obj.hosts) ? obj.hosts : []).forEach((h, i) => {
+    const r = HostSchema.safeParse(h);
+    if (!r.success) dropped.push(`${label('host', h, i)}: ${r.error.issues.map((x) => x.message).join(' ')}`);
+    else if (hosts.some((x) => x.name === r.data.name)) dropped.push(`${label('host', h, i)}: a second host of that name.`);
+    else hosts.push(r.data);
+  });
+  let forwards: Forward[] = [];
+  (Array.isArray(obj.forwards) ? obj.forwards : []).forEach((f, i) => {
+    const r = ForwardSchema.safeParse(f);
+    if (!r.success) dropped.push(`${label('forward', f, i)}: ${r.error.issues.map((x) => x.message).join(' ')}`);
+    else if (forwards.some((x) => x.name === r.data.name)) dropped.push(`${label('forward', f, i)}: a second forward of that name.`);
+    else forwards.push(r.data);
+  });
+  const settingsResult = SettingsSchema.safeParse(obj.settings ?? {});
+  if (!settingsResult.success) dropped.push(`settings: ${settingsResult.error.issues.map((x) => x.message).join(' ')} (defaults used)`);
+  const settings = settingsResult.success ? settingsResult.data : { ...DEFAULT_SETTINGS };
+
+  // Drop what still breaks references, one entry at a time, until consistent.
+  let kept = { hosts: [...hosts], forwards };
+  for (let guard = 0; guard < 10_000; guard++) {
+    const problems = referenceProblems(kept);
+    if (problems.length === 0) break;
+    const [list, index] = problems[0].path as ['hosts' | 'forwards', number];
+    const entry = kept[list][index];
+    dropped.push(`${list === 'hosts' ? 'host' : 'forward'} '${entry.name}': ${problems[0].message}`);
+    kept = { ...kept, [list]: kept[list].filter((_, i) => i !== index) } as typeof kept;
+  }
+  forwards = kept.forwards;
+  const doc = ProfileDocumentSchema.safeParse({ schemaVersion: SCHEMA_VERSION, hosts: kept.hosts, forwards, settings });
+  return doc.success ? { doc: doc.data, dropped } : { doc: emptyDocument(), dropped: [...dropped, 'everything else: the document could not be made consistent.'] };
+}

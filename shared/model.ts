@@ -1,0 +1,411 @@
+// The saved-profile data model: hosts, forwards, settings and the stored
+// document. The zod schemas are the one source of truth for the UI, the CLI and
+// the store; every message names the field and says what to do.
+// Pure: no Node, no DOM.
+import { z } from 'zod';
+import { BurrowError } from './errors';
+import {
+  DEFAULT_LOCAL_BIND,
+  DEFAULT_REMOTE_BIND,
+  type Endpoint,
+  type ForwardKind,
+  type ForwardSpec,
+  isUnix,
+} from './forward-spec';
+
+export const SCHEMA_VERSION = 1;
+
+/** Names are what people type after `burrow up`: no spaces, no shell metacharacters. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
+export const NAME_MAX = 64;
+
+// Ciphers ssh2 implements (ssh2/lib/protocol/constants.js).
+export const SSH_CIPHERS = [
+  'chacha20-poly1305@openssh.com',
+  'aes128-gcm@openssh.com',
+  'aes256-gcm@openssh.com',
+  'aes128-ctr',
+  'aes192-ctr',
+  'aes256-ctr',
+  'aes128-cbc',
+  'aes192-cbc',
+  'aes256-cbc',
+  '3des-cbc',
+] as const;
+
+export const AUTH_METHODS = ['agent', 'key', 'password', 'keyboard-interactive'] as const;
+export const STRICT_HOST_KEY_CHECKING = ['yes', 'accept-new', 'no', 'ask'] as const;
+export const FORWARD_KINDS = ['local', 'remote', 'dynamic'] as const;
+
+// ---------------------------------------------------------------- field helpers
+
+const described = (input: unknown) => (input === undefined ? 'missing' : JSON.stringify(input));
+
+/** A required piece of text without whitespace (host names, user names). */
+function word(label: string, max = 255) {
+  return z
+    .string({ error: (i) => (i.input === undefined ? `${label} is required.` : `${label} must be text (got ${described(i.input)}).`) })
+    .trim()
+    .min(1, { error: `${label} is required.` })
+    .max(max, { error: `${label} is longer than ${max} characters; shorten it.` })
+    .regex(/^\S+$/, { error: (i) => `${label} '${String(i.input)}' contains spaces; remove them.` });
+}
+
+export function nameSchema(what: 'Host' | 'Forward') {
+  return z
+    .string({ error: (i) => (i.input === undefined ? `${what} name is required.` : `${what} name must be text (got ${described(i.input)}).`) })
+    .trim()
+    .min(1, { error: `${what} name is required.` })
+    .max(NAME_MAX, { error: `${what} name is longer than ${NAME_MAX} characters; shorten it.` })
+    .regex(NAME_PATTERN, {
+      error: (i) =>
+        `${what} name '${String(i.input)}' may only contain letters, digits and . _ @ + - (starting with a letter or digit); for example 'db-prod'.`,
+    });
+}
+
+export function portSchema(label: string, min = 1) {
+  const range = `${label} must be between ${min} and 65535`;
+  return z
+    .number({ error: (i) => (i.input === undefined ? `${label} is required.` : `${range} (got ${described(i.input)}).`) })
+    .int({ error: (i) => `${range} (got ${described(i.input)}).` })
+    .min(min, { error: (i) => `${range} (got ${described(i.input)}).` })
+    .max(65535, { error: (i) => `${range} (got ${described(i.input)}).` });
+}
+
+function wholeNumber(label: string, min: number, max: number) {
+  const msg = (input: unknown) => `${label} must be a whole number from ${min} to ${max} (got ${described(input)}).`;
+  return z
+    .number({ error: (i) => msg(i.input) })
+    .int({ error: (i) => msg(i.input) })
+    .min(min, { error: (i) => msg(i.input) })
+    .max(max, { error: (i) => msg(i.input) });
+}
+
+function oneOf<T extends readonly [string, ...string[]]>(label: string, values: T) {
+  return z.enum(values, { error: (i) => `${label} must be one of ${values.join(', ')} (got ${described(i.input)}).` });
+}
+
+function flag(label: string) {
+  return z.boolean({ error: (i) => `${label} must be true or false (got ${described(i.input)}).` });
+}
+
+function optionalText(label: string, max: number) {
+  return z
+    .string({ error: (i) => `${label} must be text (got ${described(i.input)}).` })
+    .max(max, { error: `${label} is longer than ${max} characters; shorten it.` });
+}
+
+function path(label: string) {
+  return z
+    .string({ error: (i) => (i.input === undefined ? `${label} is required.` : `${label} must be a file path (got ${described(i.input)}).`) })
+    .trim()
+    .min(1, { error: `${label} is empty; give a file path or leave it out.` });
+}
+
+// ---------------------------------------------------------------- Host
+
+export const KeepaliveSchema = z.object(
+  {
+    /** Seconds between keepalives; 0 turns keepalive off. */
+    interval: wholeNumber('Keepalive interval (seconds)', 0, 86400),
+    /** Unanswered keepalives before the connection counts as dead. */
+    countMax: wholeNumber('Keepalive count', 1, 1000),
+  },
+  { error: 'Keepalive must be an object with interval and countMax.' },
+);
+export type Keepalive = z.infer<typeof KeepaliveSchema>;
+
+export const AuthSchema = z
+  .object(
+    {
+      method: oneOf('Authentication method', AUTH_METHODS),
+      /** Private key file (method 'key'); ~ is allowed. */
+      keyPath: path('Key file').optional(),
+      /** Offer only keyPath, not the agent's other keys (IdentitiesOnly). */
+      identitiesOnly: flag('Identities only').optional(),
+      /**
+       * Where the password or key passphrase is kept in the secret store. Set by
+       * the repository only: the secret itself never sits in the profile.
+       */
+      secretRef: z.string().min(1).optional(),
+    },
+    { error: 'Authentication must be an object with a method (agent, key, password or keyboard-interactive).' },
+  )
+  .superRefine((a, ctx) => {
+    if (a.method === 'key' && !a.keyPath) {
+      ctx.addIssue({ code: 'custom', path: ['keyPath'], message: "Key file is required when the authentication method is 'key'; give the path of a private key, e.g. ~/.ssh/id_ed25519." });
+    }
+  });
+export type Auth = z.infer<typeof AuthSchema>;
+
+export const AlgorithmsSchema = z.object({
+  ciphers: z
+    .array(oneOf('Cipher', SSH_CIPHERS), { error: 'Ciphers must be a list of cipher names.' })
+    .min(1, { error: 'Ciphers is empty; leave it out to use the defaults.' })
+    .optional(),
+});
+export type Algorithms = z.infer<typeof AlgorithmsSchema>;
+
+export const HostSchema = z.object({
+  name: nameSchema('Host'),
+  hostname: word('Host name (address)'),
+  port: portSchema('SSH port').default(22),
+  /** Absent: the local user name, as ssh does. */
+  user: word('User name', 128).optional(),
+  auth: AuthSchema.default({ method: 'agent' }),
+  /** Jump hosts by name, outermost first (ProxyJump). */
+  jump: z.array(nameSchema('Host'), { error: 'Jump hosts must be a list of host names.' }).default([]),
+  /** Absent: the default from settings. */
+  keepalive: KeepaliveSchema.optional(),
+  knownHostsFile: path('Known hosts file').optional(),
+  strictHostKeyChecking: oneOf('Strict host key checking', STRICT_HOST_KEY_CHECKING).default('ask'),
+  algorithms: AlgorithmsSchema.optional(),
+  notes: optionalText('Notes', 2000).optional(),
+});
+export type Host = z.infer<typeof HostSchema>;
+/** What a form or the CLI sends: defaults may be left out. */
+export type HostInput = z.input<typeof HostSchema>;
+
+// ---------------------------------------------------------------- Forward
+
+const listenPortLabel = (kind: ForwardKind) => (kind === 'remote' ? 'Remote port' : 'Local port');
+
+export const ForwardSchema = z
+  .object({
+    name: nameSchema('Forward'),
+    kind: oneOf('Forward kind', FORWARD_KINDS),
+    /** Where it listens (client side for local/dynamic, server side for remote). Absent: 127.0.0.1, or localhost on the server. */
+    bindAddress: z
+      .string({ error: (i) => `Bind address must be text (got ${described(i.input)}).` })
+      .regex(/^\S*$/, { error: (i) => `Bind address '${String(i.input)}' contains spaces; remove them.` })
+      .optional(),
+    /** The listening port; for remote forwards 0 lets the server choose. */
+    port: z.number({ error: (i) => `Port must be a number (got ${described(i.input)}).` }).optional(),
+    /** Listen on a Unix socket instead of bindAddress:port. */
+    listenSocket: path('Listening socket').optional(),
+    destinationHost: word('Destination host').optional(),
+    destinationPort: z.number({ error: (i) => `Destination port must be a number (got ${described(i.input)}).` }).optional(),
+    /** A Unix socket as the destination (on the server for local, here for remote). */
+    destinationSocket: path('Destination socket').optional(),
+    /** The saved Host it goes through, by name. */
+    host: nameSchema('Host'),
+    autostart: flag('Autostart').default(false),
+    group: word('Group', 64).optional(),
+    tags: z.array(word('Tag', 64), { error: 'Tags must be a list of words.' }).default([]),
+    notes: optionalText('Notes', 2000).optional(),
+  })
+  .superRefine((f, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const checkPort = (field: 'port' | 'destinationPort', label: string, min: number) => {
+      const v = f[field];
+      if (v === undefined) return;
+      if (!Number.isInteger(v) || v < min || v > 65535) issue(field, `${label} must be between ${min} and 65535 (got ${v}).`);
+    };
+    const listenLabel = listenPortLabel(f.kind);
+    // Listening side: a port or a socket, not both.
+    if (f.listenSocket !== undefined && (f.port !== undefined || f.bindAddress !== undefined)) {
+      issue('listenSocket', 'Give either a listening socket or a bind address and port, not both.');
+    } else if (f.listenSocket === undefined) {
+      if (f.port === undefined) issue('port', `${listenLabel} is required (a number between ${f.kind === 'remote' ? 0 : 1} and 65535).`);
+      else checkPort('port', listenLabel, f.kind === 'remote' ? 0 : 1);
+    }
+    if (f.kind === 'dynamic') {
+      if (f.listenSocket !== undefined) issue('listenSocket', 'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.');
+      if (f.destinationHost !== undefined || f.destinationPort !== undefined || f.destinationSocket !== undefined) {
+        issue('destinationHost', 'A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.');
+      }
+      return;
+    }
+    // Destination: host and port, or a socket.
+    if (f.destinationSocket !== undefined) {
+      if (f.destinationHost !== undefined || f.destinationPort !== undefined) {
+        issue('destinationSocket', 'Give either a destination socket or a destination host and port, not both.');
+      }
+      if (f.listenSocket !== undefined) issue('listenSocket', 'A forward cannot go from a socket to a socket; one side must be a TCP port.');
+    } else {
+      if (f.destinationHost === undefined) issue('destinationHost', `Destination host is required for a ${f.kind} forward (or give a destination socket).`);
+      if (f.destinationPort === undefined) issue('destinationPort', 'Destination port is required (a number between 1 and 65535).');
+      else checkPort('destinationPort', 'Destination port', 1);
+    }
+  });
+export type Forward = z.infer<typeof ForwardSchema>;
+export type ForwardInput = z.input<typeof ForwardSchema>;
+
+// ---------------------------------------------------------------- Settings
+
+export const DEFAULT_KEEPALIVE: Keepalive = { interval: 15, countMax: 3 };
+
+export const SettingsSchema = z.object({
+  launchAtLogin: flag('Launch at login').default(false),
+  startHidden: flag('Start hidden').default(false),
+  notifications: flag('Notifications').default(true),
+  keepalive: KeepaliveSchema.default(DEFAULT_KEEPALIVE),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+// ---------------------------------------------------------------- the document
+
+export const ProfileDocumentSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION, { error: (i) => `Schema version must be ${SCHEMA_VERSION} (got ${described(i.input)}).` }),
+    hosts: z.array(HostSchema, { error: 'hosts must be a list.' }).default([]),
+    forwards: z.array(ForwardSchema, { error: 'forwards must be a list.' }).default([]),
+    settings: SettingsSchema.default(DEFAULT_SETTINGS),
+  })
+  .superRefine((doc, ctx) => {
+    for (const p of referenceProblems(doc)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  });
+export type ProfileDocument = z.infer<typeof ProfileDocumentSchema>;
+
+export function emptyDocument(): ProfileDocument {
+  return { schemaVersion: SCHEMA_VERSION, hosts: [], forwards: [], settings: { ...DEFAULT_SETTINGS, keepalive: { ...DEFAULT_KEEPALIVE } } };
+}
+
+// ---------------------------------------------------------------- referential checks
+
+export interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Cross-entry checks: unique names, forwards and jumps that name existing hosts, no jump loops. */
+export function referenceProblems(doc: Pick<ProfileDocument, 'hosts' | 'forwards'>): Problem[] {
+  const out: Problem[] = [];
+  const hosts = new Map<string, Host>();
+  doc.hosts.forEach((h, i) => {
+    if (hosts.has(h.name)) out.push({ path: ['hosts', i, 'name'], message: `There are two hosts named '${h.name}'; rename one.` });
+    hosts.set(h.name, h);
+  });
+  const forwardNames = new Set<string>();
+  doc.forwards.forEach((f, i) => {
+    if (forwardNames.has(f.name)) out.push({ path: ['forwards', i, 'name'], message: `There are two forwards named '${f.name}'; rename one.` });
+    forwardNames.add(f.name);
+    if (!hosts.has(f.host)) {
+      out.push({ path: ['forwards', i, 'host'], message: `Forward '${f.name}' goes through host '${f.host}', which does not exist; add that host first or pick another.` });
+    }
+  });
+  doc.hosts.forEach((h, i) => {
+    h.jump.forEach((j, k) => {
+      if (j === h.name) out.push({ path: ['hosts', i, 'jump', k], message: `Host '${h.name}' cannot be its own jump host; remove it from the jump list.` });
+      else if (!hosts.has(j)) out.push({ path: ['hosts', i, 'jump', k], message: `Host '${h.name}' jumps through '${j}', which does not exist; add that host first or remove it from the jump list.` });
+    });
+    const loop = jumpLoop(h.name, hosts);
+    if (loop) out.push({ path: ['hosts', i, 'jump'], message: `The jump hosts of '${h.name}' loop (${loop.join(' -> ')}); break the loop.` });
+  });
+  return out;
+}
+
+function jumpLoop(start: string, hosts: Map<string, Host>): string[] | null {
+  const walk = (name: string, trail: string[]): string[] | null => {
+    const h = hosts.get(name);
+    if (!h) return null;
+    for (const j of h.jump) {
+      if (j === name) continue; // reported as "own jump host"
+      if (trail.includes(j)) return j === start ? [...trail, j] : null;
+      const found = walk(j, [...trail, j]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(start, [start]);
+}
+
+/** Why a host cannot be removed: the forwards and hosts that use it. Null when it is free. */
+export function hostInUse(doc: Pick<ProfileDocument, 'hosts' | 'forwards'>, name: string): string | null {
+  const forwards = doc.forwards.filter((f) => f.host === name).map((f) => f.name);
+  const jumpers = doc.hosts.filter((h) => h.jump.includes(name)).map((h) => h.name);
+  if (forwards.length === 0 && jumpers.length === 0) return null;
+  const parts: string[] = [];
+  if (forwards.length) parts.push(`is used by ${plural(forwards.length, 'forward')} (${forwards.join(', ')})`);
+  if (jumpers.length) parts.push(`is the jump host of ${jumpers.join(', ')}`);
+  return `Host '${name}' ${parts.join(' and ')}; remove or move ${forwards.length + jumpers.length === 1 ? 'it' : 'them'} first.`;
+}
+
+// ---------------------------------------------------------------- parsing with readable errors
+
+/** Turns a zod error into messages; nested entries are prefixed with what they belong to. */
+export function describeIssues(error: z.ZodError, root?: unknown): Problem[] {
+  return error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: prefixFor(issue.path as (string | number)[], root) + issue.message }));
+}
+
+function prefixFor(path: (string | number)[], root: unknown): string {
+  if (path.length < 3 || (path[0] !== 'hosts' && path[0] !== 'forwards') || typeof path[1] !== 'number') return '';
+  const list = (root as Record<string, unknown> | undefined)?.[path[0]];
+  const entry = Array.isArray(list) ? (list[path[1]] as { name?: unknown } | undefined) : undefined;
+  const what = path[0] === 'hosts' ? 'Host' : 'Forward';
+  return typeof entry?.name === 'string' ? `${what} '${entry.name}': ` : `${what} #${path[1] + 1}: `;
+}
+
+/** Parses with a schema or throws BurrowError('VALIDATION') whose message lists every problem. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const problems = describeIssues(r.error, value);
+  throw new ValidationError(problems);
+}
+
+export class ValidationError extends BurrowError {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    super('VALIDATION', problems.map((p) => p.message).join(' '));
+    this.name = 'ValidationError';
+    this.problems = problems;
+  }
+}
+
+export const parseHost = (v: unknown): Host => parseOrThrow(HostSchema, v);
+export const parseForward = (v: unknown): Forward => parseOrThrow(ForwardSchema, v);
+export const parseSettings = (v: unknown): Settings => parseOrThrow(SettingsSchema, v);
+export const parseDocument = (v: unknown): ProfileDocument => parseOrThrow(ProfileDocumentSchema, v);
+
+// ---------------------------------------------------------------- Forward <-> ForwardSpec
+
+/** The listening and destination fields of a Forward, as ForwardSpec describes them. */
+export type ForwardEndpoints = Pick<Forward, 'kind' | 'bindAddress' | 'port' | 'listenSocket' | 'destinationHost' | 'destinationPort' | 'destinationSocket'>;
+
+export function forwardToSpec(f: ForwardEndpoints): ForwardSpec {
+  const listen: Endpoint =
+    f.listenSocket !== undefined
+      ? { path: f.listenSocket }
+      : { host: f.bindAddress ?? (f.kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND), port: f.port ?? 0 };
+  if (f.kind === 'dynamic') return { kind: 'dynamic', listen };
+  const target: Endpoint = f.destinationSocket !== undefined ? { path: f.destinationSocket } : { host: f.destinationHost ?? '', port: f.destinationPort ?? 0 };
+  return { kind: f.kind, listen, target };
+}
+
+/** The endpoint fields for a spec; the default bind address is left out so it follows the default. */
+export function specToEndpoints(spec: ForwardSpec): ForwardEndpoints {
+  const out: ForwardEndpoints = { kind: spec.kind };
+  if (isUnix(spec.listen)) out.listenSocket = spec.listen.path;
+  else {
+    const dflt = spec.kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND;
+    if (spec.listen.host !== dflt) out.bindAddress = spec.listen.host;
+    out.port = spec.listen.port;
+  }
+  if (spec.target) {
+    if (isUnix(spec.target)) out.destinationSocket = spec.target.path;
+    else {
+      out.destinationHost = spec.target.host;
+      out.destinationPort = spec.target.port;
+    }
+  }
+  return out;
+}
+
+/** A full Forward from a spec and the rest of its fields, validated. */
+export function specToForward(spec: ForwardSpec, rest: Omit<ForwardInput, keyof ForwardEndpoints>): Forward {
+  return parseForward({ ...rest, ...specToEndpoints(spec) });
+}
+
+/** "127.0.0.1:1100 -> mail.example.com:110 via other": one line for lists and menus. */
+export function describeForward(f: Forward): string {
+  const spec = forwardToSpec(f);
+  const listen = isUnix(spec.listen) ? spec.listen.path : `${spec.listen.host || '*'}:${spec.listen.port}`;
+  const where = f.kind === 'remote' ? `server ${listen}` : listen;
+  const target = spec.target ? (isUnix(spec.target) ? spec.target.path : `${spec.target.host}:${spec.target.port}`) : 'SOCKS';
+  return `${where} -> ${target} via ${f.host}`;
+}

@@ -39,6 +39,7 @@ export function resolveAppRequest(url: string, rootDir: string): AppRequest {
     return { status: 400, reason: 'bad escape in path' };
   }
   if (rel.includes('\0')) return { status: 400, reason: 'NUL in path' };
+  if (rel.includes('\\')) return { status: 400, reason: 'backslash in path' };
   if (rel === '/' || rel === '') rel = '/index.html';
   const root = path.resolve(rootDir);
   const file = path.resolve(root, '.' + path.posix.normalize(rel));

@@ -82,6 +82,11 @@ export function contentSecurityPolicy(devServer?: string): string {
 
 export const CSP = contentSecurityPolicy();
 
+/** The same policy for the <meta> tag in renderer/index.html (frame-ancestors only works as a header). */
+export const CSP_META = CSP.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');
+
 /** Extra headers on every app protocol response. */
 export function securityHeaders(devServer?: string): Record<string, string> {
   return {

@@ -1,0 +1,40 @@
+// electron-vite: main (electron/app/main.ts), preload (electron/app/preload.ts) and
+// the renderer (renderer/index.html). Builds without the Electron binary.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      rollupOptions: {
+        input: { main: resolve(root, 'electron/app/main.ts') },
+        // ssh2 loads its optional native binding and cpu-features at run time: never bundle them.
+        external: ['electron', 'ssh2', 'cpu-features'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      // A sandboxed preload cannot require node_modules: bundle everything, as CommonJS.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { preload: resolve(root, 'electron/app/preload.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+    },
+  },
+});

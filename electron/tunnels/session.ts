@@ -11,6 +11,9 @@ import { createHostVerifier } from './host-verifier';
 import { channelOpenError, channelTimeoutError, sessionError } from './ssh-errors';
 import type { ForwardReason, HostConfig, Prompter } from './types';
 
+/** An incoming channel from a remote forward: accept it or reject it, always one of the two. */
+export type IncomingHandler = (info: { srcIP?: string; srcPort?: number }, accept: () => Duplex, reject: () => void) => void;
+
 export type SessionStatus = 'idle' | 'connecting' | 'up' | 'reconnecting' | 'failed' | 'closed';
 
 export interface SessionStatusInfo {
@@ -90,6 +93,7 @@ export class SshSession extends EventEmitter {
   private retryTimer?: NodeJS.Timeout;
   private connecting?: Promise<void>;
   private everUp = false;
+  private incoming = new Map<string, IncomingHandler>();
   private waiters = new Set<{ resolve: (c: Client) => void; reject: (e: BurrowError) => void; timer: NodeJS.Timeout }>();
 
   constructor(readonly host: HostConfig, private opts: SessionOptions = {}) {
@@ -156,6 +160,18 @@ export class SshSession extends EventEmitter {
       c.once('close', () => this.onDrop(c));
     }
     const last = clients[clients.length - 1];
+    // Remote forwards: ssh2 passes on only channels for addresses we asked for;
+    // each one goes to the forward bound on exactly that address and port, or is rejected.
+    last.on('tcp connection', (info, accept, reject) => {
+      const h = this.incoming.get(`tcp:${info.destIP}:${info.destPort}`);
+      if (h) h(info, accept, reject);
+      else reject();
+    });
+    last.on('unix connection', (info, accept, reject) => {
+      const h = this.incoming.get(`unix:${info.socketPath}`);
+      if (h) h({}, accept, reject);
+      else reject();
+    });
     this.setStatus({ status: 'up' });
     for (const w of this.waiters) {
       clearTimeout(w.timer);
@@ -309,6 +325,48 @@ export class SshSession extends EventEmitter {
         reject(new BurrowError('SSH_DISCONNECTED', `The connection to ${this.label} is gone (${(e as Error).message}).`));
       }
     });
+  }
+
+  /**
+   * Asks the server to listen (remote forward). Resolves with where it listens
+   * (a port 0 becomes the server's choice); rejects with the server's refusal.
+   */
+  listenRemote(at: Endpoint, handler: IncomingHandler): Promise<Endpoint> {
+    const c = this.client;
+    if (!c) return Promise.reject(new BurrowError('SSH_DISCONNECTED', `The session to ${this.label} is not up.`));
+    return new Promise((resolve, reject) => {
+      try {
+        if (isUnix(at)) {
+          c.openssh_forwardInStreamLocal(at.path, (err) => {
+            if (err) return reject(err);
+            this.incoming.set(`unix:${at.path}`, handler);
+            resolve(at);
+          });
+        } else {
+          c.forwardIn(at.host, at.port, (err, port) => {
+            if (err) return reject(err);
+            this.incoming.set(`tcp:${at.host}:${port}`, handler);
+            resolve({ host: at.host, port });
+          });
+        }
+      } catch (e) {
+        reject(new BurrowError('SSH_DISCONNECTED', `The connection to ${this.label} is gone (${(e as Error).message}).`));
+      }
+    });
+  }
+
+  /** Stops a remote listener (best effort: the session may already be gone). */
+  unlistenRemote(at: Endpoint): void {
+    const key = isUnix(at) ? `unix:${at.path}` : `tcp:${at.host}:${at.port}`;
+    this.incoming.delete(key);
+    const c = this.client;
+    if (!c) return;
+    try {
+      if (isUnix(at)) c.openssh_unforwardInStreamLocal(at.path, () => undefined);
+      else c.unforwardIn(at.host, at.port, () => undefined);
+    } catch {
+      /* connection already gone: the server dropped the listener with it */
+    }
   }
 
   close() {

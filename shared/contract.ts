@@ -1,0 +1,314 @@
+// The IPC contract between the renderer and the main process: every request
+// channel with its input schema (zod) and output type, every event with its
+// payload type, and the API object the preload (or the browser mode's
+// WebSocket client) exposes. The dispatcher in electron/api/ implements it.
+// Pure: no Node, no DOM.
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import type { Endpoint, ForwardKind } from './forward-spec';
+import { ForwardSchema, HostSchema, SettingsSchema, type Forward, type Host, type Settings } from './model';
+
+// ---------------------------------------------------------------- wire types (outputs and events)
+
+export type ForwardStateName = 'stopped' | 'connecting' | 'active' | 'reconnecting' | 'failed';
+
+export interface ForwardReason {
+  code: ErrorCode;
+  message: string;
+}
+
+/** A forward's live state, as the engine reports it. */
+export interface ForwardState {
+  state: ForwardStateName;
+  reason?: ForwardReason;
+  /** While reconnecting: when the next attempt starts (epoch ms) and its number. */
+  nextAttemptAt?: number;
+  attempt?: number;
+  /** SSH is up but connections to the destination fail (reason says why). */
+  destinationFailing?: boolean;
+  /** Where it actually listens (a remote port 0 becomes the server's choice). */
+  bound?: { host: string; port: number } | { path: string };
+}
+
+export interface ForwardStats {
+  openConnections: number;
+  totalConnections: number;
+  /** Bytes from the listening side towards the destination. */
+  bytesOut: number;
+  /** Bytes from the destination back. */
+  bytesIn: number;
+}
+
+/** A saved forward with its live state and counters. */
+export interface ForwardView {
+  forward: Forward;
+  state: ForwardState;
+  stats: ForwardStats;
+  /** "127.0.0.1:1100 -> localhost:110 via mail" */
+  summary: string;
+  /** The equivalent OpenSSH command line. */
+  sshCommand: string;
+}
+
+/** A saved host; secrets never leave the main process, only whether one is stored. */
+export interface HostView {
+  host: Host;
+  hasStoredSecret: boolean;
+}
+
+export interface Snapshot {
+  hosts: HostView[];
+  forwards: ForwardView[];
+  settings: Settings;
+  /** Things to tell the person (a corrupt profile file moved aside, no secret store, ...). */
+  warnings: { code: string; message: string }[];
+  /** Whether passwords and passphrases can be stored safely on this machine. */
+  secretStoreAvailable: boolean;
+}
+
+export interface LogEntry {
+  time: number;
+  level: 'info' | 'warn' | 'error';
+  forwardId?: string;
+  code?: ErrorCode;
+  message: string;
+}
+
+export interface LiveConnection {
+  id: number;
+  /** "127.0.0.1:53122" */
+  source: string;
+  openedAt: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  rttMs?: number;
+  error?: { code: string; message: string };
+}
+
+export interface HostTestResult {
+  ok: boolean;
+  /** Time to a ready SSH session, ms. */
+  elapsedMs?: number;
+  error?: { code: string; message: string };
+}
+
+export interface GroupResult {
+  group: string;
+  results: { name: string; ok: boolean; code?: ErrorCode; message?: string }[];
+}
+
+export type ImportAction = 'add' | 'exists' | 'conflict' | 'replace' | 'skip';
+
+export interface ImportItem {
+  kind: 'host' | 'forward';
+  name: string;
+  action: ImportAction;
+  reason?: string;
+}
+
+export interface ImportResult {
+  items: ImportItem[];
+  /** False for a preview. */
+  applied: boolean;
+}
+
+export interface ExportResult {
+  text: string;
+  /** A file name to suggest in a save dialog. */
+  fileName: string;
+}
+
+export interface PresetView {
+  id: string;
+  label: string;
+  kind: ForwardKind;
+  /** The service port on the destination (absent for SOCKS). */
+  port?: number;
+  /** The local port a new forward would get right now (free on this machine). */
+  localPort: number;
+  /** "Forward POP3 to localhost:1100" */
+  title: string;
+}
+
+export interface HostKeyQuestion {
+  host: string;
+  port: number;
+  keyType: string;
+  /** "SHA256:..." */
+  fingerprint: string;
+  kind: 'unknown';
+  otherKnownTypes: string[];
+}
+
+export interface SecretQuestion {
+  kind: 'password' | 'passphrase' | 'otp';
+  subject: string;
+  prompt: string;
+  echo?: boolean;
+}
+
+export type PromptRequest =
+  | { id: string; type: 'hostKey'; question: HostKeyQuestion; createdAt: number; expiresAt: number }
+  | { id: string; type: 'secret'; question: SecretQuestion; createdAt: number; expiresAt: number };
+
+export type { Endpoint };
+
+// ---------------------------------------------------------------- input schemas
+
+const forwardName = z.string({ error: 'Forward name is required.' }).min(1, { error: 'Forward name is required.' }).max(200);
+const hostName = z.string({ error: 'Host name is required.' }).min(1, { error: 'Host name is required.' }).max(200);
+const groupName = z.string({ error: 'Group is required.' }).min(1, { error: 'Group is required.' }).max(200);
+const secretValue = z.string({ error: 'The secret must be text.' }).max(16_384, { error: 'The secret is too long.' });
+
+const byForward = z.strictObject({ name: forwardName });
+const byHost = z.strictObject({ name: hostName });
+const byGroup = z.strictObject({ group: groupName });
+const nothing = z.strictObject({}).optional();
+
+const importSource = z.union(
+  [
+    z.strictObject({ format: z.literal('ssh_config'), text: z.string().max(5_000_000) }),
+    z.strictObject({ format: z.literal('ssh_config'), path: z.string().min(1).max(4096) }),
+    z.strictObject({ format: z.literal('ssh_config'), defaultPath: z.literal(true) }),
+    z.strictObject({ format: z.literal('json'), text: z.string().max(5_000_000) }),
+  ],
+  { error: "Import source must be { format: 'ssh_config', text | path | defaultPath: true } or { format: 'json', text }." },
+);
+
+export const PromptAnswerSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('hostKey'), decision: z.enum(['once', 'save', 'reject'], { error: 'Decision must be once, save or reject.' }) }),
+    /** value null = cancel. */
+    z.strictObject({ type: z.literal('secret'), value: secretValue.nullable() }),
+  ],
+  { error: "Answer must be { type: 'hostKey', decision } or { type: 'secret', value }." },
+);
+export type PromptAnswer = z.infer<typeof PromptAnswerSchema>;
+
+/** Settings fields without their defaults: what is left out stays as it is. */
+export const SettingsPatchSchema = z.strictObject({
+  launchAtLogin: SettingsSchema.shape.launchAtLogin.unwrap().optional(),
+  startHidden: SettingsSchema.shape.startHidden.unwrap().optional(),
+  notifications: SettingsSchema.shape.notifications.unwrap().optional(),
+  keepalive: SettingsSchema.shape.keepalive.unwrap().optional(),
+});
+
+/** Declares a channel: its input schema and (as a type only) its output. */
+const ch =
+  <O>() =>
+  <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
+
+export const contract = {
+  /** Everything the main window shows: hosts, forwards with states, settings. */
+  'state.get': ch<Snapshot>()(nothing),
+
+  'forward.add': ch<ForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional() })),
+  /** Replaces the saved forward `name` (may rename it). A running forward is restarted with the new definition. */
+  'forward.update': ch<ForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema })),
+  'forward.remove': ch<{ removed: string }>()(byForward),
+  'forward.start': ch<ForwardView>()(byForward),
+  'forward.stop': ch<ForwardView>()(byForward),
+  'forward.restart': ch<ForwardView>()(byForward),
+  /** "Retry now" while reconnecting. */
+  'forward.retryNow': ch<ForwardView>()(byForward),
+  'forward.healthCheck': ch<HealthResult>()(byForward),
+  'forward.logs': ch<LogEntry[]>()(z.strictObject({ name: forwardName, limit: z.number().int().min(1).max(10_000).optional() })),
+  'forward.connections': ch<LiveConnection[]>()(byForward),
+  'forward.closeConnection': ch<{ closed: boolean }>()(z.strictObject({ name: forwardName, connectionId: z.number({ error: 'Connection id must be a number.' }).int().nonnegative() })),
+  /** A new forward from a preset through a saved host ("Forward POP3 to localhost:1100"). */
+  'forward.fromPreset': ch<ForwardView>()(
+    z.strictObject({ presetId: z.string().min(1).max(64), host: hostName, name: z.string().min(1).max(64).optional(), destinationHost: z.string().min(1).max(255).optional(), start: z.boolean().optional() }),
+  ),
+  /** Is this local port free right now? For the form's port-in-use check. */
+  'port.check': ch<{ port: number; free: boolean; suggestion?: number }>()(
+    z.strictObject({ port: z.number({ error: 'Port must be a number.' }).int().min(1, { error: 'Port must be between 1 and 65535.' }).max(65535, { error: 'Port must be between 1 and 65535.' }), bindAddress: z.string().max(255).optional() }),
+  ),
+
+  'group.start': ch<GroupResult>()(byGroup),
+  'group.stop': ch<GroupResult>()(byGroup),
+
+  /** `secret`: the password or key passphrase to store (only where a safe store exists). */
+  'host.add': ch<{ host: HostView; warnings: { code: string; message: string }[] }>()(z.strictObject({ host: HostSchema, secret: secretValue.optional() })),
+  /** Replaces host `name` (may rename it; forwards follow). secret null forgets the stored one. */
+  'host.update': ch<{ host: HostView; warnings: { code: string; message: string }[] }>()(z.strictObject({ name: hostName, host: HostSchema, secret: secretValue.nullable().optional() })),
+  'host.remove': ch<{ removed: string }>()(byHost),
+  /** Opens an SSH session to a saved host (or an unsaved one from the form) and closes it. */
+  'host.test': ch<HostTestResult>()(
+    z.union([z.strictObject({ name: hostName }), z.strictObject({ host: HostSchema, secret: secretValue.optional() })], { error: 'Give { name } of a saved host or { host } to test.' }),
+  ),
+
+  'import.preview': ch<ImportResult>()(z.strictObject({ source: importSource })),
+  /** Applies the import; `select` limits it to these host/forward names (the preview's checkboxes). */
+  'import.apply': ch<ImportResult>()(z.strictObject({ source: importSource, select: z.array(z.string().max(200)).max(10_000).optional(), replace: z.boolean().optional() })),
+  'export': ch<ExportResult>()(z.strictObject({ format: z.enum(['ssh_config', 'json'], { error: 'Format must be ssh_config or json.' }), forwards: z.array(forwardName).max(10_000).optional() })),
+
+  'prompt.answer': ch<{ accepted: boolean }>()(z.strictObject({ id: z.string().min(1).max(100), answer: PromptAnswerSchema })),
+  /** Prompts waiting for a person (for a window opened after they were asked). */
+  'prompt.pending': ch<PromptRequest[]>()(nothing),
+
+  'settings.get': ch<Settings>()(nothing),
+  /** Changes only the settings given. */
+  'settings.set': ch<Settings>()(SettingsPatchSchema),
+
+  'presets.list': ch<PresetView[]>()(nothing),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+/** What a caller sends (defaults may be left out). */
+export type Input<C extends Channel> = z.input<Contract[C]['input']>;
+/** What the handler receives, after validation and defaults. */
+export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
+export type Output<C extends Channel> = Contract[C]['output'];
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+// ---------------------------------------------------------------- results
+
+export interface ValidationIssue {
+  /** "forward.port", "host.auth.keyPath" */
+  field: string;
+  message: string;
+}
+
+export type Failure = { ok: false; code: ErrorCode; message: string; issues?: ValidationIssue[] };
+export type Result<T> = { ok: true; value: T } | Failure;
+
+// ---------------------------------------------------------------- events (main -> renderer)
+
+export interface Events {
+  /** A forward's state changed (as it happens). */
+  state: { name: string; state: ForwardState };
+  /** One snapshot per second for all forwards; not sent while no window is visible. */
+  stats: { time: number; stats: Record<string, ForwardStats> };
+  /** A question that needs a person (host key, password, passphrase, one-time code). */
+  prompt: PromptRequest;
+  /** A prompt was answered (possibly in another window), timed out or was cancelled. */
+  'prompt.closed': { id: string; reason: 'answered' | 'timeout' | 'cancelled' };
+  /** A log line (all forwards). */
+  log: LogEntry;
+  /** Saved hosts, forwards or settings changed (here or in another process): call state.get again. */
+  profiles: { source: 'local' | 'external' };
+}
+export type EventName = keyof Events;
+export const EVENTS: readonly EventName[] = ['state', 'stats', 'prompt', 'prompt.closed', 'log', 'profiles'] as const;
+
+// ---------------------------------------------------------------- the API the renderer gets
+
+export interface BurrowApi {
+  /** Calls a channel; never rejects for a domain error: check `ok`. */
+  invoke<C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>>;
+  /** Subscribes to an event; the callback gets only the payload. Returns the unsubscribe. */
+  on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void;
+}
+
+/** The IPC channel names on the wire (prefixed so that nothing else collides). */
+export const ipcChannel = (c: Channel) => `burrow:${c}`;
+export const ipcEvent = (e: EventName) => `burrow:event:${e}`;
+
+/** What the preload exposes on window: `window.burrow`. */
+export const API_GLOBAL = 'burrow';

@@ -133,3 +133,34 @@ export function first(v: string | string[] | undefined): string | undefined {
 export function all(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
+
+export interface ConfigBlock {
+  kind: 'host' | 'match';
+  /** Host patterns, or the Match criteria words. */
+  patterns: string[];
+}
+
+function words(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map((v: { val: string }) => v.val);
+  return typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : [];
+}
+
+/** The Host and Match blocks of a parsed config, in order. */
+export function configBlocks(config: SSHConfig): ConfigBlock[] {
+  const out: ConfigBlock[] = [];
+  for (const s of config as unknown as Array<{ param?: string; value?: unknown }>) {
+    const p = s.param?.toLowerCase();
+    if (p === 'host' || p === 'match') out.push({ kind: p, patterns: words(s.value) });
+  }
+  return out;
+}
+
+/** The config without its Match blocks (used where Match criteria cannot be evaluated). */
+export function withoutMatchBlocks(config: SSHConfig): SSHConfig {
+  return config.filter((s) => (s as { param?: string }).param?.toLowerCase() !== 'match') as SSHConfig;
+}
+
+/** A Host pattern that names one host (no wildcard, no negation). */
+export function isPlainHostPattern(p: string): boolean {
+  return !/[*?!]/.test(p);
+}

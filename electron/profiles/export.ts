@@ -1,0 +1,117 @@
+// Export: profiles as JSON (never a secret), one forward as an `ssh` command
+// line, hosts as an ssh_config fragment. And reading such a JSON file back.
+import { quote } from 'shell-quote';
+import { BurrowError } from '../../shared/errors';
+import { forwardFlag, formatForwardSpec } from '../../shared/forward-spec';
+import { DEFAULT_KEEPALIVE, SCHEMA_VERSION, forwardToSpec, type Forward, type Host, type ProfileDocument } from '../../shared/model';
+import type { Incoming } from './merge';
+
+export const EXPORT_FORMAT = 'burrow-profiles';
+
+export interface ProfilesExport {
+  format: typeof EXPORT_FORMAT;
+  schemaVersion: number;
+  exportedAt: string;
+  hosts: Host[];
+  forwards: Forward[];
+}
+
+function withoutSecret(h: Host): Host {
+  const { secretRef: _drop, ...auth } = h.auth;
+  return { ...h, auth };
+}
+
+export function exportJson(doc: ProfileDocument, now = new Date()): ProfilesExport {
+  return { format: EXPORT_FORMAT, schemaVersion: SCHEMA_VERSION, exportedAt: now.toISOString(), hosts: doc.hosts.map(withoutSecret), forwards: doc.forwards };
+}
+
+/** Reads an export file's text into what importProfiles takes; entries are validated there, one by one. */
+export function parseExport(text: string, source = 'the file'): Incoming {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new BurrowError('VALIDATION', `${source} is not JSON (${(e as Error).message}); give a file made by 'burrow export --format json'.`);
+  }
+  const v = value as Partial<ProfilesExport> | null;
+  if (!v || typeof v !== 'object' || v.format !== EXPORT_FORMAT) {
+    throw new BurrowError('VALIDATION', `${source} is not a Burrow profile export (its "format" is not "${EXPORT_FORMAT}"); give a file made by 'burrow export --format json'.`);
+  }
+  if (typeof v.schemaVersion === 'number' && v.schemaVersion > SCHEMA_VERSION) {
+    throw new BurrowError('VALIDATION', `${source} comes from a newer Burrow (schema version ${v.schemaVersion}; this one knows ${SCHEMA_VERSION}); update Burrow to import it.`);
+  }
+  if (!Array.isArray(v.hosts ?? []) || !Array.isArray(v.forwards ?? [])) {
+    throw new BurrowError('VALIDATION', `${source}: "hosts" and "forwards" must be lists.`);
+  }
+  return { hosts: (v.hosts ?? []) as unknown[], forwards: (v.forwards ?? []) as unknown[] };
+}
+
+/** The options ssh needs to reach `host` as saved (without ProxyJump). */
+function hostOptions(h: Host, lookup: (name: string) => Host | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [['HostName', h.hostname]];
+  if (h.user) out.push(['User', h.user]);
+  if (h.port !== 22) out.push(['Port', String(h.port)]);
+  if (h.auth.method === 'key' && h.auth.keyPath) out.push(['IdentityFile', h.auth.keyPath]);
+  if (h.auth.identitiesOnly) out.push(['IdentitiesOnly', 'yes']);
+  if (h.auth.method === 'password') out.push(['PreferredAuthentications', 'password,keyboard-interactive']);
+  if (h.jump.length) out.push(['ProxyJump', h.jump.map((j) => jumpSpec(j, lookup)).join(',')]);
+  const ka = h.keepalive;
+  if (ka) {
+    out.push(['ServerAliveInterval', String(ka.interval)]);
+    out.push(['ServerAliveCountMax', String(ka.countMax)]);
+  }
+  if (h.knownHostsFile) out.push(['UserKnownHostsFile', h.knownHostsFile]);
+  if (h.strictHostKeyChecking !== 'ask') out.push(['StrictHostKeyChecking', h.strictHostKeyChecking]);
+  if (h.algorithms?.ciphers) out.push(['Ciphers', h.algorithms.ciphers.join(',')]);
+  return out;
+}
+
+/** A jump hop as ProxyJump writes it: user@hostname:port (aliases mean nothing to another machine's ssh). */
+function jumpSpec(name: string, lookup: (name: string) => Host | undefined): string {
+  const h = lookup(name);
+  if (!h) return name;
+  const host = h.hostname.includes(':') ? `[${h.hostname}]` : h.hostname;
+  return `${h.user ? `${h.user}@` : ''}${host}${h.port !== 22 ? `:${h.port}` : ''}`;
+}
+
+/** Hosts as an ssh_config fragment (Host blocks), with the forwards that go through each. */
+export function exportSshConfig(doc: ProfileDocument): string {
+  const lookup = (n: string) => doc.hosts.find((h) => h.name === n);
+  const blocks = doc.hosts.map((h) => {
+    const lines = [`Host ${h.name}`, ...hostOptions(h, lookup).map(([k, v]) => `    ${k} ${/\s/.test(v) ? `"${v}"` : v}`)];
+    for (const f of doc.forwards.filter((x) => x.host === h.name)) {
+      const key = f.kind === 'local' ? 'LocalForward' : f.kind === 'remote' ? 'RemoteForward' : 'DynamicForward';
+      // ssh_config separates the listening side from the destination with a space.
+      const text = f.kind === 'dynamic' ? formatForwardSpec(forwardToSpec(f)) : splitListen(f);
+      lines.push(`    # forward '${f.name}'`, `    ${key} ${text}`);
+    }
+    return lines.join('\n');
+  });
+  const header = `# Exported by Burrow (profile schema ${SCHEMA_VERSION}). Passwords are not exported.\n`;
+  return header + (blocks.length ? `\n${blocks.join('\n\n')}\n` : '');
+}
+
+function splitListen(f: Forward): string {
+  const spec = forwardToSpec(f);
+  const listen = formatForwardSpec({ kind: 'dynamic', listen: spec.listen });
+  const target = formatForwardSpec(spec).slice(listen.length + 1);
+  return `${listen} ${target}`;
+}
+
+/** The `ssh` command line that sets up one forward as saved. */
+export function exportSshCommand(f: Forward, doc: ProfileDocument): string {
+  const lookup = (n: string) => doc.hosts.find((h) => h.name === n);
+  const h = lookup(f.host);
+  if (!h) throw new BurrowError('NOT_FOUND', `Forward '${f.name}' goes through host '${f.host}', which is not saved.`);
+  const args = ['ssh', '-N', forwardFlag(f.kind), formatForwardSpec(forwardToSpec(f))];
+  const ka = h.keepalive ?? DEFAULT_KEEPALIVE;
+  for (const [k, v] of hostOptions({ ...h, keepalive: ka }, lookup)) {
+    if (k === 'HostName' || k === 'User') continue;
+    if (k === 'Port') args.push('-p', v);
+    else if (k === 'IdentityFile') args.push('-i', v);
+    else if (k === 'ProxyJump') args.push('-J', v);
+    else args.push('-o', `${k}=${v}`);
+  }
+  args.push(`${h.user ? `${h.user}@` : ''}${h.hostname}`);
+  return quote(args);
+}

@@ -1,0 +1,145 @@
+// Importing ~/.ssh/config (or a chosen file) as saved hosts and forwards.
+// Parsing and the per-host computation (what `Host *` and other matching blocks
+// set) are the `ssh-config` package's; Include and %-tokens come from
+// electron/sshconfig/ssh-config.ts. Match blocks are reported, not imported.
+import { userInfo } from 'node:os';
+import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
+import { NAME_PATTERN, SSH_CIPHERS, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
+import { parseDestination } from '../sshconfig/host-options';
+import { all, computeHost, configBlocks, expandTokens, first, isPlainHostPattern, loadSshConfig, withoutMatchBlocks } from '../sshconfig/ssh-config';
+import type { ImportItem, Incoming } from './merge';
+import type SSHConfig from 'ssh-config';
+
+export interface SshConfigImport extends Incoming {
+  files: string[];
+  /** Include patterns that matched nothing, unreadable files. */
+  problems: string[];
+}
+
+const FORWARD_KEYS: Array<[key: string, kind: ForwardKind, letter: string]> = [
+  ['localforward', 'local', 'L'],
+  ['remoteforward', 'remote', 'R'],
+  ['dynamicforward', 'dynamic', 'D'],
+];
+
+export function importSshConfigFile(file: string): SshConfigImport {
+  const loaded = loadSshConfig(file);
+  return { ...importSshConfig(loaded.config), files: loaded.files, problems: loaded.problems };
+}
+
+/** Hosts and forwards from a parsed config, plus a skip line for everything left out. */
+export function importSshConfig(full: SSHConfig): Incoming {
+  const config = withoutMatchBlocks(full);
+  const hosts: HostInput[] = [];
+  const forwards: ForwardInput[] = [];
+  const skipped: ImportItem[] = [];
+  const byName = new Map<string, HostInput>();
+  const aliases = new Set<string>();
+
+  for (const block of configBlocks(full)) {
+    if (block.kind === 'match') {
+      skipped.push({ kind: 'host', name: `Match ${block.patterns.join(' ')}`, action: 'skip', reason: 'Match blocks are not imported (their conditions cannot be saved); add what they set to the hosts by hand.' });
+      continue;
+    }
+    const plain = block.patterns.filter(isPlainHostPattern);
+    if (plain.length === 0) {
+      skipped.push({ kind: 'host', name: `Host ${block.patterns.join(' ')}`, action: 'skip', reason: 'a wildcard-only block; what it sets is applied to the hosts it matches.' });
+      continue;
+    }
+    for (const p of plain) aliases.add(p);
+  }
+
+  /** Imports one host (an alias, or a jump hop written as [user@]host[:port]); returns its saved name or null. */
+  const importHost = (spec: string, trail: string[]): string | null => {
+    let dest;
+    try {
+      dest = parseDestination(spec, true);
+    } catch (e) {
+      skipped.push({ kind: 'host', name: spec, action: 'skip', reason: (e as Error).message });
+      return null;
+    }
+    const name = dest.user || dest.port ? `${dest.user ? `${dest.user}@` : ''}${dest.host}${dest.port ? `-${dest.port}` : ''}` : dest.host;
+    if (byName.has(name)) return name;
+    if (trail.includes(name)) {
+      skipped.push({ kind: 'host', name, action: 'skip', reason: `its ProxyJump chain loops (${[...trail, name].join(' -> ')}).` });
+      return null;
+    }
+    const c = computeHost(config, dest.host, dest.user);
+    if (first(c.proxycommand) && first(c.proxycommand)!.toLowerCase() !== 'none') {
+      skipped.push({ kind: 'host', name, action: 'skip', reason: 'it uses ProxyCommand, which Burrow does not run; use ProxyJump instead.' });
+      return null;
+    }
+    const port = dest.port ?? (first(c.port) ? Number(first(c.port)) : 22);
+    const user = dest.user ?? first(c.user);
+    const ctx = { host: dest.host, alias: dest.host, port, user: user ?? userInfo().username };
+    const hostname = expandTokens(first(c.hostname) ?? dest.host, ctx);
+    const tctx = { ...ctx, host: hostname };
+    const host: HostInput = { name, hostname, port, ...(user ? { user: expandTokens(user, ctx) } : {}) };
+
+    const identities = all(c.identityfile).map((f) => expandTokens(f.replace(/^"|"$/g, ''), tctx));
+    host.auth = identities.length ? { method: 'key', keyPath: identities[0] } : { method: 'agent' };
+    if (/^yes$/i.test(first(c.identitiesonly) ?? '')) host.auth.identitiesOnly = true;
+    const notes: string[] = [];
+    if (identities.length > 1) notes.push(`Also had IdentityFile ${identities.slice(1).join(', ')} (only the first is kept).`);
+
+    const interval = first(c.serveraliveinterval);
+    const countMax = first(c.serveralivecountmax);
+    if (interval !== undefined || countMax !== undefined) host.keepalive = { interval: interval !== undefined ? Number(interval) : 15, countMax: countMax !== undefined ? Number(countMax) : 3 };
+    const known = first(c.userknownhostsfile);
+    if (known) {
+      const files = known.split(/\s+/);
+      host.knownHostsFile = expandTokens(files[0], tctx);
+      if (files.length > 1) notes.push(`Also had UserKnownHostsFile ${files.slice(1).join(' ')} (only the first is kept).`);
+    }
+    const strict = first(c.stricthostkeychecking)?.toLowerCase();
+    if (strict) host.strictHostKeyChecking = (strict === 'off' ? 'no' : strict) as HostInput['strictHostKeyChecking'];
+    const ciphers = first(c.ciphers);
+    if (ciphers) {
+      const list = ciphers.split(',');
+      if (list.every((x) => (SSH_CIPHERS as readonly string[]).includes(x))) host.algorithms = { ciphers: list as typeof SSH_CIPHERS[number][] };
+      else notes.push(`Ciphers ${ciphers} not kept (Burrow supports ${SSH_CIPHERS.join(', ')}).`);
+    }
+    if (notes.length) host.notes = notes.join(' ');
+    byName.set(name, host);
+
+    const jump = first(c.proxyjump);
+    if (jump && jump.toLowerCase() !== 'none') {
+      const hops: string[] = [];
+      for (const hop of jump.split(',').map((h) => h.trim())) {
+        const hopName = importHost(hop, [...trail, name]);
+        if (!hopName) {
+          byName.delete(name);
+          skipped.push({ kind: 'host', name, action: 'skip', reason: `its jump host '${hop}' could not be imported.` });
+          return null;
+        }
+        hops.push(hopName);
+      }
+      host.jump = hops;
+    }
+    hosts.push(host);
+    return name;
+  };
+
+  for (const alias of aliases) {
+    if (!NAME_PATTERN.test(alias)) {
+      skipped.push({ kind: 'host', name: alias, action: 'skip', reason: `'${alias}' cannot be a Burrow host name (letters, digits and . _ @ + - only).` });
+      continue;
+    }
+    const name = importHost(alias, []);
+    if (!name) continue;
+    const c = computeHost(config, alias);
+    for (const [key, kind, letter] of FORWARD_KEYS) {
+      all(c[key]).forEach((line, i) => {
+        const text = line.trim().replace(/\s+/, ':');
+        try {
+          const ep = specToEndpoints(parseForwardSpec(kind, text));
+          const id = ep.port !== undefined ? String(ep.port) : String(i + 1);
+          forwards.push({ name: `${name}-${letter}${id}`, ...ep, host: name, tags: ['ssh-config'] });
+        } catch (e) {
+          skipped.push({ kind: 'forward', name: `${name} ${key}`, action: 'skip', reason: (e as Error).message });
+        }
+      });
+    }
+  }
+  return { hosts, forwards, skipped };
+}

@@ -1,0 +1,83 @@
+// Saved profiles -> what the tunnel engine runs: a Host (with its jump chain,
+// by reference) becomes a HostConfig, a Forward a ForwardSpec.
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { BurrowError } from '../../shared/errors';
+import { forwardToSpec, type Forward, type Host, type Settings } from '../../shared/model';
+import type { ForwardSpec } from '../../shared/forward-spec';
+import { DEFAULTS, DEFAULT_KNOWN_HOSTS } from '../sshconfig/host-options';
+import type { HostConfig, Prompter } from '../tunnels/types';
+
+export interface EngineHostOptions {
+  /** Looks a host up by name (jump hosts). */
+  lookup: (name: string) => Host | undefined;
+  settings: Pick<Settings, 'keepalive'>;
+  /** Stored passwords by host name (method 'password'); absent ones are asked for. */
+  passwords?: ReadonlyMap<string, string>;
+  /** Never ask a person (no TTY, no window). */
+  batchMode?: boolean;
+}
+
+export function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
+}
+
+export function toHostConfig(host: Host, opts: EngineHostOptions, trail: string[] = []): HostConfig {
+  if (trail.includes(host.name)) throw new BurrowError('VALIDATION', `The jump hosts of '${trail[0]}' loop (${[...trail, host.name].join(' -> ')}); break the loop.`);
+  if (trail.length > 8) throw new BurrowError('VALIDATION', `The jump chain of '${trail[0]}' is longer than 8 hops; shorten it.`);
+  const keepalive = host.keepalive ?? opts.settings.keepalive;
+  const jump = host.jump.flatMap((name) => {
+    const hop = opts.lookup(name);
+    if (!hop) throw new BurrowError('NOT_FOUND', `Host '${host.name}' jumps through '${name}', which is not a saved host; add it or edit the jump list of '${host.name}'.`);
+    const cfg = toHostConfig(hop, opts, [...trail, host.name]);
+    // A hop's own jump hosts come before it, as with ProxyJump.
+    return [...cfg.jump, { ...cfg, jump: [] }];
+  });
+  return {
+    alias: host.name,
+    hostname: host.hostname,
+    port: host.port,
+    user: host.user ?? userInfo().username,
+    identityFiles: host.auth.method === 'key' && host.auth.keyPath ? [expandHome(host.auth.keyPath)] : [],
+    identitiesOnly: host.auth.identitiesOnly ?? false,
+    password: host.auth.method === 'password' ? opts.passwords?.get(host.name) : undefined,
+    passwordAuthentication: true,
+    tryKeyboardInteractive: true,
+    knownHostsFiles: host.knownHostsFile ? [expandHome(host.knownHostsFile)] : DEFAULT_KNOWN_HOSTS,
+    strictHostKeyChecking: host.strictHostKeyChecking,
+    serverAliveInterval: keepalive.interval,
+    serverAliveCountMax: keepalive.countMax,
+    connectTimeout: DEFAULTS.connectTimeout,
+    ciphers: host.algorithms?.ciphers ? [...host.algorithms.ciphers] : undefined,
+    batchMode: opts.batchMode ?? false,
+    jump,
+  };
+}
+
+export interface EngineForward {
+  id: string;
+  host: HostConfig;
+  spec: ForwardSpec;
+}
+
+/** The engine's view of a saved forward; the forward's name is its engine id. */
+export function toEngineForward(f: Forward, opts: EngineHostOptions): EngineForward {
+  const host = opts.lookup(f.host);
+  if (!host) throw new BurrowError('NOT_FOUND', `Forward '${f.name}' goes through host '${f.host}', which is not saved; add the host or edit the forward.`);
+  return { id: f.name, host: toHostConfig(host, opts), spec: forwardToSpec(f) };
+}
+
+/**
+ * Answers passphrase questions for key files whose passphrase is stored, and
+ * passes every other question on to the person.
+ */
+export function prompterWithPassphrases(base: Prompter | undefined, passphrases: ReadonlyMap<string, string>): Prompter | undefined {
+  if (passphrases.size === 0) return base;
+  return {
+    hostKey: (q) => (base ? base.hostKey(q) : Promise.resolve('reject')),
+    secret: async (q) => {
+      if (q.kind === 'passphrase' && passphrases.has(q.subject)) return passphrases.get(q.subject)!;
+      return base ? base.secret(q) : null;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// One-click forwards for common services. The local port is chosen the way the
+// docs choose 1100 for POP3's 110: the service port when it is 1024 or above
+// (no administrator rights needed), else the port + 1000, then the next free one.
+// Pure: the caller passes isFree (electron/profiles/port-probe.ts on Node).
+import { BurrowError } from './errors';
+import type { ForwardInput } from './model';
+
+export interface Preset {
+  id: string;
+  label: string;
+  /** The service's port on the destination; absent for the SOCKS proxy. */
+  port?: number;
+  /** Local port to start from when port is absent. */
+  localPort?: number;
+}
+
+export const PRESETS: readonly Preset[] = [
+  { id: 'pop3', label: 'POP3', port: 110 },
+  { id: 'imap', label: 'IMAP', port: 143 },
+  { id: 'smtp', label: 'SMTP submission', port: 587 },
+  { id: 'http', label: 'HTTP', port: 80 },
+  { id: 'https', label: 'HTTPS', port: 443 },
+  { id: 'postgres', label: 'PostgreSQL', port: 5432 },
+  { id: 'mysql', label: 'MySQL', port: 3306 },
+  { id: 'redis', label: 'Redis', port: 6379 },
+  { id: 'mongodb', label: 'MongoDB', port: 27017 },
+  { id: 'rdp', label: 'RDP', port: 3389 },
+  { id: 'vnc', label: 'VNC', port: 5900 },
+  { id: 'socks', label: 'SOCKS proxy', localPort: 1080 },
+];
+
+export function findPreset(id: string): Preset {
+  const p = PRESETS.find((x) => x.id === id.toLowerCase());
+  if (!p) throw new BurrowError('NOT_FOUND', `No preset named '${id}'. Presets: ${PRESETS.map((x) => x.id).join(', ')}.`);
+  return p;
+}
+
+/** The first local port to try: the service port when >= 1024, else port + 1000 (110 -> 1100). */
+export function preferredLocalPort(p: Preset): number {
+  if (p.port === undefined) return p.localPort ?? 1080;
+  return p.port >= 1024 ? p.port : p.port + 1000;
+}
+
+/** The preferred port if free, else the next free one above it. */
+export async function chooseLocalPort(p: Preset, isFree: (port: number) => boolean | Promise<boolean>, taken: Iterable<number> = []): Promise<number> {
+  const skip = new Set(taken);
+  for (let port = preferredLocalPort(p); port <= 65535; port++) {
+    if (!skip.has(port) && (await isFree(port))) return port;
+  }
+  throw new BurrowError('PORT_IN_USE', `No free local port from ${preferredLocalPort(p)} to 65535 for ${p.label}.`);
+}
+
+export interface PresetChoice {
+  /** The saved Host to go through. */
+  host: string;
+  /** Where the service runs, as seen from that host; default localhost (the host itself). */
+  destinationHost?: string;
+  name?: string;
+}
+
+/**
+ * The forward for a preset and a host: step one is the preset, step two the host.
+ * "Forward POP3 to localhost:1100" = forwardFromPreset(findPreset('pop3'), { host }, isFree).
+ */
+export async function forwardFromPreset(p: Preset, choice: PresetChoice, isFree: (port: number) => boolean | Promise<boolean>, taken: Iterable<number> = []): Promise<ForwardInput> {
+  const port = await chooseLocalPort(p, isFree, taken);
+  const name = choice.name ?? `${p.id}-${choice.host}`;
+  if (p.port === undefined) return { name, kind: 'dynamic', port, host: choice.host, tags: ['preset'] };
+  return { name, kind: 'local', port, destinationHost: choice.destinationHost ?? 'localhost', destinationPort: p.port, host: choice.host, tags: ['preset'] };
+}

@@ -30,6 +30,8 @@ export interface Sshd {
   knownHosts: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Sends a signal to sshd and every process it started (e.g. SIGSTOP to freeze it). */
+  signalAll(signal: 'SIGSTOP' | 'SIGCONT'): void;
   /** Stops the server and starts it again on the same port with the same keys. */
   restart(): Promise<void>;
   log(): string;
@@ -132,17 +134,27 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     async stop() {
       const proc = server.process;
       if (proc.exitCode !== null || proc.signalCode) return;
-      // sshd -D keeps per-connection children; kill the whole family.
-      const pid = proc.pid!;
-      try {
-        execFileSync('pkill', ['-KILL', '-P', String(pid)]);
-      } catch {
-        /* no children */
+      // sshd -D keeps per-connection children (and theirs): kill the whole family.
+      for (const child of descendants(proc.pid!)) {
+        try {
+          process.kill(child, 'SIGKILL');
+        } catch {
+          /* exited meanwhile */
+        }
       }
       await new Promise<void>((resolve) => {
         proc.once('exit', () => resolve());
         proc.kill('SIGKILL');
       });
+    },
+    signalAll(signal) {
+      for (const pid of [server.process.pid!, ...descendants(server.process.pid!)]) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          /* exited meanwhile */
+        }
+      }
     },
     async restart() {
       await server.stop();
@@ -150,6 +162,16 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     },
   };
   return server;
+}
+
+function descendants(pid: number): number[] {
+  let kids: number[] = [];
+  try {
+    kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return kids.flatMap((k) => [k, ...descendants(k)]);
 }
 
 export function cleanup(s: Sshd | undefined) {

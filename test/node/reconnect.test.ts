@@ -1,0 +1,223 @@
+// Tunnels that heal themselves: server restarts, frozen servers, stopped forwards,
+// and many connections through one forward.
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { TunnelEngine, type EngineOptions } from '../../electron/tunnels/engine';
+import { backoffDelay, DEFAULT_RECONNECT } from '../../electron/tunnels/session';
+import type { ForwardState } from '../../electron/tunnels/types';
+import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { hostFor } from '../support/hosts';
+import { echoServer, roundTrip, sha256, type TestServer } from '../support/tcp';
+
+const FAST: EngineOptions = { reconnect: { baseDelayMs: 200, maxDelayMs: 1000 } };
+let sshd: Sshd | undefined;
+let echo: TestServer | undefined;
+let engine: TunnelEngine | undefined;
+
+afterEach(async () => {
+  await engine?.shutdown();
+  await echo?.close();
+  sshd?.signalAll('SIGCONT');
+  await cleanup(sshd);
+  engine = sshd = echo = undefined;
+});
+
+function waitState(e: TunnelEngine, id: string, pred: (s: ForwardState) => boolean, timeoutMs: number): Promise<ForwardState> {
+  return new Promise((resolve, reject) => {
+    if (pred(e.get(id).state)) return resolve(e.get(id).state);
+    const timer = setTimeout(() => {
+      e.off('state', on);
+      reject(new Error(`state not reached within ${timeoutMs} ms; now ${JSON.stringify(e.get(id).state)}`));
+    }, timeoutMs);
+    const on = (fid: string, s: ForwardState) => {
+      if (fid === id && pred(s)) {
+        clearTimeout(timer);
+        e.off('state', on);
+        resolve(s);
+      }
+    };
+    e.on('state', on);
+  });
+}
+
+/** Streams data through the forward until the connection breaks; resolves with bytes sent. */
+function streamUntilBroken(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    const sock = net.connect(port, '127.0.0.1');
+    const chunk = randomBytes(64 * 1024);
+    sock.on('data', () => undefined);
+    const pump = () => {
+      while (!sock.destroyed && sock.write(chunk)) sent += chunk.length;
+    };
+    sock.on('connect', pump);
+    sock.on('drain', pump);
+    sock.on('error', () => resolve(sent));
+    sock.on('close', () => resolve(sent));
+  });
+}
+
+describe('backoff', () => {
+  it('grows exponentially with jitter and stops at the cap', () => {
+    const lo = () => 0;
+    const hi = () => 0.999999;
+    expect(backoffDelay(1, DEFAULT_RECONNECT, lo)).toBe(500);
+    expect(backoffDelay(1, DEFAULT_RECONNECT, hi)).toBe(1000);
+    expect(backoffDelay(3, DEFAULT_RECONNECT, hi)).toBe(4000);
+    expect(backoffDelay(20, DEFAULT_RECONNECT, hi)).toBe(30_000);
+    expect(backoffDelay(20, DEFAULT_RECONNECT, lo)).toBe(15_000);
+  });
+});
+
+describe('reconnect', () => {
+  it('comes back after sshd is killed mid-transfer and restarted on the same port; the local port stays bound throughout', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine(FAST);
+    const port = await freePort();
+    engine.add('heal', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port }, target: { host: '127.0.0.1', port: echo.port } });
+    await engine.start('heal');
+    const states: ForwardState[] = [];
+    engine.on('state', (_id, s) => states.push(s));
+
+    const transfer = streamUntilBroken(port);
+    await new Promise((r) => setTimeout(r, 300));
+    await sshd.stop();
+    expect(await transfer).toBeGreaterThan(0);
+    const reconnecting = await waitState(engine, 'heal', (s) => s.state === 'reconnecting', 5000);
+    expect(reconnecting.attempt).toBeGreaterThanOrEqual(1);
+    expect(reconnecting.nextAttemptAt).toBeGreaterThan(0);
+    expect(reconnecting.reason?.message).toBeTruthy();
+
+    // During the outage the port is still ours: binding it fails, connecting succeeds.
+    const rebind = await new Promise<string>((resolve) => {
+      const s = net.createServer().once('error', (e: NodeJS.ErrnoException) => resolve(e.code!)).listen(port, '127.0.0.1', () => s.close(() => resolve('bound')));
+    });
+    expect(rebind).toBe('EADDRINUSE');
+    // A connection made during the outage waits for the session and then succeeds.
+    const during = roundTrip(port, Buffer.from('made during the outage'));
+    await new Promise((r) => setTimeout(r, 400));
+    await sshd.restart();
+    expect((await during).toString()).toBe('made during the outage');
+    await waitState(engine, 'heal', (s) => s.state === 'active', 10_000);
+    const data = randomBytes(1024 * 1024);
+    expect(sha256(await roundTrip(port, data))).toBe(sha256(data));
+    expect(states.map((s) => s.state)).toContain('reconnecting');
+    expect(engine.logs('heal').some((l) => /Reconnected/.test(l.message))).toBe(true);
+  });
+
+  it('notices a frozen server (SIGSTOP) within the keepalive bound', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine(FAST);
+    engine.add('frozen', hostFor(sshd, { serverAliveInterval: 1, serverAliveCountMax: 2 }), {
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 0 },
+      target: { host: '127.0.0.1', port: echo.port },
+    });
+    await engine.start('frozen');
+    // Freeze the listener and its per-connection children.
+    sshd.signalAll('SIGSTOP');
+    const t0 = Date.now();
+    const s = await waitState(engine, 'frozen', (x) => x.state === 'reconnecting', 8000);
+    const took = Date.now() - t0;
+    // interval x count = 2 s, plus one interval of slack for the timer phase.
+    expect(took).toBeLessThan(4500);
+    expect(s.reason?.code).toBe('SSH_TIMEOUT');
+    expect(s.reason?.message).toMatch(/stopped answering keepalives/);
+    sshd.signalAll('SIGCONT');
+    await waitState(engine, 'frozen', (x) => x.state === 'active', 10_000);
+  });
+
+  it('a forward the person stopped stays stopped when the server comes back', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine(FAST);
+    const port = await freePort();
+    engine.add('stay', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port }, target: { host: '127.0.0.1', port: echo.port } });
+    await engine.start('stay');
+    await sshd.stop();
+    await waitState(engine, 'stay', (s) => s.state === 'reconnecting', 5000);
+    await engine.stop('stay');
+    await sshd.restart();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(engine.get('stay').state.state).toBe('stopped');
+    // Its port was released when it stopped.
+    await new Promise<void>((resolve, reject) => {
+      const s = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => s.close(() => resolve()));
+    });
+  });
+
+  it('re-requests remote forwards after a reconnect', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine(FAST);
+    const remotePort = await freePort();
+    engine.add('rback', hostFor(sshd), { kind: 'remote', listen: { host: 'localhost', port: remotePort }, target: { host: '127.0.0.1', port: echo.port } });
+    await engine.start('rback');
+    expect((await roundTrip(remotePort, Buffer.from('before'))).toString()).toBe('before');
+    await sshd.stop();
+    await waitState(engine, 'rback', (s) => s.state === 'reconnecting', 5000);
+    await sshd.restart();
+    await waitState(engine, 'rback', (s) => s.state === 'active', 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await roundTrip(remotePort, Buffer.from('after'))).toString()).toBe('after');
+  });
+
+  it('reconnectAll() tries at once instead of waiting for the backoff', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine({ reconnect: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    engine.add('now', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+    await engine.start('now');
+    await sshd.stop();
+    const s = await waitState(engine, 'now', (x) => x.state === 'reconnecting', 5000);
+    expect(s.nextAttemptAt! - Date.now()).toBeGreaterThan(20_000);
+    await sshd.restart();
+    engine.reconnectAll();
+    await waitState(engine, 'now', (x) => x.state === 'active', 5000);
+  });
+
+  it('one host dropping does not touch forwards through another', async () => {
+    sshd = await startSshd();
+    const other = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine(FAST);
+    try {
+      engine.add('a', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+      engine.add('b', hostFor(other), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+      await engine.start('a');
+      const pb = ((await engine.start('b')).state.bound as { port: number }).port;
+      await sshd.stop();
+      await waitState(engine, 'a', (s) => s.state === 'reconnecting', 5000);
+      expect(engine.get('b').state.state).toBe('active');
+      expect((await roundTrip(pb, Buffer.from('unaffected'))).toString()).toBe('unaffected');
+    } finally {
+      await engine.shutdown();
+      await cleanup(other);
+    }
+  });
+});
+
+describe('many connections', () => {
+  it('1000 connections through one forward, 100 at a time, none lost', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine();
+    engine.add('k', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+    const port = ((await engine.start('k')).state.bound as { port: number }).port;
+    let ok = 0;
+    for (let batch = 0; batch < 10; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => {
+          const data = Buffer.from(`connection ${batch * 100 + i} `.repeat(50));
+          return (await roundTrip(port, data)).equals(data);
+        }),
+      );
+      ok += results.filter(Boolean).length;
+    }
+    expect(ok).toBe(1000);
+    expect(engine.stats().k.totalConnections).toBe(1000);
+  }, 60_000);
+});

@@ -104,6 +104,8 @@ export function discoverAgent(
   return undefined;
 }
 
+const KBD_TRIES = 3;
+
 interface Attempt {
   method: AuthenticationType;
   label: string;
@@ -136,24 +138,31 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     });
   }
   const canAsk = !!prompter && !host.batchMode;
-  if (host.tryKeyboardInteractive !== false && canAsk) {
+  // Three tries, as OpenSSH's NumberOfPasswordPrompts: a mistyped one-time code is asked again.
+  let kbdCancelled = false;
+  for (let i = 0; i < KBD_TRIES && host.tryKeyboardInteractive !== false && canAsk; i++) {
     attempts.push({
       method: 'keyboard-interactive',
       label: 'keyboard-interactive',
-      make: async () => ({
+      make: async () => kbdCancelled ? null : ({
         type: 'keyboard-interactive',
         username,
-        prompt: (_name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
+        prompt: (name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
           (async () => {
+            // As OpenSSH does: the server's name and instructions ("Two-factor login") come before the prompts.
+            const header = [name, instructions].filter((x) => x && x.trim()).join('\n');
             const answers: string[] = [];
             for (const p of prompts) {
               const a = await prompter!.secret({
                 kind: /password/i.test(p.prompt) ? 'password' : 'otp',
                 subject,
-                prompt: instructions ? `${instructions}\n${p.prompt}` : p.prompt,
+                prompt: header && answers.length === 0 ? `${header}\n${p.prompt}` : p.prompt,
                 echo: p.echo,
               });
-              if (a === null) return finish([]);
+              if (a === null) {
+                kbdCancelled = true;
+                return finish([]);
+              }
               answers.push(a);
             }
             finish(answers);
@@ -175,7 +184,10 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   }
 
   let next = 0;
+  // What the server said it still accepts, for the failure message.
+  let serverMethods: AuthenticationType[] = [];
   const handler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, cb: (next: AnyAuthMethod | false) => void) => {
+    if (methodsLeft) serverMethods = methodsLeft;
     const step = async (): Promise<AnyAuthMethod | false> => {
       while (next < attempts.length) {
         const a = attempts[next++];
@@ -206,11 +218,15 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     /** What the failure message says. */
     failure(): BurrowError {
       if (fatal) return fatal;
-      const list = tried.length ? tried.join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
-      return new BurrowError(
-        'AUTH_FAILED',
-        `Authentication failed for ${subject}. Methods tried: ${list}. Check the user name, pass the right key with -i, or load it into ssh-agent.`,
-      );
+      const list = tried.length ? [...new Set(tried)].join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
+      // The server wants a person (a one-time code, a password) and nobody may be asked: say so.
+      const wanted = (m: AuthenticationType) =>
+        (m === 'keyboard-interactive' && host.tryKeyboardInteractive !== false) || (m === 'password' && host.passwordAuthentication !== false);
+      const needsPerson = serverMethods.filter((m) => wanted(m) && !tried.includes(m));
+      const why = needsPerson.length
+        ? ` The server also accepts ${needsPerson.join(' and ')} (e.g. a one-time code), which needs a person to answer, but ${host.batchMode ? 'BatchMode=yes forbids asking' : 'no one can be asked here'}. Run without BatchMode on a terminal, or use a key the server accepts.`
+        : ' Check the user name, pass the right key with -i, or load it into ssh-agent.';
+      return new BurrowError('AUTH_FAILED', `Authentication failed for ${subject}. Methods tried: ${list}.${why}`);
     },
   };
 }

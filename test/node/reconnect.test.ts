@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TunnelEngine, type EngineOptions } from '../../electron/tunnels/engine';
 import { backoffDelay, DEFAULT_RECONNECT } from '../../electron/tunnels/session';
 import type { ForwardState } from '../../electron/tunnels/types';
@@ -197,6 +199,53 @@ describe('reconnect', () => {
       await engine.shutdown();
       await cleanup(other);
     }
+  });
+});
+
+describe('giving up and health', () => {
+  it('stops retrying after a few attempts when authentication is refused', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine(FAST);
+    engine.add('auth', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+    await engine.start('auth');
+    await sshd.stop();
+    // The key is no longer authorised when the server comes back: that will not heal by retrying.
+    writeFileSync(join(sshd.dir, 'authorized_keys'), '');
+    await sshd.restart();
+    const failed = await waitState(engine, 'auth', (s) => s.state === 'failed', 15_000);
+    expect(failed.reason?.code).toBe('AUTH_FAILED');
+    expect(failed.reason?.message).toMatch(/Authentication failed for .* Methods tried: publickey/);
+    expect(engine.logs('auth').some((l) => l.message.startsWith('Giving up on'))).toBe(true);
+  });
+
+  it('a connection made while the session is down waits only so long, then is closed with a logged reason', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine({ ...FAST, connectionWaitMs: 500 });
+    engine.add('wait', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+    const port = ((await engine.start('wait')).state.bound as { port: number }).port;
+    await sshd.stop();
+    await waitState(engine, 'wait', (s) => s.state === 'reconnecting', 5000);
+    const got = await roundTrip(port, Buffer.from('x')).catch(() => Buffer.alloc(0));
+    expect(got.length).toBe(0);
+    expect(engine.logs('wait').some((l) => /Connection from 127\.0\.0\.1:\d+: .* did not come back within \d+ s/.test(l.message))).toBe(true);
+  });
+
+  it('health check opens a channel to the destination and reports the round trip', async () => {
+    sshd = await startSshd();
+    echo = await echoServer();
+    engine = new TunnelEngine();
+    engine.add('hc', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+    expect(await engine.healthCheck('hc')).toMatchObject({ ok: false, error: { code: 'SSH_DISCONNECTED', message: "Forward 'hc' is not running; start it first." } });
+    await engine.start('hc');
+    const ok = await engine.healthCheck('hc');
+    expect(ok.ok).toBe(true);
+    expect(ok.rttMs).toBeGreaterThan(0);
+    const closed = await freePort();
+    engine.add('hc2', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: closed } });
+    await engine.start('hc2');
+    expect(await engine.healthCheck('hc2')).toMatchObject({ ok: false, error: { code: 'DEST_REFUSED' } });
   });
 });
 

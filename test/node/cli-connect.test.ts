@@ -59,6 +59,17 @@ describe('burrow connect: carries traffic', () => {
     });
   });
 
+  it('-R 0:host:port reports the port the server picked, and carries traffic back', async () => {
+    const run = burrow(['connect', '--json', '-R', `0:127.0.0.1:${echo.port}`, ...base(), dest()]);
+    const listening = await run.waitFor((e) => e.event === 'listening');
+    expect(listening).toMatchObject({ forward: 'R1', bind: 'localhost' });
+    const picked = listening.port as number;
+    expect(picked).toBeGreaterThan(0);
+    expect((await roundTrip(picked, Buffer.from('reverse'))).toString()).toBe('reverse');
+    run.proc.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
   it('prints a line per event on stderr without --json, and stops on SIGTERM', async () => {
     const port = await freePort();
     const run = burrow(['connect', '-L', `${port}:127.0.0.1:${echo.port}`, ...base(), dest()]);

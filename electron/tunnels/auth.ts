@@ -1,6 +1,6 @@
 // Authentication: identity files (with format checks and passphrases), the agent,
 // passwords and keyboard-interactive, offered to ssh2 through its authHandler.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type KeyboardInteractiveCallback, type Prompt } from 'ssh2';
@@ -90,18 +90,40 @@ export async function loadIdentity(file: string, prompter: Prompter | undefined,
   return again;
 }
 
-/** Where the agent is. Windows: the OpenSSH agent's named pipe, else Pageant. */
+export const OPENSSH_AGENT_PIPE = '\\\\.\\pipe\\openssh-ssh-agent';
+
+function listWindowsPipes(): string[] {
+  return readdirSync('\\\\.\\pipe\\');
+}
+
+/**
+ * Where the agent is: SSH_AUTH_SOCK; on Windows the OpenSSH agent's named pipe,
+ * else Pageant's named pipe (Pageant 0.75+: \\.\pipe\pageant.<user>.<sha256 hex>,
+ * which speaks the agent protocol), else 'pageant' (ssh2's helper for older
+ * Pageant, which only answers window messages). The probes are parameters for tests.
+ */
 export function discoverAgent(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
   exists: (p: string) => boolean = existsSync,
+  listPipes: () => string[] = listWindowsPipes,
 ): string | undefined {
   if (env.SSH_AUTH_SOCK) return env.SSH_AUTH_SOCK;
-  if (platform === 'win32') {
-    const pipe = '\\\\.\\pipe\\openssh-ssh-agent';
-    return exists(pipe) ? pipe : 'pageant';
+  if (platform !== 'win32') return undefined;
+  if (exists(OPENSSH_AGENT_PIPE)) return OPENSSH_AGENT_PIPE;
+  let pipes: string[] = [];
+  try {
+    pipes = listPipes();
+  } catch {
+    // Listing pipes failed: fall through to the window-message route.
   }
-  return undefined;
+  const user = env.USERNAME?.toLowerCase();
+  const pageant = pipes.find((n) => {
+    const m = /^pageant\.(.+)\.[0-9a-f]{64}$/i.exec(n);
+    return m && (!user || m[1].toLowerCase() === user);
+  });
+  if (pageant) return `\\\\.\\pipe\\${pageant}`;
+  return 'pageant';
 }
 
 const KBD_TRIES = 3;

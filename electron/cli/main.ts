@@ -1,5 +1,7 @@
 // The `burrow` command: one module per subcommand, listed here.
 import { connect, CONNECT_HELP } from './connect';
+import { ADD_HELP, EDIT_HELP, EXPORT_HELP, IMPORT_HELP, LS_HELP, PRESET_HELP, RM_HELP, add, edit, exportCmd, importCmd, ls, preset, rm } from './profile-commands';
+import { UP_HELP, up } from './up';
 import { processIO, type CliIO } from './io';
 
 export interface Command {
@@ -10,6 +12,14 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   connect: { summary: 'Forward ports through one SSH server (ssh -L/-R/-D/-J)', help: CONNECT_HELP, run: connect },
+  up: { summary: 'Run saved forwards by name, group or all, in the foreground', help: UP_HELP, run: up },
+  ls: { summary: 'List saved hosts and forwards', help: LS_HELP, run: ls },
+  add: { summary: 'Save a host or a forward (add host | add forward)', help: ADD_HELP, run: add },
+  edit: { summary: 'Change a saved host or forward', help: EDIT_HELP, run: edit },
+  rm: { summary: 'Remove a saved host or forward', help: RM_HELP, run: rm },
+  preset: { summary: "Save a forward for a common service ('preset pop3 --via HOST')", help: PRESET_HELP, run: preset },
+  import: { summary: 'Import ~/.ssh/config or a JSON export (with a report)', help: IMPORT_HELP, run: importCmd },
+  export: { summary: 'Export profiles as JSON, an ssh_config fragment or an ssh command', help: EXPORT_HELP, run: exportCmd },
 };
 
 export function mainHelp(): string {

@@ -1,6 +1,5 @@
 // Export: profiles as JSON (never a secret), one forward as an `ssh` command
 // line, hosts as an ssh_config fragment. And reading such a JSON file back.
-import { quote } from 'shell-quote';
 import { BurrowError } from '../../shared/errors';
 import { forwardFlag, formatForwardSpec } from '../../shared/forward-spec';
 import { DEFAULT_KEEPALIVE, SCHEMA_VERSION, forwardToSpec, type Forward, type Host, type ProfileDocument } from '../../shared/model';
@@ -113,5 +112,14 @@ export function exportSshCommand(f: Forward, doc: ProfileDocument): string {
     else args.push('-o', `${k}=${v}`);
   }
   args.push(`${h.user ? `${h.user}@` : ''}${h.hostname}`);
-  return quote(args);
+  return args.map(shellQuote).join(' ');
+}
+
+/**
+ * POSIX shell quoting for one word: left bare when it holds only characters no
+ * shell treats specially, else single-quoted. (shell-quote escapes ':' '@' '='
+ * with backslashes, which is valid but unreadable in a command people copy.)
+ */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./~-]+$/.test(word) && !word.startsWith('~') ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

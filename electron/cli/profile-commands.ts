@@ -1,0 +1,389 @@
+// `burrow ls | add | edit | rm | import | export | preset`: saved profiles on
+// the command line, over the same ProfileRepository the desktop app uses.
+// (`burrow up` is in up.ts.)
+import { existsSync, readFileSync } from 'node:fs';
+import { BurrowError, isBurrowError } from '../../shared/errors';
+import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
+import { AUTH_METHODS, describeForward, forwardToSpec, specToEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
+import { PRESETS, findPreset, forwardFromPreset } from '../../shared/presets';
+import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
+import type { ImportReport } from '../profiles/merge';
+import { isPortFree } from '../profiles/port-probe';
+import { ProfileRepository, type Patch, type RepositoryWarning } from '../profiles/repository';
+import { NoSecretStore } from '../profiles/secrets';
+import { importSshConfigFile } from '../profiles/ssh-config-import';
+import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
+import { parseDestination, parseOption } from '../sshconfig/host-options';
+import { has, parseArgs, values, type FlagSpec, type ParsedArgs } from './args';
+import { exitCodeFor } from './connect';
+import type { CliIO } from './io';
+
+export type Run = (argv: string[], io: CliIO) => Promise<number>;
+
+/** Bad input (exit 2) also covers unknown names and name clashes. */
+export function profileExitCode(err: unknown): number {
+  return isBurrowError(err) && (err.code === 'NOT_FOUND' || err.code === 'CONFLICT') ? 2 : exitCodeFor(err);
+}
+
+/** Opens the store the app uses (BURROW_CONFIG_DIR overrides); start-up warnings go to stderr. */
+export async function openRepository(io: CliIO): Promise<ProfileRepository> {
+  const repo = await ProfileRepository.open({ secrets: new NoSecretStore(), env: io.env });
+  for (const w of repo.warnings) io.stderr.write(`burrow: warning: ${w.message}\n`);
+  return repo;
+}
+
+/** Runs a profile command: --help, argument errors as exit 2 with the message, JSON or text output. */
+export function command(help: string, spec: FlagSpec, body: (p: ParsedArgs, io: CliIO, name: string) => Promise<number>, name: string): Run {
+  return async (argv, io) => {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout.write(help);
+      return 0;
+    }
+    const json = argv.includes('--json');
+    try {
+      const parsed = parseArgs(argv, { ...spec, long: [...spec.long, 'json', 'help'] }, name);
+      return await body(parsed, io, name);
+    } catch (e) {
+      const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
+      if (json) io.stdout.write(JSON.stringify({ event: 'error', code: err.code, message: err.message }) + '\n');
+      else io.stderr.write(`burrow ${name}: ${err.message}\n`);
+      return profileExitCode(err);
+    }
+  };
+}
+
+function out(io: CliIO, p: ParsedArgs, value: unknown, text: string): number {
+  if (has(p, '--json')) io.stdout.write(JSON.stringify(value) + '\n');
+  else io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  return 0;
+}
+
+function warn(io: CliIO, warnings: RepositoryWarning[]): void {
+  for (const w of warnings) io.stderr.write(`burrow: warning: ${w.message}\n`);
+}
+
+function usage(message: string, cmd: string): BurrowError {
+  return new BurrowError('USAGE', `${message} See 'burrow ${cmd} --help'.`);
+}
+
+const one = (p: ParsedArgs, flag: string) => values(p, flag).at(-1);
+
+// ------------------------------------------------------------------ ls
+
+export const LS_HELP = `Usage: burrow ls [--json]
+
+Lists saved hosts and forwards. A forward's state says whether its local port
+is taken right now (by Burrow, or by something else).
+`;
+
+async function portState(f: Forward): Promise<string> {
+  if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return 'saved';
+  const spec = forwardToSpec(f);
+  const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
+  return (await isPortFree(f.port, host || '0.0.0.0')) ? 'stopped' : 'port in use';
+}
+
+export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io) => {
+  const repo = await openRepository(io);
+  const doc = repo.document();
+  const forwards = await Promise.all(doc.forwards.map(async (f) => ({ ...f, state: await portState(f) })));
+  const lines = ['Hosts:'];
+  for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}`);
+  if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
+  lines.push('Forwards:');
+  for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.state}]${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);
+  if (!forwards.length) lines.push("  (none: 'burrow add forward' or 'burrow preset')");
+  return out(io, p, { hosts: doc.hosts, forwards, path: repo.path }, lines.join('\n'));
+}, 'ls');
+
+// ------------------------------------------------------------------ add / edit host
+
+const HOST_FLAGS: FlagSpec = { withValue: 'pliJo', boolean: '', long: ['no-jump'], longWithValue: ['auth', 'name', 'known-hosts', 'notes'] };
+const HOST_FLAG_HELP = `  -p port             SSH port (default 22)
+  -l user             User to log in as (default: your local user name)
+  -i identity_file    Private key (sets --auth key)
+  -J host[,host...]   Jump hosts: names of saved hosts, outermost first
+  --no-jump           (edit) Remove the jump hosts
+  --auth METHOD       agent, key, password or keyboard-interactive
+                      (passwords are asked for when connecting; the CLI keeps none)
+  --known-hosts FILE  known_hosts file for this host
+  -o Option=value     StrictHostKeyChecking, ServerAliveInterval,
+                      ServerAliveCountMax, Ciphers, IdentitiesOnly
+  --notes TEXT        Free text
+  --json              Print the saved host as JSON`;
+
+/** The host fields the flags set (without name). */
+function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: string): Patch<HostInput> {
+  const patch: Patch<HostInput> = {};
+  const port = one(p, '-p');
+  if (port !== undefined) patch.port = Number.isNaN(Number(port)) ? (port as unknown as number) : Number(port);
+  const user = one(p, '-l');
+  if (user !== undefined) patch.user = user;
+  const jump = one(p, '-J');
+  if (jump !== undefined) patch.jump = jump.split(',').map((s) => s.trim()).filter(Boolean);
+  if (has(p, '--no-jump')) patch.jump = [];
+  const known = one(p, '--known-hosts');
+  if (known !== undefined) patch.knownHostsFile = known;
+  const notes = one(p, '--notes');
+  if (notes !== undefined) patch.notes = notes;
+  const key = one(p, '-i');
+  const method = one(p, '--auth');
+  if (method !== undefined && !(AUTH_METHODS as readonly string[]).includes(method)) {
+    throw new BurrowError('USAGE', `--auth must be one of ${AUTH_METHODS.join(', ')} (got '${method}').`);
+  }
+  if (key !== undefined || method !== undefined) {
+    const prev = base?.auth;
+    const m = (method ?? (key !== undefined ? 'key' : (prev?.method ?? 'agent'))) as Host['auth']['method'];
+    patch.auth = { method: m, ...(m === 'key' ? { keyPath: key ?? prev?.keyPath } : {}), ...(prev?.identitiesOnly ? { identitiesOnly: prev.identitiesOnly } : {}) };
+  }
+  const keepalive = { ...(base?.keepalive ?? {}) } as { interval?: number; countMax?: number };
+  let keepaliveSet = false;
+  for (const o of values(p, '-o')) {
+    const [k, v] = parseOption(o);
+    if (k === 'stricthostkeychecking') patch.strictHostKeyChecking = (v.toLowerCase() === 'off' ? 'no' : v.toLowerCase()) as Host['strictHostKeyChecking'];
+    else if (k === 'serveraliveinterval') (keepalive.interval = Number(v)), (keepaliveSet = true);
+    else if (k === 'serveralivecountmax') (keepalive.countMax = Number(v)), (keepaliveSet = true);
+    else if (k === 'ciphers') patch.algorithms = { ciphers: v.split(',') as never };
+    else if (k === 'identitiesonly') patch.auth = { ...(patch.auth ?? base?.auth ?? { method: 'agent' }), identitiesOnly: v.toLowerCase() === 'yes' };
+    else throw usage(`-o ${o}: ${o.split(/[= ]/)[0]} cannot be saved on a host.`, cmd);
+  }
+  if (keepaliveSet) patch.keepalive = { interval: keepalive.interval ?? 15, countMax: keepalive.countMax ?? 3 };
+  return patch;
+}
+
+export const ADD_HELP = `Usage: burrow add host NAME [user@]hostname[:port] [options]
+       burrow add forward NAME (-L|-R|-D) SPEC --via HOST [options]
+
+add host: save an SSH server under NAME.
+${HOST_FLAG_HELP}
+
+add forward: save a forward, spelled as in OpenSSH:
+  -L [bind_address:]port:host:hostport    local forward (also Unix sockets)
+  -R [bind_address:]port:host:hostport    remote forward
+  -D [bind_address:]port                  SOCKS proxy
+  --via HOST          The saved host it goes through (required)
+  --group G           Put it in a group (burrow up --group G)
+  --tag T             Add a tag (repeatable)
+  --autostart         Start it when the desktop app starts
+  --notes TEXT        Free text
+  --json              Print the saved forward as JSON
+
+Example (POP3 on mail.example.com at localhost:1100, through 'other'):
+  burrow add host other other.example.com
+  burrow add forward pop3 -L 1100:mail.example.com:110 --via other
+`;
+
+const FORWARD_FLAGS: FlagSpec = { withValue: 'LRD', boolean: '', long: ['autostart', 'no-autostart'], longWithValue: ['via', 'group', 'tag', 'notes', 'name'] };
+
+function forwardFlags(p: ParsedArgs, cmd: string): Patch<ForwardInput> {
+  const patch: Patch<ForwardInput> = {};
+  const specs = (['-L', '-R', '-D'] as const).flatMap((flag) => values(p, flag).map((v) => [flag, v] as const));
+  if (specs.length > 1) throw usage('Give one forward spec (-L, -R or -D); save each forward under its own name.', cmd);
+  if (specs.length === 1) {
+    const kind: ForwardKind = specs[0][0] === '-L' ? 'local' : specs[0][0] === '-R' ? 'remote' : 'dynamic';
+    const ep = specToEndpoints(parseForwardSpec(kind, specs[0][1]));
+    // Clear the endpoint fields the new spec does not use.
+    for (const k of ['bindAddress', 'port', 'listenSocket', 'destinationHost', 'destinationPort', 'destinationSocket'] as const) patch[k] = null;
+    Object.assign(patch, ep);
+  }
+  const via = one(p, '--via');
+  if (via !== undefined) patch.host = via;
+  const group = one(p, '--group');
+  if (group !== undefined) patch.group = group === '' ? null : group;
+  const tags = values(p, '--tag');
+  if (tags.length) patch.tags = tags;
+  if (has(p, '--autostart')) patch.autostart = true;
+  if (has(p, '--no-autostart')) patch.autostart = false;
+  const notes = one(p, '--notes');
+  if (notes !== undefined) patch.notes = notes;
+  return patch;
+}
+
+export const add: Run = command(ADD_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-jump'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag'] }, async (p, io, cmd) => {
+  const [what, name, dest, ...extra] = p.positional;
+  if (what === 'host') {
+    if (!name || !dest) throw usage('Usage: burrow add host NAME [user@]hostname[:port].', cmd);
+    if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
+    const d = parseDestination(dest, true);
+    const base: HostInput = { name, hostname: d.host, ...(d.user ? { user: d.user } : {}), ...(d.port ? { port: d.port } : {}) };
+    const input = { ...base, ...hostFlags(p, undefined, cmd) } as HostInput;
+    const repo = await openRepository(io);
+    const r = await repo.addHost(dropNulls(input));
+    warn(io, r.warnings);
+    return out(io, p, r.value, `Saved host '${r.value.name}' (${r.value.user ? `${r.value.user}@` : ''}${r.value.hostname}:${r.value.port}).`);
+  }
+  if (what === 'forward') {
+    if (!name) throw usage('Usage: burrow add forward NAME (-L|-R|-D) SPEC --via HOST.', cmd);
+    if (dest || extra.length) throw usage(`Unexpected: ${[dest, ...extra].join(' ')}.`, cmd);
+    const patch = forwardFlags(p, cmd);
+    if (patch.kind === undefined) throw usage('Missing the forward: give -L, -R or -D with a spec, e.g. -L 1100:mail.example.com:110.', cmd);
+    if (patch.host === undefined) throw usage('Missing --via HOST: the saved host the forward goes through.', cmd);
+    const repo = await openRepository(io);
+    const f = await repo.addForward(dropNulls({ ...patch, name }) as ForwardInput);
+    return out(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}. Start it with: burrow up ${f.name}`);
+  }
+  throw usage(what ? `Unknown kind '${what}': use 'burrow add host' or 'burrow add forward'.` : "Say what to add: 'burrow add host' or 'burrow add forward'.", cmd);
+}, 'add');
+
+function dropNulls<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+export const EDIT_HELP = `Usage: burrow edit host NAME [--name NEW] [host options of 'burrow add']
+       burrow edit forward NAME [--name NEW] [-L|-R|-D SPEC] [--via HOST] [--group G]
+                               [--tag T]... [--autostart|--no-autostart] [--notes TEXT]
+
+Changes what the flags give and keeps the rest. Renaming a host updates the
+forwards and jump lists that use it.
+${HOST_FLAG_HELP}
+`;
+
+export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name'] }, async (p, io, cmd) => {
+  const [what, name, ...extra] = p.positional;
+  if (!name || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow edit host NAME ... or burrow edit forward NAME ...', cmd);
+  if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
+  const repo = await openRepository(io);
+  const rename = one(p, '--name');
+  if (what === 'host') {
+    const patch = { ...hostFlags(p, repo.requireHost(name), cmd), ...(rename ? { name: rename } : {}) };
+    const r = await repo.updateHost(name, patch);
+    warn(io, r.warnings);
+    return out(io, p, r.value, `Saved host '${r.value.name}'.`);
+  }
+  repo.requireForward(name);
+  const f = await repo.updateForward(name, { ...forwardFlags(p, cmd), ...(rename ? { name: rename } : {}) });
+  return out(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}.`);
+}, 'edit');
+
+export const RM_HELP = `Usage: burrow rm host NAME | burrow rm forward NAME [--json]
+
+Removes a saved host (refused while forwards or other hosts use it) or forward.
+`;
+
+export const rm: Run = command(RM_HELP, { withValue: '', boolean: '', long: [] }, async (p, io, cmd) => {
+  const [what, name, ...extra] = p.positional;
+  if (!name || extra.length || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow rm host NAME or burrow rm forward NAME.', cmd);
+  const repo = await openRepository(io);
+  if (what === 'host') await repo.removeHost(name);
+  else await repo.removeForward(name);
+  return out(io, p, { removed: { kind: what, name } }, `Removed ${what} '${name}'.`);
+}, 'rm');
+
+// ------------------------------------------------------------------ import / export
+
+export const IMPORT_HELP = `Usage: burrow import ssh-config [FILE] [--dry-run] [--replace] [--json]
+       burrow import json FILE [--dry-run] [--replace] [--json]
+
+ssh-config: reads FILE (default ~/.ssh/config, with its Include files) and
+saves each Host as a host, and its LocalForward, RemoteForward and
+DynamicForward lines as forwards. What 'Host *' sets is applied; wildcard-only
+blocks and Match blocks are not imported (the report says so).
+json: reads a file made by 'burrow export --format json'. Passwords are never
+imported.
+
+Entries are merged by name. The report says, for each: add, exists (identical),
+conflict (a different saved entry of that name is kept), replace (--replace),
+or skip with the reason.
+  --dry-run   Only show the report
+  --replace   Replace saved entries that differ
+`;
+
+function formatReport(r: ImportReport, extra: string[] = []): string {
+  const lines = r.items.map((i) => `  ${i.action.padEnd(8)} ${i.kind.padEnd(7)} ${i.name}${i.reason ? `: ${i.reason}` : ''}`);
+  const n = (a: string) => r.items.filter((i) => i.action === a).length;
+  const head = `${r.applied ? 'Imported' : 'Would import (dry run)'}: ${n('add')} to add, ${n('exists')} already there, ${n('conflict')} in conflict, ${n('replace')} replaced, ${n('skip')} skipped.`;
+  return [head, ...lines, ...extra.map((e) => `  note: ${e}`)].join('\n');
+}
+
+export const importCmd: Run = command(IMPORT_HELP, { withValue: '', boolean: '', long: ['dry-run', 'replace'] }, async (p, io, cmd) => {
+  const [what, file, ...extra] = p.positional;
+  if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
+  const opts = { dryRun: has(p, '--dry-run'), replace: has(p, '--replace') };
+  if (what === 'ssh-config') {
+    const path = file ?? DEFAULT_SSH_CONFIG;
+    if (!existsSync(path)) throw usage(`The ssh config file ${path} does not exist; give its path.`, cmd);
+    const incoming = importSshConfigFile(path);
+    const repo = await openRepository(io);
+    const report = await repo.importProfiles(incoming, opts);
+    return out(io, p, { ...report, files: incoming.files, problems: incoming.problems }, formatReport(report, incoming.problems));
+  }
+  if (what === 'json') {
+    if (!file) throw usage('Give the file: burrow import json FILE.', cmd);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new BurrowError('USAGE', `Cannot read ${file}: ${(e as Error).message}.`);
+    }
+    const repo = await openRepository(io);
+    const report = await repo.importProfiles(parseExport(text, file), opts);
+    return out(io, p, report, formatReport(report));
+  }
+  throw usage(what ? `Unknown source '${what}': use ssh-config or json.` : 'Say what to import: ssh-config or json.', cmd);
+}, 'import');
+
+export const EXPORT_HELP = `Usage: burrow export [--format json|ssh-config] 
+       burrow export --format ssh FORWARD
+
+Writes saved profiles to stdout. Passwords are never exported.
+  --format json        Hosts, forwards (default); 'burrow import json' reads it
+  --format ssh-config  Hosts as an ssh_config fragment (Host blocks with their
+                       forwards)
+  --format ssh         One forward as an 'ssh' command line
+`;
+
+export const exportCmd: Run = command(EXPORT_HELP, { withValue: '', boolean: '', long: [], longWithValue: ['format'] }, async (p, io, cmd) => {
+  const format = one(p, '--format') ?? 'json';
+  const repo = await openRepository(io);
+  const doc = repo.document();
+  if (format === 'json') {
+    if (p.positional.length) throw usage('--format json exports everything; leave out the names.', cmd);
+    io.stdout.write(JSON.stringify(exportJson(doc), null, 2) + '\n');
+    return 0;
+  }
+  if (format === 'ssh-config') {
+    if (p.positional.length) throw usage('--format ssh-config exports every host; leave out the names.', cmd);
+    io.stdout.write(exportSshConfig(doc));
+    return 0;
+  }
+  if (format === 'ssh') {
+    if (p.positional.length !== 1) throw usage('--format ssh needs one forward name: burrow export --format ssh NAME.', cmd);
+    io.stdout.write(exportSshCommand(repo.requireForward(p.positional[0]), doc) + '\n');
+    return 0;
+  }
+  throw usage(`Unknown --format '${format}': use json, ssh-config or ssh.`, cmd);
+}, 'export');
+
+// ------------------------------------------------------------------ preset
+
+export const PRESET_HELP = `Usage: burrow preset PRESET --via HOST [--to DESTHOST] [--name NAME] [--json]
+       burrow preset            (lists the presets)
+
+Saves a forward for a common service in two steps: the preset and the host.
+The local port is the service port when it is 1024 or above, else the port +
+1000 (POP3's 110 -> 1100), then the next free one.
+  --via HOST      The saved host to go through
+  --to DESTHOST   Where the service runs, seen from HOST (default: localhost,
+                  the host itself)
+  --name NAME     The forward's name (default PRESET-HOST)
+
+Presets: ${PRESETS.map((x) => `${x.id} (${x.port ?? 'SOCKS'})`).join(', ')}.
+
+Example: burrow preset pop3 --via other    -> localhost:1100 to other's POP3
+`;
+
+export const preset: Run = command(PRESET_HELP, { withValue: '', boolean: '', long: [], longWithValue: ['via', 'to', 'name'] }, async (p, io, cmd) => {
+  if (p.positional.length === 0) {
+    return out(io, p, PRESETS, PRESETS.map((x) => `  ${x.id.padEnd(10)} ${x.label}${x.port ? ` (port ${x.port})` : ''}`).join('\n'));
+  }
+  if (p.positional.length > 1) throw usage(`Give one preset (got ${p.positional.join(' ')}).`, cmd);
+  const pr = findPreset(p.positional[0]);
+  const via = one(p, '--via');
+  if (!via) throw usage(`Missing --via HOST: which saved host should ${pr.label} go through?`, cmd);
+  const repo = await openRepository(io);
+  repo.requireHost(via);
+  const taken = repo.listForwards().filter((f) => f.kind !== 'remote' && f.port !== undefined).map((f) => f.port!);
+  const input = await forwardFromPreset(pr, { host: via, destinationHost: one(p, '--to'), name: one(p, '--name') }, (port) => isPortFree(port), taken);
+  const f = await repo.addForward(input);
+  return out(io, p, f, `Saved forward '${f.name}': ${pr.label} on localhost:${f.port} (${describeForward(f)}). Start it with: burrow up ${f.name}`);
+}, 'preset');

@@ -1,0 +1,64 @@
+// `burrow up NAME... | --group G | --all`: runs saved forwards in the
+// foreground, with the same engine, reporter and reconnect behaviour as
+// `burrow connect`.
+import { BurrowError } from '../../shared/errors';
+import type { Forward } from '../../shared/model';
+import { toEngineForward } from '../profiles/to-engine';
+import { TunnelEngine } from '../tunnels/engine';
+import { runForwards } from './connect';
+import type { CliIO } from './io';
+import { openRepository, command, type Run } from './profile-commands';
+import { ttyPrompter } from './prompter';
+import { createReporter, reportEngine } from './reporter';
+import { has, values } from './args';
+
+export const UP_HELP = `Usage: burrow up NAME... | --group G | --all [--json]
+
+Runs saved forwards in the foreground until interrupted (Ctrl-C or SIGTERM),
+reconnecting as 'burrow connect' does. Passwords and passphrases are asked for
+on the terminal (the command line keeps none).
+  NAME...      Forwards by name
+  --group G    Every forward in group G (repeatable)
+  --all        Every saved forward
+  --json       One JSON object per line on stdout, as 'burrow connect --json'
+
+Exit status: 0 after SIGINT/SIGTERM; 2 for bad input (an unknown name, nothing
+selected); 1 when a forward could not be started.
+`;
+
+export function selectForwards(all: Forward[], names: string[], groups: string[], every: boolean): Forward[] {
+  if (every) {
+    if (names.length || groups.length) throw new BurrowError('USAGE', '--all runs every forward; leave out the names and groups.');
+    if (!all.length) throw new BurrowError('USAGE', "There are no saved forwards yet: add one with 'burrow add forward' or 'burrow preset'.");
+    return all;
+  }
+  if (!names.length && !groups.length) throw new BurrowError('USAGE', "Say which forwards to run: names, --group G or --all (see 'burrow ls').");
+  const picked = new Map<string, Forward>();
+  for (const n of names) {
+    const f = all.find((x) => x.name === n);
+    if (!f) throw new BurrowError('NOT_FOUND', `No forward named '${n}'. Saved forwards: ${all.map((x) => x.name).join(', ') || 'none'}.`);
+    picked.set(f.name, f);
+  }
+  for (const g of groups) {
+    const inGroup = all.filter((x) => x.group === g);
+    if (!inGroup.length) {
+      const known = [...new Set(all.map((x) => x.group).filter(Boolean))];
+      throw new BurrowError('NOT_FOUND', `No forward is in group '${g}'. Groups: ${known.join(', ') || 'none'}.`);
+    }
+    for (const f of inGroup) picked.set(f.name, f);
+  }
+  return [...picked.values()];
+}
+
+export const up: Run = command(UP_HELP, { withValue: '', boolean: '', long: ['all'], longWithValue: ['group'] }, async (p, io: CliIO) => {
+  const repo = await openRepository(io);
+  const doc = repo.document();
+  const chosen = selectForwards(doc.forwards, p.positional, values(p, '--group'), has(p, '--all'));
+  const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
+  const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings }));
+  const reporter = createReporter(io, has(p, '--json'));
+  const engine = new TunnelEngine({ prompter: ttyPrompter(io) });
+  reportEngine(engine, reporter);
+  for (const f of planned) engine.add(f.id, f.host, f.spec);
+  return runForwards(engine, planned.map((f) => f.id), io, reporter);
+}, 'up');

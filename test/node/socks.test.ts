@@ -12,6 +12,7 @@ import type { LogEntry } from '../../electron/tunnels/types';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
 import { echoServer, sha256, type TestServer } from '../support/tcp';
+import { startFakeServer } from '../support/ssh2-server';
 import { exchange, socks4, socks5 } from '../support/socks-client';
 
 let sshd: Sshd;
@@ -167,6 +168,24 @@ describe('-D reply codes', () => {
     const { port } = await startProxy(noForwarding);
     expect((await socks5(port, { domain: 'localhost' }, echo.port)).status).toBe(REP.NOT_ALLOWED);
     expect((await socks4(port, { ipv4: '127.0.0.1' }, echo.port)).status).toBe(SOCKS4_REJECTED);
+  });
+
+  it('answers "host unreachable" (0x04) when the server never answers the channel open', async () => {
+    // sshd always answers; an in-process server that ignores the request stands in for a black hole.
+    const silent = await startFakeServer({ tcpip: () => undefined });
+    const engine = new TunnelEngine({ channelTimeoutMs: 300 });
+    engines.push(engine);
+    const logs: LogEntry[] = [];
+    engine.on('log', (l) => logs.push(l));
+    engine.add('socks', { ...hostFor(sshd), port: silent.port, knownHostsFiles: [silent.knownHosts] }, dynamic());
+    try {
+      const port = ((await engine.start('socks')).state.bound as { port: number }).port;
+      expect((await socks5(port, { domain: 'db.internal' }, 5432)).status).toBe(REP.HOST_UNREACHABLE);
+      expect(logs.find((l) => l.code === 'DEST_TIMEOUT')?.message).toMatch(/Connecting to db\.internal:5432 through .* timed out/);
+    } finally {
+      await engine.shutdown();
+      await silent.close();
+    }
   });
 
   it('speaks SOCKS4 and SOCKS4a', async () => {

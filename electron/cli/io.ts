@@ -12,8 +12,10 @@ export interface CliIO {
 
 export function processIO(): CliIO {
   const stopSignal = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    // 'on', not 'once': signal-exit (pulled in by some dependencies) re-raises a
+    // signal when it finds no other listener, which would kill us mid-shutdown.
+    process.on('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
   });
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal };
 }

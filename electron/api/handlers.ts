@@ -1,0 +1,346 @@
+// The contract's handlers over the services. Inputs arrive validated (dispatcher.ts).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import SSHConfig from 'ssh-config';
+import { BurrowError } from '../../shared/errors';
+import type { ForwardView, GroupResult, HostView, PresetView, Snapshot } from '../../shared/contract';
+import { describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
+import { PRESETS, chooseLocalPort, findPreset, forwardFromPreset, preferredLocalPort } from '../../shared/presets';
+import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
+import type { Incoming } from '../profiles/merge';
+import { isPortFree } from '../profiles/port-probe';
+import type { ProfileRepository } from '../profiles/repository';
+import { importSshConfig, importSshConfigFile } from '../profiles/ssh-config-import';
+import { toHostConfig } from '../profiles/to-engine';
+import type { TunnelEngine } from '../tunnels/engine';
+import { SshSession } from '../tunnels/session';
+import type { Prompter } from '../tunnels/types';
+import type { Handlers } from './dispatcher';
+import { syncEngine } from './engine-sync';
+import type { PromptBroker } from './prompt-broker';
+
+export interface HandlerDeps {
+  engine: TunnelEngine;
+  repo: ProfileRepository;
+  broker: PromptBroker;
+  /** The prompter sessions use (the broker, plus stored passphrases). */
+  prompter: Prompter;
+  secretsAvailable: () => Promise<boolean>;
+  /** Called after settings change (launch at login is applied by the app). */
+  settingsChanged?: (s: Snapshot['settings']) => void;
+  /** Where "import from ~/.ssh/config" reads. */
+  sshConfigPath?: string;
+}
+
+const running = (s: string) => s === 'connecting' || s === 'active' || s === 'reconnecting';
+
+function forwardView(deps: HandlerDeps, f: Forward, doc: ProfileDocument): ForwardView {
+  const { engine } = deps;
+  const info = engine.has(f.name) ? engine.get(f.name) : undefined;
+  let sshCommand = '';
+  try {
+    sshCommand = exportSshCommand(f, doc);
+  } catch {
+    /* host missing: shown by the state */
+  }
+  return {
+    forward: f,
+    state: info?.state ?? { state: 'stopped' },
+    stats: info?.stats ?? { openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 },
+    summary: describeForward(f),
+    sshCommand,
+  };
+}
+
+const hostView = (h: Host): HostView => ({ host: h, hasStoredSecret: !!h.auth.secretRef });
+
+function view(deps: HandlerDeps, name: string): ForwardView {
+  const doc = deps.repo.document();
+  const f = doc.forwards.find((x) => x.name === name) ?? deps.repo.requireForward(name);
+  return forwardView(deps, f, doc);
+}
+
+/** Makes sure the engine knows the saved forward (and its latest definition) before acting on it. */
+async function ensureInEngine(deps: HandlerDeps, name: string): Promise<void> {
+  deps.repo.requireForward(name);
+  const report = await syncEngine(deps.engine, deps.repo);
+  const problem = report.problems.find((p) => p.name === name);
+  if (problem) throw new BurrowError('VALIDATION', problem.message);
+}
+
+function readImport(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; text?: string; path?: string; defaultPath?: true }): Incoming {
+  if (source.format === 'json') return parseExport(source.text ?? '', 'The import');
+  if (source.text !== undefined) {
+    let parsed: SSHConfig;
+    try {
+      parsed = SSHConfig.parse(source.text);
+    } catch (e) {
+      throw new BurrowError('VALIDATION', `The ssh_config text could not be read: ${(e as Error).message}`);
+    }
+    return importSshConfig(parsed);
+  }
+  const file = source.path ?? deps.sshConfigPath ?? join(homedir(), '.ssh', 'config');
+  const r = importSshConfigFile(file);
+  const problems = r.problems.map((p) => ({ kind: 'host' as const, name: file, action: 'skip' as const, reason: p }));
+  return { hosts: r.hosts, forwards: r.forwards, skipped: [...(r.skipped ?? []), ...problems] };
+}
+
+function selectIncoming(incoming: Incoming, select: string[] | undefined): Incoming {
+  if (!select) return incoming;
+  const keep = new Set(select);
+  const named = (v: unknown) => keep.has(String((v as { name?: unknown } | null)?.name));
+  return { ...incoming, hosts: incoming.hosts.filter(named), forwards: incoming.forwards.filter(named) };
+}
+
+/** The forwards asked for and every host they need (jump hosts included). */
+function subset(doc: ProfileDocument, names: string[] | undefined): ProfileDocument {
+  if (!names) return doc;
+  const forwards = names.map((n) => {
+    const f = doc.forwards.find((x) => x.name === n);
+    if (!f) throw new BurrowError('NOT_FOUND', `No forward named '${n}'.`);
+    return f;
+  });
+  const need = new Set<string>();
+  const visit = (h: string) => {
+    if (need.has(h)) return;
+    need.add(h);
+    doc.hosts.find((x) => x.name === h)?.jump.forEach(visit);
+  };
+  forwards.forEach((f) => visit(f.host));
+  return { ...doc, forwards, hosts: doc.hosts.filter((h) => need.has(h.name)) };
+}
+
+function takenPorts(doc: ProfileDocument): number[] {
+  return doc.forwards.filter((f) => f.kind !== 'remote' && f.port !== undefined).map((f) => f.port!);
+}
+
+function presetTitle(label: string, kind: 'local' | 'dynamic', port: number) {
+  return kind === 'dynamic' ? `${label} on localhost:${port}` : `Forward ${label} to localhost:${port}`;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { engine, repo, broker } = deps;
+
+  const groupAction = async (group: string, start: boolean): Promise<GroupResult> => {
+    const members = repo.listForwards({ group });
+    if (members.length === 0) throw new BurrowError('NOT_FOUND', `No forwards are in the group '${group}'.`);
+    await syncEngine(engine, repo);
+    const results = await Promise.all(
+      members.map(async (f) => {
+        try {
+          if (start) await engine.start(f.name);
+          else await engine.stop(f.name);
+          return { name: f.name, ok: true };
+        } catch (e) {
+          const be = e instanceof BurrowError ? e : new BurrowError('INTERNAL', (e as Error).message);
+          return { name: f.name, ok: false, code: be.code, message: be.message };
+        }
+      }),
+    );
+    return { group, results };
+  };
+
+  const replaceWith = <T extends object>(current: T, next: object) => {
+    // Replace semantics: optional fields left out of `next` are removed.
+    const patch: Record<string, unknown> = { ...next };
+    for (const k of Object.keys(current)) if (!(k in patch)) patch[k] = null;
+    return patch;
+  };
+
+  return {
+    'state.get': async () => {
+      const doc = repo.document();
+      await syncEngine(engine, repo, doc);
+      return {
+        hosts: doc.hosts.map(hostView),
+        forwards: doc.forwards.map((f) => forwardView(deps, f, doc)),
+        settings: doc.settings,
+        warnings: repo.warnings.map((w) => ({ code: w.code, message: w.message })),
+        secretStoreAvailable: await deps.secretsAvailable(),
+      };
+    },
+
+    'forward.add': async ({ forward, start }) => {
+      const f = await repo.addForward(forward);
+      await ensureInEngine(deps, f.name);
+      if (start) await engine.start(f.name);
+      return view(deps, f.name);
+    },
+
+    'forward.update': async ({ name, forward }) => {
+      const current = repo.requireForward(name);
+      const wasRunning = engine.has(name) && running(engine.get(name).state.state);
+      const f = await repo.updateForward(name, replaceWith(current, forward));
+      if (wasRunning) await engine.stop(name);
+      await ensureInEngine(deps, f.name);
+      if (wasRunning) await engine.start(f.name);
+      return view(deps, f.name);
+    },
+
+    'forward.remove': async ({ name }) => {
+      repo.requireForward(name);
+      if (engine.has(name)) await engine.remove(name);
+      await repo.removeForward(name);
+      return { removed: name };
+    },
+
+    'forward.start': async ({ name }) => {
+      await ensureInEngine(deps, name);
+      await engine.start(name);
+      return view(deps, name);
+    },
+
+    'forward.stop': async ({ name }) => {
+      repo.requireForward(name);
+      if (engine.has(name)) await engine.stop(name);
+      return view(deps, name);
+    },
+
+    'forward.restart': async ({ name }) => {
+      await ensureInEngine(deps, name);
+      if (engine.has(name)) await engine.stop(name);
+      await ensureInEngine(deps, name);
+      await engine.start(name);
+      return view(deps, name);
+    },
+
+    'forward.retryNow': async ({ name }) => {
+      await ensureInEngine(deps, name);
+      engine.retryNow(name);
+      return view(deps, name);
+    },
+
+    'forward.healthCheck': async ({ name }) => {
+      await ensureInEngine(deps, name);
+      return engine.healthCheck(name);
+    },
+
+    'forward.logs': async ({ name, limit }) => {
+      await ensureInEngine(deps, name);
+      const logs = engine.logs(name);
+      return limit ? logs.slice(-limit) : logs;
+    },
+
+    'forward.connections': async ({ name }) => {
+      await ensureInEngine(deps, name);
+      return engine.connections(name);
+    },
+
+    'forward.closeConnection': async ({ name, connectionId }) => {
+      await ensureInEngine(deps, name);
+      return { closed: engine.closeConnection(name, connectionId) };
+    },
+
+    'forward.fromPreset': async ({ presetId, host, name, destinationHost, start }) => {
+      const preset = findPreset(presetId);
+      repo.requireHost(host);
+      const doc = repo.document();
+      let input = await forwardFromPreset(preset, { host, destinationHost, name }, (p) => isPortFree(p), takenPorts(doc));
+      if (!name) {
+        // pop3-mail, then pop3-mail-2, ...
+        const base = input.name;
+        for (let i = 2; doc.forwards.some((f) => f.name === input.name); i++) input = { ...input, name: `${base}-${i}` };
+      }
+      const f = await repo.addForward(input);
+      await ensureInEngine(deps, f.name);
+      if (start) await engine.start(f.name);
+      return view(deps, f.name);
+    },
+
+    'port.check': async ({ port, bindAddress }) => {
+      const free = await isPortFree(port, bindAddress ?? '127.0.0.1');
+      if (free) return { port, free };
+      const taken = new Set(takenPorts(repo.document()));
+      for (let p = port + 1; p <= 65535; p++) {
+        if (!taken.has(p) && (await isPortFree(p, bindAddress ?? '127.0.0.1'))) return { port, free, suggestion: p };
+      }
+      return { port, free };
+    },
+
+    'group.start': ({ group }) => groupAction(group, true),
+    'group.stop': ({ group }) => groupAction(group, false),
+
+    'host.add': async ({ host, secret }) => {
+      const r = await repo.addHost(host, { secret });
+      await syncEngine(engine, repo);
+      return { host: hostView(r.value), warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })) };
+    },
+
+    'host.update': async ({ name, host, secret }) => {
+      const current = repo.requireHost(name);
+      const r = await repo.updateHost(name, replaceWith(current, host), { secret });
+      await syncEngine(engine, repo);
+      return { host: hostView(r.value), warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })) };
+    },
+
+    'host.remove': async ({ name }) => {
+      await repo.removeHost(name);
+      return { removed: name };
+    },
+
+    'host.test': async (input) => {
+      const doc = repo.document();
+      const host = 'name' in input ? repo.requireHost(input.name) : input.host;
+      const passwords = new Map<string, string>();
+      if ('name' in input) {
+        const pw = host.auth.method === 'password' ? await repo.hostSecret(host.name) : null;
+        if (pw) passwords.set(host.name, pw);
+      } else if (input.secret && host.auth.method === 'password') passwords.set(host.name, input.secret);
+      const lookup = (n: string) => (n === host.name ? host : doc.hosts.find((h) => h.name === n));
+      const config = toHostConfig(host, { lookup, settings: doc.settings, passwords });
+      let prompter = deps.prompter;
+      if (!('name' in input) && input.secret && host.auth.method === 'key') {
+        const secret = input.secret;
+        prompter = { hostKey: (q) => deps.prompter.hostKey(q), secret: (q) => (q.kind === 'passphrase' ? Promise.resolve(secret) : deps.prompter.secret(q)) };
+      }
+      const session = new SshSession(config, { prompter, reconnect: { permanentFailureLimit: 0 } });
+      session.on('error', () => undefined);
+      const t0 = Date.now();
+      try {
+        await session.start();
+        return { ok: true, elapsedMs: Date.now() - t0 };
+      } catch (e) {
+        const be = e instanceof BurrowError ? e : new BurrowError('SSH_CONNECT_FAILED', (e as Error).message);
+        return { ok: false, error: { code: be.code, message: be.message } };
+      } finally {
+        session.close();
+      }
+    },
+
+    'import.preview': async ({ source }) => repo.importProfiles(readImport(deps, source), { dryRun: true }),
+
+    'import.apply': async ({ source, select, replace }) => {
+      const r = await repo.importProfiles(selectIncoming(readImport(deps, source), select), { replace });
+      await syncEngine(engine, repo);
+      return r;
+    },
+
+    export: async ({ format, forwards }) => {
+      const doc = subset(repo.document(), forwards);
+      if (format === 'json') return { text: JSON.stringify(exportJson(doc), null, 2) + '\n', fileName: 'burrow-profiles.json' };
+      return { text: exportSshConfig(doc), fileName: 'burrow-ssh_config' };
+    },
+
+    'prompt.answer': ({ id, answer }) => broker.answer(id, answer),
+    'prompt.pending': () => broker.pending(),
+
+    'settings.get': () => repo.getSettings(),
+    'settings.set': async (patch) => {
+      const s = await repo.updateSettings(patch);
+      await syncEngine(engine, repo);
+      deps.settingsChanged?.(s);
+      return s;
+    },
+
+    'presets.list': async () => {
+      const taken = takenPorts(repo.document());
+      return Promise.all(
+        PRESETS.map(async (p): Promise<PresetView> => {
+          const kind = p.port === undefined ? 'dynamic' : 'local';
+          const localPort = await chooseLocalPort(p, (port) => isPortFree(port), taken).catch(() => preferredLocalPort(p));
+          return { id: p.id, label: p.label, kind, port: p.port, localPort, title: presetTitle(p.label, kind, localPort) };
+        }),
+      );
+    },
+  };
+}

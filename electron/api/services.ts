@@ -1,0 +1,117 @@
+// Builds the whole back end the same way for the Electron main process, the
+// browser mode (`burrow web`) and the tests: profile repository + tunnel engine
+// + prompt broker + the contract's dispatcher + the event hub.
+import { ProfileRepository, type CreateStore } from '../profiles/repository';
+import type { SecretStore } from '../profiles/secrets';
+import { expandHome } from '../profiles/to-engine';
+import { TunnelEngine, type EngineOptions } from '../tunnels/engine';
+import type { Prompter } from '../tunnels/types';
+import type { Settings } from '../../shared/model';
+import { createDispatcher, type Dispatcher } from './dispatcher';
+import { syncEngine } from './engine-sync';
+import { EventHub, startStatsTicker, wireEvents } from './events';
+import { createHandlers } from './handlers';
+import { PromptBroker } from './prompt-broker';
+
+export interface ServicesOptions {
+  /** The folder of config.json (the app: userData; tests: a temp dir; default BURROW_CONFIG_DIR). */
+  configDir?: string;
+  secretStore: SecretStore;
+  /** The app passes electron-store here; plain `conf` otherwise. */
+  createStore?: CreateStore;
+  engine?: Omit<EngineOptions, 'prompter'>;
+  /** How long a prompt waits for a person (ms). */
+  promptTimeoutMs?: number;
+  /** Watch config.json for other processes' writes (the CLI). Default true. */
+  watchProfiles?: boolean;
+  sshConfigPath?: string;
+  settingsChanged?: (s: Settings) => void;
+  onInternalError?: (channel: string, err: unknown) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Services {
+  engine: TunnelEngine;
+  repo: ProfileRepository;
+  broker: PromptBroker;
+  dispatcher: Dispatcher;
+  events: EventHub;
+  /** Sends stats once per interval while isVisible(); returns the stop function. */
+  startStats(isVisible: () => boolean, intervalMs?: number): () => void;
+  /** Starts every saved forward marked autostart; resolves with the names that failed. */
+  autostart(): Promise<{ name: string; message: string }[]>;
+  /** Forwards that hold a port or are connecting. */
+  runningCount(): number;
+  /** Cancels open prompts, stops every forward, closes the store watcher. */
+  dispose(): Promise<void>;
+}
+
+/** The broker, plus key passphrases kept in the secret store (answered without asking). */
+function storedPassphrasePrompter(broker: PromptBroker, repo: ProfileRepository): Prompter {
+  return {
+    hostKey: (q) => broker.hostKey(q),
+    secret: async (q) => {
+      if (q.kind === 'passphrase') {
+        const host = repo.listHosts().find((h) => h.auth.method === 'key' && h.auth.keyPath && h.auth.secretRef && expandHome(h.auth.keyPath) === q.subject);
+        const stored = host ? await repo.hostSecret(host.name).catch(() => null) : null;
+        if (stored) return stored;
+      }
+      return broker.secret(q);
+    },
+  };
+}
+
+export async function createServices(opts: ServicesOptions): Promise<Services> {
+  const repo = await ProfileRepository.open({ secrets: opts.secretStore, dir: opts.configDir, createStore: opts.createStore, env: opts.env });
+  const broker = new PromptBroker({ timeoutMs: opts.promptTimeoutMs });
+  const prompter = storedPassphrasePrompter(broker, repo);
+  const engine = new TunnelEngine({ ...opts.engine, prompter });
+  const events = new EventHub();
+  const unwire = wireEvents(events, { engine, broker, repo });
+  // Another process (the CLI) changed the file: take the new definitions.
+  const offSync = repo.subscribe((change) => {
+    if (change.source === 'external') void syncEngine(engine, repo).catch(() => undefined);
+  });
+  const unwatch = opts.watchProfiles === false ? () => undefined : repo.watch();
+  await syncEngine(engine, repo);
+
+  const handlers = createHandlers({
+    engine,
+    repo,
+    broker,
+    prompter,
+    secretsAvailable: () => opts.secretStore.available(),
+    settingsChanged: opts.settingsChanged,
+    sshConfigPath: opts.sshConfigPath,
+  });
+  const dispatcher = createDispatcher(handlers, { onInternalError: opts.onInternalError });
+  const running = new Set(['connecting', 'active', 'reconnecting']);
+
+  return {
+    engine,
+    repo,
+    broker,
+    dispatcher,
+    events,
+    startStats: (isVisible, intervalMs) => startStatsTicker(events, engine, isVisible, intervalMs),
+    async autostart() {
+      await syncEngine(engine, repo);
+      const failed: { name: string; message: string }[] = [];
+      await Promise.all(
+        repo
+          .listForwards()
+          .filter((f) => f.autostart)
+          .map((f) => engine.start(f.name).catch((e: Error) => void failed.push({ name: f.name, message: e.message }))),
+      );
+      return failed;
+    },
+    runningCount: () => engine.list().filter((f) => running.has(f.state.state)).length,
+    async dispose() {
+      broker.cancelAll();
+      offSync();
+      unwatch();
+      unwire();
+      await engine.shutdown();
+    },
+  };
+}

@@ -48,7 +48,7 @@ function word(label: string, max = 255) {
     .trim()
     .min(1, { error: `${label} is required.` })
     .max(max, { error: `${label} is longer than ${max} characters; shorten it.` })
-    .regex(/^\S+$/, { error: (i) => `${label} '${String(i.input)}' contains spaces; remove them.` });
+    .regex(/^\S*$/, { error: (i) => `${label} '${String(i.input)}' contains spaces; remove them.` });
 }
 
 export function nameSchema(what: 'Host' | 'Forward') {

@@ -1,6 +1,8 @@
-// One-click forwards for common services. The local port is chosen the way the
-// docs choose 1100 for POP3's 110: the service port when it is 1024 or above
-// (no administrator rights needed), else the port + 1000, then the next free one.
+// One-click forwards for common services. The local port: the service port when
+// it is 1024 or above (no administrator rights needed), else the port + 1000,
+// then the next free one. POP3 keeps the 1100 the docs use for 110 (the issue's
+// "110 -> 1100" is not port + 1000, which would give 1110): a preset may name
+// its preferred local port.
 // Pure: the caller passes isFree (electron/profiles/port-probe.ts on Node).
 import { BurrowError } from './errors';
 import type { ForwardInput } from './model';
@@ -10,12 +12,12 @@ export interface Preset {
   label: string;
   /** The service's port on the destination; absent for the SOCKS proxy. */
   port?: number;
-  /** Local port to start from when port is absent. */
+  /** Local port to start from, when the rule above is not the one people know. */
   localPort?: number;
 }
 
 export const PRESETS: readonly Preset[] = [
-  { id: 'pop3', label: 'POP3', port: 110 },
+  { id: 'pop3', label: 'POP3', port: 110, localPort: 1100 },
   { id: 'imap', label: 'IMAP', port: 143 },
   { id: 'smtp', label: 'SMTP submission', port: 587 },
   { id: 'http', label: 'HTTP', port: 80 },
@@ -35,9 +37,10 @@ export function findPreset(id: string): Preset {
   return p;
 }
 
-/** The first local port to try: the service port when >= 1024, else port + 1000 (110 -> 1100). */
+/** The first local port to try: the preset's own, else the service port when >= 1024, else port + 1000. */
 export function preferredLocalPort(p: Preset): number {
-  if (p.port === undefined) return p.localPort ?? 1080;
+  if (p.localPort !== undefined) return p.localPort;
+  if (p.port === undefined) return 1080;
   return p.port >= 1024 ? p.port : p.port + 1000;
 }
 

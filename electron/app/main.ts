@@ -1,0 +1,182 @@
+// Burrow's Electron main process: thin glue between Electron and the plain-Node
+// services (electron/api, electron/shell). Everything with logic is tested there.
+import { app, BrowserWindow, dialog, powerMonitor, protocol } from 'electron';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServices, type Services } from '../api/services';
+import { resolveAppRequest } from '../shell/app-protocol';
+import { RotatingLogFile } from '../shell/log-file';
+import { NotifyPolicy } from '../shell/notify-policy';
+import { createQuitFlow } from '../shell/quit-flow';
+import { pollingNetworkWatcher, wireReconnectTriggers } from '../shell/reconnect-triggers';
+import { APP_PROTOCOL_PRIVILEGES, APP_SCHEME, securityHeaders, trustedOrigins } from '../shell/security';
+import { trayInput } from '../shell/tray-input';
+import type { TrayAction } from '../shell/tray-menu';
+import { bindIpc, sendEvent } from './ipc';
+import { showNotification } from './notifications';
+import { SafeStorageSecretStore } from './secrets';
+import { createElectronStore } from './store';
+import { BurrowTray } from './tray';
+import { applySessionPolicies, createMainWindow } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_PROTOCOL_PRIVILEGES } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void main();
+}
+
+async function main() {
+  let win: BrowserWindow | undefined;
+  let services: Services | undefined;
+  const startHiddenFlag = process.argv.includes('--hidden');
+
+  let ready = false;
+  const showWindow = () => {
+    if (!ready) return;
+    if (!win || win.isDestroyed()) win = openWindow(true);
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+  app.on('second-instance', () => showWindow());
+  await app.whenReady();
+
+  const userData = app.getPath('userData');
+  const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(app.getAppPath(), 'resources');
+  const rendererDir = path.join(here, '../renderer');
+  const logFile = new RotatingLogFile({ dir: path.join(userData, 'logs') });
+  const note = (message: string, level: 'info' | 'warn' | 'error' = 'info') => logFile.write({ time: Date.now(), level, message });
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const r = resolveAppRequest(request.url, rendererDir);
+    if (r.status !== 200) return new Response(r.reason, { status: r.status, headers: securityHeaders() });
+    try {
+      return new Response(await readFile(r.file), { headers: { 'Content-Type': r.mime, ...securityHeaders(devServer) } });
+    } catch {
+      return new Response('Not found', { status: 404, headers: securityHeaders() });
+    }
+  });
+  applySessionPolicies();
+
+  const applyLoginItem = (openAtLogin: boolean) => {
+    if (process.platform === 'linux') return; // no login items API on Linux: a .desktop autostart entry is the packager's job
+    app.setLoginItemSettings({ openAtLogin, args: ['--hidden'] });
+  };
+
+  services = await createServices({
+    configDir: process.env.BURROW_CONFIG_DIR || userData,
+    secretStore: new SafeStorageSecretStore(userData),
+    createStore: createElectronStore,
+    settingsChanged: (s) => applyLoginItem(s.launchAtLogin),
+    onInternalError: (channel, err) => note(`Internal error in ${channel}: ${(err as Error)?.stack ?? String(err)}`, 'error'),
+  });
+  const svc = services;
+  for (const w of svc.repo.warnings) note(w.message, 'warn');
+
+  const openWindow = (show: boolean) => {
+    const w = createMainWindow({ preload: path.join(here, '../preload/preload.cjs'), show, icon: path.join(resourcesDir, 'icon.png'), devServer });
+    w.on('close', (e) => {
+      // Closing the window keeps Burrow running in the tray.
+      if (!quit.allowed) {
+        e.preventDefault();
+        w.hide();
+      }
+    });
+    return w;
+  };
+
+  // Events to every window; a prompt brings the window up.
+  const allContents = () => BrowserWindow.getAllWindows().map((w) => w.webContents);
+  svc.events.subscribe((event, payload) => {
+    sendEvent(allContents(), event, payload);
+    if (event === 'prompt') showWindow();
+  });
+  svc.startStats(() => BrowserWindow.getAllWindows().some((w) => w.isVisible() && !w.isMinimized()));
+  bindIpc(svc.dispatcher, trustedOrigins(devServer));
+
+  // Log file: a line per engine event.
+  svc.engine.on('log', (entry) => logFile.write(entry));
+
+  // Notifications, rate-limited.
+  const policy = new NotifyPolicy({
+    enabled: () => svc.repo.getSettings().notifications,
+    send: (n) => showNotification(n, showWindow),
+  });
+  svc.engine.on('state', (id, state) => policy.onState(id, state));
+
+  // The tray, rebuilt on every state or profile change.
+  const act = (a: TrayAction) => {
+    const run = async () => {
+      switch (a.type) {
+        case 'toggle':
+          return svc.dispatcher.dispatch(a.start ? 'forward.start' : 'forward.stop', { name: a.forwardId });
+        case 'group':
+          return svc.dispatcher.dispatch(a.start ? 'group.start' : 'group.stop', { group: a.group });
+        case 'preset':
+          return svc.dispatcher.dispatch('forward.fromPreset', { presetId: a.presetId, host: a.hostId, start: true });
+        case 'open':
+          return showWindow();
+        case 'quit':
+          return app.quit();
+      }
+    };
+    void run().then((r) => {
+      if (r && !r.ok) note(`Tray: ${r.message}`, 'warn');
+    });
+  };
+  const tray = new BurrowTray(resourcesDir, act);
+  const refreshTray = () => {
+    const states = new Map(svc.engine.list().map((f) => [f.id, f.state]));
+    tray.update(trayInput(svc.repo.document(), (n) => states.get(n)));
+  };
+  svc.engine.on('state', refreshTray);
+  svc.repo.subscribe(refreshTray);
+  refreshTray();
+
+  // Sleep and network changes: reconnect without anyone clicking.
+  wireReconnectTriggers({ power: powerMonitor, network: pollingNetworkWatcher(), reconnectAll: () => svc.engine.reconnectAll(), log: (m) => note(m) });
+
+  // Quit: ask when forwards run, then stop every forward cleanly.
+  const quit = createQuitFlow({
+    runningCount: () => svc.runningCount(),
+    confirm: async (n) => {
+      const r = await dialog.showMessageBox({
+        type: 'question',
+        buttons: ['Quit and stop forwards', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        message: `Quit Burrow?`,
+        detail: `${n} forward${n === 1 ? ' is' : 's are'} running. Quitting stops ${n === 1 ? 'it' : 'them'}.`,
+      });
+      return r.response === 0;
+    },
+    shutdown: () => svc.dispose(),
+    exit: () => {
+      tray.destroy();
+      app.quit();
+    },
+    log: (m) => note(m),
+  });
+  app.on('before-quit', (e) => {
+    if (quit.allowed) return;
+    e.preventDefault();
+    void quit.request();
+  });
+  app.on('window-all-closed', () => {
+    /* stay in the tray */
+  });
+  app.on('activate', () => showWindow());
+
+  const settings = svc.repo.getSettings();
+  applyLoginItem(settings.launchAtLogin);
+  win = openWindow(!(settings.startHidden || startHiddenFlag));
+  ready = true;
+  const failed = await svc.autostart();
+  for (const f of failed) note(`Autostart of ${f.name} failed: ${f.message}`, 'warn');
+}

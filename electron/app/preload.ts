@@ -1,0 +1,25 @@
+// The preload: exposes exactly one typed object (window.burrow) with invoke over
+// the contract's allowlist and on(event) passing only the payload. ipcRenderer
+// itself never reaches the page.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { API_GLOBAL, CHANNELS, EVENTS, ipcChannel, ipcEvent, type BurrowApi, type Channel, type EventName } from '../../shared/contract';
+
+const channels = new Set<string>(CHANNELS);
+const events = new Set<string>(EVENTS);
+
+const api: BurrowApi = {
+  invoke(channel, input) {
+    if (!channels.has(channel)) return Promise.resolve({ ok: false, code: 'USAGE', message: `Unknown request '${String(channel)}'.` });
+    return ipcRenderer.invoke(ipcChannel(channel as Channel), input);
+  },
+  on(event, cb) {
+    if (!events.has(event)) throw new Error(`Unknown event '${String(event)}'.`);
+    const listener = (_e: IpcRendererEvent, payload: unknown) => cb(payload as never);
+    ipcRenderer.on(ipcEvent(event as EventName), listener);
+    return () => {
+      ipcRenderer.removeListener(ipcEvent(event as EventName), listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld(API_GLOBAL, Object.freeze(api));

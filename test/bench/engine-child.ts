@@ -1,10 +1,14 @@
 // The child process that owns Burrow's tunnels during the benchmark, as the
 // Electron main process does in the app. Driven over the IPC channel.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { TunnelEngine } from '../../electron/tunnels/engine';
-import { runtimeFactories } from '../../electron/tunnels/runtimes';
 import type { ForwardContext } from '../../electron/tunnels/forward-runtime';
 import type { EngineReplies, EngineRequest, Envelope, ReplyEnvelope } from './engine-protocol';
+import { applyExperiments } from './experiments';
+
+// Experiments patch ssh2 before anything loads it.
+applyExperiments();
+const { TunnelEngine } = await import('../../electron/tunnels/engine');
+const { runtimeFactories } = await import('../../electron/tunnels/runtimes');
 
 const engine = new TunnelEngine({ logLimit: 50 });
 let histogram: ReturnType<typeof monitorEventLoopDelay> | undefined;
@@ -46,6 +50,11 @@ async function handle(req: EngineRequest): Promise<unknown> {
         await new Promise((r) => setTimeout(r, 50));
       }
       return null;
+    }
+    case 'heap': {
+      await handle({ cmd: 'gc' });
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external;
     }
     case 'loopDelayStart':
       histogram?.disable();

@@ -12,6 +12,7 @@ export type EngineRequest =
   | { cmd: 'probe' }
   | { cmd: 'start'; host: HostConfig; forwards: Array<{ id: string; spec: ForwardSpec }> }
   | { cmd: 'gc' }
+  | { cmd: 'heap' }
   | { cmd: 'loopDelayStart' }
   | { cmd: 'loopDelayStop' }
   | { cmd: 'shutdown' };
@@ -21,6 +22,8 @@ export interface EngineReplies {
   /** Where each forward listens (port), by forward id. */
   start: Record<string, number>;
   gc: null;
+  /** JS heap used + external memory (bytes), after a GC. */
+  heap: number;
   loopDelayStart: null;
   loopDelayStop: LoopDelay;
   shutdown: null;

@@ -109,7 +109,7 @@ async function main(): Promise<number> {
     ...machineLines(),
     `bulk ${opts.bulkBytes / MiB} MiB per run, ${opts.bulkRounds} A/B round(s); Burrow's engine runs in its own process, as ssh does.`,
   ];
-  log(header.join('\n'));
+  log(`bench: starting (${opts.quick ? 'quick' : 'full'} run); progress below, results at the end`);
   let report: Report;
   try {
     report = await run(opts);

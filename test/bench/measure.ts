@@ -137,24 +137,32 @@ export async function manyAtOnce(pair: Pair, n: number, rounds: number): Promise
 /** RSS growth per idle open connection through one forward. */
 export async function memoryPerConnection(pair: Pair, n: number): Promise<Row[]> {
   const per: Record<string, number> = {};
+  let heapPer = NaN;
   for (const side of sides(pair)) {
     const isBurrow = side === pair.burrow;
-    if (isBurrow) await pair.burrow.engine.request({ cmd: 'gc' });
+    const heap0 = isBurrow ? await pair.burrow.engine.request({ cmd: 'heap' }) : 0;
     const before = rssBytes(side.pid);
     const socks = await holdOpen(side.route, n);
     await sleep(300);
-    if (isBurrow) await pair.burrow.engine.request({ cmd: 'gc' });
+    const heap1 = isBurrow ? await pair.burrow.engine.request({ cmd: 'heap' }) : 0;
     const after = rssBytes(side.pid);
     for (const s of socks) s.destroy();
     per[side.name] = (after - before) / n;
+    if (isBurrow) heapPer = (heap1 - heap0) / n;
     await sleep(500);
   }
   return [
     {
-      metric: `RSS per open idle connection (KiB, ${n} open)`,
+      metric: `RSS growth per open idle connection (KiB, ${n} open)`,
       burrow: fmt(per.Burrow / 1024),
       openssh: fmt(per.OpenSSH / 1024),
       ratio: ratio(per.Burrow, per.OpenSSH),
+    },
+    {
+      metric: `  Burrow JS heap + external per open connection (KiB)`,
+      burrow: fmt(heapPer / 1024),
+      openssh: 'n/a',
+      ratio: NaN,
     },
   ];
 }

@@ -54,10 +54,12 @@ export interface PairOptions {
   burrowCipher?: string;
   opensshCipher?: string;
   cpuProfileDir?: string;
+  /** BENCH_EXPERIMENT for the engine child (see experiments.ts). */
+  experiment?: string;
 }
 
-async function startBurrow(sshd: Sshd, targets: Targets, o: PairOptions): Promise<Pair['burrow']> {
-  const engine = await EngineProcess.spawn({ cpuProfileDir: o.cpuProfileDir });
+export async function startBurrow(sshd: Sshd, targets: Targets, o: PairOptions): Promise<Pair['burrow']> {
+  const engine = await EngineProcess.spawn({ cpuProfileDir: o.cpuProfileDir, experiment: o.experiment });
   try {
     const host = benchHost(sshd, o.burrowCipher);
     let route: Route;
@@ -83,7 +85,7 @@ async function startBurrow(sshd: Sshd, targets: Targets, o: PairOptions): Promis
   }
 }
 
-async function startReference(sshd: Sshd, targets: Targets, o: PairOptions): Promise<Pair['openssh']> {
+export async function startReference(sshd: Sshd, targets: Targets, o: PairOptions): Promise<Pair['openssh']> {
   if (o.kind === 'dynamic') {
     const port = await freePort();
     const ssh = await startOpenSsh(sshd, { cipher: o.opensshCipher, forwards: ['-D', `${LOOP}:${port}`], readyPorts: [port] });

@@ -1,0 +1,71 @@
+// A quick A/B/C... loop over bulk transfers only, for profiling and for trying
+// ssh2 changes (experiments.ts) side by side with OpenSSH in one run:
+//   node bin/run-ts.mjs test/bench/bulk-probe.ts [--dir upload|download|both] [--mib 256] [--rounds 5]
+//        [--variants ";cork;cork,randpool"] [--cipher NAME] [--cpu-prof DIR]
+//   --dir latency: new-connection latency instead (--rounds blocks of 50 connections).
+import { cleanup, startSshd, type Sshd } from '../support/sshd';
+import { killAllNow, track } from './children';
+import { cpuSeconds } from './proc-stats';
+import { download, latency, upload } from './load';
+import { startBurrow, startReference, type Side } from './sides';
+import { fmt, median, MiB, percentile } from './stats';
+import { startTargets, type Targets } from './targets';
+
+const argv = process.argv.slice(2);
+const flag = (name: string, dflt: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const cpuProfileDir = argv.includes('--cpu-prof') ? flag('--cpu-prof', '') : undefined;
+const cipher = flag('--cipher', 'aes128-gcm@openssh.com');
+const dir = flag('--dir', 'both');
+const bytes = Number(flag('--mib', '256')) * MiB;
+const rounds = Number(flag('--rounds', '5'));
+// Variants are separated by ';' (a variant may combine experiments with ',').
+const variants = flag('--variants', '').split(';');
+
+let sshd: Sshd | undefined;
+let targets: Targets | undefined;
+process.on('exit', () => killAllNow());
+const closers: Array<() => Promise<void>> = [];
+try {
+  sshd = await startSshd();
+  track(sshd.process, { family: true });
+  targets = await startTargets();
+  const sides: Array<{ label: string; side: Side }> = [];
+  const ref = await startReference(sshd, targets, { kind: 'local', opensshCipher: cipher });
+  closers.push(() => ref.ssh.close());
+  sides.push({ label: 'OpenSSH', side: ref });
+  for (const v of variants) {
+    const b = await startBurrow(sshd, targets, { kind: 'local', burrowCipher: cipher, cpuProfileDir, experiment: v });
+    closers.push(() => b.engine.close());
+    sides.push({ label: `Burrow[${v || 'as is'}]`, side: b });
+  }
+  if (dir === 'latency') {
+    const ms = new Map(sides.map((s) => [s.label, [] as number[]]));
+    for (let r = 0; r < rounds; r++) for (const { label, side } of sides) ms.get(label)!.push(...(await latency(side.route, 50)));
+    for (const [label, x] of ms) process.stdout.write(`latency  ${label.padEnd(28)} p50 ${fmt(percentile(x, 50), 3)} ms  p99 ${fmt(percentile(x, 99), 3)} ms\n`);
+  }
+  const dirs = dir === 'latency' ? [] : dir === 'both' ? (['upload', 'download'] as const) : [dir as 'upload' | 'download'];
+  for (const d of dirs) {
+    const res = new Map(sides.map((s) => [s.label, { mibps: [] as number[], cpu: [] as number[] }]));
+    for (let r = 0; r < rounds; r++) {
+      for (const { label, side } of sides) {
+        const c0 = cpuSeconds(side.pid);
+        const secs = await (d === 'upload' ? upload : download)(side.route, bytes, 180_000);
+        res.get(label)!.mibps.push(bytes / MiB / secs);
+        res.get(label)!.cpu.push((cpuSeconds(side.pid) - c0) / (bytes / (1024 * MiB)));
+      }
+    }
+    const refMibps = median(res.get('OpenSSH')!.mibps);
+    for (const [label, x] of res) {
+      process.stdout.write(
+        `${d.padEnd(8)} ${label.padEnd(28)} ${fmt(median(x.mibps)).padStart(7)} MiB/s  (${fmt(median(x.mibps) / refMibps, 2)}x OpenSSH)  CPU ${fmt(median(x.cpu), 2)} s/GiB  runs ${x.mibps.map((m) => fmt(m, 0)).join(' ')}\n`,
+      );
+    }
+  }
+} finally {
+  for (const c of closers) await c();
+  await targets?.close();
+  await cleanup(sshd);
+}

@@ -1,0 +1,80 @@
+// Opt-in runtime patches of ssh2 inside the engine child, to measure what a
+// change would give before proposing it: BENCH_EXPERIMENT=cork,randpool npm run bench
+// Applied before ssh2 is loaded. Nothing here runs unless the variable is set.
+import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+
+const require = createRequire(import.meta.url);
+
+type Patch = () => void;
+
+const patches: Record<string, Patch> = {
+  /** Batch every SSH packet written during one tick into one writev (socket cork). */
+  cork() {
+    const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: Record<string, unknown> } };
+    const orig = Channel.prototype._write as (this: unknown, d: Buffer, e: unknown, cb: () => void) => void;
+    Channel.prototype._write = function (this: { _client: { _sock?: import('node:net').Socket } }, d: Buffer, e: unknown, cb: () => void) {
+      const sock = this._client._sock;
+      if (!sock || sock.writableCorked) return orig.call(this, d, e, cb);
+      sock.cork();
+      try {
+        orig.call(this, d, e, cb);
+      } finally {
+        process.nextTick(() => sock.uncork());
+      }
+    };
+  },
+  /** Every SSH packet written during one tick goes out in one writev (cork the SSH socket per tick). */
+  corkall() {
+    const ssh2 = require('ssh2') as { Client: { prototype: Record<string, unknown> } };
+    const connect = ssh2.Client.prototype.connect as (this: { _sock?: import('node:net').Socket }, cfg: unknown) => unknown;
+    ssh2.Client.prototype.connect = function (this: { _sock?: import('node:net').Socket }, cfg: unknown) {
+      const out = connect.call(this, cfg);
+      const sock = this._sock;
+      if (sock) {
+        const write = sock.write;
+        let corked = false;
+        const uncork = () => {
+          corked = false;
+          sock.uncork();
+        };
+        sock.write = function (this: import('node:net').Socket, ...args: unknown[]) {
+          if (!corked) {
+            corked = true;
+            sock.cork();
+            process.nextTick(uncork);
+          }
+          return (write as (...a: unknown[]) => boolean).apply(this, args);
+        } as typeof sock.write;
+      }
+      return out;
+    };
+  },
+  /** Packet padding from a pool of random bytes instead of one randomFillSync per packet. */
+  randpool() {
+    const real = crypto.randomFillSync;
+    const pool = Buffer.alloc(64 * 1024);
+    let at = pool.length;
+    (crypto as { randomFillSync: unknown }).randomFillSync = function (buf: Buffer, offset = 0, size?: number) {
+      const n = size ?? buf.length - offset;
+      if (n > 256 || !Buffer.isBuffer(buf)) return real(buf as never, offset, size);
+      if (at + n > pool.length) {
+        real(pool);
+        at = 0;
+      }
+      pool.copy(buf, offset, at, at + n);
+      at += n;
+      return buf;
+    };
+  },
+};
+
+export function applyExperiments(spec = process.env.BENCH_EXPERIMENT ?? ''): string[] {
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    const p = patches[n];
+    if (!p) throw new Error(`Unknown BENCH_EXPERIMENT '${n}' (known: ${Object.keys(patches).join(', ')})`);
+    p();
+  }
+  return names;
+}

@@ -12,7 +12,7 @@ import { createQuitFlow } from '../shell/quit-flow';
 import { pollingNetworkWatcher, wireReconnectTriggers } from '../shell/reconnect-triggers';
 import { APP_PROTOCOL_PRIVILEGES, APP_SCHEME, securityHeaders, trustedOrigins } from '../shell/security';
 import { trayInput } from '../shell/tray-input';
-import type { TrayAction } from '../shell/tray-menu';
+import { trayIconState, type TrayAction } from '../shell/tray-menu';
 import { bindIpc, sendEvent } from './ipc';
 import { showNotification } from './notifications';
 import { SafeStorageSecretStore } from './secrets';
@@ -138,6 +138,8 @@ async function main() {
   svc.engine.on('state', refreshTray);
   svc.repo.subscribe(refreshTray);
   refreshTray();
+  // For the Playwright smoke test only: what the tray shows.
+  if (process.env.BURROW_E2E === '1') Object.assign(globalThis, { __burrowTray: () => ({ menu: tray.lastMenu, icon: trayIconState(svc.engine.list().map((f) => f.state)) }) });
 
   // Sleep and network changes: reconnect without anyone clicking.
   wireReconnectTriggers({ power: powerMonitor, network: pollingNetworkWatcher(), reconnectAll: () => svc.engine.reconnectAll(), log: (m) => note(m) });

@@ -22,6 +22,8 @@ function toTemplate(items: TrayItem[], act: (a: TrayAction) => void): MenuItemCo
 export class BurrowTray {
   private tray: Tray;
   private iconState = '';
+  /** The last menu model (read by the smoke test). */
+  lastMenu: TrayItem[] = [];
 
   constructor(
     private resourcesDir: string,
@@ -45,7 +47,8 @@ export class BurrowTray {
       this.iconState = state;
     }
     this.tray.setToolTip(trayToolTip(input.forwards));
-    this.tray.setContextMenu(Menu.buildFromTemplate(toTemplate(buildTrayMenu(input), this.act)));
+    this.lastMenu = buildTrayMenu(input);
+    this.tray.setContextMenu(Menu.buildFromTemplate(toTemplate(this.lastMenu, this.act)));
   }
 
   destroy(): void {

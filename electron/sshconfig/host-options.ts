@@ -5,6 +5,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
 import { parsePort } from '../../shared/forward-spec';
+import { SSH_CIPHERS } from '../../shared/model';
 import type { HostConfig, StrictHostKeyChecking } from '../tunnels/types';
 import { all, computeHost, expandTokens, first, type ComputedHost } from './ssh-config';
 import type SSHConfig from 'ssh-config';
@@ -18,19 +19,8 @@ export const DEFAULTS = {
   connectTimeout: 15,
 };
 
-// Ciphers ssh2 implements (see ssh2/lib/protocol/constants.js).
-export const SUPPORTED_CIPHERS = [
-  'chacha20-poly1305@openssh.com',
-  'aes128-gcm@openssh.com',
-  'aes256-gcm@openssh.com',
-  'aes128-ctr',
-  'aes192-ctr',
-  'aes256-ctr',
-  'aes128-cbc',
-  'aes192-cbc',
-  'aes256-cbc',
-  '3des-cbc',
-];
+/** Ciphers ssh2 implements: one list, shared with the profile schema. */
+export const SUPPORTED_CIPHERS: readonly string[] = SSH_CIPHERS;
 
 const yesNo = (name: string) => (v: string) => {
   if (!/^(yes|no)$/i.test(v)) throw invalid(name, v, 'yes or no');

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices, type Services } from '../api/services';
+import { setLinuxAutostart } from '../shell/autostart-linux';
 import { resolveAppRequest } from '../shell/app-protocol';
 import { RotatingLogFile } from '../shell/log-file';
 import { NotifyPolicy } from '../shell/notify-policy';
@@ -65,7 +66,12 @@ async function main() {
   applySessionPolicies();
 
   const applyLoginItem = (openAtLogin: boolean) => {
-    if (process.platform === 'linux') return; // no login items API on Linux: a .desktop autostart entry is the packager's job
+    if (process.platform === 'linux') {
+      // No login-item API on Linux: an XDG autostart entry (the AppImage's own path when run from one).
+      const exe = process.env.APPIMAGE || process.execPath;
+      setLinuxAutostart(openAtLogin, app.isPackaged ? [exe, '--hidden'] : [exe, app.getAppPath(), '--hidden']);
+      return;
+    }
     app.setLoginItemSettings({ openAtLogin, args: ['--hidden'] });
   };
 

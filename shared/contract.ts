@@ -6,38 +6,16 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { Endpoint, ForwardKind } from './forward-spec';
+import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, LiveConnection, LogEntry } from './tunnel-state';
 import { ForwardSchema, HostSchema, SettingsSchema, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
 
-export type ForwardStateName = 'stopped' | 'connecting' | 'active' | 'reconnecting' | 'failed';
+export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, LiveConnection, LogEntry };
 
-export interface ForwardReason {
-  code: ErrorCode;
-  message: string;
-}
 
-/** A forward's live state, as the engine reports it. */
-export interface ForwardState {
-  state: ForwardStateName;
-  reason?: ForwardReason;
-  /** While reconnecting: when the next attempt starts (epoch ms) and its number. */
-  nextAttemptAt?: number;
-  attempt?: number;
-  /** SSH is up but connections to the destination fail (reason says why). */
-  destinationFailing?: boolean;
-  /** Where it actually listens (a remote port 0 becomes the server's choice). */
-  bound?: { host: string; port: number } | { path: string };
-}
 
-export interface ForwardStats {
-  openConnections: number;
-  totalConnections: number;
-  /** Bytes from the listening side towards the destination. */
-  bytesOut: number;
-  /** Bytes from the destination back. */
-  bytesIn: number;
-}
+
 
 /** A saved forward with its live state and counters. */
 export interface ForwardView {
@@ -66,28 +44,8 @@ export interface Snapshot {
   secretStoreAvailable: boolean;
 }
 
-export interface LogEntry {
-  time: number;
-  level: 'info' | 'warn' | 'error';
-  forwardId?: string;
-  code?: ErrorCode;
-  message: string;
-}
 
-export interface LiveConnection {
-  id: number;
-  /** "127.0.0.1:53122" */
-  source: string;
-  openedAt: number;
-  bytesIn: number;
-  bytesOut: number;
-}
 
-export interface HealthResult {
-  ok: boolean;
-  rttMs?: number;
-  error?: { code: string; message: string };
-}
 
 export interface HostTestResult {
   ok: boolean;

@@ -7,8 +7,11 @@ import { BurrowError, isBurrowError } from '../../shared/errors';
 import { formatEndpoint, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { SshSession, sessionKey, type ReconnectPolicy, type SessionStatusInfo } from './session';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
+import type { HealthResult } from '../../shared/tunnel-state';
 import type { EngineEvents, ForwardInfo, ForwardState, ForwardStats, HostConfig, LogEntry, LogLevel, Prompter } from './types';
 import { runtimeFactories } from './runtimes';
+
+export type { HealthResult };
 
 export interface EngineOptions {
   prompter?: Prompter;
@@ -34,11 +37,6 @@ interface Entry {
   logs: LogEntry[];
 }
 
-export interface HealthResult {
-  ok: boolean;
-  rttMs?: number;
-  error?: { code: string; message: string };
-}
 
 const emptyStats = (): ForwardStats => ({ openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 });
 

@@ -2,15 +2,10 @@
 import type { BurrowError } from '../../shared/errors';
 import type { Endpoint } from '../../shared/forward-spec';
 import type { SshSession } from './session';
-import type { ForwardStats, LogLevel } from './types';
+import type { ForwardStats, LiveConnection, LogLevel } from '../../shared/tunnel-state';
 
-export interface LiveConnection {
-  id: number;
-  source: string;
-  openedAt: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+export type { LiveConnection };
+
 
 export interface ForwardContext {
   id: string;

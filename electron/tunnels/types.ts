@@ -1,6 +1,8 @@
 // The tunnel engine's public vocabulary. The app, the CLI and the tray consume these.
 import type { ForwardSpec } from '../../shared/forward-spec';
-import type { ErrorCode } from '../../shared/errors';
+import type { ForwardState, ForwardStats, LogEntry } from '../../shared/tunnel-state';
+
+export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, LogEntry, LogLevel } from '../../shared/tunnel-state';
 
 export type StrictHostKeyChecking = 'yes' | 'accept-new' | 'no' | 'ask';
 
@@ -35,33 +37,9 @@ export interface HostConfig {
   jump: HostConfig[];
 }
 
-export type ForwardStateName = 'stopped' | 'connecting' | 'active' | 'reconnecting' | 'failed';
 
-export interface ForwardReason {
-  code: ErrorCode;
-  message: string;
-}
 
-export interface ForwardState {
-  state: ForwardStateName;
-  reason?: ForwardReason;
-  /** While reconnecting: when the next attempt starts (epoch ms) and its number. */
-  nextAttemptAt?: number;
-  attempt?: number;
-  /** SSH is up but connections to the destination are failing. */
-  destinationFailing?: boolean;
-  /** Where it actually listens (a remote port 0 becomes the server's choice). */
-  bound?: { host: string; port: number } | { path: string };
-}
 
-export interface ForwardStats {
-  openConnections: number;
-  totalConnections: number;
-  /** Bytes from the listening side towards the target. */
-  bytesOut: number;
-  /** Bytes from the target back to the listening side. */
-  bytesIn: number;
-}
 
 export interface ForwardInfo {
   id: string;
@@ -98,16 +76,7 @@ export interface Prompter {
   secret(q: SecretQuestion): Promise<string | null>;
 }
 
-export type LogLevel = 'info' | 'warn' | 'error';
 
-export interface LogEntry {
-  time: number;
-  level: LogLevel;
-  /** The forward it concerns, if any. */
-  forwardId?: string;
-  code?: ErrorCode;
-  message: string;
-}
 
 export interface EngineEvents {
   state: [id: string, state: ForwardState];

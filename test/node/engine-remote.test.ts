@@ -40,20 +40,6 @@ function unixEcho(path: string): Promise<void> {
   });
 }
 
-function roundTripPath(path: string, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const sock = net.connect({ path, allowHalfOpen: true });
-    sock.on('data', (d) => chunks.push(d));
-    sock.on('end', () => {
-      sock.end();
-      resolve(Buffer.concat(chunks));
-    });
-    sock.on('error', reject);
-    sock.on('connect', () => sock.end(data));
-  });
-}
-
 beforeAll(async () => {
   sshd = await startSshd();
   echo = await echoServer();
@@ -104,7 +90,7 @@ describe('remote forwards', () => {
     const e = engine();
     const bound = await start(e, 'rlisten', parseForwardSpec('remote', `${remoteSock}:127.0.0.1:${echo.port}`));
     expect(bound).toEqual({ path: remoteSock });
-    expect((await roundTripPath(remoteSock, Buffer.from('to tcp'))).toString()).toBe('to tcp');
+    expect((await roundTrip(remoteSock, Buffer.from('to tcp'))).toString()).toBe('to tcp');
   });
 
   it('a target refusing here is reported per connection; the forward stays up', async () => {
@@ -164,6 +150,6 @@ describe('local forwards with Unix sockets', () => {
     const e = engine();
     const bound = await start(e, 'llisten', parseForwardSpec('local', `${listenPath}:127.0.0.1:${echo.port}`));
     expect(bound).toEqual({ path: listenPath });
-    expect((await roundTripPath(listenPath, Buffer.from('unix in'))).toString()).toBe('unix in');
+    expect((await roundTrip(listenPath, Buffer.from('unix in'))).toString()).toBe('unix in');
   });
 });

@@ -39,11 +39,14 @@ export function sha256(buf: Buffer): string {
   return createHash('sha256').update(buf).digest('hex');
 }
 
-/** Connects, writes `data`, half-closes, and resolves with all bytes received until the peer ends. */
-export function roundTrip(port: number, data: Buffer, host = '127.0.0.1'): Promise<Buffer> {
+/**
+ * Connects to a TCP port (or a Unix socket path), writes `data`, half-closes,
+ * and resolves with all bytes received until the peer ends.
+ */
+export function roundTrip(to: number | string, data: Buffer, host = '127.0.0.1'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const sock = net.connect({ port, host, allowHalfOpen: true });
+    const sock = typeof to === 'string' ? net.connect({ path: to, allowHalfOpen: true }) : net.connect({ port: to, host, allowHalfOpen: true });
     sock.on('data', (d) => chunks.push(d));
     sock.on('end', () => {
       sock.end();

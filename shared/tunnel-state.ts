@@ -1,0 +1,57 @@
+// What the engine reports about a forward: its state, counters, log lines and
+// live connections. One definition for the engine, the IPC contract and the UI.
+import type { ErrorCode } from './errors';
+
+export type ForwardStateName = 'stopped' | 'connecting' | 'active' | 'reconnecting' | 'failed';
+
+export interface ForwardReason {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface ForwardState {
+  state: ForwardStateName;
+  reason?: ForwardReason;
+  /** While reconnecting: when the next attempt starts (epoch ms) and its number. */
+  nextAttemptAt?: number;
+  attempt?: number;
+  /** SSH is up but connections to the destination are failing (reason says why). */
+  destinationFailing?: boolean;
+  /** Where it actually listens (a remote port 0 becomes the server's choice). */
+  bound?: { host: string; port: number } | { path: string };
+}
+
+export interface ForwardStats {
+  openConnections: number;
+  totalConnections: number;
+  /** Bytes from the listening side towards the destination. */
+  bytesOut: number;
+  /** Bytes from the destination back to the listening side. */
+  bytesIn: number;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  time: number;
+  level: LogLevel;
+  /** The forward it concerns, if any. */
+  forwardId?: string;
+  code?: ErrorCode;
+  message: string;
+}
+
+export interface LiveConnection {
+  id: number;
+  /** "127.0.0.1:53122" */
+  source: string;
+  openedAt: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  rttMs?: number;
+  error?: { code: string; message: string };
+}

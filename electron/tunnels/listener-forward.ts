@@ -6,7 +6,7 @@ import type { ClientChannel } from 'ssh2';
 import { BurrowError, isBurrowError } from '../../shared/errors';
 import { formatEndpoint, forwardFlag, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { listen } from './listener';
-import { bridge } from './pipe';
+import { bridge, countInto } from './pipe';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
 
 /** Decides where one accepted connection goes. */
@@ -66,15 +66,7 @@ export class ListenerForward implements ForwardRuntime {
       ch.on('error', (err: Error) => ctx.log('warn', `Channel to ${formatEndpoint(target)}: ${err.message}`));
       ctx.destinationOk();
       this.acceptor.opened?.(sock, ch);
-      await bridge(sock, ch, (direction, n) => {
-        if (direction === 'out') {
-          conn.bytesOut += n;
-          ctx.stats.bytesOut += n;
-        } else {
-          conn.bytesIn += n;
-          ctx.stats.bytesIn += n;
-        }
-      });
+      await bridge(sock, ch, countInto(conn, ctx.stats));
     } catch (e) {
       const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
       if (err.code.startsWith('DEST_')) ctx.destinationFailed(err);

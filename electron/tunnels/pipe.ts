@@ -5,6 +5,21 @@ import type { Duplex } from 'node:stream';
 /** 'out': from the near side towards the far side; 'in': back. */
 export type ByteCounter = (direction: 'out' | 'in', bytes: number) => void;
 
+export interface ByteTotals {
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** A counter that adds to every total given (say, the connection's and the forward's). */
+export function countInto(...totals: ByteTotals[]): ByteCounter {
+  return (direction, n) => {
+    for (const t of totals) {
+      if (direction === 'out') t.bytesOut += n;
+      else t.bytesIn += n;
+    }
+  };
+}
+
 /**
  * `near` is the side that connected to us, `far` the side we opened.
  * Resolves when both are closed. Errors on either side destroy both; the

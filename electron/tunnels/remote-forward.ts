@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { BurrowError } from '../../shared/errors';
 import { formatEndpoint, isLoopback, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
-import { bridge } from './pipe';
+import { bridge, countInto } from './pipe';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
 
 let nextConnectionId = 1;
@@ -109,15 +109,7 @@ export class RemoteForward implements ForwardRuntime {
       ctx.stats.openConnections++;
       ctx.stats.totalConnections++;
       // The near side is the channel (the server's client); the far side is the target here.
-      void bridge(ch, sock, (direction, n) => {
-        if (direction === 'out') {
-          conn.bytesOut += n;
-          ctx.stats.bytesOut += n;
-        } else {
-          conn.bytesIn += n;
-          ctx.stats.bytesIn += n;
-        }
-      }).finally(() => {
+      void bridge(ch, sock, countInto(conn, ctx.stats)).finally(() => {
         this.live.delete(id);
         ctx.stats.openConnections--;
       });

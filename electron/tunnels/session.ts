@@ -130,6 +130,14 @@ export class SshSession extends EventEmitter {
     if (s === 'up' || s === 'reconnecting') return Promise.resolve();
     if (this.connecting) return this.connecting;
     this.setStatus({ status: 'connecting' });
+    return this.connect((err) => {
+      if (this.statusInfo.status !== 'closed') this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
+      throw err;
+    });
+  }
+
+  /** One connection attempt (a new Client per hop); `failed` decides what a failure means. */
+  private connect(failed: (err: BurrowError) => void): Promise<void> {
     this.connecting = this.connectChain().then(
       (clients) => {
         this.connecting = undefined;
@@ -137,9 +145,7 @@ export class SshSession extends EventEmitter {
       },
       (err: BurrowError) => {
         this.connecting = undefined;
-        if (this.statusInfo.status === 'closed') throw err;
-        this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
-        throw err;
+        return failed(err);
       },
     );
     return this.connecting;
@@ -211,27 +217,20 @@ export class SshSession extends EventEmitter {
   private attemptReconnect() {
     this.retryTimer = undefined;
     if (this.statusInfo.status !== 'reconnecting' || this.connecting) return;
-    this.connecting = this.connectChain().then(
-      (clients) => {
-        this.connecting = undefined;
-        this.onUp(clients);
-      },
-      (err: BurrowError) => {
-        this.connecting = undefined;
-        if (this.statusInfo.status === 'closed') return;
-        if (PERMANENT_CODES.has(err.code)) {
-          this.permanentFailures++;
-          if (this.permanentFailures >= this.policy.permanentFailureLimit) {
-            this.log('error', `Giving up on ${this.label}: ${err.message}`, err.code);
-            this.failWaiters(err);
-            this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
-            return;
-          }
+    void this.connect((err) => {
+      if (this.statusInfo.status === 'closed') return;
+      if (PERMANENT_CODES.has(err.code)) {
+        this.permanentFailures++;
+        if (this.permanentFailures >= this.policy.permanentFailureLimit) {
+          this.log('error', `Giving up on ${this.label}: ${err.message}`, err.code);
+          this.failWaiters(err);
+          this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
+          return;
         }
-        this.log('warn', `Reconnect attempt ${this.attempt} to ${this.label} failed: ${err.message}`, err.code);
-        this.scheduleReconnect(err);
-      },
-    );
+      }
+      this.log('warn', `Reconnect attempt ${this.attempt} to ${this.label} failed: ${err.message}`, err.code);
+      this.scheduleReconnect(err);
+    });
   }
 
   /** Skips the wait before the next attempt ("retry now", resume from sleep). */

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { createQuitFlow } from '../../electron/shell/quit-flow';
 import { TunnelEngine } from '../../electron/tunnels/engine';
-import type { HostConfig } from '../../electron/tunnels/types';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { hostFor } from '../support/hosts';
 
 let sshd: Sshd;
 beforeAll(async () => {
@@ -11,22 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup(sshd));
 
-const hostOf = (s: Sshd): HostConfig => ({
-  alias: 'test',
-  hostname: s.host,
-  port: s.port,
-  user: s.user,
-  identityFiles: [s.userKey],
-  identitiesOnly: true,
-  agent: null,
-  knownHostsFiles: [s.knownHosts],
-  strictHostKeyChecking: 'yes',
-  serverAliveInterval: 15,
-  serverAliveCountMax: 3,
-  connectTimeout: 10,
-  batchMode: true,
-  jump: [],
-});
+const hostOf = (s: Sshd) => hostFor(s);
 
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -4,6 +4,7 @@ import { TunnelEngine } from '../../electron/tunnels/engine';
 import type { HostConfig } from '../../electron/tunnels/types';
 import { startFakeServer, type FakeServer } from '../support/ssh2-server';
 import { roundTrip } from '../support/tcp';
+import { testHost } from '../support/hosts';
 
 let server: FakeServer | undefined;
 let engine: TunnelEngine | undefined;
@@ -12,24 +13,8 @@ afterEach(async () => {
   await server?.close();
 });
 
-const host = (s: FakeServer, over: Partial<HostConfig> = {}): HostConfig => ({
-  alias: 'fake',
-  hostname: '127.0.0.1',
-  port: s.port,
-  user: 'tester',
-  identityFiles: [],
-  identitiesOnly: true,
-  agent: null,
-  password: 'sesame',
-  knownHostsFiles: [s.knownHosts],
-  strictHostKeyChecking: 'yes',
-  serverAliveInterval: 15,
-  serverAliveCountMax: 3,
-  connectTimeout: 10,
-  batchMode: true,
-  jump: [],
-  ...over,
-});
+const host = (s: FakeServer, over: Partial<HostConfig> = {}): HostConfig =>
+  testHost({ alias: 'fake', port: s.port, knownHostsFiles: [s.knownHosts], password: 'sesame', ...over });
 
 async function errorsFor(s: FakeServer, h: HostConfig, engineOpts = {}) {
   engine = new TunnelEngine(engineOpts);

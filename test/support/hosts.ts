@@ -2,16 +2,15 @@
 import type { HostConfig } from '../../electron/tunnels/types';
 import type { Sshd } from './sshd';
 
-export function hostFor(s: Sshd, over: Partial<HostConfig> = {}): HostConfig {
+/** A loopback host with strict host key checking, no agent and BatchMode: tests say what they need. */
+export function testHost(over: Partial<HostConfig> & Pick<HostConfig, 'port' | 'knownHostsFiles'>): HostConfig {
   return {
     alias: 'test-sshd',
-    hostname: s.host,
-    port: s.port,
-    user: s.user,
-    identityFiles: [s.userKey],
+    hostname: '127.0.0.1',
+    user: 'tester',
+    identityFiles: [],
     identitiesOnly: true,
     agent: null,
-    knownHostsFiles: [s.knownHosts],
     strictHostKeyChecking: 'yes',
     serverAliveInterval: 15,
     serverAliveCountMax: 3,
@@ -20,4 +19,8 @@ export function hostFor(s: Sshd, over: Partial<HostConfig> = {}): HostConfig {
     jump: [],
     ...over,
   };
+}
+
+export function hostFor(s: Sshd, over: Partial<HostConfig> = {}): HostConfig {
+  return testHost({ hostname: s.host, port: s.port, user: s.user, identityFiles: [s.userKey], knownHostsFiles: [s.knownHosts], ...over });
 }

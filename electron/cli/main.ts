@@ -2,6 +2,7 @@
 import { connect, CONNECT_HELP } from './connect';
 import { ADD_HELP, EDIT_HELP, EXPORT_HELP, IMPORT_HELP, LS_HELP, PRESET_HELP, RM_HELP, add, edit, exportCmd, importCmd, ls, preset, rm } from './profile-commands';
 import { UP_HELP, up } from './up';
+import { WEB_HELP, web } from '../web/command';
 import { processIO, type CliIO } from './io';
 
 export interface Command {
@@ -20,6 +21,7 @@ export const commands: Record<string, Command> = {
   preset: { summary: "Save a forward for a common service ('preset pop3 --via HOST')", help: PRESET_HELP, run: preset },
   import: { summary: 'Import ~/.ssh/config or a JSON export (with a report)', help: IMPORT_HELP, run: importCmd },
   export: { summary: 'Export profiles as JSON, an ssh_config fragment or an ssh command', help: EXPORT_HELP, run: exportCmd },
+  web: { summary: 'Open the desktop UI in a browser (127.0.0.1 only, with an access token)', help: WEB_HELP, run: web },
 };
 
 export function mainHelp(): string {

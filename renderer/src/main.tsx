@@ -1,13 +1,10 @@
-// Placeholder renderer: the UI issue replaces this.
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './styles.css';
 
-function App() {
-  return (
-    <main>
-      <h1>Burrow</h1>
-      <p>The user interface is being built.</p>
-    </main>
-  );
-}
-
-createRoot(document.getElementById('root')!).render(<App />);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,147 @@
+// `burrow web`: the built renderer over HTTP and the one dispatcher over a
+// WebSocket, on 127.0.0.1 only, behind the access checks in guard.ts.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { resolveAppRequest } from '../shell/app-protocol';
+import { APP_ORIGIN, securityHeaders } from '../shell/security';
+import type { EventName, Events } from '../../shared/contract';
+import type { Dispatcher } from '../api/dispatcher';
+import type { EventHub } from '../api/events';
+import { decide, newToken, type RequestFacts } from './guard';
+import { MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from './protocol';
+
+export interface WebServerOptions {
+  dispatcher: Dispatcher;
+  hub: EventHub;
+  /** Incremented and decremented as visible pages come and go (stats ticks). */
+  viewers: { count: number };
+  /** The built renderer folder. */
+  rootDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  token?: string;
+}
+
+export interface WebServer {
+  port: number;
+  token: string;
+  /** http://127.0.0.1:PORT/?token=... */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Stats are dropped (not queued) for a client this far behind. */
+const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
+
+const facts = (req: http.IncomingMessage, upgrade: boolean): RequestFacts => ({
+  method: req.method ?? 'GET',
+  url: req.url ?? '/',
+  host: req.headers.host,
+  origin: req.headers.origin,
+  cookie: req.headers.cookie,
+  upgrade,
+});
+
+function refuse(res: http.ServerResponse, status: number, reason: string) {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(reason + '\n');
+}
+
+async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, rootDir: string) {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const r = resolveAppRequest(`${APP_ORIGIN}${path}`, rootDir);
+  if (r.status !== 200) return refuse(res, r.status, r.reason);
+  const info = await stat(r.file).catch(() => null);
+  if (!info?.isFile()) return refuse(res, 404, 'Not found.');
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'Content-Type': r.mime,
+    'Content-Length': info.size,
+    // Built assets carry a content hash; index.html must always be fresh.
+    'Cache-Control': path.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-store',
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(r.file).on('error', () => res.destroy()).pipe(res);
+}
+
+function attachClient(ws: WebSocket, opts: WebServerOptions) {
+  let visible = true;
+  opts.viewers.count++;
+  const send = (m: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+  };
+  const unsubscribe = opts.hub.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
+    if (event === 'stats' && (!visible || ws.bufferedAmount > SLOW_CLIENT_BYTES)) return;
+    send({ type: 'event', event, payload } as ServerMessage);
+  });
+  ws.on('message', async (data, isBinary) => {
+    const msg = isBinary ? null : parseClientMessage(data.toString());
+    if (!msg) return ws.close(1003, 'Messages must be JSON { type: invoke | visibility }.');
+    if (msg.type === 'visibility') {
+      if (msg.visible !== visible) opts.viewers.count += msg.visible ? 1 : -1;
+      visible = msg.visible;
+      return;
+    }
+    const result = await opts.dispatcher.dispatch(msg.channel, msg.input);
+    send({ type: 'result', id: msg.id, result });
+  });
+  ws.on('error', () => undefined);
+  ws.on('close', () => {
+    unsubscribe();
+    if (visible) opts.viewers.count--;
+  });
+}
+
+export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const token = opts.token ?? newToken();
+  let port = opts.port ?? 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('connection', (ws) => attachClient(ws, opts));
+
+  const server = http.createServer((req, res) => {
+    const d = decide(facts(req, false), port, token);
+    if (!d.allow) return refuse(res, d.status, d.reason);
+    if (d.redirectTo !== undefined) {
+      res.writeHead(303, { Location: d.redirectTo, 'Set-Cookie': d.setCookie ?? '', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+      return res.end();
+    }
+    serveFile(req, res, opts.rootDir).catch(() => res.destroy());
+  });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    const d = decide(facts(req, true), port, token);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (!d.allow || path !== '/ws') {
+      const status = d.allow ? 404 : d.status;
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${d.allow ? 'Not found.' : d.reason}\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

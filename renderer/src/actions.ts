@@ -1,0 +1,100 @@
+// What buttons do: calls to the main process with errors turned into notices
+// that say what to do, with one-click fixes where there is one.
+import type { ErrorCode } from '../../shared/errors';
+import type { ForwardReason } from '../../shared/contract';
+import { ApiError, api, call, errorMessage } from './api';
+import { notify, type NoticeAction } from './notices';
+import { store } from './store';
+import { refresh } from './sync';
+import type { Ui } from './ui';
+
+const HOST_PROBLEMS: ErrorCode[] = ['AUTH_FAILED', 'KEY_UNREADABLE', 'KEY_UNSUPPORTED', 'KEY_PASSPHRASE', 'HOSTKEY_UNKNOWN', 'HOSTKEY_REJECTED', 'SSH_CONNECT_FAILED', 'SSH_TIMEOUT'];
+const RETRYABLE: ErrorCode[] = ['SSH_CONNECT_FAILED', 'SSH_TIMEOUT', 'SSH_DISCONNECTED', 'DEST_REFUSED', 'DEST_UNRESOLVED', 'DEST_TIMEOUT', 'DEST_FAILED', 'HOSTKEY_REJECTED', 'AUTH_FAILED', 'KEY_PASSPHRASE'];
+
+/** The one-click fixes for a forward's failure. HOSTKEY_CHANGED has none on purpose. */
+export function fixesFor(name: string, reason: ForwardReason | undefined, ui: Ui): NoticeAction[] {
+  if (!reason) return [];
+  const out: NoticeAction[] = [];
+  const view = store.forward(name);
+  if (reason.code === 'PORT_IN_USE' || reason.code === 'PORT_PRIVILEGED') {
+    out.push({ label: 'Pick another port', run: () => pickAnotherPort(name) });
+  }
+  if (RETRYABLE.includes(reason.code)) {
+    const reconnecting = store.getLive(name)?.state.state === 'reconnecting';
+    out.push({ label: 'Retry now', run: () => (reconnecting ? runAction(name, 'forward.retryNow') : startForward(name, ui)) });
+  }
+  if (view && HOST_PROBLEMS.includes(reason.code)) out.push({ label: 'Edit host', run: () => ui.open({ type: 'hosts', edit: view.forward.host }) });
+  if (reason.code.startsWith('DEST_')) out.push({ label: 'Edit forward', run: () => ui.open({ type: 'forward', name }) });
+  return out;
+}
+
+/** Moves a forward to the next free local port (port + 1000 first for privileged ones) and starts it. */
+export async function pickAnotherPort(name: string) {
+  const view = store.forward(name);
+  if (!view) return;
+  const f = view.forward;
+  const from = f.port !== undefined && f.port < 1024 ? f.port + 1000 : (f.port ?? 1024);
+  try {
+    const check = await call('port.check', { port: from, bindAddress: f.bindAddress });
+    const port = check.free ? from : check.suggestion;
+    if (!port) throw new Error(`No free port from ${from} up; edit the forward and pick one.`);
+    const updated = await call('forward.update', { name, forward: { ...f, port } });
+    store.mergeView(updated);
+    notify({ tone: 'info', text: `${name} now listens on port ${port}.` });
+    await startForward(name);
+  } catch (e) {
+    notify({ tone: 'error', text: `Could not move ${name} to another port: ${errorMessage(e)}` });
+  }
+}
+
+export async function startForward(name: string, ui?: Ui) {
+  try {
+    store.mergeView(await call('forward.start', { name }));
+  } catch (e) {
+    // The row shows the reason too; the notice carries the fixes.
+    const reason = e instanceof ApiError ? { code: e.code, message: e.message } : undefined;
+    notify({ tone: 'error', text: `${name} did not start: ${errorMessage(e)}`, actions: ui ? fixesFor(name, reason, ui) : [] });
+  }
+}
+
+export async function stopForward(name: string) {
+  try {
+    store.mergeView(await call('forward.stop', { name }));
+  } catch (e) {
+    notify({ tone: 'error', text: `${name} did not stop: ${errorMessage(e)}` });
+  }
+}
+
+export async function runAction(name: string, channel: 'forward.restart' | 'forward.retryNow') {
+  try {
+    store.mergeView(await call(channel, { name }));
+  } catch (e) {
+    notify({ tone: 'error', text: `${name}: ${errorMessage(e)}` });
+  }
+}
+
+export async function groupAction(group: string, names: string[], start: boolean, byGroup: boolean) {
+  try {
+    let failed: { name: string; message?: string }[];
+    if (byGroup) {
+      const r = await call(start ? 'group.start' : 'group.stop', { group });
+      failed = r.results.filter((x) => !x.ok);
+    } else {
+      const rs = await Promise.all(names.map(async (n) => ({ name: n, r: await api.invoke(start ? 'forward.start' : 'forward.stop', { name: n }) })));
+      failed = rs.filter((x) => !x.r.ok).map((x) => ({ name: x.name, message: x.r.ok ? undefined : x.r.message }));
+    }
+    if (failed.length) notify({ tone: 'error', text: `${failed.length} of ${names.length} did not ${start ? 'start' : 'stop'}: ${failed.map((f) => `${f.name} (${f.message ?? 'failed'})`).join('; ')}` });
+  } catch (e) {
+    notify({ tone: 'error', text: errorMessage(e) });
+  }
+  await refresh();
+}
+
+export async function copyText(text: string, what: string) {
+  try {
+    await navigator.clipboard.writeText(text);
+    notify({ tone: 'info', text: `Copied ${what}.` });
+  } catch {
+    notify({ tone: 'error', text: `Could not copy ${what}: the clipboard is not available here. Select the text and copy it by hand.` });
+  }
+}

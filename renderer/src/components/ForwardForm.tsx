@@ -1,0 +1,316 @@
+// Add or edit a forward. Validated as you type with the shared ForwardSchema;
+// warns about non-loopback binds and privileged ports, and checks whether the
+// local port is free, offering the next free one.
+import { useEffect, useMemo, useState } from 'react';
+import { isLoopback } from '../../../shared/forward-spec';
+import { ForwardSchema, type ForwardInput } from '../../../shared/model';
+import type { ForwardKind } from '../../../shared/forward-spec';
+import { ApiError, call, errorMessage } from '../api';
+import { KINDS, isRunning } from '../forward-meta';
+import { useSnapshot } from '../hooks/useStore';
+import { store } from '../store';
+import { useUi } from '../ui';
+import { Dialog } from './Dialog';
+import { Field, firstByField } from './Field';
+
+interface Draft {
+  name: string;
+  kind: ForwardKind;
+  host: string;
+  bindAddress: string;
+  port: string;
+  destinationHost: string;
+  destinationPort: string;
+  group: string;
+  autostart: boolean;
+  notes: string;
+}
+
+const num = (s: string): number | string | undefined => (s.trim() === '' ? undefined : /^\d+$/.test(s.trim()) ? Number(s.trim()) : s);
+const text = (s: string) => (s.trim() === '' ? undefined : s.trim());
+
+function toDraft(f: Partial<ForwardInput>, defaultHost: string): Draft {
+  return {
+    name: f.name ?? '',
+    kind: f.kind ?? 'local',
+    host: f.host ?? defaultHost,
+    bindAddress: f.bindAddress ?? '',
+    port: f.port !== undefined ? String(f.port) : '',
+    destinationHost: f.destinationHost ?? '',
+    destinationPort: f.destinationPort !== undefined ? String(f.destinationPort) : '',
+    group: f.group ?? '',
+    autostart: f.autostart ?? false,
+    notes: f.notes ?? '',
+  };
+}
+
+function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...base,
+    name: d.name.trim(),
+    kind: d.kind,
+    host: d.host,
+    bindAddress: text(d.bindAddress),
+    port: num(d.port),
+    group: text(d.group),
+    autostart: d.autostart,
+    notes: text(d.notes),
+    tags: base.tags ?? [],
+  };
+  if (d.kind === 'dynamic') {
+    delete out.destinationHost;
+    delete out.destinationPort;
+    delete out.destinationSocket;
+  } else if (!base.destinationSocket) {
+    out.destinationHost = text(d.destinationHost);
+    out.destinationPort = num(d.destinationPort);
+  }
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+function usePortCheck(port: number | undefined, bindAddress: string, skip: boolean) {
+  const [result, setResult] = useState<{ port: number; free: boolean; suggestion?: number } | null>(null);
+  useEffect(() => {
+    setResult(null);
+    if (skip || port === undefined || port < 1 || port > 65535) return;
+    let live = true;
+    const t = setTimeout(() => {
+      call('port.check', { port, bindAddress: bindAddress.trim() || undefined })
+        .then((r) => live && setResult(r))
+        .catch(() => undefined);
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [port, bindAddress, skip]);
+  return result;
+}
+
+export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput>; onClose: () => void }) {
+  const snapshot = useSnapshot();
+  const ui = useUi();
+  const hosts = snapshot?.hosts ?? [];
+  const original = props.name ? store.forward(props.name)?.forward : undefined;
+  const base: Partial<ForwardInput> = original ?? props.draft ?? {};
+  const [d, setD] = useState<Draft>(() => toDraft(base, hosts[0]?.host.name ?? ''));
+  const [touched, setTouched] = useState<Record<string, boolean>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+
+  const input = useMemo(() => toInput(d, base), [d]); // eslint-disable-line react-hooks/exhaustive-deps
+  const parsed = useMemo(() => ForwardSchema.safeParse(input), [input]);
+  const errors = useMemo(() => {
+    const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+    const taken = snapshot?.forwards.some((v) => v.forward.name === d.name.trim() && v.forward.name !== original?.name);
+    if (taken && !out.name) out.name = `A forward named '${d.name.trim()}' exists already; pick another name.`;
+    if (!d.host && hosts.length === 0) out.host = 'Add an SSH host first: forwards go through one.';
+    return { ...out, ...serverErrors };
+  }, [parsed, serverErrors, snapshot, d.name, d.host, hosts.length, original?.name]);
+  const shown = (field: string) => (touched[field] || submitted ? errors[field] : undefined);
+
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setD((cur) => ({ ...cur, [k]: v }));
+    setTouched((t) => ({ ...t, [k === 'kind' ? 'port' : k]: true }));
+    setServerErrors((e) => {
+      const { [k]: _drop, ...rest } = e;
+      return rest;
+    });
+  };
+
+  const portNum = typeof input.port === 'number' ? input.port : undefined;
+  const listensHere = d.kind !== 'remote';
+  const unchangedPort = original !== undefined && original.port === portNum && (original.bindAddress ?? '') === d.bindAddress.trim();
+  const check = usePortCheck(listensHere ? portNum : undefined, d.bindAddress, unchangedPort);
+  const sharedWith = snapshot?.forwards.find((v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && v.forward.port === portNum && portNum !== undefined);
+  const bind = d.bindAddress.trim();
+  const exposed = bind !== '' && !isLoopback(bind);
+
+  const save = async (start: boolean) => {
+    setSubmitted(true);
+    if (!parsed.success || Object.keys(errors).length) return;
+    setSaving(true);
+    try {
+      const view = original
+        ? await call('forward.update', { name: original.name, forward: parsed.data })
+        : await call('forward.add', { forward: parsed.data, start });
+      store.mergeView(view);
+      if (original && start && !isRunning(view.state.state)) store.mergeView(await call('forward.start', { name: view.forward.name }));
+      ui.select(view.forward.name);
+      props.onClose();
+    } catch (e) {
+      if (e instanceof ApiError && e.failure.issues?.length) setServerErrors(firstByField(e.failure.issues, 'forward.'));
+      else setServerErrors({ '(form)': errorMessage(e) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const portLabel = d.kind === 'remote' ? 'Remote port' : 'Local port';
+
+  return (
+    <Dialog title={original ? `Edit forward ${original.name}` : 'Add forward'} onClose={props.onClose} wide>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save(true);
+        }}
+      >
+        <fieldset className="kinds">
+          <legend>Kind</legend>
+          {KINDS.map((k) => (
+            <label key={k.kind} className={`kind-option ${d.kind === k.kind ? 'checked' : ''}`}>
+              <input type="radio" name="kind" value={k.kind} checked={d.kind === k.kind} onChange={() => set('kind', k.kind)} />
+              <span className="kind-title">{k.title}</span>
+              <span className="kind-line">{k.line}</span>
+            </label>
+          ))}
+        </fieldset>
+
+        <div className="grid2">
+          <Field label="Name" error={shown('name')}>
+            {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} placeholder="pop3-mail" spellCheck={false} />}
+          </Field>
+          <Field
+            label="SSH host"
+            error={shown('host')}
+            hint={
+              <button type="button" className="link" onClick={() => ui.open({ type: 'hosts', edit: null })}>
+                Add a host…
+              </button>
+            }
+          >
+            {(a) => (
+              <select {...a} value={d.host} onChange={(e) => set('host', e.target.value)}>
+                {!d.host && <option value="">Choose a host</option>}
+                {hosts.map((h) => (
+                  <option key={h.host.name} value={h.host.name}>
+                    {h.host.name} ({h.host.user ? `${h.host.user}@` : ''}
+                    {h.host.hostname})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+
+        <div className="grid2">
+          <Field
+            label="Bind address"
+            error={shown('bindAddress')}
+            hint={
+              exposed ? (
+                <p className="warning" role="note">
+                  {d.kind === 'remote'
+                    ? `Anyone who can reach the SSH server can use this port (it listens on ${bind}). Leave it empty for the server's loopback only.`
+                    : `Anyone on your network can use this port (it listens on ${bind}, not only on this computer). Use 127.0.0.1 unless that is what you want.`}
+                </p>
+              ) : (
+                <span className="muted">Empty: {d.kind === 'remote' ? "the server's localhost" : '127.0.0.1, this computer only'}.</span>
+              )
+            }
+          >
+            {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'localhost' : '127.0.0.1'} spellCheck={false} />}
+          </Field>
+          <Field
+            label={portLabel}
+            error={shown('port')}
+            hint={
+              <>
+                {listensHere && portNum !== undefined && portNum < 1024 && (
+                  <p className="note" role="note">
+                    Ports below 1024 need administrator rights; use {portNum + 1000 <= 65535 ? portNum + 1000 : 'a port above 1023'} instead of {portNum} (as 1100 instead of 110).{' '}
+                    {portNum + 1000 <= 65535 && (
+                      <button type="button" className="link" onClick={() => set('port', String(portNum + 1000))}>
+                        Use {portNum + 1000}
+                      </button>
+                    )}
+                  </p>
+                )}
+                {check && !check.free && (
+                  <p className="warning" role="note">
+                    Port {check.port} is in use on this computer.{' '}
+                    {check.suggestion && (
+                      <button type="button" className="link" onClick={() => set('port', String(check.suggestion))}>
+                        Use {check.suggestion} instead
+                      </button>
+                    )}
+                  </p>
+                )}
+                {check?.free && <span className="ok">Port {check.port} is free.</span>}
+                {sharedWith && (
+                  <p className="note">
+                    {sharedWith.forward.name} uses port {portNum} too; only one of them can run at a time.
+                  </p>
+                )}
+                {d.kind === 'remote' && <span className="muted">0 lets the server choose.</span>}
+              </>
+            }
+          >
+            {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? '1080' : '1100'} />}
+          </Field>
+        </div>
+
+        {d.kind !== 'dynamic' && !base.destinationSocket && (
+          <div className="grid2">
+            <Field label="Destination host" error={shown('destinationHost')} hint={<span className="muted">{d.kind === 'local' ? 'As the SSH server sees it; localhost is the server itself.' : 'As this computer sees it.'}</span>}>
+              {(a) => <input {...a} value={d.destinationHost} onChange={(e) => set('destinationHost', e.target.value)} placeholder="localhost" spellCheck={false} />}
+            </Field>
+            <Field label="Destination port" error={shown('destinationPort')}>
+              {(a) => <input {...a} value={d.destinationPort} inputMode="numeric" onChange={(e) => set('destinationPort', e.target.value)} placeholder="110" />}
+            </Field>
+          </div>
+        )}
+        {base.destinationSocket && d.kind !== 'dynamic' && <p className="muted">Destination socket: {base.destinationSocket}</p>}
+
+        <div className="grid2">
+          <Field label="Group" error={shown('group')} hint={<span className="muted">Optional; start and stop a group at once.</span>}>
+            {(a) => (
+              <>
+                <input {...a} value={d.group} list="burrow-groups" onChange={(e) => set('group', e.target.value)} spellCheck={false} />
+                <datalist id="burrow-groups">
+                  {[...new Set(snapshot?.forwards.map((v) => v.forward.group).filter(Boolean))].map((g) => (
+                    <option key={g} value={g} />
+                  ))}
+                </datalist>
+              </>
+            )}
+          </Field>
+          <Field label="Notes" error={shown('notes')}>
+            {(a) => <input {...a} value={d.notes} onChange={(e) => set('notes', e.target.value)} />}
+          </Field>
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={d.autostart} onChange={(e) => set('autostart', e.target.checked)} /> Start when Burrow starts
+        </label>
+
+        {errors['(form)'] && (
+          <p className="form-error" role="alert">
+            {errors['(form)']}
+          </p>
+        )}
+        {submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
+          <p className="form-error" role="alert">
+            Fix the fields marked above, then save again.
+          </p>
+        )}
+
+        <footer className="dialog-actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="button" onClick={() => save(false)} disabled={saving}>
+            Save
+          </button>
+          <button type="submit" className="primary" disabled={saving}>
+            Save and start
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  );
+}

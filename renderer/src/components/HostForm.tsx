@@ -1,0 +1,257 @@
+// Add or edit an SSH host: address, user, authentication (agent, key file,
+// password, one-time codes), jump chain, keepalive, host key checking, and a
+// test connection button.
+import { useMemo, useState } from 'react';
+import type { HostTestResult } from '../../../shared/contract';
+import { AUTH_METHODS, HostSchema, STRICT_HOST_KEY_CHECKING, type Host, type HostInput } from '../../../shared/model';
+import { ApiError, call, errorMessage } from '../api';
+import { notify } from '../notices';
+import { useSnapshot } from '../hooks/useStore';
+import { Field, firstByField } from './Field';
+
+const AUTH_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
+  agent: 'SSH agent',
+  key: 'Key file',
+  password: 'Password',
+  'keyboard-interactive': 'One-time code / keyboard-interactive',
+};
+const CHECKING_LABEL: Record<(typeof STRICT_HOST_KEY_CHECKING)[number], string> = {
+  ask: 'Ask me about new keys (recommended)',
+  yes: 'Only known keys (never ask)',
+  'accept-new': 'Accept new keys, refuse changed ones',
+  no: 'Accept any key (unsafe)',
+};
+const KEY_SUGGESTIONS = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
+
+interface Draft {
+  name: string;
+  hostname: string;
+  port: string;
+  user: string;
+  method: Host['auth']['method'];
+  keyPath: string;
+  secret: string;
+  jump: string;
+  keepaliveInterval: string;
+  keepaliveCount: string;
+  strict: Host['strictHostKeyChecking'];
+  knownHostsFile: string;
+  notes: string;
+}
+
+const t = (s: string) => (s.trim() === '' ? undefined : s.trim());
+const n = (s: string) => (s.trim() === '' ? undefined : /^\d+$/.test(s.trim()) ? Number(s.trim()) : s);
+
+function toDraft(h: Host | undefined): Draft {
+  return {
+    name: h?.name ?? '',
+    hostname: h?.hostname ?? '',
+    port: String(h?.port ?? 22),
+    user: h?.user ?? '',
+    method: h?.auth.method ?? 'agent',
+    keyPath: h?.auth.keyPath ?? '',
+    secret: '',
+    jump: h?.jump.join(', ') ?? '',
+    keepaliveInterval: h?.keepalive ? String(h.keepalive.interval) : '',
+    keepaliveCount: h?.keepalive ? String(h.keepalive.countMax) : '',
+    strict: h?.strictHostKeyChecking ?? 'ask',
+    knownHostsFile: h?.knownHostsFile ?? '',
+    notes: h?.notes ?? '',
+  };
+}
+
+function toInput(d: Draft, original: Host | undefined): Record<string, unknown> {
+  const auth: Record<string, unknown> = { method: d.method };
+  if (d.method === 'key') auth.keyPath = t(d.keyPath);
+  if (original?.auth.identitiesOnly !== undefined && d.method === 'key') auth.identitiesOnly = original.auth.identitiesOnly;
+  const out: Record<string, unknown> = {
+    name: d.name.trim(),
+    hostname: d.hostname.trim(),
+    port: n(d.port),
+    user: t(d.user),
+    auth,
+    jump: d.jump
+      .split(/[\s,]+/)
+      .map((x) => x.trim())
+      .filter(Boolean),
+    strictHostKeyChecking: d.strict,
+    knownHostsFile: t(d.knownHostsFile),
+    notes: t(d.notes),
+    algorithms: original?.algorithms,
+  };
+  if (d.keepaliveInterval.trim() || d.keepaliveCount.trim()) out.keepalive = { interval: n(d.keepaliveInterval || '15'), countMax: n(d.keepaliveCount || '3') };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+export function HostForm(props: { original?: Host; onDone: (name?: string) => void }) {
+  const snapshot = useSnapshot();
+  const [d, setD] = useState<Draft>(() => toDraft(props.original));
+  const [touched, setTouched] = useState<Record<string, boolean>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [test, setTest] = useState<HostTestResult | 'running' | null>(null);
+  const [saving, setSaving] = useState(false);
+  const canStore = snapshot?.secretStoreAvailable ?? false;
+  const others = (snapshot?.hosts ?? []).map((h) => h.host.name).filter((x) => x !== props.original?.name);
+
+  const input = useMemo(() => toInput(d, props.original), [d, props.original]);
+  const parsed = useMemo(() => HostSchema.safeParse(input), [input]);
+  const errors = useMemo(() => {
+    const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+    if (parsed.success && parsed.data.auth.method === 'key' && !out.auth && !d.keyPath.trim()) out.auth = 'Key file is required.';
+    const unknown = (input.jump as string[]).filter((j) => !others.includes(j));
+    if (!out.jump && unknown.length) out.jump = `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a saved host' : 'are not saved hosts'}; add ${unknown.length === 1 ? 'it' : 'them'} first.`;
+    if (!out.name && snapshot?.hosts.some((h) => h.host.name === d.name.trim() && h.host.name !== props.original?.name)) out.name = `A host named '${d.name.trim()}' exists already.`;
+    return { ...out, ...serverErrors };
+  }, [parsed, input, others, serverErrors, snapshot, d.name, d.keyPath, props.original?.name]);
+  const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setD((c) => ({ ...c, [k]: v }));
+    const field = k === 'method' || k === 'keyPath' ? 'auth' : k === 'keepaliveInterval' || k === 'keepaliveCount' ? 'keepalive' : k === 'strict' ? 'strictHostKeyChecking' : k;
+    setTouched((x) => ({ ...x, [field]: true }));
+    setServerErrors({});
+  };
+  const secretKind = d.method === 'password' ? 'Password' : d.method === 'key' ? 'Key passphrase' : null;
+
+  const runTest = async () => {
+    setSubmitted(true);
+    if (!parsed.success) return;
+    setTest('running');
+    try {
+      setTest(await call('host.test', { host: parsed.data as HostInput, secret: d.secret || undefined }));
+    } catch (e) {
+      setTest({ ok: false, error: { code: 'INTERNAL', message: errorMessage(e) } });
+    }
+  };
+
+  const save = async () => {
+    setSubmitted(true);
+    if (!parsed.success || Object.keys(errors).length) return;
+    setSaving(true);
+    try {
+      const secret = secretKind && canStore && d.secret ? d.secret : undefined;
+      const r = props.original
+        ? await call('host.update', { name: props.original.name, host: parsed.data as HostInput, secret })
+        : await call('host.add', { host: parsed.data as HostInput, secret });
+      for (const w of r.warnings) notify({ tone: 'info', text: w.message }, 8000);
+      props.onDone(r.host.host.name);
+    } catch (e) {
+      if (e instanceof ApiError && e.failure.issues?.length) setServerErrors(firstByField(e.failure.issues, 'host.'));
+      else setServerErrors({ '(form)': errorMessage(e) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      className="form"
+      noValidate
+      aria-label={props.original ? `Edit host ${props.original.name}` : 'New host'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div className="grid3">
+        <Field label="Host name" error={shown('name')} hint={<span className="muted">What Burrow calls it, e.g. mail.</span>}>
+          {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} spellCheck={false} />}
+        </Field>
+        <Field label="Address" error={shown('hostname')}>
+          {(a) => <input {...a} value={d.hostname} onChange={(e) => set('hostname', e.target.value)} placeholder="mail.example.com" spellCheck={false} />}
+        </Field>
+        <Field label="SSH port" error={shown('port')}>
+          {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} />}
+        </Field>
+      </div>
+      <div className="grid3">
+        <Field label="User" error={shown('user')} hint={<span className="muted">Empty: your local user name.</span>}>
+          {(a) => <input {...a} value={d.user} onChange={(e) => set('user', e.target.value)} spellCheck={false} />}
+        </Field>
+        <Field label="Authentication" error={d.method !== 'key' ? shown('auth') : undefined}>
+          {(a) => (
+            <select {...a} value={d.method} onChange={(e) => set('method', e.target.value as Draft['method'])}>
+              {AUTH_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {AUTH_LABEL[m]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {d.method === 'key' ? (
+          <Field label="Key file" error={shown('auth')} hint={<span className="muted">Path of the private key on this computer.</span>}>
+            {(a) => (
+              <>
+                <input {...a} value={d.keyPath} list="burrow-keys" onChange={(e) => set('keyPath', e.target.value)} placeholder="~/.ssh/id_ed25519" spellCheck={false} />
+                <datalist id="burrow-keys">
+                  {KEY_SUGGESTIONS.map((k) => (
+                    <option key={k} value={k} />
+                  ))}
+                </datalist>
+              </>
+            )}
+          </Field>
+        ) : (
+          <div className="field muted small-print">{d.method === 'agent' ? 'Uses the keys in your running ssh-agent (SSH_AUTH_SOCK, Pageant on Windows).' : d.method === 'keyboard-interactive' ? 'Burrow asks for codes in a dialog when it connects.' : ''}</div>
+        )}
+      </div>
+      {secretKind && (
+        <Field
+          label={secretKind}
+          hint={<span className="muted">{canStore ? 'Optional. Kept in the system secret store; leave empty to be asked when connecting.' : 'No safe secret store here: Burrow asks when it connects and keeps nothing.'}</span>}
+        >
+          {(a) => <input {...a} type="password" value={d.secret} onChange={(e) => set('secret', e.target.value)} autoComplete="off" />}
+        </Field>
+      )}
+      <div className="grid3">
+        <Field label="Jump hosts" error={shown('jump')} hint={<span className="muted">{others.length ? `Saved hosts, outermost first: ${others.join(', ')}` : 'None saved yet.'}</span>}>
+          {(a) => <input {...a} value={d.jump} onChange={(e) => set('jump', e.target.value)} placeholder="bastion" spellCheck={false} />}
+        </Field>
+        <Field label="Keepalive interval (seconds)" error={shown('keepalive')} hint={<span className="muted">Empty: the default ({snapshot?.settings.keepalive.interval ?? 15} s); 0 turns it off.</span>}>
+          {(a) => <input {...a} value={d.keepaliveInterval} inputMode="numeric" onChange={(e) => set('keepaliveInterval', e.target.value)} placeholder={String(snapshot?.settings.keepalive.interval ?? 15)} />}
+        </Field>
+        <Field label="Keepalive count" hint={<span className="muted">Missed replies before reconnecting.</span>}>
+          {(a) => <input {...a} value={d.keepaliveCount} inputMode="numeric" onChange={(e) => set('keepaliveCount', e.target.value)} placeholder={String(snapshot?.settings.keepalive.countMax ?? 3)} />}
+        </Field>
+      </div>
+      <div className="grid2">
+        <Field label="Host key checking" error={shown('strictHostKeyChecking')}>
+          {(a) => (
+            <select {...a} value={d.strict} onChange={(e) => set('strict', e.target.value as Draft['strict'])}>
+              {STRICT_HOST_KEY_CHECKING.map((s) => (
+                <option key={s} value={s}>
+                  {CHECKING_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Known hosts file" error={shown('knownHostsFile')} hint={<span className="muted">Empty: ~/.ssh/known_hosts.</span>}>
+          {(a) => <input {...a} value={d.knownHostsFile} onChange={(e) => set('knownHostsFile', e.target.value)} placeholder="~/.ssh/known_hosts" spellCheck={false} />}
+        </Field>
+      </div>
+      {errors['(form)'] && (
+        <p className="form-error" role="alert">
+          {errors['(form)']}
+        </p>
+      )}
+      <div className="test-result" role="status" aria-live="polite">
+        {test === 'running' && <span className="muted">Connecting…</span>}
+        {test && test !== 'running' && (test.ok ? <span className="ok">Connected in {test.elapsedMs} ms.</span> : <span className="error-text">Connection failed: {test.error?.message}</span>)}
+      </div>
+      <footer className="dialog-actions">
+        <button type="button" onClick={() => props.onDone()}>
+          Cancel
+        </button>
+        <button type="button" onClick={runTest} disabled={test === 'running'}>
+          Test connection
+        </button>
+        <button type="submit" className="primary" disabled={saving}>
+          Save host
+        </button>
+      </footer>
+    </form>
+  );
+}

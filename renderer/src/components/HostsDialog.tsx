@@ -1,0 +1,91 @@
+// The saved SSH hosts: a list to pick from, and the form to add or edit one.
+import { useState } from 'react';
+import { call, errorMessage } from '../api';
+import { useSnapshot } from '../hooks/useStore';
+import { notify } from '../notices';
+import { refresh } from '../sync';
+import { Dialog } from './Dialog';
+import { HostForm } from './HostForm';
+
+export function HostsDialog(props: { edit?: string | null; onClose: () => void }) {
+  const snapshot = useSnapshot();
+  // undefined: the list; null: a new host; a name: that host.
+  const [editing, setEditing] = useState<string | null | undefined>(props.edit);
+  const hosts = snapshot?.hosts ?? [];
+  const original = typeof editing === 'string' ? hosts.find((h) => h.host.name === editing)?.host : undefined;
+
+  const remove = async (name: string) => {
+    try {
+      await call('host.remove', { name });
+      await refresh();
+    } catch (e) {
+      notify({ tone: 'error', text: errorMessage(e) });
+    }
+  };
+
+  const title = editing === undefined ? 'SSH hosts' : editing === null ? 'Add host' : `Edit host ${editing}`;
+  return (
+    <Dialog title={title} onClose={props.onClose} wide>
+      {editing === undefined ? (
+        <>
+          {hosts.length === 0 ? (
+            <p className="muted">No hosts yet. A host is an SSH server your forwards go through.</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Address</th>
+                  <th>Authentication</th>
+                  <th>Jump hosts</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {hosts.map(({ host: h }) => (
+                  <tr key={h.name}>
+                    <td>{h.name}</td>
+                    <td className="mono">
+                      {h.user ? `${h.user}@` : ''}
+                      {h.hostname}:{h.port}
+                    </td>
+                    <td>{h.auth.method === 'key' ? `key ${h.auth.keyPath}` : h.auth.method}</td>
+                    <td>{h.jump.join(' → ') || <span className="muted">none</span>}</td>
+                    <td className="actions">
+                      <button type="button" className="small" aria-label={`Edit host ${h.name}`} onClick={() => setEditing(h.name)}>
+                        Edit
+                      </button>
+                      <button type="button" className="small danger" aria-label={`Remove host ${h.name}`} onClick={() => remove(h.name)}>
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <footer className="dialog-actions">
+            <button type="button" onClick={props.onClose}>
+              Close
+            </button>
+            <button type="button" className="primary" onClick={() => setEditing(null)}>
+              Add host
+            </button>
+          </footer>
+        </>
+      ) : (
+        <HostForm
+          key={String(editing)}
+          original={original}
+          onDone={(saved) => {
+            if (saved) void refresh();
+            if (props.edit !== undefined && saved) props.onClose();
+            else setEditing(undefined);
+          }}
+        />
+      )}
+    </Dialog>
+  );
+}

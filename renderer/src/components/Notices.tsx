@@ -1,0 +1,57 @@
+// The notices at the bottom, plus the profile store's warnings and the
+// browser mode's connection state.
+import { useSyncExternalStore } from 'react';
+import { webConnection } from '../api';
+import { dismiss, noticeStore } from '../notices';
+import { useSnapshot } from '../hooks/useStore';
+
+const noConnection = { subscribe: () => () => undefined, get: () => null };
+
+function ConnectionBanner() {
+  const c = webConnection;
+  const state = useSyncExternalStore(c ? c.onConnection : noConnection.subscribe, c ? c.connection : noConnection.get);
+  if (!state || state.status === 'open' || (state.status === 'connecting' && state.attempts === 0)) return null;
+  return (
+    <div className="banner error" role="alert">
+      Lost the connection to <code>burrow web</code>; reconnecting… If this stays, check that <code>burrow web</code> still runs, and open the URL it printed (with its ?token=).
+    </div>
+  );
+}
+
+export function Notices() {
+  const notices = useSyncExternalStore(noticeStore.subscribe, noticeStore.get);
+  const warnings = useSnapshot()?.warnings ?? [];
+  return (
+    <>
+      <ConnectionBanner />
+      {warnings.map((w) => (
+        <div key={w.code + w.message} className="banner warn" role="status">
+          {w.message}
+        </div>
+      ))}
+      <div className="toasts" aria-live="polite">
+        {notices.map((n) => (
+          <div key={n.id} className={`toast ${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'}>
+            <span>{n.text}</span>
+            {n.actions?.map((a) => (
+              <button
+                key={a.label}
+                type="button"
+                className="small"
+                onClick={() => {
+                  dismiss(n.id);
+                  void a.run();
+                }}
+              >
+                {a.label}
+              </button>
+            ))}
+            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}

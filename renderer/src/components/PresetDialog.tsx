@@ -1,0 +1,129 @@
+// One-click starting points: step one picks the service, step two the host.
+import { useEffect, useState } from 'react';
+import type { PresetView } from '../../../shared/contract';
+import { call, errorMessage } from '../api';
+import { useSnapshot } from '../hooks/useStore';
+import { store } from '../store';
+import { useUi } from '../ui';
+import { Dialog } from './Dialog';
+
+export function PresetDialog(props: { onClose: () => void }) {
+  const ui = useUi();
+  const snapshot = useSnapshot();
+  const hosts = snapshot?.hosts ?? [];
+  const [presets, setPresets] = useState<PresetView[] | null>(null);
+  const [picked, setPicked] = useState<PresetView | null>(null);
+  const [host, setHost] = useState(hosts[0]?.host.name ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    call('presets.list', {})
+      .then(setPresets)
+      .catch((e) => setError(errorMessage(e)));
+  }, []);
+  useEffect(() => {
+    if (!host && hosts[0]) setHost(hosts[0].host.name);
+  }, [hosts, host]);
+
+  const create = async (start: boolean) => {
+    if (!picked || !host) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const view = await call('forward.fromPreset', { presetId: picked.id, host, start });
+      store.mergeView(view);
+      ui.select(view.forward.name);
+      props.onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const customize = () => {
+    if (!picked) return;
+    ui.open({
+      type: 'forward',
+      draft:
+        picked.kind === 'dynamic'
+          ? { name: `${picked.id}-${host}`, kind: 'dynamic', port: picked.localPort, host, tags: ['preset'] }
+          : { name: `${picked.id}-${host}`, kind: 'local', port: picked.localPort, destinationHost: 'localhost', destinationPort: picked.port, host, tags: ['preset'] },
+    });
+  };
+
+  return (
+    <Dialog title={picked ? picked.title : 'Start from a preset'} onClose={props.onClose} wide>
+      {!picked ? (
+        <>
+          <p className="muted">Step 1 of 2: pick the service. Ports below 1024 move up by 1000 so that no administrator rights are needed.</p>
+          {!presets && !error && <p className="muted">Loading…</p>}
+          <ul className="preset-grid">
+            {presets?.map((p) => (
+              <li key={p.id}>
+                <button type="button" className="preset" onClick={() => setPicked(p)}>
+                  <span className="preset-title">{p.title}</span>
+                  <span className="muted">{p.kind === 'dynamic' ? 'SOCKS proxy' : `service port ${p.port}`}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <form
+          className="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create(false);
+          }}
+        >
+          <p className="muted">Step 2 of 2: pick the SSH host that can reach the service.</p>
+          {hosts.length === 0 ? (
+            <p className="warning">
+              There is no SSH host yet.{' '}
+              <button type="button" className="link" onClick={() => ui.open({ type: 'hosts', edit: null })}>
+                Add a host
+              </button>
+            </p>
+          ) : (
+            <div className="field">
+              <label htmlFor="preset-host">SSH host</label>
+              <select id="preset-host" value={host} onChange={(e) => setHost(e.target.value)} autoFocus>
+                {hosts.map((h) => (
+                  <option key={h.host.name} value={h.host.name}>
+                    {h.host.name} ({h.host.hostname})
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <p className="muted">
+            {picked.kind === 'dynamic'
+              ? `A SOCKS proxy on 127.0.0.1:${picked.localPort} through ${host || 'the host'}.`
+              : `127.0.0.1:${picked.localPort} on this computer reaches port ${picked.port} on ${host || 'the host'} itself.`}
+          </p>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <footer className="dialog-actions">
+            <button type="button" onClick={() => setPicked(null)}>
+              Back
+            </button>
+            <button type="button" onClick={customize} disabled={!host}>
+              Customize…
+            </button>
+            <button type="button" onClick={() => create(true)} disabled={!host || busy}>
+              Create and start
+            </button>
+            <button type="submit" className="primary" disabled={!host || busy}>
+              Create forward
+            </button>
+          </footer>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,77 @@
+// Launch at login, start hidden, notifications and the default keepalive.
+import { useState } from 'react';
+import { SettingsPatchSchema } from '../../../shared/contract';
+import { call, errorMessage } from '../api';
+import { useSnapshot } from '../hooks/useStore';
+import { refresh } from '../sync';
+import { Dialog } from './Dialog';
+import { Field, firstByField } from './Field';
+
+export function SettingsDialog(props: { onClose: () => void }) {
+  const s = useSnapshot()?.settings;
+  const [launchAtLogin, setLaunch] = useState(s?.launchAtLogin ?? false);
+  const [startHidden, setHidden] = useState(s?.startHidden ?? false);
+  const [notifications, setNotifications] = useState(s?.notifications ?? true);
+  const [interval, setInterval_] = useState(String(s?.keepalive.interval ?? 15));
+  const [countMax, setCount] = useState(String(s?.keepalive.countMax ?? 3));
+  const [error, setError] = useState<string | null>(null);
+  const toNum = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : v);
+  const patch = { launchAtLogin, startHidden, notifications, keepalive: { interval: toNum(interval), countMax: toNum(countMax) } };
+  const parsed = SettingsPatchSchema.safeParse(patch);
+  const errors = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+  const keepaliveError = parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === 'keepalive')?.message;
+
+  const save = async () => {
+    if (!parsed.success) return;
+    try {
+      await call('settings.set', parsed.data);
+      await refresh();
+      props.onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  return (
+    <Dialog title="Settings" onClose={props.onClose}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label className="check">
+          <input type="checkbox" checked={launchAtLogin} onChange={(e) => setLaunch(e.target.checked)} /> Launch at login
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={startHidden} onChange={(e) => setHidden(e.target.checked)} /> Start hidden in the tray
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> Notify when a forward fails, drops or recovers
+        </label>
+        <div className="grid2">
+          <Field label="Default keepalive interval (seconds)" error={keepaliveError && /interval/i.test(keepaliveError) ? keepaliveError : undefined} hint={<span className="muted">0 turns keepalive off.</span>}>
+            {(a) => <input {...a} value={interval} inputMode="numeric" onChange={(e) => setInterval_(e.target.value)} />}
+          </Field>
+          <Field label="Default keepalive count" error={keepaliveError && /count/i.test(keepaliveError) ? keepaliveError : undefined} hint={<span className="muted">Missed replies before reconnecting.</span>}>
+            {(a) => <input {...a} value={countMax} inputMode="numeric" onChange={(e) => setCount(e.target.value)} />}
+          </Field>
+        </div>
+        {(error || errors['(form)']) && (
+          <p className="form-error" role="alert">
+            {error ?? errors['(form)']}
+          </p>
+        )}
+        <footer className="dialog-actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!parsed.success}>
+            Save settings
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  );
+}

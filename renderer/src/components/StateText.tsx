@@ -1,0 +1,29 @@
+// A forward's state in words, with a countdown while it reconnects.
+import { useEffect, useState } from 'react';
+import type { ForwardState } from '../../../shared/contract';
+import { stateLabel } from '../forward-meta';
+
+function Countdown({ at }: { at: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, [at]);
+  const s = Math.max(0, Math.ceil((at - now) / 1000));
+  return <>{s > 0 ? ` in ${s} s` : ' now'}</>;
+}
+
+export function StateText({ state, withReason = true }: { state: ForwardState; withReason?: boolean }) {
+  const tone = state.state === 'active' && state.destinationFailing ? 'warn' : state.state;
+  return (
+    <span className={`state state-${tone}`}>
+      <span className="state-dot" aria-hidden="true" />
+      <span className="state-label">
+        {stateLabel(state)}
+        {state.state === 'reconnecting' && state.nextAttemptAt ? <Countdown at={state.nextAttemptAt} /> : null}
+        {state.state === 'reconnecting' && state.attempt ? ` (attempt ${state.attempt})` : null}
+      </span>
+      {withReason && state.reason && <span className="state-reason">{state.reason.message}</span>}
+    </span>
+  );
+}

@@ -1,0 +1,49 @@
+// How forwards are named and described in the window.
+import type { ForwardState, ForwardStateName, HostView } from '../../shared/contract';
+import type { ForwardKind } from '../../shared/forward-spec';
+import type { Forward } from '../../shared/model';
+
+export const KIND_LETTER: Record<ForwardKind, string> = { local: 'L', remote: 'R', dynamic: 'D' };
+
+export const KINDS: { kind: ForwardKind; title: string; line: string }[] = [
+  { kind: 'local', title: 'Local (-L)', line: 'A port on this computer reaches a service through the SSH server.' },
+  { kind: 'remote', title: 'Remote (-R)', line: 'A port on the SSH server reaches a service on this side.' },
+  { kind: 'dynamic', title: 'Dynamic (-D)', line: 'A SOCKS proxy on this computer; each app picks its own destination.' },
+];
+
+export const isRunning = (s: ForwardStateName | undefined) => s === 'connecting' || s === 'active' || s === 'reconnecting';
+
+export function stateLabel(s: ForwardState): string {
+  switch (s.state) {
+    case 'stopped':
+      return 'Stopped';
+    case 'connecting':
+      return 'Connecting…';
+    case 'active':
+      return s.destinationFailing ? 'Active, destination failing' : 'Active';
+    case 'reconnecting':
+      return 'Reconnecting';
+    case 'failed':
+      return 'Failed';
+  }
+}
+
+/** "127.0.0.1:1100" (or the server side for -R). */
+export function listenText(f: Forward, s?: ForwardState): string {
+  if (s?.bound) return 'path' in s.bound ? s.bound.path : `${s.bound.host || '*'}:${s.bound.port}`;
+  if (f.listenSocket) return f.listenSocket;
+  const host = f.bindAddress ?? (f.kind === 'remote' ? 'localhost' : '127.0.0.1');
+  return `${host || '*'}:${f.port ?? 0}`;
+}
+
+export function destinationText(f: Forward): string {
+  if (f.kind === 'dynamic') return 'SOCKS proxy';
+  if (f.destinationSocket) return f.destinationSocket;
+  return `${f.destinationHost ?? '?'}:${f.destinationPort ?? '?'}`;
+}
+
+/** "bastion → db" for a host with jump hosts. */
+export function viaText(host: string, hosts: HostView[] | undefined): string {
+  const h = hosts?.find((x) => x.host.name === host);
+  return h && h.host.jump.length ? [...h.host.jump, host].join(' → ') : host;
+}

@@ -1,0 +1,95 @@
+// The BurrowApi over the browser mode's WebSocket (electron/web/protocol.ts
+// describes the same messages on the server side). Reconnects on its own;
+// a reconnect counts as "profiles changed", so the window reloads its state.
+import type { BurrowApi, Channel, EventName, Events, Failure, Input, Output, Result } from '../../shared/contract';
+
+type ServerMessage = { type: 'result'; id: number; result: Result<unknown> } | { type: 'event'; event: EventName; payload: unknown };
+
+export type ConnectionState = { status: 'connecting' | 'open' | 'closed'; attempts: number };
+
+export interface WebSocketApi extends BurrowApi {
+  connection(): ConnectionState;
+  onConnection(cb: () => void): () => void;
+}
+
+const lost = (): Failure => ({ ok: false, code: 'INTERNAL', message: 'The connection to `burrow web` was lost. It reconnects by itself; if it does not, check that `burrow web` is still running.' });
+
+export function createWebSocketApi(url: string): WebSocketApi {
+  let ws: WebSocket | null = null;
+  let nextId = 1;
+  let state: ConnectionState = { status: 'connecting', attempts: 0 };
+  let everOpened = false;
+  const pending = new Map<number, (r: Result<unknown>) => void>();
+  const outbox: string[] = [];
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const connListeners = new Set<() => void>();
+
+  const setState = (s: ConnectionState) => {
+    state = s;
+    connListeners.forEach((l) => l());
+  };
+  const dispatchEvent = (event: EventName, payload: unknown) => listeners.get(event)?.forEach((cb) => cb(payload));
+  const send = (text: string) => (ws?.readyState === WebSocket.OPEN ? ws.send(text) : outbox.push(text));
+  const sendVisibility = () => send(JSON.stringify({ type: 'visibility', visible: document.visibilityState === 'visible' }));
+
+  const open = () => {
+    setState({ status: 'connecting', attempts: state.attempts });
+    const sock = new WebSocket(url);
+    ws = sock;
+    sock.onopen = () => {
+      const reconnected = everOpened;
+      everOpened = true;
+      setState({ status: 'open', attempts: 0 });
+      if (document.visibilityState !== 'visible') sendVisibility();
+      outbox.splice(0).forEach((m) => sock.send(m));
+      if (reconnected) dispatchEvent('profiles', { source: 'external' });
+    };
+    sock.onmessage = (e) => {
+      let m: ServerMessage;
+      try {
+        m = JSON.parse(String(e.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      if (m.type === 'result') {
+        pending.get(m.id)?.(m.result);
+        pending.delete(m.id);
+      } else dispatchEvent(m.event, m.payload);
+    };
+    sock.onclose = () => {
+      ws = null;
+      for (const [id, resolve] of pending) {
+        resolve(lost());
+        pending.delete(id);
+      }
+      outbox.length = 0;
+      const attempts = state.attempts + 1;
+      setState({ status: 'closed', attempts });
+      setTimeout(open, Math.min(10_000, 250 * 2 ** Math.min(attempts, 6)));
+    };
+  };
+  document.addEventListener('visibilitychange', sendVisibility);
+  open();
+
+  return {
+    invoke<C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>> {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve as (r: Result<unknown>) => void);
+        send(JSON.stringify({ type: 'invoke', id, channel, input }));
+      });
+    },
+    on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      const fn = cb as (p: unknown) => void;
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+    connection: () => state,
+    onConnection(cb) {
+      connListeners.add(cb);
+      return () => connListeners.delete(cb);
+    },
+  };
+}

@@ -36,6 +36,10 @@ Forwards (repeat as needed):
   -D [bind_address:]port
                       Dynamic forward: a SOCKS5 (and SOCKS4a) proxy on port;
                       names are resolved on the server.
+  --socks-user USER   Require this user name and a password (SOCKS5 only) on
+                      every -D proxy. The password comes from the environment
+                      variable BURROW_SOCKS_PASSWORD, else it is asked for on
+                      the terminal.
 
 Connection:
   -p port             Port of the SSH server (default 22)
@@ -71,11 +75,12 @@ export interface ConnectPlan {
   host: HostConfig;
   forwards: Array<{ id: string; spec: ForwardSpec }>;
   json: boolean;
+  socksUser?: string;
 }
 
 /** Everything that can be checked before connecting; throws BurrowError (exit 2). */
 export function planConnect(argv: string[], io: CliIO): ConnectPlan {
-  const parsed = parseArgs(argv, { withValue: 'LRDiplFoJEc', boolean: 'NTqvfCgh46', long: ['json', 'help'] }, 'connect');
+  const parsed = parseArgs(argv, { withValue: 'LRDiplFoJEc', boolean: 'NTqvfCgh46', long: ['json', 'help'], longWithValue: ['socks-user'] }, 'connect');
   if (parsed.positional.length !== 1) {
     throw new BurrowError('USAGE', parsed.positional.length === 0 ? "Missing destination. Usage: burrow connect [-L spec]... destination (see 'burrow connect --help')." : `Expected one destination, got: ${parsed.positional.join(' ')}.`);
   }
@@ -113,7 +118,22 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   if (forwards.length === 0) {
     throw new BurrowError('USAGE', `Nothing to forward: give at least one -L, -R or -D (for example -L 1100:mail.example.com:110).`);
   }
-  return { host, forwards, json: has(parsed, '--json') };
+  const socksUser = values(parsed, '--socks-user')[0];
+  if (socksUser !== undefined && !forwards.some((f) => f.spec.kind === 'dynamic')) {
+    throw new BurrowError('USAGE', '--socks-user protects a SOCKS proxy: add a -D forward, or leave --socks-user out.');
+  }
+  return { host, forwards, json: has(parsed, '--json'), socksUser };
+}
+
+/** The SOCKS password: BURROW_SOCKS_PASSWORD, else asked on the terminal. */
+async function socksPassword(user: string, io: CliIO): Promise<string> {
+  const fromEnv = io.env.BURROW_SOCKS_PASSWORD;
+  if (fromEnv) return fromEnv;
+  const asked = await ttyPrompter(io)?.secret({ kind: 'password', subject: `SOCKS user ${user}`, prompt: `Password for SOCKS user ${user}: ` });
+  if (!asked) {
+    throw new BurrowError('USAGE', `--socks-user ${user} needs a password: set BURROW_SOCKS_PASSWORD, or run on a terminal to be asked.`);
+  }
+  return asked;
 }
 
 export const EXIT_USAGE = 2;
@@ -155,6 +175,10 @@ export async function connect(argv: string[], io: CliIO): Promise<number> {
   let plan: ConnectPlan;
   try {
     plan = planConnect(argv, io);
+    if (plan.socksUser !== undefined) {
+      const auth = { username: plan.socksUser, password: await socksPassword(plan.socksUser, io) };
+      for (const f of plan.forwards) if (f.spec.kind === 'dynamic') f.spec.socksAuth = auth;
+    }
   } catch (e) {
     const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
     reporter.error(err);

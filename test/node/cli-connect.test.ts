@@ -8,6 +8,7 @@ import net from 'node:net';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 import { BURROW, ROOT, burrow, burrowDone, track } from '../support/cli';
+import { socks5 } from '../support/socks-client';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -68,6 +69,33 @@ describe('burrow connect: carries traffic', () => {
     expect((await roundTrip(picked, Buffer.from('reverse'))).toString()).toBe('reverse');
     run.proc.kill('SIGINT');
     expect(await run.exited).toBe(0);
+  });
+
+  it('--socks-user protects a -D proxy with a password from BURROW_SOCKS_PASSWORD', async () => {
+    const port = await freePort();
+    const run = burrow(['connect', '--json', '-D', String(port), '--socks-user', 'alice', ...base(), dest()], { env: { BURROW_SOCKS_PASSWORD: 'wonderland' } });
+    await run.waitFor((e) => e.event === 'listening');
+    const wrong = await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password: 'nope' } });
+    expect(wrong.authStatus).not.toBe(0);
+    const none = await socks5(port, { ipv4: '127.0.0.1' }, echo.port);
+    expect(none.method).toBe(0xff);
+    const ok = await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password: 'wonderland' } });
+    expect(ok.status).toBe(0);
+    ok.sock.end('socks with a login');
+    const echoed = await new Promise<string>((resolve) => {
+      let got = '';
+      ok.sock.on('data', (d) => (got += d));
+      ok.sock.on('end', () => resolve(got));
+    });
+    expect(echoed).toBe('socks with a login');
+    run.proc.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('--socks-user without a -D is bad input', async () => {
+    const r = await burrowDone(['connect', '-L', '1100:h:110', '--socks-user', 'alice', '-F', '/dev/null', dest()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--socks-user protects a SOCKS proxy: add a -D forward, or leave --socks-user out.');
   });
 
   it('prints a line per event on stderr without --json, and stops on SIGTERM', async () => {

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isLoopback } from '../../../shared/forward-spec';
 import { ForwardSchema, type ForwardInput } from '../../../shared/model';
+import { PRESETS, preferredLocalPort } from '../../../shared/presets';
 import type { ForwardKind } from '../../../shared/forward-spec';
 import { ApiError, call, errorMessage } from '../api';
 import { KINDS, isRunning } from '../forward-meta';
@@ -67,6 +68,12 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
   }
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
+}
+
+/** The port to use instead of a privileged one: the preset's choice (110 -> 1100), else port + 1000. */
+function unprivileged(port: number): number {
+  const preset = PRESETS.find((p) => p.port === port);
+  return preset ? preferredLocalPort(preset) : port + 1000;
 }
 
 function usePortCheck(port: number | undefined, bindAddress: string, skip: boolean) {
@@ -223,12 +230,10 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
               <>
                 {listensHere && portNum !== undefined && portNum < 1024 && (
                   <p className="note" role="note">
-                    Ports below 1024 need administrator rights; use {portNum + 1000 <= 65535 ? portNum + 1000 : 'a port above 1023'} instead of {portNum} (as 1100 instead of 110).{' '}
-                    {portNum + 1000 <= 65535 && (
-                      <button type="button" className="link" onClick={() => set('port', String(portNum + 1000))}>
-                        Use {portNum + 1000}
-                      </button>
-                    )}
+                    Ports below 1024 need administrator rights; use {unprivileged(portNum)} instead of {portNum}.{' '}
+                    <button type="button" className="link" onClick={() => set('port', String(unprivileged(portNum)))}>
+                      Use {unprivileged(portNum)}
+                    </button>
                   </p>
                 )}
                 {check && !check.free && (

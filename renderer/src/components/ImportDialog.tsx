@@ -128,7 +128,7 @@ export function ImportDialog(props: { onClose: () => void }) {
                     <td className="mono">{i.name}</td>
                     <td>
                       {ACTION_TEXT[i.action]}
-                      {i.reason && <span className="reason-text">: {i.reason}</span>}
+                      {i.reason && <span className="reason-text">{i.action === 'skip' ? ': ' : ' · '}{i.reason}</span>}
                     </td>
                   </tr>
                 ))}

@@ -234,6 +234,47 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     expect(await textOf(row(page, 'db-L15432'))).toContain('mail → db');
   }, 60_000);
 
+  it('lists 200 forwards, filters them, and is driven from the keyboard', async () => {
+    const t0 = Date.now();
+    for (let i = 0; i < 200; i++) {
+      const name = `bulk-${String(i).padStart(3, '0')}`;
+      await world.services.repo.addForward({ name, kind: 'local', port: 30000 + i, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail', group: `team-${i % 5}` });
+    }
+    await dispatch('state.get', {});
+    await page.reload();
+    await row(page, 'bulk-199').waitFor();
+    expect(await page.locator('li[data-forward^="bulk-"]').count()).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(45_000);
+
+    await page.keyboard.press('/');
+    await page.keyboard.type('bulk-042');
+    await eventually('one match', async () => (await page.locator('li[data-forward]').count()) === 1);
+    await page.keyboard.press('Escape');
+    await eventually('all rows back', async () => (await page.locator('li[data-forward^="bulk-"]').count()) === 200);
+
+    await page.getByLabel('Group by', { exact: true }).selectOption('group');
+    await page.getByRole('region', { name: 'team-3' }).waitFor();
+    await page.getByLabel('Filter by group', { exact: true }).selectOption('team-3');
+    await eventually('group filter', async () => (await page.locator('li[data-forward]').count()) === 40);
+
+    await row(page, 'bulk-003').click();
+    await page.keyboard.press('t');
+    await waitForText(row(page, 'bulk-003').locator('.row-state'), /^Active$/);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('t');
+    await waitForText(row(page, 'bulk-008').locator('.row-state'), /^Active$/);
+    await page.getByRole('button', { name: 'Stop all in group team-3' }).click();
+    await waitForText(row(page, 'bulk-003').locator('.row-state'), /^Stopped$/);
+    await waitForText(row(page, 'bulk-008').locator('.row-state'), /^Stopped$/);
+
+    await page.keyboard.press('n');
+    await page.getByRole('dialog', { name: 'Add forward' }).waitFor();
+    await page.keyboard.press('Escape');
+    await eventually('dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
+    await page.getByLabel('Filter by group', { exact: true }).selectOption('');
+    await page.getByLabel('Group by', { exact: true }).selectOption('host');
+  }, 90_000);
+
   it('kept the console clean', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

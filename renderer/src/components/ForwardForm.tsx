@@ -246,7 +246,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                     )}
                   </p>
                 )}
-                {check?.free && <span className="ok">Port {check.port} is free.</span>}
+                {check?.free && check.port >= 1024 && <span className="ok">Port {check.port} is free.</span>}
                 {sharedWith && (
                   <p className="note">
                     {sharedWith.forward.name} uses port {portNum} too; only one of them can run at a time.

@@ -1,0 +1,116 @@
+// Takes the README's screenshots (docs/screenshots/*.png), light and dark, of
+// the real window with real forwards through a real sshd:
+//   npm run screenshots
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { cleanup, freePort, startSshd } from '../support/sshd';
+import { echoServer, serve } from '../support/tcp';
+import { openApp, startWorld } from './harness';
+import { row, waitForText } from './ui-helpers';
+
+const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+mkdirSync(OUT, { recursive: true });
+
+const sshd = await startSshd();
+const echo = await echoServer();
+const squatter = await serve(() => undefined);
+const world = await startWorld();
+const call = async (channel: string, input: unknown) => {
+  const r = await world.services.dispatcher.dispatch(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.message}`);
+  return r.value as { forward: { port?: number } };
+};
+const host = (name: string, over: Record<string, unknown> = {}) => ({
+  name,
+  hostname: '127.0.0.1',
+  port: sshd.port,
+  user: sshd.user,
+  auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
+  knownHostsFile: sshd.knownHosts,
+  ...over,
+});
+
+try {
+  await call('host.add', { host: host('mail') });
+  await call('host.add', { host: host('db', { jump: ['mail'] }) });
+  // Another name for the same server: a session of its own, and a host key never seen.
+  await call('host.add', { host: host('build', { hostname: 'localhost', knownHostsFile: join(world.dir, 'new_known_hosts') }) });
+  writeFileSync(join(world.dir, 'new_known_hosts'), '');
+  const local = (name: string, port: number, dest: number, h: string, group?: string, destinationHost = '127.0.0.1') => ({ forward: { name, kind: 'local', port, destinationHost, destinationPort: dest, host: h, group } });
+  const pop3 = await call('forward.add', { ...local('pop3-mail', await freePort(), echo.port, 'mail', 'mail'), start: true });
+  await call('forward.add', { ...local('imap-mail', await freePort(), 143, 'mail', 'mail', 'localhost') });
+  await call('forward.add', { ...local('smtp-mail', await freePort(), 587, 'mail', 'mail', 'localhost') });
+  const pg = await call('forward.add', { ...local('postgres-prod', await freePort(), echo.port, 'db', 'databases'), start: true });
+  await call('forward.add', { ...local('redis-cache', squatter.port, 6379, 'db', 'databases', 'localhost') });
+  await call('forward.start', { name: 'redis-cache' }).catch(() => undefined);
+  await call('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', port: await freePort(), host: 'mail' }, start: true });
+  const broken = await call('forward.add', { ...local('grafana', await freePort(), await freePort(), 'mail', 'monitoring'), start: true });
+  await call('forward.add', { forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'build', group: 'monitoring' } });
+  net.connect(broken.forward.port!, '127.0.0.1').on('error', () => undefined);
+
+  // Steady traffic, with connections that stay open.
+  const keep: net.Socket[] = [];
+  for (const p of [pop3.forward.port!, pop3.forward.port!, pg.forward.port!]) {
+    const s = net.connect(p, '127.0.0.1');
+    s.on('error', () => undefined);
+    s.on('data', () => undefined);
+    keep.push(s);
+  }
+  let tick = 0;
+  const traffic = setInterval(() => {
+    tick++;
+    keep[0].write(Buffer.alloc(20_000 + 15_000 * Math.sin(tick / 3) ** 2));
+    keep[2].write(Buffer.alloc(tick % 5 === 0 ? 60_000 : 4000));
+  }, 200);
+
+  async function shots(scheme: 'light' | 'dark') {
+    const { context, page } = await openApp(world, { colorScheme: scheme, viewport: { width: 1360, height: 820 } });
+    await row(page, 'pop3-mail').click();
+    await waitForText(row(page, 'grafana').locator('.row-state'), /refused/i);
+    await page.waitForTimeout(9000);
+    await snap(page, `main-${scheme}`);
+
+    await page.getByRole('button', { name: 'Add forward', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add forward' });
+    await dialog.getByLabel('Name', { exact: true }).fill('pop3-backup');
+    await dialog.getByLabel('SSH host', { exact: true }).selectOption('mail');
+    await dialog.getByLabel('Bind address', { exact: true }).fill('0.0.0.0');
+    await dialog.getByLabel('Local port', { exact: true }).fill('110');
+    await dialog.getByLabel('Destination host', { exact: true }).fill('localhost');
+    await dialog.getByLabel('Destination port', { exact: true }).fill('110');
+    await dialog.getByText(/administrator rights/).waitFor();
+    await snap(page, `forward-form-${scheme}`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: 'Presets', exact: true }).click();
+    await snap(page, `presets-${scheme}`);
+    await page.keyboard.press('Escape');
+
+    await call('forward.add', { ...local(`build-${scheme}`, await freePort(), echo.port, 'build', 'monitoring') });
+    await row(page, `build-${scheme}`).waitFor();
+    await page.getByRole('switch', { name: `build-${scheme}`, exact: true }).click();
+    await page.getByRole('alertdialog', { name: 'Unknown host key' }).waitFor();
+    await snap(page, `host-key-${scheme}`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await call('forward.remove', { name: `build-${scheme}` });
+    await context.close();
+  }
+
+  async function snap(page: Page, name: string) {
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, `${name}.png`) });
+    console.log(`wrote docs/screenshots/${name}.png`);
+  }
+
+  await shots('light');
+  await shots('dark');
+  clearInterval(traffic);
+  keep.forEach((s) => s.destroy());
+} finally {
+  await world.close();
+  await squatter.close();
+  await echo.close();
+  await cleanup(sshd);
+}

@@ -2,6 +2,7 @@
 // forward through it. Owns the ssh2 Clients (one per hop), keepalive, and
 // reconnecting with backoff: a new Client for every attempt.
 import { EventEmitter } from 'node:events';
+import { createHash } from 'node:crypto';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { BurrowError, PERMANENT_CODES } from '../../shared/errors';
@@ -47,9 +48,19 @@ export function backoffDelay(attempt: number, policy: ReconnectPolicy, random = 
   return Math.round(exp / 2 + (random() * exp) / 2);
 }
 
+/**
+ * Forwards share a session only when everything that decides how it is made is
+ * the same: the hops, and also keys, known_hosts and checking policy, so that a
+ * stricter host is never served by a session verified under laxer settings.
+ */
 export function sessionKey(h: HostConfig): string {
   const hop = (x: HostConfig) => `${x.user}@${x.hostname}:${x.port}`;
-  return [...h.jump.map(hop), hop(h)].join(' > ');
+  const { alias: _alias, jump, ...settings } = h;
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([settings, jump.map(({ alias: _a, ...j }) => j)]))
+    .digest('hex')
+    .slice(0, 12);
+  return `${[...h.jump.map(hop), hop(h)].join(' > ')} #${fingerprint}`;
 }
 
 export function hostLabel(h: HostConfig): string {

@@ -1,16 +1,7 @@
-// The browser mode's WebSocket messages (JSON, one per frame). The renderer's
-// client (renderer/src/ws-client.ts) speaks the same shapes; it may not import
-// from electron/, so they are written out on both sides.
-import type { EventName, Events, Result } from '../../shared/contract';
+// Reading the browser mode's WebSocket messages (shapes in shared/ws-protocol.ts).
+import type { ClientMessage } from '../../shared/ws-protocol';
 
-export type ClientMessage =
-  | { type: 'invoke'; id: number; channel: string; input: unknown }
-  /** The page was hidden or shown: stats ticks pause while no viewer sees them. */
-  | { type: 'visibility'; visible: boolean };
-
-export type ServerMessage =
-  | { type: 'result'; id: number; result: Result<unknown> }
-  | { [E in EventName]: { type: 'event'; event: E; payload: Events[E] } }[EventName];
+export type { ClientMessage, ServerMessage } from '../../shared/ws-protocol';
 
 /** Imports carry up to 5 MB of text; leave room for JSON escaping. */
 export const MAX_MESSAGE_BYTES = 12 * 1024 * 1024;

@@ -2,8 +2,8 @@
 // describes the same messages on the server side). Reconnects on its own;
 // a reconnect counts as "profiles changed", so the window reloads its state.
 import type { BurrowApi, Channel, EventName, Events, Failure, Input, Output, Result } from '../../shared/contract';
+import type { ClientMessage, ServerMessage } from '../../shared/ws-protocol';
 
-type ServerMessage = { type: 'result'; id: number; result: Result<unknown> } | { type: 'event'; event: EventName; payload: unknown };
 
 export type ConnectionState = { status: 'connecting' | 'open' | 'closed'; attempts: number };
 
@@ -29,8 +29,12 @@ export function createWebSocketApi(url: string): WebSocketApi {
     connListeners.forEach((l) => l());
   };
   const dispatchEvent = (event: EventName, payload: unknown) => listeners.get(event)?.forEach((cb) => cb(payload));
-  const send = (text: string) => (ws?.readyState === WebSocket.OPEN ? ws.send(text) : outbox.push(text));
-  const sendVisibility = () => send(JSON.stringify({ type: 'visibility', visible: document.visibilityState === 'visible' }));
+  const send = (msg: ClientMessage) => {
+    const text = JSON.stringify(msg);
+    if (ws?.readyState === WebSocket.OPEN) ws.send(text);
+    else outbox.push(text);
+  };
+  const sendVisibility = () => send({ type: 'visibility', visible: document.visibilityState === 'visible' });
 
   const open = () => {
     setState({ status: 'connecting', attempts: state.attempts });
@@ -76,7 +80,7 @@ export function createWebSocketApi(url: string): WebSocketApi {
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve as (r: Result<unknown>) => void);
-        send(JSON.stringify({ type: 'invoke', id, channel, input }));
+        send({ type: 'invoke', id, channel, input });
       });
     },
     on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void {

@@ -216,6 +216,18 @@ describe('host keys', () => {
     expect(readFileSync(f, 'utf8')).toContain(`[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}`);
   });
 
+  it('shares one session between forwards to the same host, but never across different host key settings', async () => {
+    const e = engine();
+    const before = sshd.log().split('Accepted publickey').length;
+    await startLocal(e, 'share1', `0:127.0.0.1:${echo.port}`);
+    await startLocal(e, 'share2', `0:127.0.0.1:${echo.port}`);
+    expect(sshd.log().split('Accepted publickey').length - before).toBe(1);
+    // Same server, stricter settings: it gets its own session and its own host key check.
+    const empty = knownHostsWith([]);
+    e.add('strict', hostFor(sshd, { knownHostsFiles: [empty] }), local(`0:127.0.0.1:${echo.port}`));
+    await expect(e.start('strict')).rejects.toMatchObject({ code: 'HOSTKEY_UNKNOWN' });
+  });
+
   it('asks the prompter under ask, and "once" does not write the file', async () => {
     const f = knownHostsWith([]);
     const asked: string[] = [];

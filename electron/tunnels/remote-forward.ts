@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { BurrowError } from '../../shared/errors';
 import { formatEndpoint, isLoopback, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { bridge, countInto } from './pipe';
+import { coalesceWrites } from './write-coalescer';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
 
 let nextConnectionId = 1;
@@ -92,6 +93,7 @@ export class RemoteForward implements ForwardRuntime {
       sock.removeAllListeners('error');
       sock.setTimeout(0);
       sock.setNoDelay(true);
+      coalesceWrites(sock);
       sock.on('error', (err) => ctx.log('warn', `Connection from ${source}: ${err.message}`));
       let ch: Duplex;
       try {

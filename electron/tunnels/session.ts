@@ -2,6 +2,7 @@
 // forward through it. Owns the ssh2 Clients (one per hop), keepalive, and
 // reconnecting with backoff: a new Client for every attempt.
 import { EventEmitter } from 'node:events';
+import net from 'node:net';
 import { createHash } from 'node:crypto';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
@@ -9,6 +10,7 @@ import { BurrowError, PERMANENT_CODES } from '../../shared/errors';
 import { isUnix, type Endpoint } from '../../shared/forward-spec';
 import { createAuth } from './auth';
 import { createHostVerifier } from './host-verifier';
+import { coalesceWrites } from './write-coalescer';
 import { channelOpenError, channelTimeoutError, sessionError } from './ssh-errors';
 import type { ForwardReason, HostConfig, Prompter } from './types';
 
@@ -482,11 +484,13 @@ export class SshSession extends EventEmitter {
         client.setNoDelay(true);
         resolve(client);
       });
+      // The first hop's TCP socket is ours, so that its writes can be coalesced.
+      const transport = sock ?? coalesceWrites(net.connect({ host: hop.hostname, port: hop.port, noDelay: true }));
       const cfg: ConnectConfig = {
         host: hop.hostname,
         port: hop.port,
         username: hop.user,
-        sock: sock as ConnectConfig['sock'],
+        sock: transport as ConnectConfig['sock'],
         readyTimeout: 0,
         keepaliveInterval: hop.serverAliveInterval > 0 ? hop.serverAliveInterval * 1000 : 0,
         keepaliveCountMax: hop.serverAliveCountMax,

@@ -7,7 +7,6 @@ import { BurrowError, isBurrowError } from '../../shared/errors';
 import { formatEndpoint, forwardFlag, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { listen } from './listener';
 import { bridge, countInto } from './pipe';
-import { coalesceWrites } from './write-coalescer';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
 
 /** Decides where one accepted connection goes. */
@@ -58,7 +57,6 @@ export class ListenerForward implements ForwardRuntime {
     ctx.stats.openConnections++;
     ctx.stats.totalConnections++;
     sock.setNoDelay(true);
-    coalesceWrites(sock);
     sock.on('error', (err) => ctx.log('warn', `Connection from ${source}: ${err.message}`));
     let ch: ClientChannel | undefined;
     try {

@@ -5,7 +5,6 @@ import type { Duplex } from 'node:stream';
 import { BurrowError } from '../../shared/errors';
 import { formatEndpoint, isLoopback, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { bridge, countInto } from './pipe';
-import { coalesceWrites } from './write-coalescer';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
 
 let nextConnectionId = 1;
@@ -93,8 +92,7 @@ export class RemoteForward implements ForwardRuntime {
       sock.removeAllListeners('error');
       sock.setTimeout(0);
       sock.setNoDelay(true);
-      coalesceWrites(sock);
-      sock.on('error', (err) => ctx.log('warn', `Connection from ${source}: ${err.message}`));
+        sock.on('error', (err) => ctx.log('warn', `Connection from ${source}: ${err.message}`));
       let ch: Duplex;
       try {
         ch = accept();

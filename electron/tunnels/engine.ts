@@ -34,6 +34,8 @@ interface Entry {
   session?: SshSession;
   /** Bumped by every start/stop, so that a stale start cleans up after itself. */
   generation: number;
+  /** A start in progress: a second start (a double click) joins it. */
+  starting?: Promise<ForwardInfo>;
   logs: LogEntry[];
 }
 
@@ -203,9 +205,15 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
    * connection is made), brings its session up, and reports where it listens.
    * On failure nothing is left running and the forward is 'failed' with the reason.
    */
-  async start(id: string): Promise<ForwardInfo> {
+  start(id: string): Promise<ForwardInfo> {
     const e = this.entry(id);
-    if (e.runtime) return this.info(e);
+    if (e.runtime) return Promise.resolve(this.info(e));
+    e.starting ??= this.startEntry(e).finally(() => (e.starting = undefined));
+    return e.starting;
+  }
+
+  private async startEntry(e: Entry): Promise<ForwardInfo> {
+    const id = e.id;
     const generation = ++e.generation;
     e.stats = emptyStats();
     this.setState(e, { state: 'connecting' });

@@ -246,3 +246,14 @@ describe('host keys', () => {
     expect(readFileSync(f, 'utf8').trim()).toBe('');
   });
 });
+
+describe('starting twice', () => {
+  it('a second start while the first is under way joins it instead of binding again', async () => {
+    const e = engine();
+    e.add('twice', hostFor(sshd), local(`0:127.0.0.1:${echo.port}`));
+    const [a, b] = await Promise.all([e.start('twice'), e.start('twice')]);
+    expect(a.state.bound).toEqual(b.state.bound);
+    expect(e.get('twice').state.state).toBe('active');
+    expect(e.logs('twice').filter((l) => l.message.startsWith('Starting')).length).toBe(1);
+  });
+});

@@ -98,6 +98,33 @@ describe('burrow connect: carries traffic', () => {
     expect(r.stderr).toContain('--socks-user protects a SOCKS proxy: add a -D forward, or leave --socks-user out.');
   });
 
+  it('resolves a Host alias from -F, with its LocalForward lines and %-tokens', async () => {
+    const port = await freePort();
+    const cfg = join(dir, 'ssh_config');
+    writeFileSync(
+      cfg,
+      [
+        'Host mail-gw',
+        '  HostName 127.0.0.1',
+        `  Port ${sshd.port}`,
+        `  User ${sshd.user}`,
+        `  IdentityFile ${sshd.userKey}`,
+        `  UserKnownHostsFile ${dir}/kh-%h-%p-%r`,
+        `  LocalForward ${port} 127.0.0.1:${echo.port}`,
+        'Host *',
+        '  BatchMode yes',
+        '  StrictHostKeyChecking yes',
+      ].join('\n'),
+    );
+    copyFileSync(sshd.knownHosts, join(dir, `kh-127.0.0.1-${sshd.port}-${sshd.user}`));
+    const run = burrow(['connect', '--json', '-F', cfg, 'mail-gw']);
+    const listening = await run.waitFor((e) => e.event === 'listening');
+    expect(listening).toMatchObject({ forward: 'L1', port });
+    expect((await roundTrip(port, Buffer.from('from ssh_config'))).toString()).toBe('from ssh_config');
+    run.proc.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
   it('prints a line per event on stderr without --json, and stops on SIGTERM', async () => {
     const port = await freePort();
     const run = burrow(['connect', '-L', `${port}:127.0.0.1:${echo.port}`, ...base(), dest()]);

@@ -39,7 +39,7 @@ export class RotatingLogFile {
   private readonly keep: number;
   private broken = false;
 
-  constructor(private opts: LogFileOptions) {
+  constructor(opts: LogFileOptions) {
     fs.mkdirSync(opts.dir, { recursive: true });
     this.file = path.join(opts.dir, opts.name ?? 'burrow.log');
     this.maxBytes = opts.maxBytes ?? 1024 * 1024;

@@ -21,6 +21,8 @@ import { store } from './store';
 import { startSync } from './sync';
 import { UiContext, type DialogState, type Ui } from './ui';
 
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 const INITIAL: Filters = { text: '', state: 'all', host: '', group: '', groupBy: 'host' };
 
 export function App() {
@@ -86,7 +88,7 @@ export function App() {
         </main>
         <footer className="statusbar">
           <span>
-            {forwards.length} forwards · {snapshot?.hosts.length ?? 0} hosts
+            {plural(forwards.length, 'forward')} · {plural(snapshot?.hosts.length ?? 0, 'host')}
           </span>
           <span className="muted shortcuts">
             <kbd>N</kbd> new · <kbd>/</kbd> search · <kbd>↑</kbd>

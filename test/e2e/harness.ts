@@ -1,22 +1,50 @@
 // The browser tests' world: the real services (profile repository in a temp
 // BURROW_CONFIG_DIR, the tunnel engine, the prompt broker) behind `burrow web`'s
 // server, a real sshd, and Chromium driven by playwright-core.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 import { createWebServices, type WebServices } from '../../electron/web/services';
-import { RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/web/static-files';
+import { PROJECT_ROOT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/web/static-files';
 
 export const CHROMIUM = process.env.BURROW_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The newest modification time of the files the renderer is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['renderer/src', 'renderer/public', 'renderer/index.html', 'renderer/vite.config.ts', 'shared']) walk(join(PROJECT_ROOT, p));
+  return newest;
+}
+
+const upToDate = () => rendererBuilt() && statSync(join(RENDERER_OUT, 'index.html')).mtimeMs >= newestSource();
+
 let building: Promise<void> | null = null;
-/** Builds out/renderer once per process when it is missing (CI runs no separate build). */
+/**
+ * Builds out/renderer once per process when it is missing or older than its
+ * sources (CI runs no separate build; a stale build would test old code). Test
+ * files run in parallel processes: a lock file lets one build while the others wait.
+ */
 export function ensureRenderer(): Promise<void> {
-  if (rendererBuilt()) return Promise.resolve();
-  building ??= buildRenderer({ quiet: true });
+  if (upToDate()) return Promise.resolve();
+  building ??= (async () => {
+    const out = dirname(RENDERER_OUT);
+    mkdirSync(out, { recursive: true });
+    const release = await lockfile.lock(out, { lockfilePath: join(out, '.renderer-build.lock'), realpath: false, stale: 60_000, retries: { retries: 600, minTimeout: 100, maxTimeout: 200 } });
+    try {
+      if (!upToDate()) await buildRenderer({ quiet: true });
+    } finally {
+      await release();
+    }
+  })();
   return building;
 }
 

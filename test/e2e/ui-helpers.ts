@@ -58,3 +58,15 @@ export function connectionRefused(port: number): Promise<boolean> {
     s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
   });
 }
+
+/** The bits of a DOM element the tests touch in the page (the tests' tsconfig has no DOM types). */
+interface PageElement {
+  ownerDocument: { activeElement: unknown };
+  focus(): void;
+}
+
+/** Whether the element has the keyboard focus. */
+export const focused = (l: Locator): Promise<boolean> => l.evaluate((e: PageElement) => e === e.ownerDocument.activeElement);
+
+/** Asks the page to focus the element (what a script could do; inert elements refuse). */
+export const tryFocus = (l: Locator): Promise<void> => l.evaluate((e: PageElement) => e.focus());

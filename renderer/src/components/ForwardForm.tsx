@@ -1,7 +1,7 @@
 // Add or edit a forward. Validated as you type with the shared ForwardSchema;
 // warns about non-loopback binds and privileged ports, and checks whether the
 // local port is free, offering the next free one.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { isLoopback } from '../../../shared/forward-spec';
 import { ForwardSchema, type ForwardInput } from '../../../shared/model';
 import { PRESETS, preferredLocalPort } from '../../../shared/presets';
@@ -10,9 +10,11 @@ import { ApiError, call, errorMessage } from '../api';
 import { KINDS, isRunning } from '../forward-meta';
 import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
+import { refresh } from '../sync';
 import { useUi } from '../ui';
 import { Dialog } from './Dialog';
 import { Field, firstByField } from './Field';
+import { HostForm } from './HostForm';
 
 interface Draft {
   name: string;
@@ -106,6 +108,23 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
+  // "Add a host…" opens the host form on top of this one, so nothing typed here is lost.
+  const [addingHost, setAddingHost] = useState(false);
+  const [focusHost, setFocusHost] = useState(false);
+  const hostSelect = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (addingHost || !focusHost) return;
+    hostSelect.current?.focus();
+    setFocusHost(false);
+  }, [addingHost, focusHost]);
+  const hostAdded = async (name?: string) => {
+    if (name) {
+      await refresh();
+      set('host', name);
+      setFocusHost(true);
+    }
+    setAddingHost(false);
+  };
 
   const input = useMemo(() => toInput(d, base), [d]); // eslint-disable-line react-hooks/exhaustive-deps
   const parsed = useMemo(() => ForwardSchema.safeParse(input), [input]);
@@ -186,13 +205,13 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             label="SSH host"
             error={shown('host')}
             hint={
-              <button type="button" className="link" onClick={() => ui.open({ type: 'hosts', edit: null })}>
+              <button type="button" className="link" onClick={() => setAddingHost(true)}>
                 Add a host…
               </button>
             }
           >
             {(a) => (
-              <select {...a} value={d.host} onChange={(e) => set('host', e.target.value)}>
+              <select {...a} ref={hostSelect} value={d.host} onChange={(e) => set('host', e.target.value)}>
                 {!d.host && <option value="">Choose a host</option>}
                 {hosts.map((h) => (
                   <option key={h.host.name} value={h.host.name}>
@@ -316,6 +335,14 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
           </button>
         </footer>
       </form>
+      {addingHost && (
+        <Dialog title="Add host" onClose={() => setAddingHost(false)} wide className="stacked">
+          <p className="stacked-context muted">
+            For {d.name.trim() ? <strong>{d.name.trim()}</strong> : 'the forward'}: once saved, the new host is picked in its form, and what you typed there stays.
+          </p>
+          <HostForm onDone={(name) => void hostAdded(name)} />
+        </Dialog>
+      )}
     </Dialog>
   );
 }

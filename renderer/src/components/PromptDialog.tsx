@@ -75,9 +75,10 @@ function SecretPrompt({ p }: { p: Extract<PromptRequest, { type: 'secret' }> }) 
         }}
       >
         <p>
+          {q.kind === 'passphrase' ? 'For the key ' : 'For '}
           <span className="mono">{q.subject}</span>
         </p>
-        {q.prompt && <p className="muted">{q.prompt}</p>}
+        {q.prompt && <p className="muted prompt-text">{q.prompt}</p>}
         <div className="field">
           <label htmlFor="prompt-secret">{label}</label>
           <input id="prompt-secret" type={q.echo ? 'text' : 'password'} value={value} autoFocus autoComplete={q.kind === 'otp' ? 'one-time-code' : 'off'} onChange={(e) => setValue(e.target.value)} />

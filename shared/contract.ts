@@ -165,9 +165,16 @@ export const contract = {
   /** Everything the main window shows: hosts, forwards with states, settings. */
   'state.get': ch<Snapshot>()(nothing),
 
-  'forward.add': ch<ForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional() })),
-  /** Replaces the saved forward `name` (may rename it). A running forward is restarted with the new definition. */
-  'forward.update': ch<ForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema })),
+  /**
+   * `secret`: the SOCKS password of a dynamic forward with a socksUser, stored
+   * only where a safe store exists (else asked for when the forward starts).
+   */
+  'forward.add': ch<ForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional(), secret: secretValue.optional() })),
+  /**
+   * Replaces the saved forward `name` (may rename it). A running forward is restarted with the new definition.
+   * secret: a new SOCKS password; null forgets the stored one; left out keeps it.
+   */
+  'forward.update': ch<ForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema, secret: secretValue.nullable().optional() })),
   'forward.remove': ch<{ removed: string }>()(byForward),
   'forward.start': ch<ForwardView>()(byForward),
   'forward.stop': ch<ForwardView>()(byForward),

@@ -168,6 +168,20 @@ export type HostInput = z.input<typeof HostSchema>;
 
 // ---------------------------------------------------------------- Forward
 
+/** RFC 1929 carries the SOCKS user name and password in at most 255 bytes each. */
+export const SOCKS_FIELD_MAX = 255;
+
+function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+/** Why a SOCKS password cannot be used, or null when it can. */
+export function socksPasswordProblem(password: string): string | null {
+  if (password === '') return 'The SOCKS password is empty; give one.';
+  if (utf8Length(password) > SOCKS_FIELD_MAX) return `The SOCKS password is longer than ${SOCKS_FIELD_MAX} bytes, the most SOCKS can carry; shorten it.`;
+  return null;
+}
+
 const listenPortLabel = (kind: ForwardKind) => (kind === 'remote' ? 'Remote port' : 'Local port');
 
 export const ForwardSchema = z
@@ -193,6 +207,15 @@ export const ForwardSchema = z
     group: word('Group', 64).optional(),
     tags: z.array(word('Tag', 64), { error: 'Tags must be a list of words.' }).default([]),
     notes: optionalText('Notes', 2000).optional(),
+    /**
+     * Dynamic forwards only: SOCKS5 clients must log in as this user (RFC 1929).
+     * The password is a secret: it lives in the secret store, never here.
+     */
+    socksUser: word('Proxy user name', SOCKS_FIELD_MAX)
+      .refine((u) => utf8Length(u) <= SOCKS_FIELD_MAX, { error: `Proxy user name is longer than ${SOCKS_FIELD_MAX} bytes, the most SOCKS can carry; shorten it.` })
+      .optional(),
+    /** Where the SOCKS password is kept in the secret store. Set by the repository only. */
+    socksSecretRef: z.string().min(1).optional(),
   })
   .superRefine((f, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -202,6 +225,9 @@ export const ForwardSchema = z
       if (!Number.isInteger(v) || v < min || v > 65535) issue(field, `${label} must be between ${min} and 65535 (got ${v}).`);
     };
     const listenLabel = listenPortLabel(f.kind);
+    if (f.socksUser !== undefined && f.kind !== 'dynamic') {
+      issue('socksUser', 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.');
+    }
     // Listening side: a port or a socket, not both.
     if (f.listenSocket !== undefined && (f.port !== undefined || f.bindAddress !== undefined)) {
       issue('listenSocket', 'Give either a listening socket or a bind address and port, not both.');

@@ -2,11 +2,16 @@
 // name is its engine id. New ones are added, stopped ones take their new
 // definition, removed ones are stopped and dropped. A running forward keeps
 // running with the definition it was started with until it is restarted.
+// A SOCKS login's password comes from the secret store; when none is stored it
+// is asked for (prompter: the window's prompt broker) by startSaved() before
+// the forward starts, and kept only while the forward runs.
 import { isDeepStrictEqual } from 'node:util';
-import type { Host, ProfileDocument } from '../../shared/model';
+import { BurrowError } from '../../shared/errors';
+import { socksPasswordProblem, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import type { ProfileRepository } from '../profiles/repository';
-import { toEngineForward } from '../profiles/to-engine';
+import { needsSocksPassword, toEngineForward } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
+import type { Prompter } from '../tunnels/types';
 
 export interface SyncReport {
   added: string[];
@@ -26,16 +31,28 @@ async function storedPasswords(repo: ProfileRepository, hosts: Host[]): Promise<
   return out;
 }
 
+/** Stored SOCKS passwords by forward name (dynamic forwards with a login). */
+export async function storedSocksPasswords(repo: ProfileRepository, forwards: Forward[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const f of forwards) {
+    if (f.kind !== 'dynamic' || !f.socksUser || !f.socksSecretRef) continue;
+    const pw = await repo.forwardSecret(f.name).catch(() => null);
+    if (pw !== null) out.set(f.name, pw);
+  }
+  return out;
+}
+
 export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, doc: ProfileDocument = repo.document()): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], problems: [] };
   const passwords = await storedPasswords(repo, doc.hosts);
+  const socksPasswords = await storedSocksPasswords(repo, doc.forwards);
   const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
   const saved = new Set<string>();
   for (const f of doc.forwards) {
     saved.add(f.name);
     let ef;
     try {
-      ef = toEngineForward(f, { lookup, settings: doc.settings, passwords });
+      ef = toEngineForward(f, { lookup, settings: doc.settings, passwords, socksPasswords });
     } catch (e) {
       report.problems.push({ name: f.name, message: (e as Error).message });
       continue;
@@ -59,4 +76,59 @@ export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, 
     report.removed.push(info.id);
   }
   return report;
+}
+
+const running = (s: string) => s === 'connecting' || s === 'active' || s === 'reconnecting';
+
+/** SOCKS password questions in flight, per engine and forward: a second start joins the first. */
+const asking = new WeakMap<TunnelEngine, Map<string, Promise<void>>>();
+
+export interface StartOptions {
+  /** Asks for a SOCKS password that is not stored. */
+  prompter?: Prompter;
+  /** A SOCKS password given with the request (used when it could not be stored). */
+  socksPassword?: string;
+}
+
+/**
+ * Starts a forward the engine already knows (see syncEngine), first supplying
+ * the password of its SOCKS login when the secret store had none.
+ */
+export async function startSaved(engine: TunnelEngine, name: string, opts: StartOptions = {}): Promise<void> {
+  const info = engine.get(name);
+  if (!running(info.state.state) && needsSocksPassword(info.spec)) {
+    let pending = asking.get(engine)?.get(name);
+    if (!pending) {
+      const byName = asking.get(engine) ?? new Map<string, Promise<void>>();
+      asking.set(engine, byName);
+      pending = supplySocksPassword(engine, name, opts).finally(() => byName.delete(name));
+      byName.set(name, pending);
+    }
+    await pending;
+  }
+  await engine.start(name);
+}
+
+async function supplySocksPassword(engine: TunnelEngine, name: string, opts: StartOptions): Promise<void> {
+  const username = engine.get(name).spec.socksAuth!.username;
+  const password =
+    opts.socksPassword ??
+    (await opts.prompter?.secret({
+      kind: 'password',
+      subject: `SOCKS user ${username} (forward ${name})`,
+      prompt: `Password for SOCKS user '${username}' of forward '${name}':`,
+    })) ??
+    null;
+  if (password === null || password === '') {
+    throw new BurrowError('AUTH_FAILED', `Forward '${name}' needs the password of its SOCKS user '${username}', and none was given; it was not started.`);
+  }
+  const problem = socksPasswordProblem(password);
+  if (problem) throw new BurrowError('VALIDATION', `Forward '${name}': ${problem}`);
+  // The definition may have changed while the person typed: use the current one.
+  const now = engine.get(name);
+  if (running(now.state.state) || !needsSocksPassword(now.spec)) return;
+  if (now.spec.socksAuth?.username !== username) {
+    throw new BurrowError('CONFLICT', `The SOCKS user of forward '${name}' changed while its password was asked for; start it again.`);
+  }
+  engine.update(name, now.host, { ...now.spec, socksAuth: { username, password } });
 }

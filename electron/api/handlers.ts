@@ -11,12 +11,12 @@ import type { Incoming } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
 import type { ProfileRepository } from '../profiles/repository';
 import { importSshConfig, importSshConfigFile } from '../profiles/ssh-config-import';
-import { toHostConfig } from '../profiles/to-engine';
+import { SOCKS_PASSWORD_UNKNOWN, toHostConfig } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
 import { SshSession } from '../tunnels/session';
 import type { Prompter } from '../tunnels/types';
 import type { Handlers } from './dispatcher';
-import { syncEngine } from './engine-sync';
+import { startSaved, syncEngine } from './engine-sync';
 import type { PromptBroker } from './prompt-broker';
 
 export interface HandlerDeps {
@@ -32,6 +32,7 @@ export interface HandlerDeps {
   sshConfigPath?: string;
 }
 
+const isUnknownPassword = (p: string) => p === SOCKS_PASSWORD_UNKNOWN;
 const running = (s: string) => s === 'connecting' || s === 'active' || s === 'reconnecting';
 
 function forwardView(deps: HandlerDeps, f: Forward, doc: ProfileDocument): ForwardView {
@@ -121,6 +122,10 @@ function presetTitle(label: string, kind: 'local' | 'dynamic', port: number) {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { engine, repo, broker } = deps;
 
+  /** Starts a saved forward, asking for its SOCKS password first when none is stored. */
+  const startOne = (name: string, socksPassword?: string | null) =>
+    startSaved(engine, name, { prompter: deps.prompter, socksPassword: socksPassword && !isUnknownPassword(socksPassword) ? socksPassword : undefined });
+
   const groupAction = async (group: string, start: boolean): Promise<GroupResult> => {
     const members = repo.listForwards({ group });
     if (members.length === 0) throw new BurrowError('NOT_FOUND', `No forwards are in the group '${group}'.`);
@@ -128,7 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const results = await Promise.all(
       members.map(async (f) => {
         try {
-          if (start) await engine.start(f.name);
+          if (start) await startOne(f.name);
           else await engine.stop(f.name);
           return { name: f.name, ok: true };
         } catch (e) {
@@ -160,20 +165,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       };
     },
 
-    'forward.add': async ({ forward, start }) => {
-      const f = await repo.addForward(forward);
+    'forward.add': async ({ forward, start, secret }) => {
+      const f = await repo.addForward(forward, { secret });
       await ensureInEngine(deps, f.name);
-      if (start) await engine.start(f.name);
+      if (start) await startOne(f.name, secret);
       return view(deps, f.name);
     },
 
-    'forward.update': async ({ name, forward }) => {
+    'forward.update': async ({ name, forward, secret }) => {
       const current = repo.requireForward(name);
       const wasRunning = engine.has(name) && running(engine.get(name).state.state);
-      const f = await repo.updateForward(name, replaceWith(current, forward));
+      // The SOCKS password a running forward was started with, to restart it without asking again.
+      const runningPassword = wasRunning ? engine.get(name).spec.socksAuth?.password : undefined;
+      const f = await repo.updateForward(name, replaceWith(current, forward), { secret });
       if (wasRunning) await engine.stop(name);
       await ensureInEngine(deps, f.name);
-      if (wasRunning) await engine.start(f.name);
+      const sameLogin = current.socksUser !== undefined && current.socksUser === f.socksUser && secret === undefined;
+      if (wasRunning) await startOne(f.name, secret ?? (sameLogin ? runningPassword : undefined));
       return view(deps, f.name);
     },
 
@@ -186,7 +194,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'forward.start': async ({ name }) => {
       await ensureInEngine(deps, name);
-      await engine.start(name);
+      await startOne(name);
       return view(deps, name);
     },
 
@@ -198,9 +206,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'forward.restart': async ({ name }) => {
       await ensureInEngine(deps, name);
-      if (engine.has(name)) await engine.stop(name);
+      const info = engine.get(name);
+      // Restarting keeps the SOCKS password the forward runs with (asked for once).
+      const password = running(info.state.state) ? info.spec.socksAuth?.password : undefined;
+      await engine.stop(name);
       await ensureInEngine(deps, name);
-      await engine.start(name);
+      await startOne(name, password);
       return view(deps, name);
     },
 
@@ -243,7 +254,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       const f = await repo.addForward(input);
       await ensureInEngine(deps, f.name);
-      if (start) await engine.start(f.name);
+      if (start) await startOne(f.name);
       return view(deps, f.name);
     },
 

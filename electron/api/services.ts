@@ -8,7 +8,7 @@ import { TunnelEngine, type EngineOptions } from '../tunnels/engine';
 import type { Prompter } from '../tunnels/types';
 import type { Settings } from '../../shared/model';
 import { createDispatcher, type Dispatcher } from './dispatcher';
-import { syncEngine } from './engine-sync';
+import { startSaved, syncEngine } from './engine-sync';
 import { EventHub, startStatsTicker, wireEvents } from './events';
 import { createHandlers } from './handlers';
 import { PromptBroker } from './prompt-broker';
@@ -101,7 +101,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         repo
           .listForwards()
           .filter((f) => f.autostart)
-          .map((f) => engine.start(f.name).catch((e: Error) => void failed.push({ name: f.name, message: e.message }))),
+          .map((f) => startSaved(engine, f.name, { prompter }).catch((e: Error) => void failed.push({ name: f.name, message: e.message }))),
       );
       return failed;
     },

@@ -6,7 +6,7 @@ import { BurrowError, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { AUTH_METHODS, describeForward, forwardToSpec, specToEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
 import { PRESETS, findPreset, forwardFromPreset } from '../../shared/presets';
-import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
+import { exportJson, exportSshCommand, exportSshConfig, parseExport, sshExportNote } from '../profiles/export';
 import type { ImportReport } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
 import { ProfileRepository, type Patch, type RepositoryWarning } from '../profiles/repository';
@@ -17,6 +17,7 @@ import { parseDestination, parseOption } from '../sshconfig/host-options';
 import { has, parseArgs, values, type FlagSpec, type ParsedArgs } from './args';
 import { exitCodeFor } from './connect';
 import type { CliIO } from './io';
+import { ttyPrompter } from './prompter';
 
 export type Run = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -91,7 +92,7 @@ export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }
   for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}`);
   if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
   lines.push('Forwards:');
-  for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.state}]${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);
+  for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.state}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);
   if (!forwards.length) lines.push("  (none: 'burrow add forward' or 'burrow preset')");
   return out(io, p, { hosts: doc.hosts, forwards, path: repo.path }, lines.join('\n'));
 }, 'ls');
@@ -166,6 +167,11 @@ add forward: save a forward, spelled as in OpenSSH:
   --tag T             Add a tag (repeatable)
   --autostart         Start it when the desktop app starts
   --notes TEXT        Free text
+  --socks-user USER   (-D only) SOCKS5 clients must log in as USER with a
+                      password. Where a secret store exists (the desktop app)
+                      the password is kept there, never in the profile file;
+                      the command line keeps none, so 'burrow up' reads it from
+                      BURROW_SOCKS_PASSWORD or asks on the terminal each time.
   --json              Print the saved forward as JSON
 
 Example (POP3 on mail.example.com at localhost:1100, through 'other'):
@@ -173,7 +179,6 @@ Example (POP3 on mail.example.com at localhost:1100, through 'other'):
   burrow add forward pop3 -L 1100:mail.example.com:110 --via other
 `;
 
-const FORWARD_FLAGS: FlagSpec = { withValue: 'LRD', boolean: '', long: ['autostart', 'no-autostart'], longWithValue: ['via', 'group', 'tag', 'notes', 'name'] };
 
 function forwardFlags(p: ParsedArgs, cmd: string): Patch<ForwardInput> {
   const patch: Patch<ForwardInput> = {};
@@ -196,10 +201,43 @@ function forwardFlags(p: ParsedArgs, cmd: string): Patch<ForwardInput> {
   if (has(p, '--no-autostart')) patch.autostart = false;
   const notes = one(p, '--notes');
   if (notes !== undefined) patch.notes = notes;
+  const socksUser = one(p, '--socks-user');
+  if (socksUser !== undefined && has(p, '--no-socks-user')) throw usage('Give --socks-user USER or --no-socks-user, not both.', cmd);
+  if (socksUser !== undefined) patch.socksUser = socksUser;
+  if (has(p, '--no-socks-user')) patch.socksUser = null;
   return patch;
 }
 
-export const add: Run = command(ADD_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-jump'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag'] }, async (p, io, cmd) => {
+const NOT_KEPT =
+  'No secret store is available to the command line, so the SOCKS password is not saved: the password will be asked for each time (burrow up reads BURROW_SOCKS_PASSWORD, else asks on the terminal).';
+
+/**
+ * The SOCKS password to save with a login, when it can be kept: from
+ * BURROW_SOCKS_PASSWORD, else asked on the terminal. Undefined when there is
+ * no secret store (then asking would be for nothing) or nobody to ask.
+ */
+async function socksPasswordToSave(repo: ProfileRepository, io: CliIO, user: string, forward: string): Promise<string | undefined> {
+  if (!(await repo.secretsAvailable())) return undefined;
+  const fromEnv = io.env.BURROW_SOCKS_PASSWORD;
+  if (fromEnv) return fromEnv;
+  const asked = await ttyPrompter(io)?.secret({ kind: 'password', subject: `SOCKS user ${user} (forward ${forward})`, prompt: `Password for SOCKS user '${user}' of forward '${forward}': ` });
+  return asked || undefined;
+}
+
+/** What to tell about a saved forward's SOCKS login. */
+function loginNote(f: Forward): string | null {
+  if (f.kind !== 'dynamic' || !f.socksUser) return null;
+  return f.socksSecretRef ? `SOCKS clients must log in as '${f.socksUser}'; the password is kept in the secret store.` : `SOCKS clients must log in as '${f.socksUser}'. ${NOT_KEPT}`;
+}
+
+/** Prints a saved forward: the text line (with the login note), or JSON on stdout and the note on stderr. */
+function savedForward(io: CliIO, p: ParsedArgs, f: Forward, text: string): number {
+  const note = loginNote(f);
+  if (note && has(p, '--json')) io.stderr.write(`burrow: note: ${note}\n`);
+  return out(io, p, f, note && !has(p, '--json') ? `${text}\n${note}` : text);
+}
+
+export const add: Run = command(ADD_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-jump'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'socks-user'] }, async (p, io, cmd) => {
   const [what, name, dest, ...extra] = p.positional;
   if (what === 'host') {
     if (!name || !dest) throw usage('Usage: burrow add host NAME [user@]hostname[:port].', cmd);
@@ -218,9 +256,12 @@ export const add: Run = command(ADD_HELP, { withValue: 'pliJoLRD', boolean: '', 
     const patch = forwardFlags(p, cmd);
     if (patch.kind === undefined) throw usage('Missing the forward: give -L, -R or -D with a spec, e.g. -L 1100:mail.example.com:110.', cmd);
     if (patch.host === undefined) throw usage('Missing --via HOST: the saved host the forward goes through.', cmd);
+    if (patch.socksUser && patch.kind !== 'dynamic') throw usage('--socks-user sets the login of a SOCKS proxy: use it with -D, or leave it out.', cmd);
     const repo = await openRepository(io);
-    const f = await repo.addForward(dropNulls({ ...patch, name }) as ForwardInput);
-    return out(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}. Start it with: burrow up ${f.name}`);
+    const input = dropNulls({ ...patch, name }) as ForwardInput;
+    const secret = input.socksUser ? await socksPasswordToSave(repo, io, input.socksUser, name) : undefined;
+    const f = await repo.addForward(input, { secret });
+    return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}. Start it with: burrow up ${f.name}`);
   }
   throw usage(what ? `Unknown kind '${what}': use 'burrow add host' or 'burrow add forward'.` : "Say what to add: 'burrow add host' or 'burrow add forward'.", cmd);
 }, 'add');
@@ -232,13 +273,16 @@ function dropNulls<T extends object>(o: T): T {
 export const EDIT_HELP = `Usage: burrow edit host NAME [--name NEW] [host options of 'burrow add']
        burrow edit forward NAME [--name NEW] [-L|-R|-D SPEC] [--via HOST] [--group G]
                                [--tag T]... [--autostart|--no-autostart] [--notes TEXT]
+                               [--socks-user USER | --no-socks-user]
 
 Changes what the flags give and keeps the rest. Renaming a host updates the
 forwards and jump lists that use it.
 ${HOST_FLAG_HELP}
+  --socks-user USER   (forward, -D only) Require this SOCKS login (see 'burrow add --help')
+  --no-socks-user     (forward) Remove the SOCKS login and forget its password
 `;
 
-export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name'] }, async (p, io, cmd) => {
+export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump', 'no-socks-user'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name', 'socks-user'] }, async (p, io, cmd) => {
   const [what, name, ...extra] = p.positional;
   if (!name || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow edit host NAME ... or burrow edit forward NAME ...', cmd);
   if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
@@ -250,9 +294,17 @@ export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: ''
     warn(io, r.warnings);
     return out(io, p, r.value, `Saved host '${r.value.name}'.`);
   }
-  repo.requireForward(name);
-  const f = await repo.updateForward(name, { ...forwardFlags(p, cmd), ...(rename ? { name: rename } : {}) });
-  return out(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}.`);
+  const current = repo.requireForward(name);
+  const patch = { ...forwardFlags(p, cmd), ...(rename ? { name: rename } : {}) };
+  const kind = patch.kind ?? current.kind;
+  if (patch.socksUser && kind !== 'dynamic') throw usage(`--socks-user sets the login of a SOCKS proxy, and '${name}' is a ${kind} forward: give -D too, or leave --socks-user out.`, cmd);
+  if (kind !== 'dynamic' && current.socksUser !== undefined && patch.socksUser === undefined) {
+    throw usage(`Forward '${name}' has the SOCKS login '${current.socksUser}', which only applies to SOCKS (dynamic) forwards: add --no-socks-user to remove it.`, cmd);
+  }
+  // A new user name: a new password (kept only where a secret store exists); removing the login forgets it.
+  const secret = patch.socksUser === null ? null : patch.socksUser && patch.socksUser !== current.socksUser ? await socksPasswordToSave(repo, io, patch.socksUser, name) : undefined;
+  const f = await repo.updateForward(name, patch, { secret });
+  return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}.`);
 }, 'edit');
 
 export const RM_HELP = `Usage: burrow rm host NAME | burrow rm forward NAME [--json]
@@ -348,7 +400,10 @@ export const exportCmd: Run = command(EXPORT_HELP, { withValue: '', boolean: '',
   }
   if (format === 'ssh') {
     if (p.positional.length !== 1) throw usage('--format ssh needs one forward name: burrow export --format ssh NAME.', cmd);
-    io.stdout.write(exportSshCommand(repo.requireForward(p.positional[0]), doc) + '\n');
+    const f = repo.requireForward(p.positional[0]);
+    io.stdout.write(exportSshCommand(f, doc) + '\n');
+    const note = sshExportNote(f);
+    if (note) io.stderr.write(`burrow export: note: ${note}\n`);
     return 0;
   }
   throw usage(`Unknown --format '${format}': use json, ssh-config or ssh.`, cmd);

@@ -2,7 +2,9 @@
 // foreground, with the same engine, reporter and reconnect behaviour as
 // `burrow connect`.
 import { BurrowError } from '../../shared/errors';
-import type { Forward } from '../../shared/model';
+import { socksPasswordProblem, type Forward } from '../../shared/model';
+import type { ProfileRepository } from '../profiles/repository';
+import type { Prompter } from '../tunnels/types';
 import { toEngineForward } from '../profiles/to-engine';
 import { TunnelEngine } from '../tunnels/engine';
 import { runForwards } from './connect';
@@ -16,7 +18,8 @@ export const UP_HELP = `Usage: burrow up NAME... | --group G | --all [--json]
 
 Runs saved forwards in the foreground until interrupted (Ctrl-C or SIGTERM),
 reconnecting as 'burrow connect' does. Passwords and passphrases are asked for
-on the terminal (the command line keeps none).
+on the terminal (the command line keeps none). The password of a SOCKS login
+(saved with --socks-user) comes from BURROW_SOCKS_PASSWORD, else the terminal.
   NAME...      Forwards by name
   --group G    Every forward in group G (repeatable)
   --all        Every saved forward
@@ -50,14 +53,42 @@ export function selectForwards(all: Forward[], names: string[], groups: string[]
   return [...picked.values()];
 }
 
+/**
+ * The passwords of the chosen forwards' SOCKS logins, by forward name: stored
+ * (where a secret store exists), else BURROW_SOCKS_PASSWORD, else asked on the
+ * terminal. Nothing is started without one (exit 2).
+ */
+export async function socksPasswordsFor(chosen: Forward[], repo: ProfileRepository, io: CliIO, prompter: Prompter | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const f of chosen) {
+    if (f.kind !== 'dynamic' || !f.socksUser) continue;
+    let pw = (await repo.forwardSecret(f.name).catch(() => null)) ?? io.env.BURROW_SOCKS_PASSWORD ?? null;
+    if (!pw && prompter) {
+      pw = await prompter.secret({ kind: 'password', subject: `SOCKS user ${f.socksUser} (forward ${f.name})`, prompt: `Password for SOCKS user '${f.socksUser}' of forward '${f.name}': ` });
+    }
+    if (!pw) {
+      throw new BurrowError(
+        'USAGE',
+        `Forward '${f.name}' requires the SOCKS login '${f.socksUser}', and no password was given: set BURROW_SOCKS_PASSWORD, or run on a terminal to be asked. Nothing was started.`,
+      );
+    }
+    const problem = socksPasswordProblem(pw);
+    if (problem) throw new BurrowError('USAGE', `Forward '${f.name}': ${problem}`);
+    out.set(f.name, pw);
+  }
+  return out;
+}
+
 export const up: Run = command(UP_HELP, { withValue: '', boolean: '', long: ['all'], longWithValue: ['group'] }, async (p, io: CliIO) => {
   const repo = await openRepository(io);
   const doc = repo.document();
   const chosen = selectForwards(doc.forwards, p.positional, values(p, '--group'), has(p, '--all'));
   const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
-  const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings }));
+  const prompter = ttyPrompter(io);
+  const socksPasswords = await socksPasswordsFor(chosen, repo, io, prompter);
+  const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings, socksPasswords }));
   const reporter = createReporter(io, has(p, '--json'));
-  const engine = new TunnelEngine({ prompter: ttyPrompter(io) });
+  const engine = new TunnelEngine({ prompter });
   reportEngine(engine, reporter);
   for (const f of planned) engine.add(f.id, f.host, f.spec);
   return runForwards(engine, planned.map((f) => f.id), io, reporter);

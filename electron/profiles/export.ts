@@ -20,8 +20,20 @@ function withoutSecret(h: Host): Host {
   return { ...h, auth };
 }
 
+/** A forward as exported: the SOCKS user name stays, the password's reference does not. */
+function forwardWithoutSecret(f: Forward): Forward {
+  const { socksSecretRef: _drop, ...rest } = f;
+  return rest;
+}
+
 export function exportJson(doc: ProfileDocument, now = new Date()): ProfilesExport {
-  return { format: EXPORT_FORMAT, schemaVersion: SCHEMA_VERSION, exportedAt: now.toISOString(), hosts: doc.hosts.map(withoutSecret), forwards: doc.forwards };
+  return { format: EXPORT_FORMAT, schemaVersion: SCHEMA_VERSION, exportedAt: now.toISOString(), hosts: doc.hosts.map(withoutSecret), forwards: doc.forwards.map(forwardWithoutSecret) };
+}
+
+/** What an OpenSSH export of this forward leaves out; null when nothing. */
+export function sshExportNote(f: Forward): string | null {
+  if (f.kind !== 'dynamic' || !f.socksUser) return null;
+  return `forward '${f.name}' requires the SOCKS login '${f.socksUser}' in Burrow, but OpenSSH's SOCKS proxy (-D, DynamicForward) has no login: any program on this machine can use it.`;
 }
 
 /** Reads an export file's text into what importProfiles takes; entries are validated there, one by one. */
@@ -82,7 +94,10 @@ export function exportSshConfig(doc: ProfileDocument): string {
       const key = f.kind === 'local' ? 'LocalForward' : f.kind === 'remote' ? 'RemoteForward' : 'DynamicForward';
       // ssh_config separates the listening side from the destination with a space.
       const text = f.kind === 'dynamic' ? formatForwardSpec(forwardToSpec(f)) : splitListen(f);
-      lines.push(`    # forward '${f.name}'`, `    ${key} ${text}`);
+      lines.push(`    # forward '${f.name}'`);
+      const note = sshExportNote(f);
+      if (note) lines.push(`    # Note: ${note}`);
+      lines.push(`    ${key} ${text}`);
     }
     return lines.join('\n');
   });

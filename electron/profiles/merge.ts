@@ -44,6 +44,13 @@ function withoutSecretRef(h: Host): Host {
   return { ...h, auth };
 }
 
+/** The same for a forward's SOCKS password reference. */
+function withoutSocksRef(f: Forward): Forward {
+  if (!f.socksSecretRef) return f;
+  const { socksSecretRef: _drop, ...rest } = f;
+  return rest;
+}
+
 function differences(a: object, b: object): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].filter((k) => !isDeepStrictEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
@@ -81,7 +88,8 @@ export function mergeInto(doc: ProfileDocument, incoming: Incoming, opts: MergeO
     const name = nameOf(raw, 'forward', i);
     const r = ForwardSchema.safeParse(raw);
     if (!r.success) return items.push({ kind: 'forward', name, action: 'skip', reason: r.error.issues.map((x) => x.message).join(' ') });
-    const f: Forward = r.data;
+    // A reference into this machine's secret store never comes from outside.
+    const f: Forward = withoutSocksRef(r.data);
     const at = forwards.findIndex((x) => x.name === f.name);
     if (at < 0) {
       forwards.push(f);
@@ -89,10 +97,13 @@ export function mergeInto(doc: ProfileDocument, incoming: Incoming, opts: MergeO
       added.set(`forward:${name}`, item);
       return items.push(item);
     }
-    if (isDeepStrictEqual(forwards[at], f)) return items.push({ kind: 'forward', name, action: 'exists' });
-    const diff = differences(forwards[at], f);
+    const savedForward = withoutSocksRef(forwards[at]);
+    if (isDeepStrictEqual(savedForward, f)) return items.push({ kind: 'forward', name, action: 'exists' });
+    const diff = differences(savedForward, f);
     if (!opts.replace) return items.push({ kind: 'forward', name, action: 'conflict', reason: `a saved forward of that name differs in ${diff.join(', ')}; kept the saved one` });
-    forwards[at] = f;
+    // Keep this machine's SOCKS password when the login stays the same.
+    const keepRef = forwards[at].socksSecretRef && f.kind === 'dynamic' && f.socksUser === forwards[at].socksUser;
+    forwards[at] = keepRef ? { ...f, socksSecretRef: forwards[at].socksSecretRef } : f;
     items.push({ kind: 'forward', name, action: 'replace', reason: `changed ${diff.join(', ')}` });
   });
 

@@ -28,6 +28,8 @@ import {
   parseForward,
   parseHost,
   parseSettings,
+  socksPasswordProblem,
+  ValidationError,
   type Forward,
   type ForwardInput,
   type Host,
@@ -243,31 +245,61 @@ export class ProfileRepository {
 
   // ------------------------------------------------------------ forwards
 
-  async addForward(input: ForwardInput): Promise<Forward> {
-    const f = parseForward(input);
-    await this.mutate((doc) => {
-      if (doc.forwards.some((x) => x.name === f.name)) throw new BurrowError('CONFLICT', `A forward named '${f.name}' already exists; pick another name or edit it.`);
-      doc.forwards.push(f);
+  /**
+   * Saves a new forward. `opts.secret` is the SOCKS password of a dynamic
+   * forward with a socksUser: kept in the secret store when one is available,
+   * else not kept (the saved forward then has no socksSecretRef and the
+   * password is asked for when it starts).
+   */
+  async addForward(input: ForwardInput, opts: SecretOption = {}): Promise<Forward> {
+    const f = parseForward(withoutSocksRef(input));
+    return this.withSocksSecret(f, opts, undefined, async (x) => {
+      await this.mutate((doc) => {
+        if (doc.forwards.some((y) => y.name === x.name)) throw new BurrowError('CONFLICT', `A forward named '${x.name}' already exists; pick another name or edit it.`);
+        doc.forwards.push(x);
+      });
+      return x;
     });
-    return f;
   }
 
-  async updateForward(name: string, patch: Patch<ForwardInput>): Promise<Forward> {
-    const f = parseForward(applyPatch(this.requireForward(name), patch));
-    await this.mutate((doc) => {
-      const at = doc.forwards.findIndex((x) => x.name === name);
-      if (at < 0) throw notFound('forward', name, doc.forwards.map((x) => x.name));
-      if (f.name !== name && doc.forwards.some((x) => x.name === f.name)) throw new BurrowError('CONFLICT', `A forward named '${f.name}' already exists; pick another name.`);
-      doc.forwards[at] = f;
+  /** Changes a forward. `opts.secret`: a new SOCKS password, null to forget the stored one, absent to keep it. */
+  async updateForward(name: string, patch: Patch<ForwardInput>, opts: SecretOption = {}): Promise<Forward> {
+    const current = this.requireForward(name);
+    const merged = applyPatch(current, withoutSocksRef(patch)) as ForwardInput;
+    if (current.socksSecretRef) merged.socksSecretRef = current.socksSecretRef;
+    const f = parseForward(merged);
+    return this.withSocksSecret(f, opts, current, async (x) => {
+      await this.mutate((doc) => {
+        const at = doc.forwards.findIndex((y) => y.name === name);
+        if (at < 0) throw notFound('forward', name, doc.forwards.map((y) => y.name));
+        if (x.name !== name && doc.forwards.some((y) => y.name === x.name)) throw new BurrowError('CONFLICT', `A forward named '${x.name}' already exists; pick another name.`);
+        doc.forwards[at] = x;
+      });
+      return x;
     });
-    return f;
   }
 
   async removeForward(name: string): Promise<void> {
+    let ref: string | undefined;
     await this.mutate((doc) => {
-      if (!doc.forwards.some((x) => x.name === name)) throw notFound('forward', name, doc.forwards.map((x) => x.name));
+      const f = doc.forwards.find((x) => x.name === name);
+      if (!f) throw notFound('forward', name, doc.forwards.map((x) => x.name));
+      ref = f.socksSecretRef;
       doc.forwards = doc.forwards.filter((x) => x.name !== name);
     });
+    if (ref) await this.secrets.delete(ref).catch(() => undefined);
+  }
+
+  /** The stored SOCKS password of a forward; null when none is kept (ask the person). */
+  async forwardSecret(name: string): Promise<string | null> {
+    const f = this.requireForward(name);
+    if (!f.socksUser || !f.socksSecretRef || !(await this.secrets.available())) return null;
+    return this.secrets.get(f.socksSecretRef);
+  }
+
+  /** Whether passwords can be kept on this machine (false for the CLI and Linux basic_text). */
+  secretsAvailable(): Promise<boolean> {
+    return this.secrets.available();
   }
 
   // ------------------------------------------------------------ settings
@@ -287,12 +319,17 @@ export class ProfileRepository {
   async importProfiles(incoming: Incoming, opts: MergeOptions & { dryRun?: boolean } = {}): Promise<ImportReport> {
     if (opts.dryRun) return { items: mergeInto(this.document(), incoming, opts).items, applied: false };
     let items!: ImportReport['items'];
+    const dropped: string[] = [];
     await this.mutate((doc) => {
       const r = mergeInto(doc, incoming, opts);
       items = r.items;
+      const kept = new Set(r.next.forwards.map((f) => f.socksSecretRef).filter(Boolean));
+      for (const f of doc.forwards) if (f.socksSecretRef && !kept.has(f.socksSecretRef)) dropped.push(f.socksSecretRef);
       doc.hosts = r.next.hosts;
       doc.forwards = r.next.forwards;
     });
+    // SOCKS passwords of logins an import replaced are no longer used.
+    for (const ref of dropped) await this.secrets.delete(ref).catch(() => undefined);
     return { items, applied: true };
   }
 
@@ -478,6 +515,48 @@ export class ProfileRepository {
     return { doc: m.doc, notes };
   }
 
+  /**
+   * Saves forward `f` (via `save`) with its SOCKS password handled: stored by
+   * reference, forgotten when the forward no longer has a SOCKS login (or on
+   * secret null), or not kept at all when no store is available.
+   */
+  private async withSocksSecret(f: Forward, opts: SecretOption, previous: Forward | undefined, save: (f: Forward) => Promise<Forward>): Promise<Forward> {
+    const oldRef = previous?.socksSecretRef;
+    const login = f.kind === 'dynamic' && f.socksUser !== undefined;
+    if (typeof opts.secret === 'string') {
+      if (!login) {
+        throw new BurrowError('VALIDATION', `A SOCKS password needs a proxy user name on a SOCKS (dynamic) forward; give the user name too, or leave the password out.`);
+      }
+      const problem = socksPasswordProblem(opts.secret);
+      if (problem) throw new ValidationError([{ path: ['socksPassword'], message: problem }]);
+    }
+    let out: Forward = { ...f };
+    delete out.socksSecretRef;
+    let toDelete: string | undefined;
+    let newRef: string | undefined;
+    if (!login || opts.secret === null) {
+      toDelete = oldRef;
+    } else if (typeof opts.secret === 'string' && (await this.secrets.available())) {
+      const ref = oldRef ?? newForwardSecretRef();
+      await this.secrets.set(ref, opts.secret);
+      if (!oldRef) newRef = ref;
+      out = { ...out, socksSecretRef: ref };
+    } else if (typeof opts.secret === 'string') {
+      // No safe store: the password is not kept, and a stored one (from before) is stale.
+      toDelete = oldRef;
+    } else if (oldRef) {
+      out = { ...out, socksSecretRef: oldRef };
+    }
+    try {
+      const value = await save(out);
+      if (toDelete) await this.secrets.delete(toDelete).catch(() => undefined);
+      return value;
+    } catch (e) {
+      if (newRef) await this.secrets.delete(newRef).catch(() => undefined);
+      throw e;
+    }
+  }
+
   /** Saves `host` (via `save`) with its secret handled: stored by reference, or not at all when no store is available. */
   private async withSecret(host: Host, opts: SecretOption, previous: Host | undefined, save: (h: Host) => Promise<Host>): Promise<SaveResult<Host>> {
     const warnings: RepositoryWarning[] = [];
@@ -516,6 +595,17 @@ export class ProfileRepository {
 
 function newSecretRef(): string {
   return `burrow:host:${randomUUID()}`;
+}
+
+function newForwardSecretRef(): string {
+  return `burrow:forward:${randomUUID()}`;
+}
+
+/** The SOCKS password's reference is set by the repository only, never taken from input. */
+function withoutSocksRef<T extends object>(input: T): T {
+  if (!('socksSecretRef' in input)) return input;
+  const { socksSecretRef: _drop, ...rest } = input as T & { socksSecretRef?: unknown };
+  return rest as T;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

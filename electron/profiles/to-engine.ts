@@ -16,6 +16,21 @@ export interface EngineHostOptions {
   passwords?: ReadonlyMap<string, string>;
   /** Never ask a person (no TTY, no window). */
   batchMode?: boolean;
+  /** SOCKS passwords by forward name (dynamic forwards with a socksUser); absent ones are asked for at start. */
+  socksPasswords?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The password a SOCKS login gets while its real one is not known yet: longer
+ * than the 255 bytes RFC 1929 can carry, so no client can ever match it. A
+ * forward started with it (by a path that did not ask first) refuses every
+ * login instead of running an open proxy. See needsSocksPassword().
+ */
+export const SOCKS_PASSWORD_UNKNOWN = '\u0000'.repeat(256);
+
+/** True when the spec has a SOCKS login whose password must be supplied before starting. */
+export function needsSocksPassword(spec: ForwardSpec): boolean {
+  return spec.socksAuth?.password === SOCKS_PASSWORD_UNKNOWN;
 }
 
 export function expandHome(p: string): string {
@@ -64,7 +79,11 @@ export interface EngineForward {
 export function toEngineForward(f: Forward, opts: EngineHostOptions): EngineForward {
   const host = opts.lookup(f.host);
   if (!host) throw new BurrowError('NOT_FOUND', `Forward '${f.name}' goes through host '${f.host}', which is not saved; add the host or edit the forward.`);
-  return { id: f.name, host: toHostConfig(host, opts), spec: forwardToSpec(f) };
+  const spec = forwardToSpec(f);
+  if (f.kind === 'dynamic' && f.socksUser !== undefined) {
+    spec.socksAuth = { username: f.socksUser, password: opts.socksPasswords?.get(f.name) ?? SOCKS_PASSWORD_UNKNOWN };
+  }
+  return { id: f.name, host: toHostConfig(host, opts), spec };
 }
 
 /**

@@ -162,6 +162,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   const canAsk = !!prompter && !host.batchMode;
   // Three tries, as OpenSSH's NumberOfPasswordPrompts: a mistyped one-time code is asked again.
   let kbdCancelled = false;
+  let passwordCancelled = false;
   for (let i = 0; i < KBD_TRIES && host.tryKeyboardInteractive !== false && canAsk; i++) {
     attempts.push({
       method: 'keyboard-interactive',
@@ -200,6 +201,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
       make: async () => {
         const password =
           host.password ?? (await prompter!.secret({ kind: 'password', subject, prompt: `${subject}'s password: ` }));
+        if (password === null) passwordCancelled = true;
         return password === null ? null : { type: 'password', username, password };
       },
     });
@@ -240,6 +242,9 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     /** What the failure message says. */
     failure(): BurrowError {
       if (fatal) return fatal;
+      if (kbdCancelled || passwordCancelled) {
+        return new BurrowError('AUTH_FAILED', `Login to ${subject} was cancelled: the ${kbdCancelled ? 'question from the server' : 'password'} was not answered, so nothing was sent. Start the forward again to be asked again.`);
+      }
       const list = tried.length ? [...new Set(tried)].join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
       // The server wants a person (a one-time code, a password) and nobody may be asked: say so.
       const wanted = (m: AuthenticationType) =>

@@ -157,6 +157,9 @@ describe('keyboard-interactive through the engine', () => {
     const err = (await start.catch((x) => x)) as BurrowError;
     expect(asked).toHaveLength(1);
     expect(err.code).toBe('AUTH_FAILED');
+    expect(err.message).toBe(
+      `Login to alice@127.0.0.1 was cancelled: the question from the server was not answered, so nothing was sent. Start the forward again to be asked again.`,
+    );
     expect(e.get('otp').state.state).toBe('failed');
   });
 

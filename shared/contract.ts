@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { Endpoint, ForwardKind } from './forward-spec';
-import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, LiveConnection, LogEntry } from './tunnel-state';
+import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
 import { ForwardSchema, HostSchema, SettingsSchema, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
 
-export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, LiveConnection, LogEntry };
+export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion };
 
 
 
@@ -65,6 +65,7 @@ export interface ImportItem {
   kind: 'host' | 'forward';
   name: string;
   action: ImportAction;
+  /** Why it is skipped or in conflict; for add/exists a short description. */
   reason?: string;
 }
 
@@ -92,22 +93,7 @@ export interface PresetView {
   title: string;
 }
 
-export interface HostKeyQuestion {
-  host: string;
-  port: number;
-  keyType: string;
-  /** "SHA256:..." */
-  fingerprint: string;
-  kind: 'unknown';
-  otherKnownTypes: string[];
-}
 
-export interface SecretQuestion {
-  kind: 'password' | 'passphrase' | 'otp';
-  subject: string;
-  prompt: string;
-  echo?: boolean;
-}
 
 export type PromptRequest =
   | { id: string; type: 'hostKey'; question: HostKeyQuestion; createdAt: number; expiresAt: number }

@@ -55,3 +55,24 @@ export interface HealthResult {
   rttMs?: number;
   error?: { code: string; message: string };
 }
+
+/** An unknown host key, for a person to judge; a changed key is never asked, only refused. */
+export interface HostKeyQuestion {
+  host: string;
+  port: number;
+  keyType: string;
+  /** "SHA256:..." */
+  fingerprint: string;
+  kind: 'unknown';
+  otherKnownTypes: string[];
+}
+
+export type HostKeyAnswer = 'once' | 'save' | 'reject';
+
+export interface SecretQuestion {
+  kind: 'password' | 'passphrase' | 'otp';
+  /** e.g. "root@db.example.com" or the key file path. */
+  subject: string;
+  prompt: string;
+  echo?: boolean;
+}

@@ -2,17 +2,12 @@
 // into the saved document by name, with a report line for each entry:
 // added, already there, in conflict (kept as saved), replaced, or skipped and why.
 import { isDeepStrictEqual } from 'node:util';
+import type { ImportAction, ImportItem } from '../../shared/contract';
+
+export type { ImportAction, ImportItem };
 import { ForwardSchema, HostSchema, referenceProblems, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 
-export type ImportAction = 'add' | 'exists' | 'conflict' | 'replace' | 'skip';
 
-export interface ImportItem {
-  kind: 'host' | 'forward';
-  name: string;
-  action: ImportAction;
-  /** Why it is skipped or in conflict; for add/exists a short description. */
-  reason?: string;
-}
 
 export interface ImportReport {
   items: ImportItem[];

@@ -1,8 +1,8 @@
 // The tunnel engine's public vocabulary. The app, the CLI and the tray consume these.
 import type { ForwardSpec } from '../../shared/forward-spec';
-import type { ForwardState, ForwardStats, LogEntry } from '../../shared/tunnel-state';
+import type { ForwardState, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, SecretQuestion } from '../../shared/tunnel-state';
 
-export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, LogEntry, LogLevel } from '../../shared/tunnel-state';
+export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, LogLevel, SecretQuestion } from '../../shared/tunnel-state';
 
 export type StrictHostKeyChecking = 'yes' | 'accept-new' | 'no' | 'ask';
 
@@ -49,25 +49,8 @@ export interface ForwardInfo {
   stats: ForwardStats;
 }
 
-export interface HostKeyQuestion {
-  host: string;
-  port: number;
-  keyType: string;
-  fingerprint: string;
-  /** 'unknown': never seen; 'changed' is never asked, only refused. */
-  kind: 'unknown';
-  otherKnownTypes: string[];
-}
 
-export type HostKeyAnswer = 'once' | 'save' | 'reject';
 
-export interface SecretQuestion {
-  kind: 'password' | 'passphrase' | 'otp';
-  /** e.g. "root@db.example.com" or the key file path. */
-  subject: string;
-  prompt: string;
-  echo?: boolean;
-}
 
 /** Asks a person. The CLI asks on the TTY; the app shows a dialog. */
 export interface Prompter {

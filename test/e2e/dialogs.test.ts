@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../support/ssh2-server';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
-import { openApp, startWorld, type World } from './harness';
+import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
 import { echoThrough, eventually, focused, row, tryFocus, textOf, waitForText } from './ui-helpers';
 
 const PASSWORD = 'correct horse';
@@ -30,11 +30,7 @@ let errors: string[];
 /** What the in-process server was answered, round by round. */
 const answers: string[][] = [];
 
-async function dispatch(channel: string, input: unknown) {
-  const r = await world.services.dispatcher.dispatch(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.message}`);
-  return r.value;
-}
+const dispatch = (channel: string, input: unknown) => dispatchOk(world, channel, input);
 
 async function shot(name: string) {
   const dir = process.env.BURROW_E2E_SHOTS;
@@ -43,15 +39,7 @@ async function shot(name: string) {
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
 
-const sshdHost = (name: string, over: Record<string, unknown> = {}) => ({
-  name,
-  hostname: '127.0.0.1',
-  port: sshd.port,
-  user: sshd.user,
-  auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
-  knownHostsFile: sshd.knownHosts,
-  ...over,
-});
+const sshdHost = (name: string, over: Record<string, unknown> = {}) => sshdHostInput(sshd, name, over);
 
 const localForward = async (name: string, host: string) => ({ forward: { name, kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host } });
 

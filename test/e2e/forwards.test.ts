@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
-import { openApp, startWorld, type World } from './harness';
+import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
 import { connectionRefused, echoThrough, eventually, row, switchState, textOf, waitForText } from './ui-helpers';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ssh_config');
@@ -21,21 +21,9 @@ let context: BrowserContext;
 let page: Page;
 let errors: string[];
 
-async function dispatch(channel: string, input: unknown) {
-  const r = await world.services.dispatcher.dispatch(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.message}`);
-  return r.value;
-}
+const dispatch = (channel: string, input: unknown) => dispatchOk(world, channel, input);
 
-const hostInput = (name: string, over: Record<string, unknown> = {}) => ({
-  name,
-  hostname: '127.0.0.1',
-  port: sshd.port,
-  user: sshd.user,
-  auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
-  knownHostsFile: sshd.knownHosts,
-  ...over,
-});
+const hostInput = (name: string, over: Record<string, unknown> = {}) => sshdHostInput(sshd, name, over);
 
 beforeAll(async () => {
   sshd = await startSshd();

@@ -10,6 +10,8 @@ import { startWebServer, type WebServer } from '../../electron/web/server';
 import { createWebServices, type WebServices } from '../../electron/web/services';
 import { PROJECT_ROOT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/web/static-files';
 
+import type { Sshd } from '../support/sshd';
+
 export const CHROMIUM = process.env.BURROW_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -89,4 +91,24 @@ export async function openApp(world: World, opts: { colorScheme?: 'light' | 'dar
   await page.goto(world.server.url);
   await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
   return { context, page, errors };
+}
+
+/** Calls the dispatcher directly, for test set-up; a failure throws with its message. */
+export async function dispatchOk(world: World, channel: string, input: unknown): Promise<unknown> {
+  const r = await world.services.dispatcher.dispatch(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.message}`);
+  return r.value;
+}
+
+/** A saved host (the contract's input) for the test sshd, authenticating with its user key. */
+export function sshdHostInput(sshd: Sshd, name: string, over: Record<string, unknown> = {}) {
+  return {
+    name,
+    hostname: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
+    knownHostsFile: sshd.knownHosts,
+    ...over,
+  };
 }

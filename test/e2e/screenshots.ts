@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { cleanup, freePort, startSshd } from '../support/sshd';
 import { echoServer, serve } from '../support/tcp';
-import { openApp, startWorld } from './harness';
+import { dispatchOk, openApp, sshdHostInput, startWorld } from './harness';
 import { row, waitForText } from './ui-helpers';
 
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -17,20 +17,8 @@ const sshd = await startSshd();
 const echo = await echoServer();
 const squatter = await serve(() => undefined);
 const world = await startWorld();
-const call = async (channel: string, input: unknown) => {
-  const r = await world.services.dispatcher.dispatch(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.message}`);
-  return r.value as { forward: { port?: number } };
-};
-const host = (name: string, over: Record<string, unknown> = {}) => ({
-  name,
-  hostname: '127.0.0.1',
-  port: sshd.port,
-  user: sshd.user,
-  auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
-  knownHostsFile: sshd.knownHosts,
-  ...over,
-});
+const call = async (channel: string, input: unknown) => (await dispatchOk(world, channel, input)) as { forward: { port?: number } };
+const host = (name: string, over: Record<string, unknown> = {}) => sshdHostInput(sshd, name, over);
 
 try {
   await call('host.add', { host: host('mail') });

@@ -30,9 +30,9 @@ async function fail(c: unknown, input: unknown) {
   if (r.ok) throw new Error(`${String(c)} unexpectedly succeeded`);
   return r;
 }
-const waitFor = async (cond: () => boolean, ms = 10_000) => {
+const waitFor = async (cond: () => boolean | Promise<boolean>, ms = 10_000) => {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -154,8 +154,11 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     await new Promise((r) => held.once('connect', r));
     held.write('x');
     await new Promise((r) => held.once('data', r));
-    const conns = await use('forward.connections', { name: 'echo' });
-    expect(conns).toHaveLength(1);
+    // The round trip's connection may still be closing; the list settles to just the held one.
+    const heldSource = `127.0.0.1:${held.localPort}`;
+    let conns = await use('forward.connections', { name: 'echo' });
+    await waitFor(async () => (conns = await use('forward.connections', { name: 'echo' })).length === 1);
+    expect(conns.map((c) => c.source)).toEqual([heldSource]);
     const closedP = new Promise((r) => held.once('close', r));
     expect(await use('forward.closeConnection', { name: 'echo', connectionId: conns[0].id })).toEqual({ closed: true });
     await closedP;

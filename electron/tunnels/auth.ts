@@ -207,15 +207,21 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     });
   }
 
-  let next = 0;
+  // Attempts are used once each, in order, but one the server does not accept yet is
+  // only passed over, not spent: with AuthenticationMethods "password,publickey" the
+  // keys are refused until the password has been given (a partial success), then wanted.
+  const used = new Set<Attempt>();
   // What the server said it still accepts, for the failure message.
   let serverMethods: AuthenticationType[] = [];
   const handler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, cb: (next: AnyAuthMethod | false) => void) => {
-    if (methodsLeft) serverMethods = methodsLeft;
+    // As OpenSSH does, ask with "none" first: the server answers with the methods it
+    // takes, so nothing is offered (or asked of a person) that it would refuse anyway.
+    if (methodsLeft === null) return cb({ type: 'none', username });
+    serverMethods = methodsLeft;
     const step = async (): Promise<AnyAuthMethod | false> => {
-      while (next < attempts.length) {
-        const a = attempts[next++];
-        if (methodsLeft && !methodsLeft.includes(a.method)) continue;
+      for (const a of attempts) {
+        if (used.has(a) || (methodsLeft && !methodsLeft.includes(a.method))) continue;
+        used.add(a);
         try {
           const made = await a.make();
           if (!made) continue;

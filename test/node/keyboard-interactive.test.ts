@@ -28,7 +28,7 @@ const engines: TunnelEngine[] = [];
 
 /** Password first, then a one-time code, in one round: as PAM with 2FA asks. */
 function otpAuth(ctx: AuthContext) {
-  if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
+  if (ctx.method !== 'keyboard-interactive') return ctx.reject(['publickey', 'keyboard-interactive']);
   ctx.prompt(
     [
       { prompt: 'Password: ', echo: false },
@@ -38,7 +38,7 @@ function otpAuth(ctx: AuthContext) {
     (answers) => {
       rounds.push(answers);
       if (ctx.username === 'alice' && answers[0] === 'pw' && answers[1] === CODE) ctx.accept();
-      else ctx.reject(['keyboard-interactive']);
+      else ctx.reject(['publickey', 'keyboard-interactive']);
     },
   );
 }

@@ -14,7 +14,8 @@ export interface FakeServer {
 }
 
 export interface FakeServerOptions {
-  auth?: (ctx: AuthContext) => void;
+  /** Called for each authentication request; `conn` tells one client's requests from another's. */
+  auth?: (ctx: AuthContext, conn: Connection) => void;
   /** Called for each direct-tcpip channel request; must accept, reject or ignore. */
   tcpip?: (info: { destIP: string; destPort: number }, accept: () => ServerChannel, reject: () => void, conn: Connection) => void;
 }
@@ -27,7 +28,7 @@ export async function startFakeServer(opts: FakeServerOptions): Promise<FakeServ
     clients.add(conn);
     conn.on('error', () => undefined);
     conn.on('close', () => clients.delete(conn));
-    conn.on('authentication', (ctx) => (opts.auth ? opts.auth(ctx) : ctx.accept()));
+    conn.on('authentication', (ctx) => (opts.auth ? opts.auth(ctx, conn) : ctx.accept()));
     conn.on('tcpip', (accept, reject, info) => opts.tcpip?.(info, accept, reject, conn));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -9,6 +9,15 @@ const require = createRequire(import.meta.url);
 type Patch = () => void;
 
 const patches: Record<string, Patch> = {
+  /** ssh2 without its native crypto binding, as in the Electron app (Node's crypto instead). */
+  nonative() {
+    const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };
+    const load = Module._load;
+    Module._load = function (req: string, ...rest: unknown[]) {
+      if (req.endsWith('sshcrypto.node')) throw new Error('native binding disabled (BENCH_EXPERIMENT=nonative)');
+      return load.call(this, req, ...rest);
+    };
+  },
   /** Batch every SSH packet written during one tick into one writev (socket cork). */
   cork() {
     const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: Record<string, unknown> } };

@@ -38,10 +38,15 @@ export function ssh2DefaultCipher(): string {
   return constants.DEFAULT_CIPHER[0];
 }
 
+/** Whether ssh2's optional native crypto binding loaded (built by `npm ci`; not in the Electron app). */
+export function ssh2NativeBinding(): boolean {
+  return (require('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean }).bindingAvailable;
+}
+
 export function machineLines(): string[] {
   const ssh2 = (require('ssh2/package.json') as { version: string }).version;
   return [
     `machine: ${nproc()} cores (nproc), ${cpuModel()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
-    `node ${process.version}, ${opensshVersion()}, ssh2 ${ssh2}`,
+    `node ${process.version}, ${opensshVersion()}, ssh2 ${ssh2} (native crypto binding ${ssh2NativeBinding() ? 'loaded' : 'NOT loaded: Node crypto'})`,
   ];
 }

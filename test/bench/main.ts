@@ -5,7 +5,7 @@ import { loadavg } from 'node:os';
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { killAllNow, liveCount, track } from './children';
 import { EngineProcess } from './engine-process';
-import { machineLines, opensshDefaultCipher, ssh2DefaultCipher } from './machine';
+import { machineLines, opensshDefaultCipher, ssh2DefaultCipher, ssh2NativeBinding } from './machine';
 import { bulk, manyAtOnce, memoryPerConnection, newConnectionLatency } from './measure';
 import { idleForwardMemory } from './memory';
 import { parseOptions, type BenchOptions } from './options';
@@ -43,6 +43,19 @@ async function localDefault(opts: BenchOptions, sshd: Sshd, targets: Targets, se
   });
 }
 
+/** The desktop app's engine: ssh2 inside Electron cannot load the native binding (Electron uses BoringSSL). */
+async function localApp(opts: BenchOptions, sshd: Sshd, targets: Targets, section: Section) {
+  if (!ssh2NativeBinding()) {
+    section.notes.push('skipped: the native binding is not loaded here, so the first section already measures this.');
+    return;
+  }
+  section.notes.push("Engine child with ssh2's native binding disabled (BENCH_EXPERIMENT=nonative), as in the Electron app; `burrow` on Node uses the binding.");
+  await withPair(sshd, targets, { kind: 'local', burrowCipher: CIPHER, opensshCipher: CIPHER, experiment: 'nonative' }, async (pair) => {
+    for (const dir of ['upload', 'download'] as const) section.rows.push(...(await bulk(pair, dir, opts.bulkBytes, opts.bulkRounds)).rows);
+    section.rows.push(...(await newConnectionLatency(pair, Math.round(opts.latencyCount / 2))));
+  });
+}
+
 async function otherKind(kind: 'dynamic' | 'remote', opts: BenchOptions, sshd: Sshd, targets: Targets, section: Section) {
   const probe = await EngineProcess.spawn();
   const has = await probe.request({ cmd: 'probe' }).finally(() => probe.close());
@@ -69,6 +82,7 @@ async function run(opts: BenchOptions): Promise<Report> {
     const steps: Array<[string, string, (s: Section) => Promise<void>]> = [
       ['local', `-L, both ${CIPHER}`, (s) => localSame(opts, sshd!, targets!, s)],
       ['default', `-L, each side's default cipher`, (s) => localDefault(opts, sshd!, targets!, s)],
+      ['app', `-L as the desktop app runs it (no native binding), both ${CIPHER}`, (s) => localApp(opts, sshd!, targets!, s)],
       ['memory', 'Memory: idle forwards (one session)', async (s) => {
         const m = await idleForwardMemory(sshd!, targets!, opts.forwardCounts);
         s.rows.push(...m.rows);

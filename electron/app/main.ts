@@ -63,7 +63,7 @@ async function main() {
       return new Response('Not found', { status: 404, headers: securityHeaders() });
     }
   });
-  applySessionPolicies();
+  applySessionPolicies(trustedOrigins(devServer));
 
   const applyLoginItem = (openAtLogin: boolean) => {
     if (process.platform === 'linux') {

@@ -3,10 +3,10 @@
 import { BrowserWindow, shell, session } from 'electron';
 import { allowNavigation, allowPermission, externalLink, windowOptions, APP_ENTRY } from '../shell/security';
 
-export function applySessionPolicies(): void {
+export function applySessionPolicies(trusted: string[]): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
-  ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermission(permission, details.requestingUrl, trusted)));
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => allowPermission(permission, requestingOrigin, trusted));
 }
 
 export function createMainWindow(opts: { preload: string; show: boolean; icon?: string; devServer?: string }): BrowserWindow {

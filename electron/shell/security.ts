@@ -126,9 +126,22 @@ export function externalLink(url: string): ExternalLinkDecision {
   return { action: 'open-external', url: u.toString() };
 }
 
-/** Every permission request (camera, notifications from the page, geolocation, ...) is denied. */
-export function allowPermission(_permission: string, _origin?: string): boolean {
-  return false;
+/** Permissions the app's own page may use: writing plain text to the clipboard ("Copy as ssh command"). */
+const PAGE_PERMISSIONS = new Set(['clipboard-sanitized-write']);
+
+/**
+ * Every permission request (camera, notifications from the page, geolocation, reading
+ * the clipboard, ...) is denied, except a clipboard write from the app's own origin.
+ */
+export function allowPermission(permission: string, origin: string | undefined, trusted: string[] = [APP_ORIGIN]): boolean {
+  if (!PAGE_PERMISSIONS.has(permission) || !origin) return false;
+  try {
+    // URL.origin is "null" for custom schemes such as burrow:, so compare scheme and host.
+    const u = new URL(origin);
+    return trusted.includes(`${u.protocol}//${u.host}`);
+  } catch {
+    return false;
+  }
 }
 
 /** The origins whose top frame may call the API: the app protocol (and the dev server in dev). */

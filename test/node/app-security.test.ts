@@ -85,6 +85,16 @@ describe('window security settings', () => {
     for (const p of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal']) expect(allowPermission(p, 'burrow://app')).toBe(false);
   });
 
+  it('lets only the app itself write text to the clipboard ("Copy as ssh command")', () => {
+    expect(allowPermission('clipboard-sanitized-write', 'burrow://app')).toBe(true);
+    expect(allowPermission('clipboard-sanitized-write', 'burrow://app/index.html')).toBe(true);
+    for (const origin of ['https://example.com', 'file:///etc/passwd', 'burrow://other', undefined, 'not a url']) {
+      expect(allowPermission('clipboard-sanitized-write', origin), String(origin)).toBe(false);
+    }
+    expect(allowPermission('clipboard-sanitized-write', 'http://localhost:5173/', trustedOrigins('http://localhost:5173'))).toBe(true);
+    expect(allowPermission('clipboard-read', 'burrow://app', trustedOrigins('http://localhost:5173'))).toBe(false);
+  });
+
   it('sends only https links to the system browser', () => {
     expect(externalLink('https://github.com/burrow')).toEqual({ action: 'open-external', url: 'https://github.com/burrow' });
     for (const url of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'burrow://app/x', 'not a url', 'https://user:pw@example.com/']) {

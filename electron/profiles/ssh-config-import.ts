@@ -16,6 +16,8 @@ export interface SshConfigImport extends Incoming {
   problems: string[];
 }
 
+const FORWARD_LABELS: Record<string, string> = { localforward: 'LocalForward', remoteforward: 'RemoteForward', dynamicforward: 'DynamicForward' };
+
 const FORWARD_KEYS: Array<[key: string, kind: ForwardKind, letter: string]> = [
   ['localforward', 'local', 'L'],
   ['remoteforward', 'remote', 'R'],
@@ -35,6 +37,12 @@ export function importSshConfig(full: SSHConfig): Incoming {
   const skipped: ImportItem[] = [];
   const byName = new Map<string, HostInput>();
   const aliases = new Set<string>();
+  /** Why a host was skipped, by its name (its forwards are reported with it). */
+  const hostSkips = new Map<string, string>();
+  const skipHost = (name: string, reason: string) => {
+    skipped.push({ kind: 'host', name, action: 'skip', reason });
+    if (!hostSkips.has(name)) hostSkips.set(name, reason);
+  };
 
   for (const block of configBlocks(full)) {
     if (block.kind === 'match') {
@@ -55,18 +63,18 @@ export function importSshConfig(full: SSHConfig): Incoming {
     try {
       dest = parseDestination(spec, true);
     } catch (e) {
-      skipped.push({ kind: 'host', name: spec, action: 'skip', reason: (e as Error).message });
+      skipHost(spec, (e as Error).message);
       return null;
     }
     const name = dest.user || dest.port ? `${dest.user ? `${dest.user}@` : ''}${dest.host}${dest.port ? `-${dest.port}` : ''}` : dest.host;
     if (byName.has(name)) return name;
     if (trail.includes(name)) {
-      skipped.push({ kind: 'host', name, action: 'skip', reason: `its ProxyJump chain loops (${[...trail, name].join(' -> ')}).` });
+      skipHost(name, `its ProxyJump chain loops (${[...trail, name].join(' -> ')}).`);
       return null;
     }
     const c = computeHost(config, dest.host, dest.user);
     if (first(c.proxycommand) && first(c.proxycommand)!.toLowerCase() !== 'none') {
-      skipped.push({ kind: 'host', name, action: 'skip', reason: 'it uses ProxyCommand, which Burrow does not run; use ProxyJump instead.' });
+      skipHost(name, 'it uses ProxyCommand, which Burrow does not run; use ProxyJump instead.');
       return null;
     }
     const port = dest.port ?? (first(c.port) ? Number(first(c.port)) : 22);
@@ -109,7 +117,7 @@ export function importSshConfig(full: SSHConfig): Incoming {
         const hopName = importHost(hop, [...trail, name]);
         if (!hopName) {
           byName.delete(name);
-          skipped.push({ kind: 'host', name, action: 'skip', reason: `its jump host '${hop}' could not be imported.` });
+          skipHost(name, `its jump host '${hop}' could not be imported (see that entry).`);
           return null;
         }
         hops.push(hopName);
@@ -121,16 +129,20 @@ export function importSshConfig(full: SSHConfig): Incoming {
   };
 
   for (const alias of aliases) {
-    if (!NAME_PATTERN.test(alias)) {
-      skipped.push({ kind: 'host', name: alias, action: 'skip', reason: `'${alias}' cannot be a Burrow host name (letters, digits and . _ @ + - only).` });
-      continue;
-    }
-    const name = importHost(alias, []);
-    if (!name) continue;
+    let name: string | null = null;
+    if (!NAME_PATTERN.test(alias)) skipHost(alias, `'${alias}' cannot be a Burrow host name (letters, digits and . _ @ + - only); rename the Host in the ssh config to import it.`);
+    else name = importHost(alias, []);
     const c = computeHost(config, alias);
     for (const [key, kind, letter] of FORWARD_KEYS) {
       all(c[key]).forEach((line, i) => {
         const text = line.trim().replace(/\s+/, ':');
+        const label = `${alias} ${FORWARD_LABELS[key]} ${line.trim()}`;
+        if (!name) {
+          // The forward needs its host: say so, with the host's reason, instead of leaving it out silently.
+          const why = hostSkips.get(alias) ?? 'it could not be imported.';
+          skipped.push({ kind: 'forward', name: label, action: 'skip', reason: `its host '${alias}' was skipped because ${why} Add the host in Burrow, then add this forward to it.` });
+          return;
+        }
         try {
           const ep = specToEndpoints(parseForwardSpec(kind, text));
           const id = ep.port !== undefined ? String(ep.port) : String(i + 1);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { Endpoint, ForwardKind } from './forward-spec';
 import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
-import { ForwardSchema, HostSchema, SettingsSchema, type Forward, type Host, type Settings } from './model';
+import { ForwardSchema, HostSchema, SettingsSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
 
@@ -95,6 +95,34 @@ export interface PresetView {
 
 
 
+/** The formats of private key files Burrow recognises by their first line. */
+export type KeyFileFormat = 'openssh' | 'pem' | 'pkcs8' | 'putty';
+
+/** A private key file found in ~/.ssh, for the host form's key file picker. */
+export interface KeyFileCandidate {
+  /** Absolute path (what the host's key file is set to). */
+  path: string;
+  /** As people write it: "~/.ssh/id_ed25519". */
+  displayPath: string;
+  format: KeyFileFormat;
+  /** "ED25519", "RSA", "ECDSA", "DSA", "ED25519-SK", ...; absent when not cheaply known. */
+  type?: string;
+  /** Whether a passphrase protects it; absent when not cheaply known. */
+  encrypted?: boolean;
+  /** The public key next to it (same name + .pub), when there is one. */
+  publicKey?: string;
+  /** Why Burrow cannot use this key and what to do (PKCS#8, PuTTY PPK v3, FIDO sk-*); absent when it can. */
+  warning?: string;
+}
+
+export interface KeyFileList {
+  /** The folder that was looked at (~/.ssh). */
+  dir: string;
+  keys: KeyFileCandidate[];
+  /** Why nothing could be listed (no such folder, no permission), said for a person. */
+  problem?: string;
+}
+
 export type PromptRequest =
   | { id: string; type: 'hostKey'; question: HostKeyQuestion; createdAt: number; expiresAt: number }
   | { id: string; type: 'secret'; question: SecretQuestion; createdAt: number; expiresAt: number };
@@ -134,6 +162,25 @@ export const PromptAnswerSchema = z.discriminatedUnion(
 );
 export type PromptAnswer = z.infer<typeof PromptAnswerSchema>;
 
+/**
+ * Why a SOCKS password sent with this forward cannot be saved, or null: it
+ * needs a dynamic forward with a proxy user name, and must fit in SOCKS. The
+ * forward form and the forward.add / forward.update schemas share it.
+ */
+export function socksSecretProblem(forward: { kind?: unknown; socksUser?: unknown }, secret: string): string | null {
+  if (forward.kind !== 'dynamic' || typeof forward.socksUser !== 'string' || forward.socksUser.trim() === '') {
+    return 'A SOCKS password needs a proxy user name on a SOCKS (dynamic) forward; give the user name too, or leave the password out.';
+  }
+  return socksPasswordProblem(secret);
+}
+
+/** Adds the SOCKS password problem (if any) as an issue on `secret`. */
+const checkSocksSecret = (v: { forward: { kind?: unknown; socksUser?: unknown }; secret?: string | null }, ctx: z.core.$RefinementCtx) => {
+  if (typeof v.secret !== 'string') return;
+  const problem = socksSecretProblem(v.forward, v.secret);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['secret'], message: problem });
+};
+
 /** Settings fields without their defaults: what is left out stays as it is. */
 export const SettingsPatchSchema = z.strictObject({
   launchAtLogin: SettingsSchema.shape.launchAtLogin.unwrap().optional(),
@@ -155,12 +202,12 @@ export const contract = {
    * `secret`: the SOCKS password of a dynamic forward with a socksUser, stored
    * only where a safe store exists (else asked for when the forward starts).
    */
-  'forward.add': ch<ForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional(), secret: secretValue.optional() })),
+  'forward.add': ch<ForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional(), secret: secretValue.optional() }).superRefine(checkSocksSecret)),
   /**
    * Replaces the saved forward `name` (may rename it). A running forward is restarted with the new definition.
    * secret: a new SOCKS password; null forgets the stored one; left out keeps it.
    */
-  'forward.update': ch<ForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema, secret: secretValue.nullable().optional() })),
+  'forward.update': ch<ForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema, secret: secretValue.nullable().optional() }).superRefine(checkSocksSecret)),
   'forward.remove': ch<{ removed: string }>()(byForward),
   'forward.start': ch<ForwardView>()(byForward),
   'forward.stop': ch<ForwardView>()(byForward),
@@ -207,6 +254,9 @@ export const contract = {
   'settings.set': ch<Settings>()(SettingsPatchSchema),
 
   'presets.list': ch<PresetView[]>()(nothing),
+
+  /** Private key files in ~/.ssh (by their first line), for the host form's key file picker. */
+  'keys.list': ch<KeyFileList>()(nothing),
 } as const;
 
 export type Contract = typeof contract;
@@ -255,7 +305,17 @@ export interface BurrowApi {
   invoke<C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>>;
   /** Subscribes to an event; the callback gets only the payload. Returns the unsubscribe. */
   on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void;
+  /** What only the desktop app can do (native dialogs); absent in the browser mode. */
+  desktop?: DesktopApi;
 }
+
+/** The desktop app's extras on the preload object, each over its own IPC channel. */
+export interface DesktopApi {
+  /** Opens the system's file dialog in ~/.ssh to pick a private key: its path, or null when cancelled. */
+  chooseKeyFile(): Promise<string | null>;
+}
+export const DESKTOP_METHODS = ['chooseKeyFile'] as const satisfies readonly (keyof DesktopApi)[];
+export const desktopChannel = (m: keyof DesktopApi) => `burrow:desktop:${m}`;
 
 /** The IPC channel names on the wire (prefixed so that nothing else collides). */
 export const ipcChannel = (c: Channel) => `burrow:${c}`;

@@ -16,6 +16,7 @@ import type { TunnelEngine } from '../tunnels/engine';
 import { SshSession } from '../tunnels/session';
 import type { Prompter } from '../tunnels/types';
 import type { Handlers } from './dispatcher';
+import { listKeyFiles, sshDir } from './key-files';
 import { startSaved, syncEngine } from './engine-sync';
 import type { PromptBroker } from './prompt-broker';
 
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   settingsChanged?: (s: Snapshot['settings']) => void;
   /** Where "import from ~/.ssh/config" reads. */
   sshConfigPath?: string;
+  /** The home folder whose .ssh is looked at (key files, ssh config); default the user's. Tests set it. */
+  homeDir?: string;
 }
 
 const isUnknownPassword = (p: string) => p === SOCKS_PASSWORD_UNKNOWN;
@@ -80,7 +83,7 @@ function readImport(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; 
     }
     return importSshConfig(parsed);
   }
-  const file = source.path ?? deps.sshConfigPath ?? join(homedir(), '.ssh', 'config');
+  const file = source.path ?? deps.sshConfigPath ?? join(sshDir(deps.homeDir ?? homedir()), 'config');
   const r = importSshConfigFile(file);
   const problems = r.problems.map((p) => ({ kind: 'host' as const, name: file, action: 'skip' as const, reason: p }));
   return { hosts: r.hosts, forwards: r.forwards, skipped: [...(r.skipped ?? []), ...problems] };
@@ -353,5 +356,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         }),
       );
     },
+
+    'keys.list': () => listKeyFiles(deps.homeDir ?? homedir()),
   };
 }

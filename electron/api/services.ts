@@ -11,6 +11,7 @@ import { createDispatcher, type Dispatcher } from './dispatcher';
 import { startSaved, syncEngine } from './engine-sync';
 import { EventHub, startStatsTicker, wireEvents } from './events';
 import { createHandlers } from './handlers';
+import { homeFrom } from './key-files';
 import { PromptBroker } from './prompt-broker';
 
 export interface ServicesOptions {
@@ -83,6 +84,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     secretsAvailable: () => opts.secretStore.available(),
     settingsChanged: opts.settingsChanged,
     sshConfigPath: opts.sshConfigPath,
+    // ~/.ssh (the key file picker, ssh config) follows env's HOME, as the profile folder follows BURROW_CONFIG_DIR.
+    homeDir: homeFrom(opts.env),
   });
   const dispatcher = createDispatcher(handlers, { onInternalError: opts.onInternalError });
   const running = new Set(['connecting', 'active', 'reconnecting']);

@@ -1,11 +1,15 @@
 // The preload: exposes exactly one typed object (window.burrow) with invoke over
-// the contract's allowlist and on(event) passing only the payload. ipcRenderer
-// itself never reaches the page.
+// the contract's allowlist, on(event) passing only the payload, and `desktop`
+// (native dialogs, one fixed channel each). ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_GLOBAL, CHANNELS, EVENTS, ipcChannel, ipcEvent, type BurrowApi, type Channel, type EventName } from '../../shared/contract';
+import { API_GLOBAL, CHANNELS, EVENTS, desktopChannel, ipcChannel, ipcEvent, type BurrowApi, type Channel, type DesktopApi, type EventName } from '../../shared/contract';
 
 const channels = new Set<string>(CHANNELS);
 const events = new Set<string>(EVENTS);
+
+const desktop: DesktopApi = {
+  chooseKeyFile: () => ipcRenderer.invoke(desktopChannel('chooseKeyFile')),
+};
 
 const api: BurrowApi = {
   invoke(channel, input) {
@@ -20,6 +24,7 @@ const api: BurrowApi = {
       ipcRenderer.removeListener(ipcEvent(event as EventName), listener);
     };
   },
+  desktop: Object.freeze(desktop),
 };
 
 contextBridge.exposeInMainWorld(API_GLOBAL, Object.freeze(api));

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Channel, EventName, Events, Input, Output, Result } from '../../shared/contract';
 import { CHANNELS } from '../../shared/contract';
@@ -282,6 +282,12 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     await waitFor(() => eventsOf('prompt').length > before + 1);
     await use('prompt.answer', { id: eventsOf('prompt').at(-1)!.id, answer: { type: 'hostKey', decision: 'reject' } });
     expect(await second).toMatchObject({ ok: false, error: { code: 'HOSTKEY_REJECTED' } });
+  });
+
+  it('keys.list: the private keys in ~/.ssh (key-files.test.ts covers the formats)', async () => {
+    const list = await use('keys.list');
+    expect(list.dir).toBe(path.join(homedir(), '.ssh'));
+    for (const k of list.keys) expect(k.path.startsWith(list.dir)).toBe(true);
   });
 
   it('removing: forwards, then hosts; profile change events were sent', async () => {

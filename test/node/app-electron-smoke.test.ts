@@ -45,7 +45,7 @@ describe('Electron smoke test', () => {
       await page.waitForLoadState('domcontentloaded');
       expect(await page.title()).toBe('Burrow');
       expect(page.url()).toBe('burrow://app/index.html');
-      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(['invoke', 'on']);
+      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(['desktop', 'invoke', 'on']);
       expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
       const state = await page.evaluate(() => (globalThis as unknown as { burrow: { invoke(c: string, i?: unknown): Promise<unknown> } }).burrow.invoke('state.get'));
       expect(state).toMatchObject({ ok: true, value: { forwards: [], hosts: [] } });

@@ -1,7 +1,6 @@
 // The contract's handlers over the services. Inputs arrive validated (dispatcher.ts).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import SSHConfig from 'ssh-config';
 import { BurrowError } from '../../shared/errors';
 import type { ForwardView, GroupResult, HostView, PresetView, Snapshot } from '../../shared/contract';
 import { describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
@@ -10,7 +9,7 @@ import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../p
 import type { Incoming } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
 import type { ProfileRepository } from '../profiles/repository';
-import { importSshConfig, importSshConfigFile } from '../profiles/ssh-config-import';
+import { importSshConfigFile, importSshConfigText, withProblemItems } from '../profiles/ssh-config-import';
 import { SOCKS_PASSWORD_UNKNOWN, toHostConfig } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
 import { SshSession } from '../tunnels/session';
@@ -74,15 +73,8 @@ async function ensureInEngine(deps: HandlerDeps, name: string): Promise<void> {
 
 function readImport(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; text?: string; path?: string; defaultPath?: true }): Incoming {
   if (source.format === 'json') return parseExport(source.text ?? '', 'The import');
-  if (source.text !== undefined) {
-    let parsed: SSHConfig;
-    try {
-      parsed = SSHConfig.parse(source.text);
-    } catch (e) {
-      throw new BurrowError('VALIDATION', `The ssh_config text could not be read: ${(e as Error).message}`);
-    }
-    return importSshConfig(parsed);
-  }
+  // Pasted or chosen-file text: Include lines are followed as in ~/.ssh/config; what cannot be read gets a report line.
+  if (source.text !== undefined) return withProblemItems(importSshConfigText(source.text));
   const file = source.path ?? deps.sshConfigPath ?? join(sshDir(deps.homeDir ?? homedir()), 'config');
   const r = importSshConfigFile(file);
   const problems = r.problems.map((p) => ({ kind: 'host' as const, name: file, action: 'skip' as const, reason: p }));

@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { NAME_PATTERN, SSH_CIPHERS, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
 import { parseDestination } from '../sshconfig/host-options';
-import { all, computeHost, configBlocks, expandTokens, first, isPlainHostPattern, loadSshConfig, withoutMatchBlocks } from '../sshconfig/ssh-config';
+import { all, computeHost, configBlocks, expandTokens, first, isPlainHostPattern, loadSshConfig, parseSshConfigText, withoutMatchBlocks } from '../sshconfig/ssh-config';
 import type { ImportItem, Incoming } from './merge';
 import type SSHConfig from 'ssh-config';
 
@@ -27,6 +27,22 @@ const FORWARD_KEYS: Array<[key: string, kind: ForwardKind, letter: string]> = [
 export function importSshConfigFile(file: string): SshConfigImport {
   const loaded = loadSshConfig(file);
   return { ...importSshConfig(loaded.config), files: loaded.files, problems: loaded.problems };
+}
+
+/**
+ * The same for ssh_config text that does not come from a file here (pasted, or
+ * a chosen file's contents): Include lines are followed as in the user's
+ * config, relative paths against ~/.ssh.
+ */
+export function importSshConfigText(text: string, label = 'the ssh_config text'): SshConfigImport {
+  const loaded = parseSshConfigText(text, label);
+  return { ...importSshConfig(loaded.config), files: loaded.files, problems: loaded.problems };
+}
+
+/** The import with its problems (Include files not found or unreadable) as report lines; each names the file. */
+export function withProblemItems(r: SshConfigImport): Incoming {
+  const problems = r.problems.map((reason): ImportItem => ({ kind: 'host', name: 'Include', action: 'skip', reason }));
+  return { hosts: r.hosts, forwards: r.forwards, skipped: [...(r.skipped ?? []), ...problems] };
 }
 
 /** Hosts and forwards from a parsed config, plus a skip line for everything left out. */

@@ -49,6 +49,11 @@ function expandIncludes(file: string, files: string[], problems: string[], depth
     return '';
   }
   files.push(file);
+  return expandIncludeLines(text, file, files, problems, depth);
+}
+
+/** `text` (read from `file`, a path or a label) with its Include lines replaced by the included files. */
+function expandIncludeLines(text: string, file: string, files: string[], problems: string[], depth: number): string {
   return text
     .split(/\r?\n/)
     .map((line) => {
@@ -60,7 +65,7 @@ function expandIncludes(file: string, files: string[], problems: string[], depth
         // Relative includes are relative to ~/.ssh, as in OpenSSH's user config.
         const pattern = isAbsolute(p) ? p : join(homedir(), '.ssh', p);
         const matches = globFiles(pattern);
-        if (matches.length === 0 && !/[*?]/.test(pattern)) problems.push(`${file}: Include ${raw} matched no file.`);
+        if (matches.length === 0 && !/[*?]/.test(pattern)) problems.push(`${file}: Include ${raw} matched no file (${pattern} does not exist); its hosts were not read.`);
         for (const f of matches) out.push(expandIncludes(f, files, problems, depth + 1));
       }
       return out.join('\n');
@@ -78,6 +83,24 @@ export function loadSshConfig(file: string): LoadedSshConfig {
     config = SSHConfig.parse(text);
   } catch (e) {
     throw new BurrowError('USAGE', `Cannot parse the ssh config ${file}: ${(e as Error).message}.`);
+  }
+  return { config, files, problems };
+}
+
+/**
+ * Parses ssh_config text that is not read from a file (pasted, or a chosen file's
+ * contents): its Include lines are followed as in the user's config (relative
+ * paths against ~/.ssh). `label` names the text in problems.
+ */
+export function parseSshConfigText(text: string, label = 'the ssh_config text'): LoadedSshConfig {
+  const files: string[] = [];
+  const problems: string[] = [];
+  const expanded = expandIncludeLines(text, label, files, problems, 0);
+  let config: SSHConfig;
+  try {
+    config = SSHConfig.parse(expanded);
+  } catch (e) {
+    throw new BurrowError('VALIDATION', `Cannot parse ${label}: ${(e as Error).message}.`);
   }
   return { config, files, problems };
 }

@@ -122,6 +122,10 @@ export class ProfileRepository {
   private chain: Promise<unknown> = Promise.resolve();
   private listeners = new Set<(change: ProfileChange) => void>();
   private watcher?: FSWatcher;
+  /** References this process made in a session-only secret store: kept in memory, never written to the file. */
+  private readonly sessionRefs = new Set<string>();
+  /** Where those references belong ('host:NAME', 'forward:NAME'), to put them back on what is read from the file. */
+  private readonly sessionOverlay = new Map<string, string>();
 
   private constructor(
     private readonly backendFactory: () => StoreBackend,
@@ -401,9 +405,47 @@ export class ProfileRepository {
   }
 
   private write(doc: ProfileDocument): void {
-    this.backendFactory().store = { ...this.other, ...doc };
+    this.backendFactory().store = { ...this.other, ...this.forDisk(doc) };
     this.doc = doc;
     this.hash = readRaw(this.path).hash;
+  }
+
+  /**
+   * The document as the shared file gets it: without references into a
+   * session-only secret store (the file must not claim a secret that the app's
+   * or the CLI's store does not hold). They are remembered in sessionOverlay.
+   */
+  private forDisk(doc: ProfileDocument): ProfileDocument {
+    if (this.sessionRefs.size === 0) return doc;
+    this.sessionOverlay.clear();
+    const out = structuredClone(doc);
+    for (const h of out.hosts) {
+      if (h.auth.secretRef && this.sessionRefs.has(h.auth.secretRef)) {
+        this.sessionOverlay.set(`host:${h.name}`, h.auth.secretRef);
+        delete h.auth.secretRef;
+      }
+    }
+    for (const f of out.forwards) {
+      if (f.socksSecretRef && this.sessionRefs.has(f.socksSecretRef)) {
+        this.sessionOverlay.set(`forward:${f.name}`, f.socksSecretRef);
+        delete f.socksSecretRef;
+      }
+    }
+    return out;
+  }
+
+  /** A document read from the file, with this session's secret references put back where they still apply. */
+  private withSession(doc: ProfileDocument): ProfileDocument {
+    if (this.sessionOverlay.size === 0) return doc;
+    for (const h of doc.hosts) {
+      const ref = this.sessionOverlay.get(`host:${h.name}`);
+      if (ref && !h.auth.secretRef && usesSecret(h)) h.auth.secretRef = ref;
+    }
+    for (const f of doc.forwards) {
+      const ref = this.sessionOverlay.get(`forward:${f.name}`);
+      if (ref && !f.socksSecretRef && f.kind === 'dynamic' && f.socksUser !== undefined) f.socksSecretRef = ref;
+    }
+    return doc;
   }
 
   /** Outside the lock: pick up a valid current-version file; leave repairs to the next locked pass. */
@@ -428,7 +470,7 @@ export class ProfileRepository {
 
   private set(doc: ProfileDocument, other: Record<string, unknown>, hash: string | null): void {
     const external = this.hash !== undefined;
-    this.doc = doc;
+    this.doc = this.withSession(doc);
     this.other = other;
     this.hash = hash;
     if (external) this.emit('external');
@@ -487,7 +529,7 @@ export class ProfileRepository {
     }
     if (needsWrite) {
       this.other = other;
-      this.write(doc);
+      this.write(this.withSession(doc));
       if (seenBefore) this.emit('external');
     } else this.set(doc, other, raw.hash);
   }
@@ -495,7 +537,8 @@ export class ProfileRepository {
   private async storeMigratedSecrets(m: ReturnType<typeof migrate>): Promise<{ doc: Record<string, unknown>; notes: string[] }> {
     if (m.secrets.length === 0) return { doc: m.doc, notes: [] };
     const notes: string[] = [];
-    const available = await this.secrets.available();
+    // A session-only store would lose them when this process ends: that is no place to move them to.
+    const available = !this.secrets.sessionOnly && (await this.secrets.available());
     const kept = new Set<string>();
     for (const s of m.secrets) {
       if (available) {
@@ -508,7 +551,7 @@ export class ProfileRepository {
           /* fall through */
         }
       }
-      notes.push(`The password of ${s.subject} was removed from the file (no secret store here); you will be asked for it.`);
+      notes.push(`The password of ${s.subject} was removed from the file (no ${this.secrets.sessionOnly ? 'lasting ' : ''}secret store here); you will be asked for it.`);
     }
     const hosts = Array.isArray(m.doc.hosts) ? (m.doc.hosts as Array<{ auth?: { secretRef?: string } }>) : [];
     for (const h of hosts) if (h.auth?.secretRef && !kept.has(h.auth.secretRef)) delete h.auth.secretRef;
@@ -540,6 +583,7 @@ export class ProfileRepository {
       const ref = oldRef ?? newForwardSecretRef();
       await this.secrets.set(ref, opts.secret);
       if (!oldRef) newRef = ref;
+      if (newRef && this.secrets.sessionOnly) this.sessionRefs.add(newRef);
       out = { ...out, socksSecretRef: ref };
     } else if (typeof opts.secret === 'string') {
       // No safe store: the password is not kept, and a stored one (from before) is stale.
@@ -574,6 +618,7 @@ export class ProfileRepository {
         const ref = oldRef ?? newSecretRef();
         await this.secrets.set(ref, opts.secret);
         if (!oldRef) newRef = ref;
+        if (newRef && this.secrets.sessionOnly) this.sessionRefs.add(newRef);
         h = { ...h, auth: { ...h.auth, secretRef: ref } };
       } else {
         warnings.push({

@@ -5,6 +5,13 @@
 //  - the CLI: keeps nothing, the engine's prompter asks on the TTY.
 
 export interface SecretStore {
+  /**
+   * True when the values live only as long as this process (the browser mode's
+   * memory): the repository then never writes their references into the
+   * shared profile file, so that the desktop app and the CLI are not told a
+   * secret is stored that their store does not hold.
+   */
+  readonly sessionOnly?: boolean;
   /** False when secrets cannot be kept safely: then none are stored and the person is asked each time. */
   available(): Promise<boolean>;
   get(key: string): Promise<string | null>;
@@ -41,4 +48,9 @@ export class MemorySecretStore implements SecretStore {
   async delete(key: string) {
     this.values.delete(key);
   }
+}
+
+/** Memory that ends with the process, and says so (`burrow web`): references to it stay out of the shared file. */
+export class SessionSecretStore extends MemorySecretStore {
+  readonly sessionOnly = true;
 }

@@ -2,7 +2,7 @@
 // one the Electron main process uses), plus the count of visible pages that
 // gates the stats ticks.
 import { createServices, type Services } from '../api/services';
-import { MemorySecretStore, type SecretStore } from '../profiles/secrets';
+import { SessionSecretStore, type SecretStore } from '../profiles/secrets';
 
 export interface WebServices extends Services {
   /** Visible pages right now: stats ticks are only sent while there is one. */
@@ -14,7 +14,10 @@ export interface WebServicesOptions {
   /** Folder of config.json; default BURROW_CONFIG_DIR, else the app's userData folder. */
   configDir?: string;
   env?: NodeJS.ProcessEnv;
-  /** Default: in memory, for as long as `burrow web` runs (there is no OS keychain binding outside Electron). */
+  /**
+   * Default: in memory, for as long as `burrow web` runs (there is no OS keychain
+   * binding outside Electron); session-only, so config.json never refers to it.
+   */
   secrets?: SecretStore;
   /** Where "Read ~/.ssh/config" reads. */
   sshConfigPath?: string;
@@ -26,7 +29,7 @@ export async function createWebServices(opts: WebServicesOptions = {}): Promise<
   const services = await createServices({
     configDir: opts.configDir,
     env: opts.env,
-    secretStore: opts.secrets ?? new MemorySecretStore(),
+    secretStore: opts.secrets ?? new SessionSecretStore(),
     sshConfigPath: opts.sshConfigPath,
     onInternalError: opts.onInternalError,
   });

@@ -53,21 +53,51 @@ export async function chooseLocalPort(p: Preset, isFree: (port: number) => boole
   throw new BurrowError('PORT_IN_USE', `No free local port from ${preferredLocalPort(p)} to 65535 for ${p.label}.`);
 }
 
+/** The local ports saved forwards listen on: a preset never picks one of them, even while that forward is stopped. */
+export function takenLocalPorts(forwards: ReadonlyArray<{ kind: string; port?: number }>): number[] {
+  return forwards.filter((f) => f.kind !== 'remote' && f.port !== undefined).map((f) => f.port!);
+}
+
+/** `base` when it is not in `existing`, else base-2, base-3, ... */
+export function uniqueName(base: string, existing: Iterable<string>): string {
+  const names = new Set(existing);
+  let name = base;
+  for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
+  return name;
+}
+
+/** "Forward POP3 to localhost:1100" / "SOCKS proxy on localhost:1080": what menus and lists show for a preset. */
+export function presetTitle(p: Preset, localPort: number): string {
+  return p.port === undefined ? `${p.label} on localhost:${localPort}` : `Forward ${p.label} to localhost:${localPort}`;
+}
+
 export interface PresetChoice {
   /** The saved Host to go through. */
   host: string;
   /** Where the service runs, as seen from that host; default localhost (the host itself). */
   destinationHost?: string;
+  /** The forward's name; default PRESET-HOST (made unique against existingNames). An explicit name is kept as given. */
   name?: string;
+  /** The local port a label already promised ("Forward POP3 to localhost:1101"); default: chosen by chooseLocalPort. */
+  localPort?: number;
 }
 
 /**
  * The forward for a preset and a host: step one is the preset, step two the host.
  * "Forward POP3 to localhost:1100" = forwardFromPreset(findPreset('pop3'), { host }, isFree).
+ * With `existingNames` (the saved forwards' names), the default name gets -2,
+ * -3, ... when taken, so that the same preset can be added twice: the window,
+ * the tray and `burrow preset` all behave this way.
  */
-export async function forwardFromPreset(p: Preset, choice: PresetChoice, isFree: (port: number) => boolean | Promise<boolean>, taken: Iterable<number> = []): Promise<ForwardInput> {
-  const port = await chooseLocalPort(p, isFree, taken);
-  const name = choice.name ?? `${p.id}-${choice.host}`;
+export async function forwardFromPreset(
+  p: Preset,
+  choice: PresetChoice,
+  isFree: (port: number) => boolean | Promise<boolean>,
+  taken: Iterable<number> = [],
+  existingNames: Iterable<string> = [],
+): Promise<ForwardInput> {
+  const port = choice.localPort ?? (await chooseLocalPort(p, isFree, taken));
+  const name = choice.name ?? uniqueName(`${p.id}-${choice.host}`, existingNames);
   if (p.port === undefined) return { name, kind: 'dynamic', port, host: choice.host, tags: ['preset'] };
   return { name, kind: 'local', port, destinationHost: choice.destinationHost ?? 'localhost', destinationPort: p.port, host: choice.host, tags: ['preset'] };
 }

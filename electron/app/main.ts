@@ -12,7 +12,8 @@ import { NotifyPolicy } from '../shell/notify-policy';
 import { createQuitFlow } from '../shell/quit-flow';
 import { pollingNetworkWatcher, wireReconnectTriggers } from '../shell/reconnect-triggers';
 import { APP_PROTOCOL_PRIVILEGES, APP_SCHEME, securityHeaders, trustedOrigins } from '../shell/security';
-import { trayInput } from '../shell/tray-input';
+import { runTrayAction } from '../shell/tray-actions';
+import { trayRefresher } from '../shell/tray-input';
 import { trayIconState, type TrayAction } from '../shell/tray-menu';
 import { bindIpc, sendEvent } from './ipc';
 import { showNotification } from './notifications';
@@ -116,34 +117,26 @@ async function main() {
   });
   svc.engine.on('state', (id, state) => policy.onState(id, state));
 
-  // The tray, rebuilt on every state or profile change.
+  // The tray, rebuilt on every state or profile change. A failed action is told in a notification.
   const act = (a: TrayAction) => {
-    const run = async () => {
-      switch (a.type) {
-        case 'toggle':
-          return svc.dispatcher.dispatch(a.start ? 'forward.start' : 'forward.stop', { name: a.forwardId });
-        case 'group':
-          return svc.dispatcher.dispatch(a.start ? 'group.start' : 'group.stop', { group: a.group });
-        case 'preset':
-          return svc.dispatcher.dispatch('forward.fromPreset', { presetId: a.presetId, host: a.hostId, start: true });
-        case 'open':
-          return showWindow();
-        case 'quit':
-          return app.quit();
-      }
-    };
-    void run().then((r) => {
-      if (r && !r.ok) note(`Tray: ${r.message}`, 'warn');
+    void runTrayAction(a, { dispatch: (c, i) => svc.dispatcher.dispatch(c, i), document: () => svc.repo.document(), open: showWindow, quit: () => app.quit() }).then((n) => {
+      if (!n) return;
+      note(`Tray: ${n.title}: ${n.body}`, 'warn');
+      showNotification(n, showWindow);
     });
   };
   const tray = new BurrowTray(resourcesDir, act);
-  const refreshTray = () => {
-    const states = new Map(svc.engine.list().map((f) => [f.id, f.state]));
-    tray.update(trayInput(svc.repo.document(), (n) => states.get(n)));
-  };
-  svc.engine.on('state', refreshTray);
-  svc.repo.subscribe(refreshTray);
-  refreshTray();
+  const refreshTray = trayRefresher({
+    document: () => svc.repo.document(),
+    stateOf: () => {
+      const states = new Map(svc.engine.list().map((f) => [f.id, f.state]));
+      return (n) => states.get(n);
+    },
+    update: (input) => tray.update(input),
+  });
+  svc.engine.on('state', () => void refreshTray());
+  svc.repo.subscribe(() => void refreshTray());
+  void refreshTray();
   // For the Playwright smoke test only: what the tray shows.
   if (process.env.BURROW_E2E === '1') Object.assign(globalThis, { __burrowTray: () => ({ menu: tray.lastMenu, icon: trayIconState(svc.engine.list().map((f) => f.state)) }) });
 

@@ -17,6 +17,8 @@ export interface TrayPreset {
   id: string;
   /** "Forward POP3 to localhost:1100" */
   label: string;
+  /** The local port the label names; the forward made from the menu uses it. */
+  localPort?: number;
 }
 
 export interface TrayHost {
@@ -33,7 +35,7 @@ export interface TrayInput {
 export type TrayAction =
   | { type: 'toggle'; forwardId: string; start: boolean }
   | { type: 'group'; group: string; start: boolean }
-  | { type: 'preset'; presetId: string; hostId: string }
+  | { type: 'preset'; presetId: string; hostId: string; localPort?: number; label?: string }
   | { type: 'open' }
   | { type: 'quit' };
 
@@ -104,7 +106,14 @@ export function buildTrayMenu(input: TrayInput): TrayItem[] {
           : {
               kind: 'submenu',
               label: p.label,
-              items: hosts.map((h): TrayItem => ({ kind: 'normal', label: `via ${h.name}`, enabled: true, action: { type: 'preset', presetId: p.id, hostId: h.id } })),
+              items: hosts.map(
+                (h): TrayItem => ({
+                  kind: 'normal',
+                  label: `via ${h.name}`,
+                  enabled: true,
+                  action: { type: 'preset', presetId: p.id, hostId: h.id, ...(p.localPort !== undefined ? { localPort: p.localPort, label: p.label } : {}) },
+                }),
+              ),
             },
       ),
     });

@@ -5,12 +5,13 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
 import { parsePort } from '../../shared/forward-spec';
-import { SSH_CIPHERS } from '../../shared/model';
 import type { HostConfig, StrictHostKeyChecking } from '../tunnels/types';
+import { ALGORITHMS, resolveAlgorithms, type AlgorithmKind } from './algorithms';
 import { all, computeHost, expandTokens, first, type ComputedHost } from './ssh-config';
 import type SSHConfig from 'ssh-config';
 
 export const DEFAULT_KNOWN_HOSTS = [join(homedir(), '.ssh', 'known_hosts'), join(homedir(), '.ssh', 'known_hosts2')];
+export { SYSTEM_KNOWN_HOSTS as DEFAULT_GLOBAL_KNOWN_HOSTS } from '../tunnels/known-hosts';
 export const DEFAULTS = {
   port: 22,
   strictHostKeyChecking: 'ask' as StrictHostKeyChecking,
@@ -19,8 +20,8 @@ export const DEFAULTS = {
   connectTimeout: 15,
 };
 
-/** Ciphers ssh2 implements: one list, shared with the profile schema. */
-export const SUPPORTED_CIPHERS: readonly string[] = SSH_CIPHERS;
+/** Ciphers ssh2 implements on this machine. */
+export const SUPPORTED_CIPHERS: readonly string[] = ALGORITHMS.cipher.supported;
 
 const yesNo = (name: string) => (v: string) => {
   if (!/^(yes|no)$/i.test(v)) throw invalid(name, v, 'yes or no');
@@ -29,6 +30,10 @@ const integer = (name: string, min: number) => (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) < min) throw invalid(name, v, `a whole number of at least ${min}`);
 };
 const any = () => () => undefined;
+const algorithms = (kind: AlgorithmKind) => (v: string) => void resolveAlgorithms(kind, v);
+const oneOf = (name: string, words: string[]) => (v: string) => {
+  if (!words.includes(v.toLowerCase())) throw invalid(name, v, words.join(', ').replace(/, (\w+)$/, ' or $1'));
+};
 
 function invalid(name: string, value: string, expected: string): BurrowError {
   return new BurrowError('OPTION_INVALID', `Bad value '${value}' for ${name}: expected ${expected}.`);
@@ -46,14 +51,15 @@ export const OPTIONS: Record<string, { name: string; check: (v: string) => void 
   serveraliveinterval: { name: 'ServerAliveInterval', check: integer('ServerAliveInterval', 0) },
   serveralivecountmax: { name: 'ServerAliveCountMax', check: integer('ServerAliveCountMax', 1) },
   connecttimeout: { name: 'ConnectTimeout', check: integer('ConnectTimeout', 1) },
-  ciphers: {
-    name: 'Ciphers',
-    check: (v) => {
-      for (const c of v.replace(/^[+^-]/, '').split(',')) {
-        if (!SUPPORTED_CIPHERS.includes(c)) throw invalid('Ciphers', c, `one of ${SUPPORTED_CIPHERS.join(', ')}`);
-      }
-    },
-  },
+  globalknownhostsfile: { name: 'GlobalKnownHostsFile', check: any() },
+  hostkeyalias: { name: 'HostKeyAlias', check: any() },
+  ciphers: { name: 'Ciphers', check: algorithms('cipher') },
+  kexalgorithms: { name: 'KexAlgorithms', check: algorithms('kex') },
+  hostkeyalgorithms: { name: 'HostKeyAlgorithms', check: algorithms('hostKey') },
+  macs: { name: 'MACs', check: algorithms('mac') },
+  compression: { name: 'Compression', check: yesNo('Compression') },
+  addressfamily: { name: 'AddressFamily', check: oneOf('AddressFamily', ['any', 'inet', 'inet6']) },
+  gatewayports: { name: 'GatewayPorts', check: yesNo('GatewayPorts') },
   batchmode: { name: 'BatchMode', check: yesNo('BatchMode') },
   identitiesonly: { name: 'IdentitiesOnly', check: yesNo('IdentitiesOnly') },
   identityfile: { name: 'IdentityFile', check: any() },
@@ -62,6 +68,8 @@ export const OPTIONS: Record<string, { name: string; check: (v: string) => void 
   user: { name: 'User', check: any() },
   hostname: { name: 'HostName', check: any() },
   proxyjump: { name: 'ProxyJump', check: any() },
+  // Only 'none' is of use (it overrides a ProxyCommand from the ssh config): Burrow runs no commands.
+  proxycommand: { name: 'ProxyCommand', check: any() },
   passwordauthentication: { name: 'PasswordAuthentication', check: yesNo('PasswordAuthentication') },
   kbdinteractiveauthentication: { name: 'KbdInteractiveAuthentication', check: yesNo('KbdInteractiveAuthentication') },
   exitonforwardfailure: { name: 'ExitOnForwardFailure', check: yesNo('ExitOnForwardFailure') },
@@ -142,7 +150,34 @@ export interface ResolvedHost {
 }
 
 /** Options that describe one hop; the rest (keys, known_hosts, keepalive...) apply to every hop. */
-const PER_HOP = new Set(['port', 'user', 'hostname', 'proxyjump']);
+const PER_HOP = new Set(['port', 'user', 'hostname', 'proxyjump', 'proxycommand', 'hostkeyalias']);
+
+/**
+ * ProxyJump or ProxyCommand, whichever was given first (as in OpenSSH, the first
+ * one obtained keeps the other from taking effect): the command line, then the
+ * ssh config in file order.
+ */
+function proxyChoice(cli: OptionList, computed: ComputedHost): { kind: 'proxyjump' | 'proxycommand'; value: string; fromCli: boolean } | undefined {
+  const onCli = cli.find(([k]) => k === 'proxyjump' || k === 'proxycommand');
+  if (onCli) return { kind: onCli[0] as 'proxyjump' | 'proxycommand', value: onCli[1], fromCli: true };
+  const inConfig = Object.keys(computed).find((k) => k === 'proxyjump' || k === 'proxycommand') as 'proxyjump' | 'proxycommand' | undefined;
+  if (!inConfig) return undefined;
+  const value = computed[inConfig];
+  return { kind: inConfig, value: Array.isArray(value) ? value.join(' ') : value, fromCli: false };
+}
+
+/** An algorithm list option resolved against ssh2's lists; a bad value in the ssh config says where it came from. */
+function algorithmOption(cli: OptionList, computed: ComputedHost, key: string, kind: AlgorithmKind, host: string) {
+  const fromCli = cli.find(([k]) => k === key);
+  const value = fromCli ? fromCli[1] : first(computed[key]);
+  if (value === undefined) return undefined;
+  try {
+    return resolveAlgorithms(kind, value);
+  } catch (e) {
+    if (fromCli || !(e instanceof BurrowError)) throw e;
+    throw new BurrowError(e.code, `In the ssh config for ${host}: ${e.message}`);
+  }
+}
 
 export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
   if (depth > 8) throw new BurrowError('USAGE', 'The ProxyJump chain is longer than 8 hops, or loops. Check ProxyJump in your ssh config.');
@@ -160,7 +195,14 @@ export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
   const knownHosts = lookup(cli, computed, 'userknownhostsfile');
   const strict = (lookup(cli, computed, 'stricthostkeychecking') ?? DEFAULTS.strictHostKeyChecking).toLowerCase();
   const agent = lookup(cli, computed, 'identityagent');
-  const ciphers = lookup(cli, computed, 'ciphers');
+  const ciphers = algorithmOption(cli, computed, 'ciphers', 'cipher', dest.host);
+  const kex = algorithmOption(cli, computed, 'kexalgorithms', 'kex', dest.host);
+  const macs = algorithmOption(cli, computed, 'macs', 'mac', dest.host);
+  const hostKeyAlgorithms = algorithmOption(cli, computed, 'hostkeyalgorithms', 'hostKey', dest.host);
+  const globalKnownHosts = lookup(cli, computed, 'globalknownhostsfile');
+  const hostKeyAlias = lookup(cli, computed, 'hostkeyalias');
+  const family = lookup(cli, computed, 'addressfamily')?.toLowerCase();
+  if (family !== undefined) OPTIONS.addressfamily.check(family);
   const num = (key: string, dflt: number) => {
     const v = lookup(cli, computed, key);
     return v === undefined ? dflt : Number(v);
@@ -171,7 +213,16 @@ export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
   };
 
   let jump: HostConfig[] = [];
-  const proxyJump = lookup(cli, computed, 'proxyjump');
+  const proxy = proxyChoice(cli, computed);
+  if (proxy?.kind === 'proxycommand' && proxy.value.trim().toLowerCase() !== 'none') {
+    throw new BurrowError(
+      'USAGE',
+      `${proxy.fromCli ? '-o ProxyCommand' : `The ssh config sets ProxyCommand for ${dest.host}`} (${proxy.value}): Burrow does not run ProxyCommand, ` +
+        `and does not connect directly in its place. If the command reaches ${dest.host} through another host (for example 'ssh -W %h:%p bastion'), ` +
+        `use ProxyJump bastion in the ssh config, or -J bastion. To connect directly, pass -o ProxyCommand=none.`,
+    );
+  }
+  const proxyJump = proxy?.kind === 'proxyjump' ? proxy.value : undefined;
   if (proxyJump && proxyJump.toLowerCase() !== 'none') {
     const shared = cli.filter(([k]) => !PER_HOP.has(k));
     jump = proxyJump.split(',').map((hop) => {
@@ -191,11 +242,25 @@ export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
     agent: agent === undefined ? undefined : agent.toLowerCase() === 'none' ? null : expandTokens(agent, tctx),
     tryKeyboardInteractive: yes('kbdinteractiveauthentication', true),
     knownHostsFiles: knownHosts ? knownHosts.split(/\s+/).map((f) => expandTokens(f, tctx)) : DEFAULT_KNOWN_HOSTS,
+    ...(globalKnownHosts !== undefined && {
+      globalKnownHostsFiles: globalKnownHosts.toLowerCase() === 'none' ? [] : globalKnownHosts.split(/\s+/).map((f) => expandTokens(f, tctx)),
+    }),
+    ...(hostKeyAlias !== undefined && { hostKeyAlias }),
     strictHostKeyChecking: (strict === 'off' ? 'no' : strict) as StrictHostKeyChecking,
     serverAliveInterval: num('serveraliveinterval', DEFAULTS.serverAliveInterval),
     serverAliveCountMax: num('serveralivecountmax', DEFAULTS.serverAliveCountMax),
     connectTimeout: num('connecttimeout', DEFAULTS.connectTimeout),
-    ciphers: ciphers ? ciphers.split(',') : undefined,
+    ciphers: ciphers?.list,
+    ...(kex && { kexAlgorithms: kex.list }),
+    ...(macs && { macs: macs.list }),
+    ...(hostKeyAlgorithms && {
+      hostKeyAlgorithms: hostKeyAlgorithms.list,
+      // As OpenSSH: only a list written out in full (or ^list) keeps its own order.
+      hostKeyAlgorithmsAsGiven: hostKeyAlgorithms.form === 'list' || hostKeyAlgorithms.form === '^',
+    }),
+    ...(yes('compression', false) && { compression: true }),
+    ...(family === 'inet' ? { addressFamily: 4 as const } : family === 'inet6' ? { addressFamily: 6 as const } : {}),
+    ...(yes('exitonforwardfailure', false) && { exitOnForwardFailure: true }),
     batchMode: yes('batchmode', false),
     passwordAuthentication: yes('passwordauthentication', true),
     jump,

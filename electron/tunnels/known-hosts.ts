@@ -1,8 +1,12 @@
 // OpenSSH known_hosts files: plain and hashed (|1|) entries, the [host]:port form,
 // wildcard patterns and @revoked. Reading and appending only; no rewriting.
+// The system-wide files are only ever read.
 import { createHash, createHmac } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/** OpenSSH's default GlobalKnownHostsFile: read after the user's files, never written. */
+export const SYSTEM_KNOWN_HOSTS: readonly string[] = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
 export interface KnownHostEntry {
   file: string;
@@ -119,4 +123,22 @@ export function appendKnownHost(file: string, host: string, port: number, key: B
     if (current.length > 0 && !current.endsWith('\n')) prefix = '\n';
   }
   appendFileSync(file, `${prefix}${hostToken(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+}
+
+/** The known_hosts key type a host key algorithm uses: rsa-sha2-256/512 sign with ssh-rsa keys. */
+export function keyTypeOfAlgorithm(algorithm: string): string {
+  return algorithm === 'rsa-sha2-256' || algorithm === 'rsa-sha2-512' ? 'ssh-rsa' : algorithm;
+}
+
+/**
+ * OpenSSH's order_hostkeyalgs: the algorithms whose key type known_hosts holds
+ * for this host (and port form) come first, in the list's own order, then the
+ * rest. Without it ssh2 asks for ssh-ed25519 first, and a host known only by its
+ * ecdsa or rsa key would look unknown. @revoked and @cert-authority lines do not count.
+ */
+export function orderHostKeyAlgorithms(algorithms: readonly string[], entries: KnownHostEntry[], host: string, port: number): string[] {
+  const token = hostToken(host, port);
+  const known = new Set(entries.filter((e) => !e.marker && patternsMatch(e.patterns, token)).map((e) => e.keyType));
+  const first = algorithms.filter((a) => known.has(keyTypeOfAlgorithm(a)));
+  return [...first, ...algorithms.filter((a) => !first.includes(a))];
 }

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { BurrowError, PERMANENT_CODES } from '../../shared/errors';
 import { isUnix, type Endpoint } from '../../shared/forward-spec';
 import { createAuth } from './auth';
-import { createHostVerifier } from './host-verifier';
+import { createHostVerifier, sshAlgorithms } from './host-verifier';
 import { coalesceWrites } from './write-coalescer';
 import { channelOpenError, channelTimeoutError, sessionError } from './ssh-errors';
 import type { ForwardReason, HostConfig, Prompter } from './types';
@@ -496,7 +496,7 @@ export class SshSession extends EventEmitter {
         keepaliveCountMax: hop.serverAliveCountMax,
         hostVerifier: hv.verifier as unknown as ConnectConfig['hostVerifier'],
         authHandler: auth.handler as unknown as ConnectConfig['authHandler'],
-        algorithms: hop.ciphers?.length ? { cipher: hop.ciphers as never } : undefined,
+        algorithms: sshAlgorithms(hop),
       };
       try {
         client.connect(cfg);

@@ -24,6 +24,10 @@ export interface HostConfig {
   passwordAuthentication?: boolean;
   tryKeyboardInteractive?: boolean;
   knownHostsFiles: string[];
+  /** System-wide known_hosts (GlobalKnownHostsFile), read after knownHostsFiles, never written; undefined = /etc/ssh/ssh_known_hosts and ssh_known_hosts2. */
+  globalKnownHostsFiles?: string[];
+  /** The name known_hosts is searched and written under instead of hostname (HostKeyAlias). */
+  hostKeyAlias?: string;
   strictHostKeyChecking: StrictHostKeyChecking;
   /** Seconds between keepalives; 0 turns keepalive off. */
   serverAliveInterval: number;
@@ -31,6 +35,18 @@ export interface HostConfig {
   /** Seconds for the TCP connect and for each automatic handshake phase. */
   connectTimeout: number;
   ciphers?: string[];
+  /** KexAlgorithms, MACs, HostKeyAlgorithms: plain lists ssh2 implements; undefined = ssh2's defaults. */
+  kexAlgorithms?: string[];
+  macs?: string[];
+  hostKeyAlgorithms?: string[];
+  /** HostKeyAlgorithms was given as a whole list (or ^list): keep its order instead of preferring the types known_hosts has for the host. */
+  hostKeyAlgorithmsAsGiven?: boolean;
+  /** Compression (-C). */
+  compression?: boolean;
+  /** AddressFamily (-4/-6) for the TCP connection to the first hop; undefined = any. */
+  addressFamily?: 4 | 6;
+  /** ExitOnForwardFailure: the command exits when one of its forwards cannot be set up. */
+  exitOnForwardFailure?: boolean;
   /** Never ask a person anything: fail instead. */
   batchMode: boolean;
   /** Jump hosts, outermost first (ProxyJump / -J). */

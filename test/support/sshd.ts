@@ -15,6 +15,10 @@ export interface SshdOptions {
   port?: number;
   /** Reuse an existing state directory (same host key and user key). */
   dir?: string;
+  /** Host key types sshd offers (ssh-keygen -t names), default ['ed25519']. The first is hostPublicKey and goes into knownHosts. */
+  hostKeyTypes?: string[];
+  /** Addresses sshd listens on (same port), default ['127.0.0.1']; keep 127.0.0.1 among them. */
+  listen?: string[];
 }
 
 export interface Sshd {
@@ -26,6 +30,8 @@ export interface Sshd {
   userKey: string;
   /** The server's host public key line ("ssh-ed25519 AAAA..."). */
   hostPublicKey: string;
+  /** Every host public key line, by ssh-keygen type ("ecdsa" -> "ecdsa-sha2-nistp256 AAAA..."). */
+  hostPublicKeys: Record<string, string>;
   /** A known_hosts file that trusts this server. */
   knownHosts: string;
   process: ChildProcess;
@@ -76,9 +82,10 @@ function waitForPort(port: number, proc: ChildProcess, logs: () => string, timeo
 export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'burrow-sshd-'));
   const user = userInfo().username;
-  const hostKey = join(dir, 'host_ed25519');
+  const hostKeyTypes = opts.hostKeyTypes ?? ['ed25519'];
+  const hostKeys = hostKeyTypes.map((t) => join(dir, `host_${t}`));
   const userKey = join(dir, 'user_ed25519');
-  if (!existsSync(hostKey)) keygen(hostKey);
+  hostKeys.forEach((k, i) => existsSync(k) || keygen(k, hostKeyTypes[i]));
   if (!existsSync(userKey)) keygen(userKey);
   const authorized = join(dir, 'authorized_keys');
   writeFileSync(authorized, readFileSync(`${userKey}.pub`));
@@ -92,8 +99,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     [
       // sshd keeps the first value it reads for an option: the test's own lines come first.
       ...(opts.config ?? []),
-      `ListenAddress 127.0.0.1`,
-      `HostKey ${hostKey}`,
+      ...(opts.listen ?? ['127.0.0.1']).map((a) => `ListenAddress ${a}`),
+      ...hostKeys.map((k) => `HostKey ${k}`),
       `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${authorized}`,
       'StrictModes no',
@@ -110,7 +117,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       'MaxSessions 1000',
     ].join('\n') + '\n',
   );
-  const hostPublicKey = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  const hostPublicKeys = Object.fromEntries(
+    hostKeyTypes.map((t, i) => [t, readFileSync(`${hostKeys[i]}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ')]),
+  );
+  const hostPublicKey = hostPublicKeys[hostKeyTypes[0]];
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostPublicKey}\n`);
 
@@ -128,6 +138,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     dir,
     userKey,
     hostPublicKey,
+    hostPublicKeys,
     knownHosts,
     process: await launch(),
     log: () => logs,

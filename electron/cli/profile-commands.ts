@@ -14,6 +14,7 @@ import { NoSecretStore } from '../profiles/secrets';
 import { importSshConfigFile } from '../profiles/ssh-config-import';
 import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
 import { parseDestination, parseOption } from '../sshconfig/host-options';
+import { resolveAlgorithms } from '../sshconfig/algorithms';
 import { has, parseArgs, values, type FlagSpec, type ParsedArgs } from './args';
 import { exitCodeFor } from './connect';
 import type { CliIO } from './io';
@@ -144,7 +145,7 @@ function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: strin
     if (k === 'stricthostkeychecking') patch.strictHostKeyChecking = (v.toLowerCase() === 'off' ? 'no' : v.toLowerCase()) as Host['strictHostKeyChecking'];
     else if (k === 'serveraliveinterval') (keepalive.interval = Number(v)), (keepaliveSet = true);
     else if (k === 'serveralivecountmax') (keepalive.countMax = Number(v)), (keepaliveSet = true);
-    else if (k === 'ciphers') patch.algorithms = { ciphers: v.split(',') as never };
+    else if (k === 'ciphers') patch.algorithms = { ciphers: resolveAlgorithms('cipher', v).list as never }; // +, - and ^ applied to the default
     else if (k === 'identitiesonly') patch.auth = { ...(patch.auth ?? base?.auth ?? { method: 'agent' }), identitiesOnly: v.toLowerCase() === 'yes' };
     else throw usage(`-o ${o}: ${o.split(/[= ]/)[0]} cannot be saved on a host.`, cmd);
   }

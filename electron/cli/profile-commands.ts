@@ -5,11 +5,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { BurrowError, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { AUTH_METHODS, describeForward, forwardToSpec, specToEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
-import { PRESETS, findPreset, forwardFromPreset } from '../../shared/presets';
+import { PRESETS, findPreset } from '../../shared/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport, sshExportNote } from '../profiles/export';
 import type { ImportReport } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
 import { ProfileRepository, type Patch, type RepositoryWarning } from '../profiles/repository';
+import { presetForward } from '../profiles/presets';
 import { NoSecretStore } from '../profiles/secrets';
 import { importSshConfigFile } from '../profiles/ssh-config-import';
 import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
@@ -421,7 +422,8 @@ The local port is the service port when it is 1024 or above, else the port +
   --via HOST      The saved host to go through
   --to DESTHOST   Where the service runs, seen from HOST (default: localhost,
                   the host itself)
-  --name NAME     The forward's name (default PRESET-HOST)
+  --name NAME     The forward's name (default PRESET-HOST, then PRESET-HOST-2,
+                  -3 ... when that is taken, as in the window and the tray)
 
 Presets: ${PRESETS.map((x) => `${x.id} (${x.port ?? 'SOCKS'})`).join(', ')}.
 
@@ -438,8 +440,8 @@ export const preset: Run = command(PRESET_HELP, { withValue: '', boolean: '', lo
   if (!via) throw usage(`Missing --via HOST: which saved host should ${pr.label} go through?`, cmd);
   const repo = await openRepository(io);
   repo.requireHost(via);
-  const taken = repo.listForwards().filter((f) => f.kind !== 'remote' && f.port !== undefined).map((f) => f.port!);
-  const input = await forwardFromPreset(pr, { host: via, destinationHost: one(p, '--to'), name: one(p, '--name') }, (port) => isPortFree(port), taken);
+  // The same function as the window and the tray: free local port, and PRESET-HOST-2, -3 ... when the name is taken.
+  const input = await presetForward(repo.document(), pr, { host: via, destinationHost: one(p, '--to'), name: one(p, '--name') });
   const f = await repo.addForward(input);
   return out(io, p, f, `Saved forward '${f.name}': ${pr.label} on localhost:${f.port} (${describeForward(f)}). Start it with: burrow up ${f.name}`);
 }, 'preset');

@@ -153,10 +153,18 @@ export async function inspectKeyFile(file: string, text: string): Promise<Omit<K
   } catch (e) {
     if (!isBurrowError(e)) throw e;
     if (e.code === 'KEY_PASSPHRASE') out.encrypted = true;
-    else out.warning = e.message;
+    else out.warning = aboutThisKey(e.message, file);
   }
   if (existsSync(`${file}.pub`)) out.publicKey = `${file}.pub`;
   return out;
+}
+
+/** The engine's message, said of the key in view: "This is a PKCS#8 key ..." (the path stays in the commands). */
+function aboutThisKey(message: string, file: string): string {
+  const own = `Identity file ${file} `;
+  if (message.startsWith(`${own}is `)) return `This is ${message.slice(own.length + 3)}`;
+  if (message.startsWith(own)) return `This key ${message.slice(own.length)}`;
+  return message;
 }
 
 const rank = (name: string) => {

@@ -1,6 +1,6 @@
 // The one API object: the preload's in the Electron window, a WebSocket client
 // in the browser mode (`burrow web`). Nothing else differs between the two.
-import { API_GLOBAL, type BurrowApi, type Channel, type Failure, type Input, type Output } from '../../shared/contract';
+import { API_GLOBAL, type BurrowApi, type Channel, type DesktopApi, type Failure, type Input, type Output } from '../../shared/contract';
 import { createWebSocketApi, type WebSocketApi } from './ws-client';
 
 function pickApi(): { api: BurrowApi; web: WebSocketApi | null } {
@@ -15,6 +15,8 @@ const picked = pickApi();
 export const api: BurrowApi = picked.api;
 /** The WebSocket connection in the browser mode (null in Electron). */
 export const webConnection: WebSocketApi | null = picked.web;
+/** The desktop app's native dialogs (null in the browser mode: controls that need them are not shown). */
+export const desktop: DesktopApi | null = picked.api.desktop ?? null;
 
 /** A domain error from the main process, with its code and (for validation) the fields. */
 export class ApiError extends Error {

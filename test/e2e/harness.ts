@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../electron/web/server';
+import type { SecretStore } from '../../electron/profiles/secrets';
 import { createWebServices, type WebServices } from '../../electron/web/services';
 import { PROJECT_ROOT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/web/static-files';
 
@@ -58,10 +59,24 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { sshConfigPath?: string } = {}): Promise<World> {
+export interface WorldOptions {
+  sshConfigPath?: string;
+  /** The home folder whose ~/.ssh the key file picker lists (the services' env HOME). */
+  homeDir?: string;
+  /** Default: in memory, as `burrow web` keeps secrets. */
+  secrets?: SecretStore;
+}
+
+export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   await ensureRenderer();
   const dir = mkdtempSync(join(tmpdir(), 'burrow-e2e-'));
-  const services = await createWebServices({ configDir: join(dir, 'config'), sshConfigPath: opts.sshConfigPath, statsIntervalMs: 500 });
+  const services = await createWebServices({
+    configDir: join(dir, 'config'),
+    sshConfigPath: opts.sshConfigPath,
+    statsIntervalMs: 500,
+    secrets: opts.secrets,
+    env: opts.homeDir ? { ...process.env, HOME: opts.homeDir } : undefined,
+  });
   const server = await startWebServer({ dispatcher: services.dispatcher, hub: services.events, viewers: services.viewers, rootDir: RENDERER_OUT });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
@@ -78,9 +93,54 @@ export async function startWorld(opts: { sshConfigPath?: string } = {}): Promise
   };
 }
 
-/** A page that opened the printed URL (token -> cookie) and shows the forwards list. */
-export async function openApp(world: World, opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+/** What the desktop app's preload adds (shared/contract.ts DesktopApi), answered by the test. */
+export interface FakeDesktop {
+  chooseKeyFile(): string | null | Promise<string | null>;
+}
+
+/** The page side of the fake preload: the same shape as electron/app/preload.ts exposes. */
+const FAKE_PRELOAD = `(() => {
+  const listeners = new Map();
+  globalThis.__burrowEmit = (event, payload) => listeners.get(event)?.forEach((cb) => cb(payload));
+  globalThis.burrow = Object.freeze({
+    invoke: (channel, input) => globalThis.__burrowInvoke(channel, input),
+    on(event, cb) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(cb);
+      return () => void listeners.get(event).delete(cb);
+    },
+    desktop: Object.freeze({ chooseKeyFile: () => globalThis.__burrowChooseKeyFile() }),
+  });
+})();`;
+
+/**
+ * Makes the page see a preload object, as in the Electron window: window.burrow
+ * with invoke (the same dispatcher, called through a Playwright binding), on
+ * (the same events, pushed into the page) and `desktop` answered by the test.
+ * The renderer then uses it instead of the WebSocket.
+ */
+async function installPreload(world: World, context: BrowserContext, desktop: FakeDesktop): Promise<() => void> {
+  await context.exposeBinding('__burrowInvoke', (_source, channel: unknown, input: unknown) => world.services.dispatcher.dispatch(channel, input));
+  await context.exposeBinding('__burrowChooseKeyFile', () => desktop.chooseKeyFile());
+  // A string, not a function: a transpiler's helpers (tsx's __name) must not end up in the page.
+  await context.addInitScript({ content: FAKE_PRELOAD });
+  return world.services.events.subscribe((event, payload) => {
+    for (const p of context.pages()) {
+      p.evaluate(`globalThis.__burrowEmit(${JSON.stringify(event)}, ${JSON.stringify(payload)})`).catch(() => undefined);
+    }
+  });
+}
+
+/** A page that opened the printed URL (token -> cookie) and shows the forwards list. With `desktop`, it gets a preload object as in the Electron window. */
+export async function openApp(
+  world: World,
+  opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; desktop?: FakeDesktop } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await world.browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  if (opts.desktop) {
+    const unsubscribe = await installPreload(world, context, opts.desktop);
+    context.on('close', unsubscribe);
+  }
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${world.server.port}` });
   const page = await context.newPage();
   const errors: string[] = [];

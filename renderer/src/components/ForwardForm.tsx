@@ -1,8 +1,11 @@
 // Add or edit a forward. Validated as you type with the shared ForwardSchema;
 // warns about non-loopback binds and privileged ports, and checks whether the
-// local port is free, offering the next free one.
+// local port is free, offering the next free one. A SOCKS (dynamic) forward can
+// require a login: the user name is saved with it, the password only in the
+// secret store (kept, replaced or forgotten when editing).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { isLoopback } from '../../../shared/forward-spec';
+import { socksSecretProblem } from '../../../shared/contract';
 import { ForwardSchema, type ForwardInput } from '../../../shared/model';
 import { PRESETS, preferredLocalPort } from '../../../shared/presets';
 import type { ForwardKind } from '../../../shared/forward-spec';
@@ -27,6 +30,10 @@ interface Draft {
   group: string;
   autostart: boolean;
   notes: string;
+  /** Dynamic forwards only: the SOCKS login. */
+  socksUser: string;
+  /** Typed here; empty keeps a stored one (editing) or means "ask when it starts". */
+  socksPassword: string;
 }
 
 const num = (s: string): number | string | undefined => (s.trim() === '' ? undefined : /^\d+$/.test(s.trim()) ? Number(s.trim()) : s);
@@ -44,6 +51,8 @@ function toDraft(f: Partial<ForwardInput>, defaultHost: string): Draft {
     group: f.group ?? '',
     autostart: f.autostart ?? false,
     notes: f.notes ?? '',
+    socksUser: f.socksUser ?? '',
+    socksPassword: '',
   };
 }
 
@@ -60,6 +69,9 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
     notes: text(d.notes),
     tags: base.tags ?? [],
   };
+  // The secret's reference is the main process's business; the login applies to SOCKS only.
+  delete out.socksSecretRef;
+  out.socksUser = d.kind === 'dynamic' ? text(d.socksUser) : undefined;
   if (d.kind === 'dynamic') {
     delete out.destinationHost;
     delete out.destinationPort;
@@ -133,15 +145,19 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
     const taken = snapshot?.forwards.some((v) => v.forward.name === d.name.trim() && v.forward.name !== original?.name);
     if (taken && !out.name) out.name = `A forward named '${d.name.trim()}' exists already; pick another name.`;
     if (!d.host && hosts.length === 0) out.host = 'Add an SSH host first: forwards go through one.';
+    const secretProblem = d.kind === 'dynamic' && d.socksPassword !== '' ? socksSecretProblem(input, d.socksPassword) : null;
+    if (secretProblem) out.secret = secretProblem;
     return { ...out, ...serverErrors };
-  }, [parsed, serverErrors, snapshot, d.name, d.host, hosts.length, original?.name]);
+  }, [parsed, input, serverErrors, snapshot, d.name, d.host, d.kind, d.socksPassword, hosts.length, original?.name]);
   const shown = (field: string) => (touched[field] || submitted ? errors[field] : undefined);
 
+  /** The error key of a draft field (the password's is the contract's `secret`). */
+  const fieldOf = (k: keyof Draft) => (k === 'kind' ? 'port' : k === 'socksPassword' ? 'secret' : k);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((cur) => ({ ...cur, [k]: v }));
-    setTouched((t) => ({ ...t, [k === 'kind' ? 'port' : k]: true }));
+    setTouched((t) => ({ ...t, [fieldOf(k)]: true }));
     setServerErrors((e) => {
-      const { [k]: _drop, ...rest } = e;
+      const { [k]: _drop, [fieldOf(k)]: _drop2, ...rest } = e;
       return rest;
     });
   };
@@ -154,14 +170,30 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const bind = d.bindAddress.trim();
   const exposed = bind !== '' && !isLoopback(bind);
 
+  // SOCKS login: what is stored, and what saving sends as the secret.
+  const canStore = snapshot?.secretStoreAvailable ?? false;
+  const login = d.kind === 'dynamic' && d.socksUser.trim() !== '';
+  const passwordStored = !!original?.socksSecretRef && original.socksUser !== undefined;
+  /** undefined keeps what is stored, null forgets it, a string replaces it. */
+  const secretToSend = (): string | null | undefined => {
+    if (login && d.socksPassword !== '') return d.socksPassword;
+    if (passwordStored && !login) return null;
+    return undefined;
+  };
+  const removeLogin = () => {
+    setD((cur) => ({ ...cur, socksUser: '', socksPassword: '' }));
+    setTouched((t) => ({ ...t, socksUser: true, secret: true }));
+  };
+
   const save = async (start: boolean) => {
     setSubmitted(true);
     if (!parsed.success || Object.keys(errors).length) return;
     setSaving(true);
     try {
+      const secret = secretToSend();
       const view = original
-        ? await call('forward.update', { name: original.name, forward: parsed.data })
-        : await call('forward.add', { forward: parsed.data, start });
+        ? await call('forward.update', { name: original.name, forward: parsed.data, ...(secret !== undefined ? { secret } : {}) })
+        : await call('forward.add', { forward: parsed.data, start, ...(typeof secret === 'string' ? { secret } : {}) });
       store.mergeView(view);
       if (original && start && !isRunning(view.state.state)) store.mergeView(await call('forward.start', { name: view.forward.name }));
       ui.select(view.forward.name);
@@ -290,6 +322,51 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
           </div>
         )}
         {base.destinationSocket && d.kind !== 'dynamic' && <p className="muted">Destination socket: {base.destinationSocket}</p>}
+
+        {d.kind === 'dynamic' && (
+          <div className="grid2">
+            <Field label="SOCKS user name" error={shown('socksUser')} hint={<span className="muted">Optional: SOCKS5 clients must then log in, so other users of this computer cannot use the proxy.</span>}>
+              {(a) => <input {...a} value={d.socksUser} onChange={(e) => set('socksUser', e.target.value)} placeholder="No login" spellCheck={false} autoComplete="off" />}
+            </Field>
+            <Field
+              label="SOCKS password"
+              error={shown('secret')}
+              hint={
+                passwordStored && login ? (
+                  <p className="muted" role="status">
+                    A password is stored{d.socksUser.trim() !== original?.socksUser ? ` (it stays with the new user name)` : ''}. Leave this empty to keep it, or type a new one to replace it.{' '}
+                    <button type="button" className="link" onClick={removeLogin}>
+                      Remove login
+                    </button>
+                  </p>
+                ) : passwordStored && !login && d.kind === 'dynamic' ? (
+                  <p className="note" role="status">
+                    Without a user name the proxy has no login; saving forgets the stored password.
+                  </p>
+                ) : !canStore && login ? (
+                  <p className="note" role="note">
+                    No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.
+                  </p>
+                ) : login ? (
+                  <span className="muted">Kept in the system secret store; leave empty to be asked when the forward starts.</span>
+                ) : (
+                  <span className="muted">Needs a user name; never saved in the profile file.</span>
+                )
+              }
+            >
+              {(a) => (
+                <input
+                  {...a}
+                  type="password"
+                  value={d.socksPassword}
+                  onChange={(e) => set('socksPassword', e.target.value)}
+                  placeholder={passwordStored && login ? 'Stored (unchanged)' : ''}
+                  autoComplete="new-password"
+                />
+              )}
+            </Field>
+          </div>
+        )}
 
         <div className="grid2">
           <Field label="Group" error={shown('group')} hint={<span className="muted">Optional; start and stop a group at once.</span>}>

@@ -1,6 +1,6 @@
-// Add or edit an SSH host: address, user, authentication (agent, key file,
-// password, one-time codes), jump chain, keepalive, host key checking, and a
-// test connection button.
+// Add or edit an SSH host: address, user, authentication (agent, key file
+// picked from ~/.ssh or typed, password, one-time codes), jump chain,
+// keepalive, host key checking, and a test connection button.
 import { useMemo, useState } from 'react';
 import type { HostTestResult } from '../../../shared/contract';
 import { AUTH_METHODS, HostSchema, STRICT_HOST_KEY_CHECKING, type Host, type HostInput } from '../../../shared/model';
@@ -8,6 +8,7 @@ import { ApiError, call, errorMessage } from '../api';
 import { notify } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
 import { Field, firstByField } from './Field';
+import { KeyFilePicker } from './KeyFilePicker';
 
 const AUTH_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
   agent: 'SSH agent',
@@ -21,7 +22,6 @@ const CHECKING_LABEL: Record<(typeof STRICT_HOST_KEY_CHECKING)[number], string> 
   'accept-new': 'Accept new keys, refuse changed ones',
   no: 'Accept any key (unsafe)',
 };
-const KEY_SUGGESTIONS = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
 
 interface Draft {
   name: string;
@@ -181,18 +181,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           )}
         </Field>
         {d.method === 'key' ? (
-          <Field label="Key file" error={shown('auth')} hint={<span className="muted">Path of the private key on this computer.</span>}>
-            {(a) => (
-              <>
-                <input {...a} value={d.keyPath} list="burrow-keys" onChange={(e) => set('keyPath', e.target.value)} placeholder="~/.ssh/id_ed25519" spellCheck={false} />
-                <datalist id="burrow-keys">
-                  {KEY_SUGGESTIONS.map((k) => (
-                    <option key={k} value={k} />
-                  ))}
-                </datalist>
-              </>
-            )}
-          </Field>
+          <KeyFilePicker value={d.keyPath} onChange={(v) => set('keyPath', v)} error={shown('auth')} />
         ) : (
           <div className="field muted small-print">{d.method === 'agent' ? 'Uses the keys in your running ssh-agent (SSH_AUTH_SOCK, Pageant on Windows).' : d.method === 'keyboard-interactive' ? 'Burrow asks for codes in a dialog when it connects.' : ''}</div>
         )}

@@ -1,0 +1,206 @@
+// The host form's key file picker in real Chromium, with the real services
+// listing a temporary ~/.ssh (keys of every format, and files that are not
+// keys) and a real sshd: the combobox by keyboard and by mouse, filtering,
+// warnings for keys Burrow cannot read, free typing, a picked key that
+// connects; "Browse…" only where the preload offers the desktop file dialog.
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeKeyFixture, type KeyFixture } from '../support/key-fixtures';
+import { cleanup, startSshd, type Sshd } from '../support/sshd';
+import { openApp, startWorld, type World } from './harness';
+import { eventually, focused, textOf } from './ui-helpers';
+
+let sshd: Sshd;
+let home: string;
+let fx: KeyFixture;
+let world: World;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+/** Opens Hosts > Add host, fills the address of the test sshd and picks key authentication. */
+async function newKeyHost(p: Page, name: string): Promise<Locator> {
+  await p.getByRole('button', { name: 'Hosts', exact: true }).click();
+  await p.getByRole('button', { name: 'Add host' }).click();
+  const form = p.getByRole('form', { name: 'New host' });
+  await form.getByLabel('Host name', { exact: true }).fill(name);
+  await form.getByLabel('Address', { exact: true }).fill('127.0.0.1');
+  await form.getByLabel('SSH port', { exact: true }).fill(String(sshd.port));
+  await form.getByLabel('User', { exact: true }).fill(sshd.user);
+  await form.getByLabel('Known hosts file', { exact: true }).fill(sshd.knownHosts);
+  await form.getByLabel('Authentication', { exact: true }).selectOption('key');
+  return form;
+}
+
+/** The paths the list offers, in order. */
+const optionNames = (list: Locator) => list.getByRole('option').locator('.combo-path').allTextContents();
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'burrow-e2e-home-'));
+  fx = writeKeyFixture(home);
+  sshd = await startSshd();
+  // The picked key must get in: authorise the fixture's id_ed25519 too.
+  appendFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(fx.path('id_ed25519.pub')));
+  world = await startWorld({ homeDir: home });
+  ({ context, page, errors } = await openApp(world));
+}, 120_000);
+
+afterEach(async () => {
+  if (page && (await page.locator('dialog[open]').count()) > 0) {
+    await page.reload();
+    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
+  }
+});
+
+afterAll(async () => {
+  await context?.close();
+  await world?.close();
+  await cleanup(sshd);
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('key file picker (browser mode, real services, real sshd)', () => {
+  it('lists the private keys in ~/.ssh in a combobox, picks one by keyboard, and it connects', async () => {
+    const form = await newKeyHost(page, 'picked');
+    const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
+    const list = form.getByRole('listbox', { name: 'Private keys in ~/.ssh' });
+    // The browser mode has no file dialog: no Browse button.
+    expect(await form.getByRole('button', { name: 'Browse…' }).count()).toBe(0);
+    expect(await combo.getAttribute('aria-expanded')).toBe('false');
+
+    await combo.focus();
+    await page.keyboard.press('ArrowDown');
+    await list.waitFor();
+    expect(await combo.getAttribute('aria-expanded')).toBe('true');
+    const options = list.getByRole('option');
+    // Keys only (not config, known_hosts, .pub files, a certificate, a folder), OpenSSH's default names first.
+    expect(await optionNames(list)).toEqual([
+      '~/.ssh/id_ed25519',
+      '~/.ssh/id_ecdsa',
+      '~/.ssh/id_ed25519_sk',
+      '~/.ssh/id_rsa',
+      '~/.ssh/cloud-enc.p8',
+      '~/.ssh/cloud.p8',
+      '~/.ssh/ec.pem',
+      '~/.ssh/legacy.pem',
+      '~/.ssh/putty-ed25519.ppk',
+      '~/.ssh/putty-rsa-enc.ppk',
+      '~/.ssh/putty-rsa.ppk',
+      '~/.ssh/putty-v3.ppk',
+      '~/.ssh/work',
+    ]);
+    expect(await textOf(options.nth(0))).toBe('~/.ssh/id_ed25519ED25519 · OpenSSH');
+    expect(await textOf(options.nth(1))).toBe('~/.ssh/id_ecdsaECDSA · OpenSSH · passphrase');
+    // Keys Burrow cannot read are shown, with a warning.
+    expect(await textOf(options.nth(2))).toBe('~/.ssh/id_ed25519_skED25519-SK · OpenSSH · Burrow cannot use it as is');
+
+    // The first is active: its id is the combobox's active descendant; Enter picks it (and does not submit the form).
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+    expect(await combo.getAttribute('aria-activedescendant')).toBe(await options.nth(0).getAttribute('id'));
+    await page.keyboard.press('Enter');
+    expect(await combo.inputValue()).toBe(fx.path('id_ed25519'));
+    expect(await list.isHidden()).toBe(true);
+    expect(await focused(combo)).toBe(true);
+    await form.getByText('ED25519 · OpenSSH; public key ~/.ssh/id_ed25519.pub.').waitFor();
+    expect(await page.getByRole('form', { name: 'New host' }).count()).toBe(1);
+
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await form.getByText(/Connected in \d+ ms/).waitFor();
+    await form.getByRole('button', { name: 'Save host' }).click();
+    await page.getByRole('cell', { name: 'picked', exact: true }).waitFor();
+    expect(world.services.repo.getHost('picked')?.auth).toMatchObject({ method: 'key', keyPath: fx.path('id_ed25519') });
+    await page.getByRole('button', { name: 'Close', exact: true }).first().click();
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('filters as you type, warns about keys Burrow cannot read, and keeps a typed path', async () => {
+    const form = await newKeyHost(page, 'typed');
+    const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
+    const list = form.getByRole('listbox', { name: 'Private keys in ~/.ssh' });
+
+    // Typing filters the list; a click picks.
+    await combo.fill('.p8');
+    await list.waitFor();
+    expect(await optionNames(list)).toEqual(['~/.ssh/cloud-enc.p8', '~/.ssh/cloud.p8']);
+    await list.getByRole('option', { name: /^~\/\.ssh\/cloud\.p8/ }).click();
+    expect(await combo.inputValue()).toBe(fx.path('cloud.p8'));
+    const warning = form.getByRole('note').filter({ hasText: 'PKCS#8' });
+    expect(await textOf(warning)).toBe(
+      `This is a PKCS#8 key ("BEGIN PRIVATE KEY"), which Burrow cannot read. Convert it to the OpenSSH format in place with: ssh-keygen -p -f ${fx.path('cloud.p8')}`,
+    );
+    // The field says it: the warning describes the combobox.
+    const describedBy = (await combo.getAttribute('aria-describedby'))!.split(' ');
+    expect(describedBy).toContain(await warning.locator('xpath=..').getAttribute('id'));
+
+    // The toggle button opens the whole list; Escape closes only the list, not the dialog.
+    await form.getByRole('button', { name: 'Show the keys in ~/.ssh' }).click();
+    await list.waitFor();
+    expect((await list.getByRole('option').all()).length).toBe(13);
+    expect(await focused(combo)).toBe(true);
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    expect(await page.getByRole('dialog', { name: 'Add host' }).isVisible()).toBe(true);
+
+    // A passphrase-protected key says Burrow will ask; ArrowUp from the top wraps to the end.
+    await combo.fill('id_ecdsa');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await combo.inputValue()).toBe(fx.path('id_ecdsa'));
+    await form.getByText('ECDSA · OpenSSH · passphrase: Burrow asks for the passphrase when connecting; public key ~/.ssh/id_ecdsa.pub.').waitFor();
+    await combo.fill('');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    expect(await combo.inputValue()).toBe(fx.path('work'));
+
+    // Free typing: a path that is not in the list is kept as typed and used.
+    await combo.fill(sshd.userKey);
+    await form.getByText('No key in the list matches; the path typed is used as it is.').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await combo.inputValue()).toBe(sshd.userKey);
+    await form.getByRole('button', { name: 'Save host' }).click();
+    await page.getByRole('cell', { name: 'typed', exact: true }).waitFor();
+    expect(world.services.repo.getHost('typed')?.auth.keyPath).toBe(sshd.userKey);
+    await page.getByRole('button', { name: 'Close', exact: true }).first().click();
+  }, 60_000);
+
+  it('in the desktop app, Browse… opens the file dialog through the preload and fills the field', async () => {
+    const chosen: string[] = [];
+    let answer: string | null = null;
+    const desktop = await openApp(world, {
+      desktop: {
+        chooseKeyFile: () => {
+          chosen.push('asked');
+          return answer;
+        },
+      },
+    });
+    try {
+      const p = desktop.page;
+      const form = await newKeyHost(p, 'browsed');
+      const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
+      const browse = form.getByRole('button', { name: 'Browse…' });
+      // Cancelled: nothing changes.
+      await browse.click();
+      await eventually('the dialog to be asked for', async () => chosen.length === 1);
+      expect(await combo.inputValue()).toBe('');
+      answer = sshd.userKey;
+      await browse.click();
+      await eventually('the chosen file in the field', async () => (await combo.inputValue()) === sshd.userKey);
+      expect(chosen.length).toBe(2);
+      // The list works through the preload too.
+      await combo.focus();
+      await p.keyboard.press('ArrowDown');
+      await form.getByRole('listbox', { name: 'Private keys in ~/.ssh' }).waitFor();
+      await p.keyboard.press('Escape');
+      await form.getByRole('button', { name: 'Save host' }).click();
+      await p.getByRole('cell', { name: 'browsed', exact: true }).waitFor();
+      expect(world.services.repo.getHost('browsed')?.auth.keyPath).toBe(sshd.userKey);
+      expect(desktop.errors).toEqual([]);
+    } finally {
+      await desktop.context.close();
+    }
+  }, 60_000);
+});

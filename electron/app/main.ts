@@ -76,9 +76,11 @@ async function main() {
     app.setLoginItemSettings({ openAtLogin, args: ['--hidden'] });
   };
 
+  // Profiles and the encrypted secrets they refer to live side by side (the CLI removes orphaned entries there).
+  const configDir = process.env.BURROW_CONFIG_DIR || userData;
   services = await createServices({
-    configDir: process.env.BURROW_CONFIG_DIR || userData,
-    secretStore: new SafeStorageSecretStore(userData),
+    configDir,
+    secretStore: new SafeStorageSecretStore(configDir),
     createStore: createElectronStore,
     settingsChanged: (s) => applyLoginItem(s.launchAtLogin),
     onInternalError: (channel, err) => note(`Internal error in ${channel}: ${(err as Error)?.stack ?? String(err)}`, 'error'),

@@ -1,12 +1,10 @@
 // SecretStore over Electron's safeStorage. Encrypted values live in their own
-// file (secrets.json in userData), never in the profile store. On Linux the
-// 'basic_text' backend (a hard-coded key) counts as unavailable.
+// file (secrets.json beside config.json, see electron/profiles/secrets-file.ts),
+// never in the profile store. On Linux the 'basic_text' backend (a hard-coded
+// key) counts as unavailable.
 import { safeStorage } from 'electron';
-import fs from 'node:fs';
-import path from 'node:path';
+import { SecretsFile, secretsFilePath } from '../profiles/secrets-file';
 import type { SecretStore } from '../profiles/secrets';
-
-type Encrypted = Record<string, string>;
 
 // Electron 39's typings have only the sync API; use the async one where a later Electron has it.
 type MaybeAsync = typeof safeStorage & {
@@ -16,10 +14,11 @@ type MaybeAsync = typeof safeStorage & {
 };
 
 export class SafeStorageSecretStore implements SecretStore {
-  private readonly file: string;
+  private readonly file: SecretsFile;
 
+  /** `dir`: the profile folder (the command line removes orphaned entries there too). */
   constructor(dir: string) {
-    this.file = path.join(dir, 'secrets.json');
+    this.file = new SecretsFile(secretsFilePath(dir));
   }
 
   async available(): Promise<boolean> {
@@ -29,25 +28,9 @@ export class SafeStorageSecretStore implements SecretStore {
     return s.isEncryptionAvailable();
   }
 
-  private read(): Encrypted {
-    try {
-      const v = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-      return v && typeof v === 'object' ? (v as Encrypted) : {};
-    } catch {
-      return {};
-    }
-  }
-
-  private write(data: Encrypted) {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
-  }
-
   async get(key: string): Promise<string | null> {
     if (!(await this.available())) return null;
-    const b64 = this.read()[key];
+    const b64 = this.file.read()[key];
     if (!b64) return null;
     const s = safeStorage as MaybeAsync;
     const buf = Buffer.from(b64, 'base64');
@@ -66,13 +49,12 @@ export class SafeStorageSecretStore implements SecretStore {
     if (!(await this.available())) throw new Error('No safe secret store is available on this system.');
     const s = safeStorage as MaybeAsync;
     const enc = s.encryptStringAsync ? await s.encryptStringAsync(value) : s.encryptString(value);
-    this.write({ ...this.read(), [key]: enc.toString('base64') });
+    await this.file.update((entries) => {
+      entries[key] = enc.toString('base64');
+    });
   }
 
-  async delete(key: string): Promise<void> {
-    const data = this.read();
-    if (!(key in data)) return;
-    delete data[key];
-    this.write(data);
+  delete(key: string): Promise<void> {
+    return this.file.delete(key);
   }
 }

@@ -11,7 +11,8 @@ import type { ImportReport } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
 import { ProfileRepository, type Patch, type RepositoryWarning } from '../profiles/repository';
 import { presetForward } from '../profiles/presets';
-import { NoSecretStore } from '../profiles/secrets';
+import { configDir } from '../profiles/paths';
+import { ForgetOnlySecretStore, secretsFilePath } from '../profiles/secrets-file';
 import { importSshConfigFile } from '../profiles/ssh-config-import';
 import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
 import { parseDestination, parseOption } from '../sshconfig/host-options';
@@ -28,9 +29,14 @@ export function profileExitCode(err: unknown): number {
   return isBurrowError(err) && (err.code === 'NOT_FOUND' || err.code === 'CONFLICT') ? 2 : exitCodeFor(err);
 }
 
-/** Opens the store the app uses (BURROW_CONFIG_DIR overrides); start-up warnings go to stderr. */
+/**
+ * Opens the store the app uses (BURROW_CONFIG_DIR overrides); start-up warnings
+ * go to stderr. The CLI keeps no secrets, but removes the app's encrypted entry
+ * when a change leaves it without a reference.
+ */
 export async function openRepository(io: CliIO): Promise<ProfileRepository> {
-  const repo = await ProfileRepository.open({ secrets: new NoSecretStore(), env: io.env });
+  const dir = configDir(io.env);
+  const repo = await ProfileRepository.open({ secrets: new ForgetOnlySecretStore(secretsFilePath(dir)), dir });
   for (const w of repo.warnings) io.stderr.write(`burrow: warning: ${w.message}\n`);
   return repo;
 }

@@ -216,7 +216,12 @@ export class ProfileRepository {
     const current = this.requireHost(name);
     const { auth: authPatch, ...rest } = patch;
     const merged = applyPatch(current, rest) as HostInput;
-    if (authPatch) merged.auth = { ...stripSecretRef({ auth: authPatch }).auth!, ...(current.auth.secretRef ? { secretRef: current.auth.secretRef } : {}) };
+    if (authPatch) {
+      const auth = stripSecretRef({ auth: authPatch }).auth!;
+      // The stored secret belongs to the method (and key file) it was saved for: a password is no key's passphrase.
+      const same = auth.method === current.auth.method && (auth.method !== 'key' || auth.keyPath === current.auth.keyPath);
+      merged.auth = { ...auth, ...(current.auth.secretRef && same ? { secretRef: current.auth.secretRef } : {}) };
+    }
     const host = parseHost(merged);
     return this.withSecret(host, opts, current, async (h) => {
       await this.mutate((doc) => {
@@ -627,6 +632,8 @@ export class ProfileRepository {
         });
       }
     }
+    // A reference the saved host no longer holds (its method or key file changed) is an orphan: forget its value.
+    if (oldRef && h.auth.secretRef !== oldRef) toDelete = oldRef;
     try {
       const value = await save(h);
       if (toDelete) await this.secrets.delete(toDelete).catch(() => undefined);

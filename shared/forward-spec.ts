@@ -76,7 +76,8 @@ export function parsePort(text: string, label: string, allowZero = false): numbe
 
 function bindHost(raw: string | undefined, kind: ForwardKind): string {
   if (raw === undefined) return kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND;
-  if (raw === '' || raw === '*') return kind === 'remote' ? '' : '0.0.0.0';
+  // Every address: for a local listener both IPv4 and IPv6, as OpenSSH binds it (0.0.0.0 is IPv4 only).
+  if (raw === '' || raw === '*') return '';
   return raw;
 }
 

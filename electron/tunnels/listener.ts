@@ -1,10 +1,18 @@
 // Binding local listeners (TCP or Unix socket), with refusals a person can act on.
+// As OpenSSH does, "localhost" means both loopback addresses (127.0.0.1 and ::1)
+// and "*" or an empty bind address means every address of both families.
 import net from 'node:net';
 import { BurrowError } from '../../shared/errors';
 import { formatEndpoint, isUnix, type Endpoint } from '../../shared/forward-spec';
 import { findPortOwner } from './port-owner';
 
-export function bindError(err: NodeJS.ErrnoException, at: Endpoint, flag: string): BurrowError {
+/** A bind address that means every address (-L *:port, -L :port, -g). */
+export function isWildcard(host: string): boolean {
+  return host === '' || host === '*';
+}
+
+export function bindError(err: NodeJS.ErrnoException, bindAt: Endpoint, flag: string): BurrowError {
+  const at = isUnix(bindAt) || !isWildcard(bindAt.host) ? bindAt : { ...bindAt, host: '*' };
   const where = formatEndpoint(at);
   if (err.code === 'EADDRINUSE') {
     if (isUnix(at)) return new BurrowError('PORT_IN_USE', `The socket path ${at.path} already exists. Remove it or choose another path.`);
@@ -30,17 +38,64 @@ export function bindError(err: NodeJS.ErrnoException, at: Endpoint, flag: string
   return new BurrowError('BIND_FAILED', `Cannot listen on ${where}: ${err.message}.`);
 }
 
-/** Binds a server with allowHalfOpen, resolving once it listens. */
-export function listen(server: net.Server, at: Endpoint, flag: string): Promise<Endpoint> {
+function bind(server: net.Server, options: net.ListenOptions): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(bindError(err, at, flag));
+    const onError = (err: NodeJS.ErrnoException) => reject(err);
     server.once('error', onError);
-    const done = () => {
+    server.listen(options, () => {
       server.off('error', onError);
       const addr = server.address();
-      resolve(addr && typeof addr === 'object' ? { host: isUnix(at) ? '' : at.host, port: addr.port } : at);
-    };
-    if (isUnix(at)) server.listen(at.path, done);
-    else server.listen({ host: at.host, port: at.port, exclusive: true }, done);
+      resolve(addr && typeof addr === 'object' ? addr.port : 0);
+    });
   });
+}
+
+/**
+ * A second listening socket for the same server (::1 next to 127.0.0.1): its
+ * connections go to the server's own connection handler, it stops listening when
+ * the server closes, and its later errors are the server's. Best effort, as in
+ * OpenSSH: without IPv6, or with [::1]:port taken by someone else, the forward
+ * still listens on 127.0.0.1.
+ */
+async function addCompanion(server: net.Server, host: string, port: number): Promise<void> {
+  const opts = server as unknown as { allowHalfOpen: boolean; pauseOnConnect: boolean; noDelay: boolean };
+  const companion = net.createServer({ allowHalfOpen: opts.allowHalfOpen, pauseOnConnect: opts.pauseOnConnect, noDelay: opts.noDelay });
+  try {
+    await bind(companion, { host, port, exclusive: true, ipv6Only: true });
+  } catch {
+    return;
+  }
+  companion.on('connection', (sock) => server.emit('connection', sock));
+  companion.on('error', (err) => server.emit('error', err));
+  server.once('close', () => companion.close());
+}
+
+/** Binds a server (created with allowHalfOpen), resolving once it listens with where it listens. */
+export async function listen(server: net.Server, at: Endpoint, flag: string): Promise<Endpoint> {
+  try {
+    if (isUnix(at)) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(at.path, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return at;
+    }
+    if (isWildcard(at.host)) {
+      // Without a host Node listens on :: with IPV6_V6ONLY off, which takes IPv4
+      // connections too (or on 0.0.0.0 where there is no IPv6): every address of both families.
+      return { host: '*', port: await bind(server, { port: at.port, exclusive: true }) };
+    }
+    if (at.host.toLowerCase() === 'localhost') {
+      // Both loopback addresses, whatever the resolver says localhost is.
+      const port = await bind(server, { host: '127.0.0.1', port: at.port, exclusive: true });
+      await addCompanion(server, '::1', port);
+      return { host: at.host, port };
+    }
+    return { host: at.host, port: await bind(server, { host: at.host, port: at.port, exclusive: true }) };
+  } catch (e) {
+    throw bindError(e as NodeJS.ErrnoException, at, flag);
+  }
 }

@@ -10,7 +10,7 @@ describe('forward specs (OpenSSH syntax)', () => {
       target: { host: 'mail.example.com', port: 110 },
     });
     expect(parseForwardSpec('local', '0.0.0.0:1100:mail:110').listen).toEqual({ host: '0.0.0.0', port: 1100 });
-    expect(parseForwardSpec('local', '*:1100:mail:110').listen).toEqual({ host: '0.0.0.0', port: 1100 });
+    expect(parseForwardSpec('local', '*:1100:mail:110').listen).toEqual({ host: '', port: 1100 });
     expect(parseForwardSpec('local', '[::1]:1100:[2001:db8::1]:110')).toMatchObject({ listen: { host: '::1', port: 1100 }, target: { host: '2001:db8::1', port: 110 } });
     expect(parseForwardSpec('local', '5432:/run/postgresql/.s.PGSQL.5432').target).toEqual({ path: '/run/postgresql/.s.PGSQL.5432' });
     expect(parseForwardSpec('local', '/tmp/local.sock:db:5432')).toMatchObject({ listen: { path: '/tmp/local.sock' }, target: { host: 'db', port: 5432 } });

@@ -95,11 +95,11 @@ function optionalText(label: string, max: number) {
     .max(max, { error: `${label} is longer than ${max} characters; shorten it.` });
 }
 
-function path(label: string) {
+function path(label: string, empty = `${label} is empty; give a file path or leave it out.`) {
   return z
     .string({ error: (i) => (i.input === undefined ? `${label} is required.` : `${label} must be a file path (got ${described(i.input)}).`) })
     .trim()
-    .min(1, { error: `${label} is empty; give a file path or leave it out.` });
+    .min(1, { error: empty });
 }
 
 // ---------------------------------------------------------------- Host
@@ -111,7 +111,7 @@ export const KeepaliveSchema = z.object(
     /** Unanswered keepalives before the connection counts as dead. */
     countMax: wholeNumber('Keepalive count', 1, 1000),
   },
-  { error: 'Keepalive must be an object with interval and countMax.' },
+  { error: (i) => `Keepalive must be an object with interval and countMax, e.g. { "interval": 15, "countMax": 3 } (got ${described(i.input)}).` },
 );
 export type Keepalive = z.infer<typeof KeepaliveSchema>;
 
@@ -120,7 +120,7 @@ export const AuthSchema = z
     {
       method: oneOf('Authentication method', AUTH_METHODS),
       /** Private key file (method 'key'); ~ is allowed. */
-      keyPath: path('Key file').optional(),
+      keyPath: path('Key file', 'Key file is empty; give the path of a private key, e.g. ~/.ssh/id_ed25519.').optional(),
       /** Offer only keyPath, not the agent's other keys (IdentitiesOnly). */
       identitiesOnly: flag('Identities only').optional(),
       /**
@@ -129,21 +129,25 @@ export const AuthSchema = z
        */
       secretRef: z.string().min(1).optional(),
     },
-    { error: 'Authentication must be an object with a method (agent, key, password or keyboard-interactive).' },
+    { error: (i) => `Authentication must be an object with a method: agent, key, password or keyboard-interactive (got ${described(i.input)}).` },
   )
   .superRefine((a, ctx) => {
-    if (a.method === 'key' && !a.keyPath) {
+    // An empty path has its own message above.
+    if (a.method === 'key' && a.keyPath === undefined) {
       ctx.addIssue({ code: 'custom', path: ['keyPath'], message: "Key file is required when the authentication method is 'key'; give the path of a private key, e.g. ~/.ssh/id_ed25519." });
     }
   });
 export type Auth = z.infer<typeof AuthSchema>;
 
-export const AlgorithmsSchema = z.object({
-  ciphers: z
-    .array(oneOf('Cipher', SSH_CIPHERS), { error: 'Ciphers must be a list of cipher names.' })
-    .min(1, { error: 'Ciphers is empty; leave it out to use the defaults.' })
-    .optional(),
-});
+export const AlgorithmsSchema = z.object(
+  {
+    ciphers: z
+      .array(oneOf('Cipher', SSH_CIPHERS), { error: (i) => `Ciphers must be a list of cipher names, e.g. ["aes128-gcm@openssh.com"] (got ${described(i.input)}).` })
+      .min(1, { error: 'The cipher list is empty; name at least one cipher, or leave the list out to use the defaults.' })
+      .optional(),
+  },
+  { error: (i) => `Algorithms must be an object with a list of ciphers, e.g. { "ciphers": ["aes128-gcm@openssh.com"] } (got ${described(i.input)}).` },
+);
 export type Algorithms = z.infer<typeof AlgorithmsSchema>;
 
 export const HostSchema = z.object({
@@ -205,7 +209,7 @@ export const ForwardSchema = z
     host: nameSchema('Host'),
     autostart: flag('Autostart').default(false),
     group: word('Group', 64).optional(),
-    tags: z.array(word('Tag', 64), { error: 'Tags must be a list of words.' }).default([]),
+    tags: z.array(word('Tag', 64), { error: (i) => `Tags must be a list of words, e.g. ["mail", "work"] (got ${described(i.input)}).` }).default([]),
     notes: optionalText('Notes', 2000).optional(),
     /**
      * Dynamic forwards only: SOCKS5 clients must log in as this user (RFC 1929).
@@ -276,8 +280,8 @@ export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 export const ProfileDocumentSchema = z
   .object({
     schemaVersion: z.literal(SCHEMA_VERSION, { error: (i) => `Schema version must be ${SCHEMA_VERSION} (got ${described(i.input)}).` }),
-    hosts: z.array(HostSchema, { error: 'hosts must be a list.' }).default([]),
-    forwards: z.array(ForwardSchema, { error: 'forwards must be a list.' }).default([]),
+    hosts: z.array(HostSchema, { error: 'The profile file\'s "hosts" must be a list of hosts.' }).default([]),
+    forwards: z.array(ForwardSchema, { error: 'The profile file\'s "forwards" must be a list of forwards.' }).default([]),
     settings: SettingsSchema.default(DEFAULT_SETTINGS),
   })
   .superRefine((doc, ctx) => {

@@ -52,7 +52,7 @@ export function parseExport(text: string, source = 'the file'): Incoming {
     throw new BurrowError('VALIDATION', `${source} comes from a newer Burrow (schema version ${v.schemaVersion}; this one knows ${SCHEMA_VERSION}); update Burrow to import it.`);
   }
   if (!Array.isArray(v.hosts ?? []) || !Array.isArray(v.forwards ?? [])) {
-    throw new BurrowError('VALIDATION', `${source}: "hosts" and "forwards" must be lists.`);
+    throw new BurrowError('VALIDATION', `${source}: "hosts" and "forwards" must be lists; give a file made by 'burrow export --format json'.`);
   }
   return { hosts: (v.hosts ?? []) as unknown[], forwards: (v.forwards ?? []) as unknown[] };
 }

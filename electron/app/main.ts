@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices, type Services } from '../api/services';
 import { setLinuxAutostart } from '../shell/autostart-linux';
+import { dockSync, loginItemPlan, startsHidden } from '../shell/background';
 import { resolveAppRequest } from '../shell/app-protocol';
 import { RotatingLogFile } from '../shell/log-file';
 import { NotifyPolicy } from '../shell/notify-policy';
@@ -36,7 +37,6 @@ if (!app.requestSingleInstanceLock()) {
 async function main() {
   let win: BrowserWindow | undefined;
   let services: Services | undefined;
-  const startHiddenFlag = process.argv.includes('--hidden');
 
   let ready = false;
   const showWindow = () => {
@@ -66,15 +66,14 @@ async function main() {
   });
   applySessionPolicies(trustedOrigins(devServer));
 
+  // Launch at login, in the tray: an autostart entry on Linux, the login item elsewhere (electron/shell/background.ts).
   const applyLoginItem = (openAtLogin: boolean) => {
-    if (process.platform === 'linux') {
-      // No login-item API on Linux: an XDG autostart entry (the AppImage's own path when run from one).
-      const exe = process.env.APPIMAGE || process.execPath;
-      setLinuxAutostart(openAtLogin, app.isPackaged ? [exe, '--hidden'] : [exe, app.getAppPath(), '--hidden']);
-      return;
-    }
-    app.setLoginItemSettings({ openAtLogin, args: ['--hidden'] });
+    const plan = loginItemPlan({ platform: process.platform, openAtLogin, packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), appImage: process.env.APPIMAGE });
+    if (plan.kind === 'linux-autostart') setLinuxAutostart(plan.enabled, plan.exec);
+    else app.setLoginItemSettings(plan.settings);
   };
+  // macOS: a Dock icon only while a window is shown; with only the tray, Burrow lives in the menu bar.
+  const syncDock = dockSync(process.platform, app.dock, () => BrowserWindow.getAllWindows());
 
   // Profiles and the encrypted secrets they refer to live side by side (the CLI removes orphaned entries there).
   const configDir = process.env.BURROW_CONFIG_DIR || userData;
@@ -97,6 +96,12 @@ async function main() {
         w.hide();
       }
     });
+    const dock = () => void syncDock();
+    w.on('show', dock);
+    w.on('hide', dock);
+    w.on('minimize', dock);
+    w.on('restore', dock);
+    w.on('closed', dock);
     return w;
   };
 
@@ -178,7 +183,14 @@ async function main() {
 
   const settings = svc.repo.getSettings();
   applyLoginItem(settings.launchAtLogin);
-  win = openWindow(!(settings.startHidden || startHiddenFlag));
+  const hidden = startsHidden({
+    platform: process.platform,
+    argv: process.argv,
+    startHidden: settings.startHidden,
+    loginItem: process.platform === 'darwin' ? app.getLoginItemSettings() : undefined,
+  });
+  win = openWindow(!hidden);
+  void syncDock();
   ready = true;
   const failed = await svc.autostart();
   for (const f of failed) note(`Autostart of ${f.name} failed: ${f.message}`, 'warn');

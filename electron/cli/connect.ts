@@ -2,13 +2,16 @@
 import { existsSync } from 'node:fs';
 import { BurrowError, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind, type ForwardSpec } from '../../shared/forward-spec';
-import { readIdentity } from '../tunnels/auth';
+import { discoverAgent, readIdentity } from '../tunnels/auth';
 import { TunnelEngine } from '../tunnels/engine';
+import { sessionKey } from '../tunnels/session';
 import type { HostConfig } from '../tunnels/types';
-import { DEFAULT_SSH_CONFIG, all, expandTokens, loadSshConfig } from '../sshconfig/ssh-config';
-import { parseOption, resolveHost, type OptionList } from '../sshconfig/host-options';
-import { has, parseArgs, values } from './args';
-import type { CliIO } from './io';
+import { DEFAULT_SSH_CONFIG, all, expandTokens, first, loadSshConfig } from '../sshconfig/ssh-config';
+import { OPTIONS, parseOption, resolveHost, type OptionList } from '../sshconfig/host-options';
+import { checkAddressFamily, pinAddressFamily } from '../sshconfig/address-family';
+import { has, parseArgs, values, type FlagSpec } from './args';
+import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
+import { appendLogFile, type CliIO } from './io';
 import { ttyPrompter } from './prompter';
 import { createReporter, reportEngine, type Reporter } from './reporter';
 
@@ -40,36 +43,91 @@ Forwards (repeat as needed):
                       every -D proxy. The password comes from the environment
                       variable BURROW_SOCKS_PASSWORD, else it is asked for on
                       the terminal.
+  -g                  Local forwards (-L, -D) given without a bind address
+                      listen on every address, IPv4 and IPv6, so that other
+                      machines can connect (as -o GatewayPorts=yes). Without
+                      it they listen on 127.0.0.1. A bind address of localhost
+                      means 127.0.0.1 and ::1; * means every address.
 
 Connection:
   -p port             Port of the SSH server (default 22)
   -l login_name       User to log in as
-  -i identity_file    Private key to use (repeatable)
+  -i identity_file    Private key to use (repeatable). A FIDO security-key
+                      (sk-*) key is used through ssh-agent: load it with
+                      ssh-add; Burrow skips the file and uses the agent.
   -J [user@]host[:port][,...]
-                      Jump hosts, in order (as ProxyJump)
+                      Jump hosts, in order (as ProxyJump). Burrow does not run
+                      ProxyCommand: a host whose ssh config sets one is refused
+                      (use ProxyJump, or -o ProxyCommand=none).
   -F ssh_config       Read this ssh config instead of ~/.ssh/config
+  -c cipher_spec      Ciphers to offer, as -o Ciphers: a list, or +list,
+                      -list or ^list to append to, remove from or put first in
+                      the default list
+  -C                  Compress the connection (zlib), as -o Compression=yes
+  -4                  Connect to the SSH server over IPv4 only
+                      (as -o AddressFamily=inet)
+  -6                  Connect to the SSH server over IPv6 only
+                      (as -o AddressFamily=inet6)
   -o Option=value     An ssh_config option (repeatable). Understood:
-                      StrictHostKeyChecking (yes|accept-new|no|ask),
-                      UserKnownHostsFile, ServerAliveInterval,
-                      ServerAliveCountMax, ConnectTimeout, Ciphers, BatchMode,
-                      IdentitiesOnly, IdentityFile, IdentityAgent, Port, User,
-                      HostName, ProxyJump, PasswordAuthentication,
-                      KbdInteractiveAuthentication, ExitOnForwardFailure
+${wrapList(Object.values(OPTIONS).map((o) => o.name), 22, 78)}.
+                      StrictHostKeyChecking is yes, accept-new, no or ask;
+                      ProxyCommand only as none. Known hosts are also read
+                      from /etc/ssh/ssh_known_hosts (GlobalKnownHostsFile),
+                      which Burrow never writes.
+                      With ExitOnForwardFailure=yes Burrow exits (status 1)
+                      when any forward cannot be set up; without it the
+                      others keep running.
 
 Output:
   --json              One JSON object per line on stdout, each with an
                       "event" field: listening, state, log, error
+  -E log_file         Append the event lines meant for people to log_file
+                      (each with the time) instead of stderr; --json output
+                      and questions (passwords, host keys) are not affected
   -N, -T, -q, -v      Accepted for ssh compatibility (Burrow never runs a shell)
+  -f                  Refused: Burrow has no background mode. Keep it in the
+                      foreground under a service manager (systemd --user,
+                      launchd), or run the forward in the desktop app.
   -h, --help          This help
 
 Exit status: 0 after SIGINT/SIGTERM; 2 for bad input (nothing was started);
-1 when the connection or a forward could not be set up.
+1 when the connection or every forward could not be set up (or any of
+them, with ExitOnForwardFailure=yes).
 
 Example (POP3 on mail.example.com at localhost:1100, through other.example.com):
   burrow connect -L 1100:mail.example.com:110 other.example.com
 `;
 
 const FORWARD_FLAGS: Record<string, ForwardKind> = { '-L': 'local', '-R': 'remote', '-D': 'dynamic' };
+
+/** Every flag `burrow connect` accepts; the help documents each one. */
+export const CONNECT_FLAGS: FlagSpec = { withValue: 'LRDiplFoJEc', boolean: 'NTqvfCgh46', long: ['json', 'help'], longWithValue: ['socks-user'] };
+
+/** Words laid out in lines between two columns. */
+function wrapList(words: string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    const next = line ? `${line}, ${w}` : w;
+    if (indent + next.length + 1 > width && line) {
+      lines.push(`${line},`);
+      line = w;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
+
+/** True when a -L/-D spec gives no bind address (then -g / GatewayPorts decides where it listens). */
+function withoutBindAddress(kind: ForwardKind, text: string): boolean {
+  // A spec without one is still valid with "*:" in front; one with a bind address (or a socket path) is not.
+  try {
+    parseForwardSpec(kind, `*:${text}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ConnectPlan {
   host: HostConfig;
@@ -78,43 +136,67 @@ export interface ConnectPlan {
   socksUser?: string;
 }
 
-/** Everything that can be checked before connecting; throws BurrowError (exit 2). */
+/**
+ * Everything that can be checked before connecting; throws BurrowError (exit 2).
+ * With -E, from then on the event lines for people go to the log file (io.log).
+ */
 export function planConnect(argv: string[], io: CliIO): ConnectPlan {
-  const parsed = parseArgs(argv, { withValue: 'LRDiplFoJEc', boolean: 'NTqvfCgh46', long: ['json', 'help'], longWithValue: ['socks-user'] }, 'connect');
+  const parsed = parseArgs(argv, CONNECT_FLAGS, 'connect');
+  if (has(parsed, '-f')) {
+    throw new BurrowError(
+      'USAGE',
+      "-f (go to the background) is not supported: Burrow has no background mode. Run 'burrow connect' in the foreground under a service manager " +
+        "(a systemd --user service, launchd, or a terminal multiplexer), or save the forward and run it in the desktop app, which keeps it running from the tray.",
+    );
+  }
   if (parsed.positional.length !== 1) {
     throw new BurrowError('USAGE', parsed.positional.length === 0 ? "Missing destination. Usage: burrow connect [-L spec]... destination (see 'burrow connect --help')." : `Expected one destination, got: ${parsed.positional.join(' ')}.`);
   }
-  const forwards: ConnectPlan['forwards'] = [];
-  const counters: Record<string, number> = { L: 0, R: 0, D: 0 };
-  const addForward = (flag: string, text: string) => {
-    const spec = parseForwardSpec(FORWARD_FLAGS[flag], text);
-    const letter = flag[1];
-    forwards.push({ id: `${letter}${++counters[letter]}`, spec });
-  };
+  const specs: Array<[flag: string, text: string]> = [];
   const options: OptionList = [];
   for (const [flag, value] of parsed.flags) {
-    if (typeof value !== 'string') continue;
-    if (flag in FORWARD_FLAGS) addForward(flag, value);
-    else if (flag === '-o') options.push(parseOption(value));
+    if (flag in FORWARD_FLAGS) specs.push([flag, value as string]);
+    else if (flag === '-o') options.push(parseOption(value as string));
     else if (flag === '-p') options.push(parseOption(`Port=${value}`));
-    else if (flag === '-l') options.push(['user', value]);
-    else if (flag === '-i') options.push(['identityfile', value]);
-    else if (flag === '-J') options.push(['proxyjump', value]);
+    else if (flag === '-l') options.push(['user', value as string]);
+    else if (flag === '-i') options.push(['identityfile', value as string]);
+    else if (flag === '-J') options.push(['proxyjump', value as string]);
+    else if (flag === '-c') options.push(parseOption(`Ciphers=${value}`));
+    else if (flag === '-C') options.push(['compression', 'yes']);
+    else if (flag === '-4') options.push(['addressfamily', 'inet']);
+    else if (flag === '-6') options.push(['addressfamily', 'inet6']);
+    else if (flag === '-g') options.push(['gatewayports', 'yes']);
   }
   // Unreadable or unsupported key files are bad input: refuse before connecting.
-  for (const [k, v] of options) if (k === 'identityfile') readIdentity(expandTokens(v, { host: '', alias: '', port: 22, user: '' }));
+  // FIDO keys are the exception: the agent can use them (decided below).
+  const fromCli = options.filter(([k]) => k === 'identityfile').map(([, v]) => expandTokens(v, { host: '', alias: '', port: 22, user: '' }));
+  for (const f of fromCli) if (!isFidoKeyFile(f)) readIdentity(f);
 
   const configFile = values(parsed, '-F')[0] ?? (existsSync(DEFAULT_SSH_CONFIG) ? DEFAULT_SSH_CONFIG : undefined);
   const config = configFile ? loadSshConfig(configFile).config : undefined;
-  const { host, computed } = resolveHost({ destination: parsed.positional[0], options, config });
+  const resolved = resolveHost({ destination: parsed.positional[0], options, config });
+  const { computed } = resolved;
+  let host = resolved.host;
+  checkAddressFamily(host);
+  const agent = host.agent === null ? undefined : (host.agent ?? discoverAgent(io.env));
+  const fido = setFidoKeysAside(host.identityFiles, agent, host.identitiesOnly);
+  host = { ...host, identityFiles: fido.identityFiles };
 
   // Forwards the ssh config defines for this host, as ssh would set them up.
-  const fromConfig: Array<[string, string]> = [
-    ...all(computed.localforward).map((v): [string, string] => ['-L', v]),
-    ...all(computed.remoteforward).map((v): [string, string] => ['-R', v]),
-    ...all(computed.dynamicforward).map((v): [string, string] => ['-D', v]),
-  ];
-  for (const [flag, v] of fromConfig) addForward(flag, v.trim().replace(/\s+/, ':'));
+  for (const v of all(computed.localforward)) specs.push(['-L', v.trim().replace(/\s+/, ':')]);
+  for (const v of all(computed.remoteforward)) specs.push(['-R', v.trim().replace(/\s+/, ':')]);
+  for (const v of all(computed.dynamicforward)) specs.push(['-D', v.trim().replace(/\s+/, ':')]);
+  // -g / GatewayPorts: local listeners without a bind address take every address, as in OpenSSH.
+  const gatewayPorts = (options.find(([k]) => k === 'gatewayports')?.[1] ?? first(computed.gatewayports))?.toLowerCase() === 'yes';
+  const forwards: ConnectPlan['forwards'] = [];
+  const counters: Record<string, number> = { L: 0, R: 0, D: 0 };
+  for (const [flag, text] of specs) {
+    const kind = FORWARD_FLAGS[flag];
+    const spec = parseForwardSpec(kind, text);
+    if (gatewayPorts && kind !== 'remote' && withoutBindAddress(kind, text)) spec.listen = { ...spec.listen, host: '' };
+    const letter = flag[1];
+    forwards.push({ id: `${letter}${++counters[letter]}`, spec });
+  }
   if (forwards.length === 0) {
     throw new BurrowError('USAGE', `Nothing to forward: give at least one -L, -R or -D (for example -L 1100:mail.example.com:110).`);
   }
@@ -122,7 +204,12 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   if (socksUser !== undefined && !forwards.some((f) => f.spec.kind === 'dynamic')) {
     throw new BurrowError('USAGE', '--socks-user protects a SOCKS proxy: add a -D forward, or leave --socks-user out.');
   }
-  return { host, forwards, json: has(parsed, '--json'), socksUser };
+  const json = has(parsed, '--json');
+  const logFile = values(parsed, '-E')[0];
+  if (logFile !== undefined) io.log = appendLogFile(logFile);
+  const reporter = createReporter(io, json);
+  for (const message of fido.warnings) reporter.event('log', { level: 'warn', code: 'KEY_UNSUPPORTED', message }, `warning: ${message}`);
+  return { host, forwards, json, socksUser };
 }
 
 /** The SOCKS password: BURROW_SOCKS_PASSWORD, else asked on the terminal. */
@@ -143,20 +230,57 @@ export function exitCodeFor(err: unknown): number {
   return ['USAGE', 'SPEC_INVALID', 'PORT_RANGE', 'OPTION_UNKNOWN', 'OPTION_INVALID', 'KEY_UNREADABLE', 'KEY_UNSUPPORTED', 'VALIDATION'].includes(err.code) ? EXIT_USAGE : 1;
 }
 
-/** Runs forwards in the foreground until a stop signal; shared with `burrow up`. */
+/** Errors of the SSH session itself: every forward through that host would fail the same way. */
+const SESSION_FAILURES = /^(SSH_|AUTH_|HOSTKEY_|KEY_)/;
+
+/**
+ * Runs forwards in the foreground until a stop signal; shared with `burrow up`.
+ * A forward that cannot be set up does not take the others down (with
+ * ExitOnForwardFailure=yes on its host, it does: everything stops, exit 1); when
+ * a host cannot be reached, its other forwards are not tried again. Exits 1 when
+ * nothing could be started, or when every forward has failed for good.
+ */
 export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO, reporter: Reporter): Promise<number> {
+  const running: string[] = [];
+  const unreachable = new Map<string, BurrowError>();
+  const pinned = new Map<string, Promise<HostConfig>>();
   for (const id of ids) {
-    try {
-      await engine.start(id);
-    } catch {
-      // The engine already reported why (an error event). Nothing stays half-started.
-      await engine.shutdown();
-      return 1;
+    const { host, spec } = engine.get(id);
+    const key = sessionKey(host);
+    const down = unreachable.get(key);
+    if (down) {
+      reporter.error(new BurrowError(down.code, `${id}: not started, as ${host.alias} could not be reached: ${down.message}`), id);
+      continue;
     }
+    try {
+      // -4/-6: the name is resolved once for every forward through the host.
+      if (!pinned.has(key)) pinned.set(key, pinAddressFamily(host));
+      const target = await pinned.get(key)!;
+      if (target !== host) engine.update(id, target, spec);
+      await engine.start(id);
+      running.push(id);
+    } catch (e) {
+      const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
+      // The engine reports its own failures (an error event); only a failed address lookup is ours to tell.
+      if (engine.get(id).state.state !== 'failed') reporter.error(err, id);
+      if (host.exitOnForwardFailure) {
+        await engine.shutdown();
+        reporter.event('stopped', { reason: 'forward-failure', forward: id }, `${id} could not be set up and ExitOnForwardFailure is yes: stopped every forward`);
+        return 1;
+      }
+      if (SESSION_FAILURES.test(err.code)) unreachable.set(key, err);
+      else if (ids.length > 1) {
+        reporter.event('log', { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` }, `${id}: could not be set up; the other forwards keep running (-o ExitOnForwardFailure=yes exits instead)`);
+      }
+    }
+  }
+  if (running.length === 0) {
+    await engine.shutdown();
+    return 1;
   }
   const failedForGood = new Promise<string>((resolve) => {
     engine.on('state', () => {
-      if (ids.every((id) => engine.get(id).state.state === 'failed')) resolve('failed');
+      if (running.every((id) => engine.get(id).state.state === 'failed')) resolve('failed');
     });
   });
   const why = await Promise.race([io.stopSignal, failedForGood]);

@@ -1,9 +1,13 @@
 // What a command talks to: output streams and the terminal. Tests pass their own.
-import type { Readable, Writable } from 'node:stream';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
+import { BurrowError } from '../../shared/errors';
 
 export interface CliIO {
   stdout: Writable;
   stderr: Writable;
+  /** Where the event lines for people go instead of stderr (-E log_file); prompts stay on the terminal. */
+  log?: Writable;
   stdin: Readable & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
   env: NodeJS.ProcessEnv;
   /** Resolves when the command should stop (SIGINT/SIGTERM). */
@@ -18,4 +22,34 @@ export function processIO(): CliIO {
     process.on('SIGTERM', () => resolve('SIGTERM'));
   });
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal };
+}
+
+/**
+ * A log file opened for appending (-E), written synchronously so that nothing is
+ * lost when the process exits; each line starts with the time. Throws USAGE
+ * when it cannot be opened.
+ */
+export function appendLogFile(path: string): Writable {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a', 0o600);
+  } catch (e) {
+    throw new BurrowError('USAGE', `Cannot open the log file ${path} (-E): ${(e as Error).message}. Give a path in a directory you can write to.`);
+  }
+  return new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      const text = chunk.toString();
+      const stamped = text.replace(/^(?=.)/gm, () => `${new Date().toISOString()} `);
+      try {
+        writeSync(fd, stamped);
+        done();
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+    destroy(err, done) {
+      closeSync(fd);
+      done(err);
+    },
+  });
 }

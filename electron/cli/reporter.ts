@@ -11,14 +11,16 @@ export interface Reporter {
 }
 
 export function createReporter(io: CliIO, json: boolean): Reporter {
+  // Read at each line: -E (io.log) is known only once the command line has been read.
+  const human = (line: string) => (io.log ?? io.stderr).write(`burrow: ${line}\n`);
   return {
-    event(name, fields, human) {
+    event(name, fields, text) {
       if (json) io.stdout.write(JSON.stringify({ event: name, time: new Date().toISOString(), ...fields }) + '\n');
-      else io.stderr.write(`burrow: ${human}\n`);
+      else human(text);
     },
     error(err, forward) {
       if (json) io.stdout.write(JSON.stringify({ event: 'error', time: new Date().toISOString(), forward, code: err.code, message: err.message }) + '\n');
-      else io.stderr.write(`burrow: error: ${err.message}\n`);
+      else human(`error: ${err.message}`);
     },
   };
 }

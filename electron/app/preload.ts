@@ -1,30 +1,29 @@
-// The preload: exposes exactly one typed object (window.burrow) with invoke over
-// the contract's allowlist, on(event) passing only the payload, and `desktop`
-// (native dialogs, one fixed channel each). ipcRenderer itself never reaches the page.
+// The preload: exposes exactly one typed object (window.burrow), built by the
+// shared buildBurrowApi: one method per contract channel over its own IPC
+// channel, on(event) passing only the payload, and `desktop` (native dialogs,
+// one fixed channel each). ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_GLOBAL, CHANNELS, EVENTS, desktopChannel, ipcChannel, ipcEvent, type BurrowApi, type Channel, type DesktopApi, type EventName } from '../../shared/contract';
-
-const channels = new Set<string>(CHANNELS);
-const events = new Set<string>(EVENTS);
+import { buildBurrowApi } from '../../shared/burrow-api';
+import { API_GLOBAL, CHANNELS, EVENTS, desktopChannel, ipcChannel, ipcEvent, type DesktopApi, type Result } from '../../shared/contract';
 
 const desktop: DesktopApi = {
   chooseKeyFile: () => ipcRenderer.invoke(desktopChannel('chooseKeyFile')),
 };
 
-const api: BurrowApi = {
-  invoke(channel, input) {
-    if (!channels.has(channel)) return Promise.resolve({ ok: false, code: 'USAGE', message: `Unknown request '${String(channel)}'.` });
-    return ipcRenderer.invoke(ipcChannel(channel as Channel), input);
+const api = buildBurrowApi({
+  channels: CHANNELS,
+  events: EVENTS,
+  transport: {
+    invoke: (channel, input) => ipcRenderer.invoke(ipcChannel(channel), input) as Promise<Result<unknown>>,
+    on(event, cb) {
+      const listener = (_e: IpcRendererEvent, payload: unknown) => cb(payload);
+      ipcRenderer.on(ipcEvent(event), listener);
+      return () => {
+        ipcRenderer.removeListener(ipcEvent(event), listener);
+      };
+    },
   },
-  on(event, cb) {
-    if (!events.has(event)) throw new Error(`Unknown event '${String(event)}'.`);
-    const listener = (_e: IpcRendererEvent, payload: unknown) => cb(payload as never);
-    ipcRenderer.on(ipcEvent(event as EventName), listener);
-    return () => {
-      ipcRenderer.removeListener(ipcEvent(event as EventName), listener);
-    };
-  },
-  desktop: Object.freeze(desktop),
-};
+  desktop,
+});
 
-contextBridge.exposeInMainWorld(API_GLOBAL, Object.freeze(api));
+contextBridge.exposeInMainWorld(API_GLOBAL, api);

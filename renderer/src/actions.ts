@@ -2,7 +2,7 @@
 // that say what to do, with one-click fixes where there is one.
 import type { ErrorCode } from '../../shared/errors';
 import type { ForwardReason } from '../../shared/contract';
-import { ApiError, api, call, errorMessage } from './api';
+import { ApiError, call, errorMessage, invoke } from './api';
 import { notify, type NoticeAction } from './notices';
 import { store } from './store';
 import { refresh } from './sync';
@@ -80,7 +80,7 @@ export async function groupAction(group: string, names: string[], start: boolean
       const r = await call(start ? 'group.start' : 'group.stop', { group });
       failed = r.results.filter((x) => !x.ok);
     } else {
-      const rs = await Promise.all(names.map(async (n) => ({ name: n, r: await api.invoke(start ? 'forward.start' : 'forward.stop', { name: n }) })));
+      const rs = await Promise.all(names.map(async (n) => ({ name: n, r: await invoke(start ? 'forward.start' : 'forward.stop', { name: n }) })));
       failed = rs.filter((x) => !x.r.ok).map((x) => ({ name: x.name, message: x.r.ok ? undefined : x.r.message }));
     }
     if (failed.length) notify({ tone: 'error', text: `${failed.length} of ${names.length} did not ${start ? 'start' : 'stop'}: ${failed.map((f) => `${f.name} (${f.message ?? 'failed'})`).join('; ')}` });

@@ -1,20 +1,22 @@
 // The one API object: the preload's in the Electron window, a WebSocket client
 // in the browser mode (`burrow web`). Nothing else differs between the two.
-import { API_GLOBAL, type BurrowApi, type Channel, type DesktopApi, type Failure, type Input, type Output } from '../../shared/contract';
-import { createWebSocketApi, type WebSocketApi } from './ws-client';
+import { buildBurrowApi, invokeChannel } from '../../shared/burrow-api';
+import { API_GLOBAL, CHANNELS, EVENTS, type BurrowApi, type Channel, type DesktopApi, type Failure, type Input, type Output, type Result } from '../../shared/contract';
+import { createWebSocketTransport, type WebSocketConnection } from './ws-client';
 
-function pickApi(): { api: BurrowApi; web: WebSocketApi | null } {
+function pickApi(): { api: BurrowApi; web: WebSocketConnection | null } {
   const preload = (window as unknown as Record<string, BurrowApi | undefined>)[API_GLOBAL];
   if (preload) return { api: preload, web: null };
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const web = createWebSocketApi(`${scheme}://${location.host}/ws`);
-  return { api: web, web };
+  const web = createWebSocketTransport(`${scheme}://${location.host}/ws`);
+  // The same object the preload builds, over the WebSocket instead of IPC.
+  return { api: buildBurrowApi({ channels: CHANNELS, events: EVENTS, transport: web.transport }), web };
 }
 
 const picked = pickApi();
 export const api: BurrowApi = picked.api;
 /** The WebSocket connection in the browser mode (null in Electron). */
-export const webConnection: WebSocketApi | null = picked.web;
+export const webConnection: WebSocketConnection | null = picked.web;
 /** The desktop app's native dialogs (null in the browser mode: controls that need them are not shown). */
 export const desktop: DesktopApi | null = picked.api.desktop ?? null;
 
@@ -30,9 +32,12 @@ export class ApiError extends Error {
   }
 }
 
+/** Calls a channel (through its method on the API object) and returns its Result. */
+export const invoke = <C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>> => invokeChannel(api, channel, input);
+
 /** Calls a channel and returns its value, or throws ApiError. */
 export async function call<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>> {
-  const r = await api.invoke(channel, input);
+  const r = await invoke(channel, input);
   if (!r.ok) throw new ApiError(r);
   return r.value;
 }

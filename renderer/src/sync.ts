@@ -43,6 +43,6 @@ export function startSync(): () => void {
 }
 
 async function loadPrompts() {
-  const r = await api.invoke('prompt.pending', {});
+  const r = await api.promptPending();
   if (r.ok) store.setPrompts(r.value);
 }

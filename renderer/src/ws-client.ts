@@ -1,20 +1,23 @@
-// The BurrowApi over the browser mode's WebSocket (electron/web/protocol.ts
-// describes the same messages on the server side). Reconnects on its own;
-// a reconnect counts as "profiles changed", so the window reloads its state.
-import type { BurrowApi, Channel, EventName, Events, Failure, Input, Output, Result } from '../../shared/contract';
+// The browser mode's transport: requests and events over one WebSocket
+// (electron/web/protocol.ts describes the same messages on the server side).
+// api.ts builds the very same API object on it as the preload does over IPC.
+// Reconnects on its own; a reconnect counts as "profiles changed", so the
+// window reloads its state.
+import type { Channel, EventName, Failure, Result } from '../../shared/contract';
+import type { ApiTransport } from '../../shared/burrow-api';
 import type { ClientMessage, ServerMessage } from '../../shared/ws-protocol';
-
 
 export type ConnectionState = { status: 'connecting' | 'open' | 'closed'; attempts: number };
 
-export interface WebSocketApi extends BurrowApi {
+export interface WebSocketConnection {
+  transport: ApiTransport;
   connection(): ConnectionState;
   onConnection(cb: () => void): () => void;
 }
 
 const lost = (): Failure => ({ ok: false, code: 'INTERNAL', message: 'The connection to `burrow web` was lost. It reconnects by itself; if it does not, check that `burrow web` is still running.' });
 
-export function createWebSocketApi(url: string): WebSocketApi {
+export function createWebSocketTransport(url: string): WebSocketConnection {
   let ws: WebSocket | null = null;
   let nextId = 1;
   let state: ConnectionState = { status: 'connecting', attempts: 0 };
@@ -76,19 +79,20 @@ export function createWebSocketApi(url: string): WebSocketApi {
   open();
 
   return {
-    invoke<C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>> {
-      const id = nextId++;
-      return new Promise((resolve) => {
-        pending.set(id, resolve as (r: Result<unknown>) => void);
-        send({ type: 'invoke', id, channel, input });
-      });
-    },
-    on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      const fn = cb as (p: unknown) => void;
-      set.add(fn);
-      return () => set.delete(fn);
+    transport: {
+      invoke(channel: Channel, input: unknown): Promise<Result<unknown>> {
+        const id = nextId++;
+        return new Promise((resolve) => {
+          pending.set(id, resolve);
+          send({ type: 'invoke', id, channel, input });
+        });
+      },
+      on(event: EventName, cb: (payload: unknown) => void): () => void {
+        const set = listeners.get(event) ?? new Set();
+        listeners.set(event, set);
+        set.add(cb);
+        return () => void set.delete(cb);
+      },
     },
     connection: () => state,
     onConnection(cb) {

@@ -1,11 +1,13 @@
 // The browser tests' world: the real services (profile repository in a temp
 // BURROW_CONFIG_DIR, the tunnel engine, the prompt broker) behind `burrow web`'s
 // server, a real sshd, and Chromium driven by playwright-core.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import ts from 'typescript';
+import { CHANNELS, EVENTS } from '../../shared/contract';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 import type { SecretStore } from '../../electron/profiles/secrets';
 import { createWebServices, type WebServices } from '../../electron/web/services';
@@ -98,20 +100,35 @@ export interface FakeDesktop {
   chooseKeyFile(): string | null | Promise<string | null>;
 }
 
-/** The page side of the fake preload: the same shape as electron/app/preload.ts exposes. */
-const FAKE_PRELOAD = `(() => {
+/**
+ * The page side of the fake preload: the very function electron/app/preload.ts
+ * builds window.burrow with (shared/burrow-api.ts, type-only imports, so it
+ * runs in the page as transpiled), over a Playwright binding instead of IPC.
+ * A string, not a function: a transpiler's helpers (tsx's __name) must not end up in the page.
+ */
+function fakePreload(): string {
+  const source = readFileSync(join(PROJECT_ROOT, 'shared', 'burrow-api.ts'), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return `(() => {
+  const exports = {};
+  (function (exports) { ${js}\n})(exports);
   const listeners = new Map();
   globalThis.__burrowEmit = (event, payload) => listeners.get(event)?.forEach((cb) => cb(payload));
-  globalThis.burrow = Object.freeze({
-    invoke: (channel, input) => globalThis.__burrowInvoke(channel, input),
-    on(event, cb) {
-      if (!listeners.has(event)) listeners.set(event, new Set());
-      listeners.get(event).add(cb);
-      return () => void listeners.get(event).delete(cb);
+  globalThis.burrow = exports.buildBurrowApi({
+    channels: ${JSON.stringify(CHANNELS)},
+    events: ${JSON.stringify(EVENTS)},
+    transport: {
+      invoke: (channel, input) => globalThis.__burrowInvoke(channel, input),
+      on(event, cb) {
+        if (!listeners.has(event)) listeners.set(event, new Set());
+        listeners.get(event).add(cb);
+        return () => void listeners.get(event).delete(cb);
+      },
     },
-    desktop: Object.freeze({ chooseKeyFile: () => globalThis.__burrowChooseKeyFile() }),
+    desktop: { chooseKeyFile: () => globalThis.__burrowChooseKeyFile() },
   });
 })();`;
+}
 
 /**
  * Makes the page see a preload object, as in the Electron window: window.burrow
@@ -122,8 +139,7 @@ const FAKE_PRELOAD = `(() => {
 async function installPreload(world: World, context: BrowserContext, desktop: FakeDesktop): Promise<() => void> {
   await context.exposeBinding('__burrowInvoke', (_source, channel: unknown, input: unknown) => world.services.dispatcher.dispatch(channel, input));
   await context.exposeBinding('__burrowChooseKeyFile', () => desktop.chooseKeyFile());
-  // A string, not a function: a transpiler's helpers (tsx's __name) must not end up in the page.
-  await context.addInitScript({ content: FAKE_PRELOAD });
+  await context.addInitScript({ content: fakePreload() });
   return world.services.events.subscribe((event, payload) => {
     for (const p of context.pages()) {
       p.evaluate(`globalThis.__burrowEmit(${JSON.stringify(event)}, ${JSON.stringify(payload)})`).catch(() => undefined);

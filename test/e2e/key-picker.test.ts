@@ -10,6 +10,8 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeKeyFixture, type KeyFixture } from '../support/key-fixtures';
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
+import { apiKeys } from '../../shared/burrow-api';
+import { CHANNELS } from '../../shared/contract';
 import { openApp, startWorld, type World } from './harness';
 import { eventually, focused, textOf } from './ui-helpers';
 
@@ -179,6 +181,9 @@ describe('key file picker (browser mode, real services, real sshd)', () => {
     });
     try {
       const p = desktop.page;
+      // The page sees the preload's one object: a method per contract channel, on and desktop, nothing else.
+      expect(await p.evaluate('Object.keys(globalThis.burrow).sort()')).toEqual(apiKeys(CHANNELS, true).sort());
+      expect(await p.evaluate('typeof globalThis.burrow.invoke')).toBe('undefined');
       const form = await newKeyHost(p, 'browsed');
       const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
       const browse = form.getByRole('button', { name: 'Browse…' });

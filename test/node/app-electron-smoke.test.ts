@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { apiKeys } from '../../shared/burrow-api';
+import { CHANNELS } from '../../shared/contract';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -45,9 +47,10 @@ describe('Electron smoke test', () => {
       await page.waitForLoadState('domcontentloaded');
       expect(await page.title()).toBe('Burrow');
       expect(page.url()).toBe('burrow://app/index.html');
-      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(['desktop', 'invoke', 'on']);
+      // One method per contract channel, on() and desktop: nothing else (no generic invoke, no ipcRenderer).
+      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(apiKeys(CHANNELS, true).sort());
       expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
-      const state = await page.evaluate(() => (globalThis as unknown as { burrow: { invoke(c: string, i?: unknown): Promise<unknown> } }).burrow.invoke('state.get'));
+      const state = await page.evaluate(() => (globalThis as unknown as { burrow: { stateGet(): Promise<unknown> } }).burrow.stateGet());
       expect(state).toMatchObject({ ok: true, value: { forwards: [], hosts: [] } });
       const tray = await app.evaluate(() => (globalThis as unknown as { __burrowTray: () => { menu: { label?: string }[]; icon: string } }).__burrowTray());
       expect(tray.icon).toBe('off');

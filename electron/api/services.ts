@@ -1,11 +1,13 @@
 // Builds the whole back end the same way for the Electron main process, the
 // browser mode (`burrow web`) and the tests: profile repository + tunnel engine
 // + prompt broker + the contract's dispatcher + the event hub.
+import { dirname } from 'node:path';
 import { ProfileRepository, type CreateStore } from '../profiles/repository';
+import { RuntimeStatusPublisher, type PublisherKind } from '../profiles/runtime-status';
 import type { SecretStore } from '../profiles/secrets';
 import { expandHome } from '../profiles/to-engine';
 import { TunnelEngine, type EngineOptions } from '../tunnels/engine';
-import type { Prompter } from '../tunnels/types';
+import type { ForwardState, Prompter } from '../tunnels/types';
 import type { Settings } from '../../shared/model';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { startSaved, syncEngine } from './engine-sync';
@@ -29,6 +31,8 @@ export interface ServicesOptions {
   settingsChanged?: (s: Settings) => void;
   onInternalError?: (channel: string, err: unknown) => void;
   env?: NodeJS.ProcessEnv;
+  /** Publish the forwards' states next to the profiles for `burrow ls` (the app: 'desktop', burrow web: 'web'). */
+  publishStatus?: PublisherKind;
 }
 
 export interface Services {
@@ -75,6 +79,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   });
   const unwatch = opts.watchProfiles === false ? () => undefined : repo.watch();
   await syncEngine(engine, repo);
+  // running/<pid>-<kind>.json beside config.json, rewritten on every state change, removed by dispose().
+  const status = opts.publishStatus ? new RuntimeStatusPublisher(dirname(repo.path), opts.publishStatus) : undefined;
+  const publishStatus = () => status?.publish(engine.list().map((f): [string, ForwardState] => [f.id, f.state]));
+  if (status) engine.on('state', publishStatus);
+  publishStatus();
 
   const handlers = createHandlers({
     engine,
@@ -115,6 +124,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       unwatch();
       unwire();
       await engine.shutdown();
+      if (status) engine.off('state', publishStatus);
+      status?.remove();
     },
   };
 }

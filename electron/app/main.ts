@@ -81,6 +81,7 @@ async function main() {
     configDir,
     secretStore: new SafeStorageSecretStore(configDir),
     createStore: createElectronStore,
+    publishStatus: 'desktop',
     settingsChanged: (s) => applyLoginItem(s.launchAtLogin),
     onInternalError: (channel, err) => note(`Internal error in ${channel}: ${(err as Error)?.stack ?? String(err)}`, 'error'),
   });

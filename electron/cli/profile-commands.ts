@@ -2,6 +2,7 @@
 // the command line, over the same ProfileRepository the desktop app uses.
 // (`burrow up` is in up.ts.)
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BurrowError, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { AUTH_METHODS, describeForward, forwardToSpec, specToEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
@@ -11,6 +12,7 @@ import type { ImportReport } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
 import { ProfileRepository, type Patch, type RepositoryWarning } from '../profiles/repository';
 import { presetForward } from '../profiles/presets';
+import { readRuntimeStatuses, runtimeOf, type PublishedForward, type PublisherKind, type RuntimeStatus } from '../profiles/runtime-status';
 import { configDir } from '../profiles/paths';
 import { ForgetOnlySecretStore, secretsFilePath } from '../profiles/secrets-file';
 import { importSshConfigFile } from '../profiles/ssh-config-import';
@@ -81,26 +83,64 @@ const one = (p: ParsedArgs, flag: string) => values(p, flag).at(-1);
 
 export const LS_HELP = `Usage: burrow ls [--json]
 
-Lists saved hosts and forwards. A forward's state says whether its local port
-is taken right now (by Burrow, or by something else).
+Lists saved hosts and forwards. A forward's state comes from the desktop app
+(or burrow web) when one runs it: "running in Burrow (pid N): active",
+"reconnecting (attempt 3)", "failed in Burrow (pid N): why". Otherwise only its
+local port can be checked: "stopped" when it is free, "port in use, not by the
+Burrow app" when something else (another program, or burrow up/connect) holds
+it; a remote or socket forward is "not running in the Burrow app".
 `;
 
-async function portState(f: Forward): Promise<string> {
-  if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return 'saved';
+export interface ForwardRunState {
+  /** For scripts: an engine state (connecting, active, reconnecting, failed), or stopped, port in use, unknown. */
+  state: string;
+  /** For people. */
+  text: string;
+  /** The process that runs it, from its status file. */
+  runningIn?: { pid: number; app: PublisherKind };
+}
+
+const APP_NAME: Record<PublisherKind, string> = { desktop: 'Burrow', web: 'burrow web' };
+
+/** What a published state says, as `burrow ls` shows it. */
+export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now = Date.now()): string {
+  const where = `${APP_NAME[status.kind] ?? 'Burrow'} (pid ${status.pid})`;
+  if (f.state === 'failed') return `failed in ${where}${f.reason ? `: ${f.reason}` : ''}`;
+  let what: string = f.state;
+  if (f.state === 'active' && f.destinationFailing) what = `active, destination failing${f.reason ? ` (${f.reason})` : ''}`;
+  if (f.state === 'reconnecting') {
+    const parts = [f.attempt !== undefined ? `attempt ${f.attempt}` : '', f.nextAttemptAt !== undefined ? `next try in ${Math.max(0, Math.round((f.nextAttemptAt - now) / 1000))} s` : ''].filter(Boolean);
+    what = `reconnecting${parts.length ? ` (${parts.join(', ')})` : ''}${f.reason ? `: ${f.reason}` : ''}`;
+  }
+  return `running in ${where}: ${what}`;
+}
+
+/** The forward's state: from a live app's status file, else (local TCP ports only) a probe of its port. */
+export async function forwardRunState(f: Forward, statuses: RuntimeStatus[]): Promise<ForwardRunState> {
+  const published = runtimeOf(statuses, f.name);
+  if (published) return { state: published.forward.state, text: describeRuntime(published.status, published.forward), runningIn: { pid: published.status.pid, app: published.status.kind } };
+  if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in the Burrow app' };
   const spec = forwardToSpec(f);
   const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
-  return (await isPortFree(f.port, host || '0.0.0.0')) ? 'stopped' : 'port in use';
+  // A busy port says only that something listens there: not that it is this forward.
+  return (await isPortFree(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by the Burrow app' };
 }
 
 export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io) => {
   const repo = await openRepository(io);
   const doc = repo.document();
-  const forwards = await Promise.all(doc.forwards.map(async (f) => ({ ...f, state: await portState(f) })));
+  const statuses = readRuntimeStatuses(dirname(repo.path));
+  const forwards = await Promise.all(
+    doc.forwards.map(async (f) => {
+      const run = await forwardRunState(f, statuses);
+      return { ...f, state: run.state, status: run.text, ...(run.runningIn ? { runningIn: run.runningIn } : {}) };
+    }),
+  );
   const lines = ['Hosts:'];
   for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}`);
   if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
   lines.push('Forwards:');
-  for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.state}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);
+  for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.status}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);
   if (!forwards.length) lines.push("  (none: 'burrow add forward' or 'burrow preset')");
   return out(io, p, { hosts: doc.hosts, forwards, path: repo.path }, lines.join('\n'));
 }, 'ls');

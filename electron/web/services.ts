@@ -32,6 +32,7 @@ export async function createWebServices(opts: WebServicesOptions = {}): Promise<
     secretStore: opts.secrets ?? new SessionSecretStore(),
     sshConfigPath: opts.sshConfigPath,
     onInternalError: opts.onInternalError,
+    publishStatus: 'web',
   });
   const viewers = { count: 0 };
   const stopStats = services.startStats(() => viewers.count > 0, opts.statsIntervalMs);

@@ -1,0 +1,156 @@
+// What is running right now, for `burrow ls`: each process that runs saved
+// forwards (the desktop app, `burrow web`) publishes a small status file next
+// to the profiles, running/<pid>-<kind>.json, with its pid and the state of
+// each forward it runs. It is rewritten atomically (temporary file + rename) on
+// every state change and removed on a clean exit. A file whose process is gone
+// (or whose pid now belongs to another process) is stale: readers ignore it and
+// remove it.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ForwardState, ForwardStateName } from '../../shared/tunnel-state';
+
+export const RUNNING_DIR = 'running';
+
+export type PublisherKind = 'desktop' | 'web';
+
+export interface PublishedForward {
+  state: ForwardStateName;
+  reason?: string;
+  attempt?: number;
+  nextAttemptAt?: number;
+  destinationFailing?: boolean;
+  /** Where it listens ("127.0.0.1:1100", "server localhost:40123", a socket path). */
+  bound?: string;
+}
+
+export interface RuntimeStatus {
+  pid: number;
+  kind: PublisherKind;
+  /** Tells a live process from a later one that reuses its pid (Linux: the start time in /proc). */
+  startId?: string;
+  updatedAt: number;
+  /** Forwards that are not stopped, by saved name. */
+  forwards: Record<string, PublishedForward>;
+}
+
+export function runningDir(configDir: string): string {
+  return join(configDir, RUNNING_DIR);
+}
+
+/** An identity for the process that survives nothing else: its start time (Linux); undefined where unknown. */
+export function processStartId(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may contain spaces) in parentheses; starttime is field 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` is a running process (a signal 0 probe; EPERM means it exists but is not ours). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function describeBound(b: ForwardState['bound']): string | undefined {
+  if (!b) return undefined;
+  return 'path' in b ? b.path : `${b.host}:${b.port}`;
+}
+
+export class RuntimeStatusPublisher {
+  readonly file: string;
+  private readonly startId = processStartId(process.pid);
+  private closed = false;
+
+  constructor(
+    private readonly configDir: string,
+    private readonly kind: PublisherKind,
+    private readonly pid = process.pid,
+  ) {
+    this.file = join(runningDir(configDir), `${pid}-${kind}.json`);
+  }
+
+  /** Writes the current states (only forwards that are not stopped); atomically. */
+  publish(states: Iterable<[name: string, state: ForwardState]>): void {
+    if (this.closed) return;
+    const forwards: Record<string, PublishedForward> = {};
+    for (const [name, s] of states) {
+      if (s.state === 'stopped') continue;
+      forwards[name] = {
+        state: s.state,
+        ...(s.reason ? { reason: s.reason.message } : {}),
+        ...(s.attempt !== undefined ? { attempt: s.attempt } : {}),
+        ...(s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
+        ...(s.destinationFailing ? { destinationFailing: true } : {}),
+        ...(s.bound ? { bound: describeBound(s.bound) } : {}),
+      };
+    }
+    const status: RuntimeStatus = { pid: this.pid, kind: this.kind, ...(this.startId ? { startId: this.startId } : {}), updatedAt: Date.now(), forwards };
+    try {
+      mkdirSync(runningDir(this.configDir), { recursive: true });
+      const tmp = `${this.file}.tmp`;
+      writeFileSync(tmp, JSON.stringify(status));
+      renameSync(tmp, this.file);
+    } catch {
+      /* a status file is a courtesy to `burrow ls`: never fail a tunnel over it */
+    }
+  }
+
+  /** Removes the file (a clean exit); later publish() calls do nothing. */
+  remove(): void {
+    this.closed = true;
+    rmSync(this.file, { force: true });
+  }
+}
+
+export interface ReadOptions {
+  isAlive?: (pid: number) => boolean;
+  startIdOf?: (pid: number) => string | undefined;
+  /** Remove the files of processes that are gone (default true). */
+  cleanUp?: boolean;
+}
+
+/** The statuses of processes that are alive; stale and unreadable files are skipped (and stale ones removed). */
+export function readRuntimeStatuses(configDir: string, opts: ReadOptions = {}): RuntimeStatus[] {
+  const isAlive = opts.isAlive ?? pidAlive;
+  const startIdOf = opts.startIdOf ?? processStartId;
+  const dir = runningDir(configDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /^\d+-[a-z]+\.json$/.test(n));
+  } catch {
+    return [];
+  }
+  const out: RuntimeStatus[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    let s: RuntimeStatus;
+    try {
+      s = JSON.parse(readFileSync(file, 'utf8')) as RuntimeStatus;
+      if (typeof s.pid !== 'number' || !s.forwards || typeof s.forwards !== 'object') continue;
+    } catch {
+      continue;
+    }
+    const current = s.startId !== undefined ? startIdOf(s.pid) : undefined;
+    const stale = !isAlive(s.pid) || (s.startId !== undefined && current !== undefined && current !== s.startId);
+    if (stale) {
+      if (opts.cleanUp !== false) rmSync(file, { force: true });
+      continue;
+    }
+    out.push(s);
+  }
+  return out.sort((a, b) => a.pid - b.pid);
+}
+
+/** Which live process runs (or last failed) a forward, and how. */
+export function runtimeOf(statuses: RuntimeStatus[], forward: string): { status: RuntimeStatus; forward: PublishedForward } | undefined {
+  const found = statuses.map((status) => ({ status, forward: status.forwards[forward] })).filter((x) => x.forward);
+  // A process that runs it wins over one where it failed.
+  return found.find((x) => x.forward.state !== 'failed') ?? found[0];
+}

@@ -25,8 +25,10 @@ on the terminal (the command line keeps none). The password of a SOCKS login
   --all        Every saved forward
   --json       One JSON object per line on stdout, as 'burrow connect --json'
 
+A forward that cannot be started is reported and the others keep running.
+
 Exit status: 0 after SIGINT/SIGTERM; 2 for bad input (an unknown name, nothing
-selected); 1 when a forward could not be started.
+selected); 1 when no forward could be started, or all have failed for good.
 `;
 
 export function selectForwards(all: Forward[], names: string[], groups: string[], every: boolean): Forward[] {

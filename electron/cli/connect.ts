@@ -179,7 +179,7 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   let host = resolved.host;
   checkAddressFamily(host);
   const agent = host.agent === null ? undefined : (host.agent ?? discoverAgent(io.env));
-  const fido = setFidoKeysAside(host.identityFiles, agent, host.identitiesOnly);
+  const fido = setFidoKeysAside(host.identityFiles, agent, host.identitiesOnly, new Set(fromCli));
   host = { ...host, identityFiles: fido.identityFiles };
 
   // Forwards the ssh config defines for this host, as ssh would set them up.

@@ -26,27 +26,29 @@ export interface FidoDecision {
 
 /**
  * What to do with FIDO keys among the identity files: leave them out and use
- * the agent, where the key has to be loaded; refuse (KEY_UNSUPPORTED) when
- * there is no agent, or IdentitiesOnly keeps Burrow from using it.
+ * the agent, where the key has to be loaded. Without an agent, or with
+ * IdentitiesOnly (which keeps Burrow from using it), a key asked for with -i
+ * (`explicit`) is refused (KEY_UNSUPPORTED, exit 2); one from the ssh config is
+ * left out with a warning, so that the other keys are still tried.
  */
-export function setFidoKeysAside(identityFiles: string[], agent: string | undefined, identitiesOnly: boolean): FidoDecision {
+export function setFidoKeysAside(identityFiles: string[], agent: string | undefined, identitiesOnly: boolean, explicit: ReadonlySet<string> = new Set()): FidoDecision {
   const fido = identityFiles.filter(isFidoKeyFile);
   if (fido.length === 0) return { identityFiles, warnings: [] };
   const what = (f: string) => `Identity file ${f} is a FIDO security-key (sk-*) key, which Burrow cannot use directly`;
-  if (!agent) {
-    throw new BurrowError(
-      'KEY_UNSUPPORTED',
-      `${what(fido[0])}, only through ssh-agent, and no agent is set. Load the key into ssh-agent (ssh-add ${fido[0]}) and run Burrow with SSH_AUTH_SOCK pointing at that agent (or -o IdentityAgent=SOCKET).`,
-    );
+  const why = !agent
+    ? { refuse: 'and no agent is set', fix: 'run Burrow with SSH_AUTH_SOCK pointing at that agent (or -o IdentityAgent=SOCKET)' }
+    : identitiesOnly
+      ? { refuse: "and IdentitiesOnly=yes keeps Burrow from using the agent's keys", fix: 'leave IdentitiesOnly out' }
+      : undefined;
+  const warnings: string[] = [];
+  for (const f of fido) {
+    if (!why) {
+      warnings.push(`${what(f)}: skipping the file and using ssh-agent (${agent}), which must hold the key (ssh-add ${f}).`);
+    } else if (explicit.has(f)) {
+      throw new BurrowError('KEY_UNSUPPORTED', `${what(f)}, only through ssh-agent, ${why.refuse}. Load the key into ssh-agent (ssh-add ${f}) and ${why.fix}.`);
+    } else {
+      warnings.push(`${what(f)}, only through ssh-agent, ${why.refuse}: skipping it (the ssh config names it). To use it, load it into ssh-agent (ssh-add ${f}) and ${why.fix}.`);
+    }
   }
-  if (identitiesOnly) {
-    throw new BurrowError(
-      'KEY_UNSUPPORTED',
-      `${what(fido[0])}, only through ssh-agent, and IdentitiesOnly=yes keeps Burrow from using the agent's keys. Load the key into ssh-agent (ssh-add ${fido[0]}) and leave IdentitiesOnly out.`,
-    );
-  }
-  return {
-    identityFiles: identityFiles.filter((f) => !fido.includes(f)),
-    warnings: fido.map((f) => `${what(f)}: skipping the file and using ssh-agent (${agent}), which must hold the key (ssh-add ${f}).`),
-  };
+  return { identityFiles: identityFiles.filter((f) => !fido.includes(f)), warnings };
 }

@@ -220,10 +220,25 @@ describe('-i with a FIDO (sk-*) key', () => {
     );
   });
 
+  it('one named by the ssh config, with no agent: left out with a warning, the other keys still tried', async () => {
+    const cfg = join(dir, 'sk_config');
+    writeFileSync(cfg, `Host *\n  IdentityFile ${skKey}\n  IdentityAgent none\n`);
+    const port = await freePort();
+    const run = burrow(['connect', ...base().filter((a) => a !== '/dev/null' && a !== '-F'), '-F', cfg, '-L', `${port}:127.0.0.1:${echo.port}`, dest()]);
+    const warning = await run.waitFor((e) => e.event === 'log' && e.level === 'warn');
+    expect(warning.message).toBe(
+      `Identity file ${skKey} is a FIDO security-key (sk-*) key, which Burrow cannot use directly, only through ssh-agent, and no agent is set: skipping it (the ssh config names it). To use it, load it into ssh-agent (ssh-add ${skKey}) and run Burrow with SSH_AUTH_SOCK pointing at that agent (or -o IdentityAgent=SOCKET).`,
+    );
+    await run.waitFor((e) => e.event === 'listening');
+    expect((await roundTrip(port, Buffer.from('other key'))).toString()).toBe('other key');
+    run.proc.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
   it('with IdentitiesOnly=yes (which keeps the agent out): exit 2, saying so', async () => {
     const r = await burrowDone(['connect', '-i', skKey, '-o', `IdentityAgent=${agentSock}`, '-o', 'IdentitiesOnly=yes', '-L', '1100:h:110', '-F', '/dev/null', 'h']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("IdentitiesOnly=yes keeps Burrow from using the agent's keys.");
+    expect(r.stderr).toContain(`only through ssh-agent, and IdentitiesOnly=yes keeps Burrow from using the agent's keys. Load the key into ssh-agent (ssh-add ${skKey}) and leave IdentitiesOnly out.`);
   });
 });
 

@@ -73,8 +73,10 @@ describe('tray actions through the real services', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'burrow-tray-'));
-    services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false });
-    // An SSH host nobody listens on: starting through it fails, quickly and for sure.
+    // The app retries a first connect that may heal (a server not up yet); here it must fail at once.
+    services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false, engine: { retryFirstConnect: false } });
+    // An SSH host nobody listens on. (Starts below fail on their local port, taken by a
+    // squatter, before any SSH connection is tried: a refused SSH host may be retried.)
     const s = await listen(0);
     closedPort = (s.address() as net.AddressInfo).port;
     await new Promise((r) => s.close(r));
@@ -96,7 +98,7 @@ describe('tray actions through the real services', () => {
       const saved = services.repo.listForwards().find((f) => f.name === 'redis-mail')!;
       expect(saved.port).toBe(redis.localPort);
       expect(redis.label).toBe(`Forward Redis to localhost:${saved.port}`);
-      // It could not start (the port is taken, or the SSH host is down): the person is told, with the message.
+      // It could not start (the port is taken): the person is told, with the message.
       expect(notice).toEqual({ title: 'Added redis-mail, but it could not start', body: expect.stringContaining(`Local port ${redis.localPort} is already in use`) });
     } finally {
       await new Promise((r) => squatter.close(r));
@@ -106,15 +108,25 @@ describe('tray actions through the real services', () => {
     expect(next.localPort).toBeGreaterThan(redis.localPort!);
     expect(next.label).toBe(`Forward Redis to localhost:${next.localPort}`);
     // The same preset again via the same host: a second forward, named -2, on the new label's port.
-    const again = await runTrayAction(presetAction(buildTrayMenu(trayInput(services.repo.document(), () => undefined, [next])), next.label, 'mail'), deps());
-    expect(again?.title).toBe('Added redis-mail-2, but it could not start');
-    expect(services.repo.getForward('redis-mail-2')?.port).toBe(next.localPort);
+    const squatter2 = await listen(next.localPort!);
+    try {
+      const again = await runTrayAction(presetAction(buildTrayMenu(trayInput(services.repo.document(), () => undefined, [next])), next.label, 'mail'), deps());
+      expect(again?.title).toBe('Added redis-mail-2, but it could not start');
+      expect(services.repo.getForward('redis-mail-2')?.port).toBe(next.localPort);
+    } finally {
+      await new Promise((r) => squatter2.close(r));
+    }
   }, 30_000);
 
   it('a failed start from the tray is a notice with the message, not only a log line', async () => {
-    const notice = await runTrayAction({ type: 'toggle', forwardId: 'redis-mail', start: true }, deps());
-    expect(notice?.title).toBe('Could not start redis-mail');
-    expect(notice?.body.length).toBeGreaterThan(0);
+    const port = services.repo.requireForward('redis-mail').port!;
+    const squatter = await listen(port);
+    try {
+      const notice = await runTrayAction({ type: 'toggle', forwardId: 'redis-mail', start: true }, deps());
+      expect(notice).toEqual({ title: 'Could not start redis-mail', body: expect.stringContaining(`Local port ${port} is already in use`) });
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
     expect(await runTrayAction({ type: 'toggle', forwardId: 'nope', start: true }, deps())).toEqual({ title: 'Could not start nope', body: expect.stringContaining("No forward named 'nope'") });
     expect(await runTrayAction({ type: 'toggle', forwardId: 'redis-mail', start: false }, deps())).toBeNull();
   }, 30_000);

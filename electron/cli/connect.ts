@@ -308,7 +308,9 @@ export async function connect(argv: string[], io: CliIO): Promise<number> {
     reporter.error(err);
     return exitCodeFor(err);
   }
-  const engine = new TunnelEngine({ prompter: ttyPrompter(io) });
+  // As ssh does, a first connection that fails is reported at once, not retried
+  // (`burrow up` and the app retry it); drops after that are reconnected.
+  const engine = new TunnelEngine({ prompter: ttyPrompter(io), retryFirstConnect: false });
   reportEngine(engine, reporter);
   for (const f of plan.forwards) engine.add(f.id, plan.host, f.spec);
   return runForwards(

@@ -11,6 +11,16 @@ import type { HostConfig, Prompter } from './types';
 const { utils } = ssh2;
 type ParsedKey = Exclude<ReturnType<typeof utils.parseKey>, Error | Error[]>;
 
+/**
+ * What a person answered for one hop of one session (decrypted keys by file, the
+ * password), kept in memory only, so that automatic reconnects need nobody. The
+ * session drops it when it closes; an answer the server refuses is dropped at once.
+ */
+export interface AuthMemo {
+  keys: Map<string, ParsedKey>;
+  password?: string;
+}
+
 export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n));
 
 export function expandHome(p: string): string {
@@ -70,10 +80,15 @@ function isEncryptedError(err: Error): boolean {
 
 /** Parses a key, asking for its passphrase when it is encrypted. */
 export async function loadIdentity(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<ParsedKey> {
+  return (await loadIdentityAsking(file, prompter, batchMode)).key;
+}
+
+/** loadIdentity, also saying whether a person was asked for the passphrase. */
+async function loadIdentityAsking(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<{ key: ParsedKey; asked: boolean }> {
   const data = readIdentity(file);
   let parsed = utils.parseKey(data);
   if (Array.isArray(parsed)) parsed = parsed[0];
-  if (!(parsed instanceof Error)) return parsed;
+  if (!(parsed instanceof Error)) return { key: parsed, asked: false };
   if (!isEncryptedError(parsed)) {
     throw new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} could not be read as a private key (${parsed.message}). Use an OpenSSH or PEM private key.`);
   }
@@ -87,7 +102,86 @@ export async function loadIdentity(file: string, prompter: Prompter | undefined,
   if (again instanceof Error) {
     throw new BurrowError('KEY_PASSPHRASE', `Wrong passphrase for identity file ${file}. Check the passphrase (ssh-keygen -y -f ${file} tests it).`);
   }
-  return again;
+  return { key: again, asked: true };
+}
+
+/**
+ * The public half of an identity file, without asking for a passphrase: from
+ * file.pub, else from the key itself (unencrypted, or the OpenSSH format, whose
+ * public key is stored in the clear). Undefined when it cannot be known.
+ */
+export function identityPublicKey(file: string): Buffer | undefined {
+  const fromText = (text: Buffer | string) => {
+    let k = utils.parseKey(text);
+    if (Array.isArray(k)) k = k[0];
+    return k instanceof Error ? undefined : k.getPublicSSH();
+  };
+  try {
+    if (existsSync(`${file}.pub`)) {
+      const pub = fromText(readFileSync(`${file}.pub`));
+      if (pub) return pub;
+    }
+    const text = readFileSync(file, 'latin1');
+    const plain = fromText(text);
+    if (plain) return plain;
+    // openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the first public key blob.
+    const m = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END/.exec(text);
+    if (!m) return undefined;
+    const blob = Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
+    const magic = 'openssh-key-v1\0';
+    if (blob.toString('latin1', 0, magic.length) !== magic) return undefined;
+    let at = magic.length;
+    const skip = () => {
+      const len = blob.readUInt32BE(at);
+      at += 4 + len;
+      return blob.subarray(at - len, at);
+    };
+    skip();
+    skip();
+    skip();
+    at += 4;
+    return skip();
+  } catch {
+    return undefined;
+  }
+}
+
+/** An agent that offers only one of another agent's keys (IdentitiesOnly with a key the agent holds). */
+class OneKeyAgent extends ssh2.BaseAgent<ParsedKey> {
+  constructor(private inner: ssh2.BaseAgent, private key: ParsedKey) {
+    super();
+  }
+  getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
+    cb(undefined, [this.key]);
+  }
+  sign(pubKey: ParsedKey, data: Buffer, options: unknown, cb?: unknown): void {
+    (this.inner.sign as (...a: unknown[]) => void)(pubKey, data, options, cb);
+  }
+}
+
+/** The agent's keys, fetched once per connection attempt; none when the agent cannot be reached. */
+function agentKeys(agentPath: string): () => Promise<{ agent: ssh2.BaseAgent; keys: ParsedKey[] }> {
+  let pending: Promise<{ agent: ssh2.BaseAgent; keys: ParsedKey[] }> | undefined;
+  return () =>
+    (pending ??= new Promise((resolve) => {
+      let agent: ssh2.BaseAgent;
+      try {
+        agent = ssh2.createAgent(agentPath);
+      } catch {
+        return resolve({ agent: undefined as never, keys: [] });
+      }
+      const timer = setTimeout(() => resolve({ agent, keys: [] }), 5000);
+      agent.getIdentities((err, keys) => {
+        clearTimeout(timer);
+        const parsed: ParsedKey[] = [];
+        for (const k of err ? [] : keys ?? []) {
+          let p = utils.parseKey(k as never);
+          if (Array.isArray(p)) p = p[0];
+          if (!(p instanceof Error)) parsed.push(p);
+        }
+        resolve({ agent, keys: parsed });
+      });
+    }));
 }
 
 export const OPENSSH_AGENT_PIPE = '\\\\.\\pipe\\openssh-ssh-agent';
@@ -132,6 +226,8 @@ interface Attempt {
   method: AuthenticationType;
   label: string;
   make(): Promise<AnyAuthMethod | null>;
+  /** Set by make() when it offered a remembered answer: called if the server refuses it. */
+  forget?: () => void;
 }
 
 /**
@@ -139,7 +235,7 @@ interface Attempt {
  * order OpenSSH uses (agent keys, identity files, keyboard-interactive, password).
  * Records what was tried, for the "authentication failed" message.
  */
-export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean) {
+export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean, memo?: AuthMemo) {
   const tried: string[] = [];
   const attempts: Attempt[] = [];
   const username = host.user;
@@ -150,14 +246,42 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   if (agent && !host.identitiesOnly) {
     attempts.push({ method: 'publickey', label: 'agent', make: async () => ({ type: 'agent' as const, username, agent }) });
   }
+  // IdentitiesOnly still uses the agent's copy of a listed key, as OpenSSH does
+  // (no passphrase asked), and never the agent's other keys.
+  const fromAgent = agent && host.identitiesOnly ? agentKeys(agent) : undefined;
   const files = host.identityFiles.length > 0 ? host.identityFiles : DEFAULT_IDENTITY_FILES.filter((f) => existsSync(f));
   for (const file of files) {
     if (defaultsOnly && !existsSync(file)) continue;
-    attempts.push({
+    const a: Attempt = {
       method: 'publickey',
       label: `publickey (${file})`,
-      make: async () => ({ type: 'publickey', username, key: (await loadIdentity(file, prompter, host.batchMode)) as never }),
-    });
+      make: async () => {
+        a.forget = undefined;
+        if (fromAgent) {
+          const pub = identityPublicKey(file);
+          const { agent: inner, keys } = pub ? await fromAgent() : { agent: undefined, keys: [] };
+          const held = pub && keys.find((k) => k.getPublicSSH().equals(pub));
+          if (inner && held) {
+            a.label = `publickey (${file}, from the agent)`;
+            return { type: 'agent' as const, username, agent: new OneKeyAgent(inner, held) };
+          }
+        }
+        let key = memo?.keys.get(file);
+        if (key) {
+          a.forget = () => memo!.keys.delete(file);
+        } else {
+          const loaded = await loadIdentityAsking(file, prompter, host.batchMode);
+          key = loaded.key;
+          // Only what a person was asked for is kept: a plain key file is simply read again.
+          if (loaded.asked && memo) {
+            memo.keys.set(file, key);
+            a.forget = () => memo.keys.delete(file);
+          }
+        }
+        return { type: 'publickey', username, key: key as never };
+      },
+    };
+    attempts.push(a);
   }
   const canAsk = !!prompter && !host.batchMode;
   // Three tries, as OpenSSH's NumberOfPasswordPrompts: a mistyped one-time code is asked again.
@@ -195,16 +319,37 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     });
   }
   if (host.passwordAuthentication !== false && (host.password !== undefined || canAsk)) {
-    attempts.push({
+    // A remembered password the server refuses (it was changed) is dropped and asked once more.
+    let rememberedRefused = false;
+    const ask = async (a: Attempt) => {
+      const password = await prompter!.secret({ kind: 'password', subject, prompt: `${subject}'s password: ` });
+      if (password === null) {
+        passwordCancelled = true;
+        return null;
+      }
+      if (memo) {
+        memo.password = password;
+        a.forget = () => (memo.password = undefined);
+      }
+      return { type: 'password' as const, username, password };
+    };
+    const first: Attempt = {
       method: 'password',
       label: 'password',
       make: async () => {
-        const password =
-          host.password ?? (await prompter!.secret({ kind: 'password', subject, prompt: `${subject}'s password: ` }));
-        if (password === null) passwordCancelled = true;
-        return password === null ? null : { type: 'password', username, password };
+        if (host.password !== undefined) return { type: 'password', username, password: host.password };
+        if (memo?.password !== undefined) {
+          first.forget = () => {
+            memo.password = undefined;
+            rememberedRefused = true;
+          };
+          return { type: 'password', username, password: memo.password };
+        }
+        return ask(first);
       },
-    });
+    };
+    const again: Attempt = { method: 'password', label: 'password', make: async () => (rememberedRefused && canAsk ? ask(again) : null) };
+    attempts.push(first, again);
   }
 
   // Attempts are used once each, in order, but one the server does not accept yet is
@@ -213,10 +358,14 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   const used = new Set<Attempt>();
   // What the server said it still accepts, for the failure message.
   let serverMethods: AuthenticationType[] = [];
-  const handler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, cb: (next: AnyAuthMethod | false) => void) => {
+  // The attempt last offered: called again without a partial success means the server refused it.
+  let offered: Attempt | undefined;
+  const handler = (methodsLeft: AuthenticationType[] | null, partial: boolean | null, cb: (next: AnyAuthMethod | false) => void) => {
     // As OpenSSH does, ask with "none" first: the server answers with the methods it
     // takes, so nothing is offered (or asked of a person) that it would refuse anyway.
     if (methodsLeft === null) return cb({ type: 'none', username });
+    if (offered && !partial) offered.forget?.();
+    offered = undefined;
     serverMethods = methodsLeft;
     const step = async (): Promise<AnyAuthMethod | false> => {
       for (const a of attempts) {
@@ -226,6 +375,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
           const made = await a.make();
           if (!made) continue;
           tried.push(a.label);
+          offered = a;
           return made;
         } catch (e) {
           if (e instanceof BurrowError) {

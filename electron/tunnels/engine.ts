@@ -22,6 +22,14 @@ export interface EngineOptions {
   channelTimeoutMs?: number;
   /** Log lines kept per forward. */
   logLimit?: number;
+  /**
+   * When a forward's first connection fails with an error that may heal (refused,
+   * timed out, name not resolved, network unreachable): keep it 'reconnecting' with
+   * the usual backoff instead of failing it. Default true (the app, `burrow up`);
+   * `burrow connect` turns it off to fail fast as ssh does. Errors that will not
+   * heal (authentication, host keys, unusable keys) fail at once either way.
+   */
+  retryFirstConnect?: boolean;
 }
 
 interface Entry {
@@ -137,6 +145,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       const session = new SshSession(e.host, {
         prompter: this.opts.prompter,
         reconnect: this.opts.reconnect,
+        retryFirstConnect: this.opts.retryFirstConnect ?? true,
         log: (level, message, code) => {
           for (const id of slot!.users) this.log(this.forwards.get(id), level, message, code);
         },
@@ -165,12 +174,10 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       const e = this.forwards.get(id);
       if (!e || !e.runtime || e.session !== session) continue; // not running (yet): start() owns its state
       if (info.status === 'up') {
-        this.setState(e, { state: 'active', bound: e.state.bound });
-        e.runtime.sessionUp?.().catch((err) => {
-          const be = isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message);
-          this.log(e, 'error', be.message, be.code);
-          this.setState(e, { state: 'active', bound: e.state.bound, destinationFailing: true, reason: { code: be.code, message: be.message } });
-        });
+        // A remote forward is active only once the server listens again: it reports
+        // that (or its refusal) through the context's listening() and retrying().
+        if (e.runtime.sessionUp) e.runtime.sessionUp();
+        else this.setState(e, { state: 'active', bound: e.state.bound });
       } else if (info.status === 'reconnecting') {
         this.setState(e, { state: 'reconnecting', bound: e.state.bound, reason: info.reason, attempt: info.attempt, nextAttemptAt: info.nextAttemptAt });
       } else if (info.status === 'failed') {
@@ -180,7 +187,16 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /** Publishes where a forward listens: its state, a log line and the 'listening' event. */
+  private published(e: Entry, where: Endpoint) {
+    this.log(e, 'info', `Listening on ${formatEndpoint(where)}.`);
+    this.emit('listening', e.id, isUnix(where) ? { path: where.path } : { host: where.host, port: where.port });
+  }
+
   private context(e: Entry, session: SshSession): ForwardContext {
+    const generation = e.generation;
+    // Reports from a runtime that has since been stopped (or replaced) are dropped.
+    const current = () => e.generation === generation && e.session === session && !!e.runtime;
     return {
       id: e.id,
       session,
@@ -196,6 +212,19 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
         if (e.state.state === 'active') {
           this.setState(e, { state: 'active', bound: e.state.bound, destinationFailing: true, reason: { code: err.code, message: err.message } });
         }
+      },
+      retryPolicy: session.reconnectPolicy,
+      listening: (where) => {
+        if (!current()) return;
+        const before = e.state.bound;
+        const moved = !before || formatEndpoint(before as Endpoint) !== formatEndpoint(where);
+        this.setState(e, { state: 'active', bound: where });
+        // A first bind that waited for the session, or a port 0 forward the server moved.
+        if (moved) this.published(e, where);
+      },
+      retrying: (err, attempt, nextAttemptAt) => {
+        if (!current()) return;
+        this.setState(e, { state: 'reconnecting', bound: e.state.bound, reason: { code: err.code, message: err.message }, attempt, nextAttemptAt });
       },
     };
   }
@@ -220,6 +249,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     this.log(e, 'info', `Starting ${e.spec.kind} forward ${formatEndpoint(e.spec.listen)}${e.spec.target ? ` -> ${formatEndpoint(e.spec.target)}` : ''} via ${e.host.alias}.`);
     const session = this.acquireSession(e);
     const runtime = runtimeFactories[e.spec.kind](e.spec, this.context(e, session));
+    // Undefined for a remote forward whose session is reconnecting: it binds once the session is back.
     let bound: Endpoint | undefined;
     try {
       if (e.spec.kind !== 'remote') bound = await runtime.start();
@@ -238,15 +268,20 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     }
     e.runtime = runtime;
     e.session = session;
-    const where = bound!;
     const s = session.status;
-    if (s.status === 'reconnecting') {
-      this.setState(e, { state: 'reconnecting', bound: where, reason: s.reason, attempt: s.attempt, nextAttemptAt: s.nextAttemptAt });
-    } else {
-      this.setState(e, { state: 'active', bound: where });
+    if (bound === undefined) {
+      // A remote forward waiting for its session: it publishes where it listens once it does.
+      this.setState(e, { state: 'reconnecting', reason: s.reason, attempt: s.attempt, nextAttemptAt: s.nextAttemptAt });
+      this.log(e, 'info', `The session to ${session.label} is reconnecting: the server will be asked to listen on ${formatEndpoint(e.spec.listen)} once it is back.`);
+      if (session.client) runtime.sessionUp?.();
+      return this.info(e);
     }
-    this.log(e, 'info', `Listening on ${formatEndpoint(where)}.`);
-    this.emit('listening', id, isUnix(where) ? { path: where.path } : { host: where.host, port: where.port });
+    if (s.status === 'reconnecting') {
+      this.setState(e, { state: 'reconnecting', bound, reason: s.reason, attempt: s.attempt, nextAttemptAt: s.nextAttemptAt });
+    } else {
+      this.setState(e, { state: 'active', bound });
+    }
+    this.published(e, bound);
     return this.info(e);
   }
 
@@ -282,7 +317,9 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
 
   /** "Retry now" for a forward that is reconnecting. */
   retryNow(id: string): void {
-    this.entry(id).session?.reconnectNow();
+    const e = this.entry(id);
+    e.session?.reconnectNow();
+    e.runtime?.retryNow?.();
   }
 
   /** Opens a channel to the forward's destination and reports the round trip. */

@@ -5,41 +5,103 @@ import type { Duplex } from 'node:stream';
 import { BurrowError } from '../../shared/errors';
 import { formatEndpoint, isLoopback, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { bridge, countInto } from './pipe';
+import { backoffDelay } from './session';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
 
 let nextConnectionId = 1;
 
 export class RemoteForward implements ForwardRuntime {
   private bound?: Endpoint;
+  /** Where it listened last (before a reconnect), to notice a port 0 forward moving. */
+  private lastBound?: Endpoint;
   private stopped = false;
+  private retryTimer?: NodeJS.Timeout;
+  private attempt = 0;
+  /** Bumped by every sessionUp and stop: an answer to an older request is stale. */
+  private round = 0;
   private live = new Map<number, LiveConnection & { sock: net.Socket; ch: Duplex }>();
 
   constructor(private spec: ForwardSpec, private ctx: ForwardContext) {}
 
-  async start(): Promise<Endpoint> {
+  /**
+   * Asks the server to listen. While the session is reconnecting (a drop, or a
+   * first connect being retried) it resolves undefined and asks once the session is
+   * back (sessionUp), as local forwards wait for it.
+   */
+  async start(): Promise<Endpoint | undefined> {
     this.stopped = false;
-    return this.request();
+    if (!this.ctx.session.client) return undefined;
+    this.bound = this.lastBound = await this.request(false);
+    return this.bound;
   }
 
-  /** After a reconnect the server has forgotten the listener: ask again. */
-  async sessionUp(): Promise<void> {
+  /** The session is (back) up: the server has forgotten the listener, ask again. */
+  sessionUp(): void {
     if (this.stopped) return;
-    const before = this.bound;
-    const now = await this.request();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.bound = undefined;
+    this.attempt = 0;
+    void this.rebind(++this.round);
+  }
+
+  retryNow(): void {
+    if (this.stopped || !this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    void this.rebind(this.round);
+  }
+
+  /**
+   * One request after a reconnect. A refusal (typically the port still held by the
+   * server for the old connection, after sleep or a network change) is retried with
+   * backoff while the session stays up; the forward says so meanwhile.
+   */
+  private async rebind(round: number): Promise<void> {
+    this.retryTimer = undefined;
+    const client = this.ctx.session.client;
+    if (!client || this.stopped || round !== this.round) return; // down again: the next sessionUp asks
+    let now: Endpoint;
+    try {
+      now = await this.request(!!this.lastBound);
+    } catch (e) {
+      // Stopped, or the session dropped meanwhile (its next sessionUp asks again).
+      if (this.stopped || round !== this.round || this.ctx.session.client !== client) return;
+      const err = e instanceof BurrowError ? e : new BurrowError('REMOTE_REFUSED', (e as Error).message);
+      this.attempt++;
+      const delay = backoffDelay(this.attempt, this.ctx.retryPolicy);
+      const reason = new BurrowError(
+        err.code,
+        `${err.message} Retrying in ${Math.max(1, Math.round(delay / 1000))} s (attempt ${this.attempt}); the SSH session itself is up, and other forwards are not affected.`,
+      );
+      this.ctx.log('warn', reason.message, reason.code);
+      this.ctx.retrying(reason, this.attempt, Date.now() + delay);
+      this.retryTimer = setTimeout(() => void this.rebind(round), delay);
+      return;
+    }
+    if (this.stopped || round !== this.round) {
+      // Granted after the forward stopped (or for a connection since replaced): give it back.
+      if (this.stopped) this.ctx.session.unlistenRemote(now);
+      return;
+    }
+    const before = this.lastBound;
+    this.bound = this.lastBound = now;
+    this.attempt = 0;
     if (before && !isUnix(before) && !isUnix(now) && before.port !== now.port) {
       this.ctx.log('warn', `The server now listens on port ${now.port} (it was ${before.port}): a port 0 forward gets a new port after a reconnect.`);
     }
+    this.ctx.listening(now);
   }
 
-  private async request(): Promise<Endpoint> {
+  private async request(again: boolean): Promise<Endpoint> {
     const { session } = this.ctx;
     const at = this.spec.listen;
+    let b: Endpoint;
     try {
-      this.bound = await session.listenRemote(at, (info, accept, reject) => this.incoming(info, accept, reject));
+      b = await session.listenRemote(at, (info, accept, reject) => this.incoming(info, accept, reject));
     } catch (e) {
-      throw e instanceof BurrowError ? e : await this.explainRefusal(at);
+      throw e instanceof BurrowError ? e : await this.explainRefusal(at, again);
     }
-    const b = this.bound;
     if (!isUnix(b) && b.host !== 'localhost' && !isLoopback(b.host)) {
       this.ctx.log('info', `Asked the server to listen on ${formatEndpoint(b)}. Unless its sshd_config sets GatewayPorts yes or clientspecified, it listens on loopback only.`);
     }
@@ -47,7 +109,7 @@ export class RemoteForward implements ForwardRuntime {
   }
 
   /** The server says only "no": find out why, by looking at the port through the session. */
-  private async explainRefusal(at: Endpoint): Promise<BurrowError> {
+  private async explainRefusal(at: Endpoint, again: boolean): Promise<BurrowError> {
     const where = formatEndpoint(at);
     if (isUnix(at)) {
       return new BurrowError('REMOTE_REFUSED', `The server refused to listen on the socket ${at.path}: the path may exist already (StreamLocalBindUnlink no), the directory is not writable, or its sshd_config sets AllowStreamLocalForwarding no.`);
@@ -58,6 +120,12 @@ export class RemoteForward implements ForwardRuntime {
         const ch = await this.ctx.session.openChannel({ host: probeHost, port: at.port }, { host: '127.0.0.1', port: 0 }, 5000);
         ch.on('error', () => undefined);
         ch.destroy();
+        if (again) {
+          return new BurrowError(
+            'REMOTE_REFUSED',
+            `The server refused to listen on ${where} again after the reconnect: port ${at.port} is still in use on the server, probably by the previous connection, which the server has not yet noticed is gone (its ClientAliveInterval decides when), or by another program there.`,
+          );
+        }
         return new BurrowError('REMOTE_REFUSED', `The server could not listen on ${where}: port ${at.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`);
       } catch (probe) {
         if (probe instanceof BurrowError && probe.code === 'DEST_PROHIBITED') {
@@ -92,7 +160,7 @@ export class RemoteForward implements ForwardRuntime {
       sock.removeAllListeners('error');
       sock.setTimeout(0);
       sock.setNoDelay(true);
-        sock.on('error', (err) => ctx.log('warn', `Connection from ${source}: ${err.message}`));
+      sock.on('error', (err) => ctx.log('warn', `Connection from ${source}: ${err.message}`));
       let ch: Duplex;
       try {
         ch = accept();
@@ -129,6 +197,9 @@ export class RemoteForward implements ForwardRuntime {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.round++;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     if (this.bound) this.ctx.session.unlistenRemote(this.bound);
     this.bound = undefined;
     for (const c of this.live.values()) {

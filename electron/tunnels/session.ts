@@ -8,7 +8,7 @@ import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2'
 import type { Duplex } from 'node:stream';
 import { BurrowError, PERMANENT_CODES } from '../../shared/errors';
 import { isUnix, type Endpoint } from '../../shared/forward-spec';
-import { createAuth } from './auth';
+import { createAuth, type AuthMemo } from './auth';
 import { createHostVerifier, sshAlgorithms } from './host-verifier';
 import { coalesceWrites } from './write-coalescer';
 import { channelOpenError, channelTimeoutError, sessionError } from './ssh-errors';
@@ -35,13 +35,55 @@ export interface ReconnectPolicy {
   permanentFailureLimit: number;
 }
 
+/** The longest a probe after sleep or a network change waits for an answer (s). */
+const PROBE_MAX_S = 5;
+
 export const DEFAULT_RECONNECT: ReconnectPolicy = { baseDelayMs: 1000, maxDelayMs: 30_000, permanentFailureLimit: 3 };
 
 export interface SessionOptions {
   prompter?: Prompter;
   reconnect?: Partial<ReconnectPolicy>;
+  /**
+   * When the very first connection fails with an error that may heal (refused,
+   * timed out, name not resolved, network unreachable), go on retrying with the
+   * usual backoff instead of failing. Errors that will not heal still fail at once.
+   */
+  retryFirstConnect?: boolean;
   /** Log lines for this session (drops, reconnects). */
   log?: (level: 'info' | 'warn' | 'error', message: string, code?: BurrowError['code']) => void;
+}
+
+// Errors that may heal by themselves (the network or the server is not there yet).
+// Kept beside the error rather than in it: the error's code and message stay as they are.
+const transientErrors = new WeakSet<Error>();
+
+function transient<E extends Error>(err: E): E {
+  transientErrors.add(err);
+  return err;
+}
+
+/** True for a connection error that may heal by retrying: refused, timed out, unresolved, unreachable, reset. */
+export function isTransient(err: Error): boolean {
+  return transientErrors.has(err);
+}
+
+/** A socket-level failure or a timeout from ssh2 (as opposed to a protocol, algorithm or login failure). */
+function isNetworkError(err: Error & { level?: string; code?: unknown }): boolean {
+  return (
+    err.level === 'client-socket' ||
+    err.level === 'client-timeout' ||
+    (typeof err.code === 'string' && /^E[A-Z_]+$/.test(err.code)) ||
+    /Connection lost before handshake/i.test(err.message)
+  );
+}
+
+/**
+ * ssh2 declares the server dead on the keepalive after keepaliveCountMax missed
+ * ones (`++count > max`), one interval later than OpenSSH, whose ServerAliveCountMax
+ * unanswered keepalives end the session after interval x count: pass one less.
+ */
+export function ssh2KeepaliveCountMax(serverAliveCountMax: number): number {
+  return Math.max(0, serverAliveCountMax - 1);
 }
 
 /** Exponential backoff with jitter: the delay before attempt n (1-based). */
@@ -107,6 +149,8 @@ export class SshSession extends EventEmitter {
   private connecting?: Promise<void>;
   private everUp = false;
   private incoming = new Map<string, IncomingHandler>();
+  /** What people answered (decrypted keys, passwords), per hop, for unattended reconnects. Memory only. */
+  private authMemos = new Map<string, AuthMemo>();
   private waiters = new Set<{ resolve: (c: Client) => void; reject: (e: BurrowError) => void; timer: NodeJS.Timeout }>();
 
   constructor(readonly host: HostConfig, private opts: SessionOptions = {}) {
@@ -118,6 +162,11 @@ export class SshSession extends EventEmitter {
 
   get status(): SessionStatusInfo {
     return this.statusInfo;
+  }
+
+  /** The backoff this session uses; remote forwards retry a refused listener with it. */
+  get reconnectPolicy(): ReconnectPolicy {
+    return this.policy;
   }
 
   /** The Client of the final hop while the session is up. */
@@ -135,8 +184,10 @@ export class SshSession extends EventEmitter {
   }
 
   /**
-   * Connects (first time), or joins a connection in progress. Rejects with the
-   * reason when the first connection fails; no retry is scheduled then.
+   * Connects (first time), or joins a connection in progress. When the first
+   * connection fails: with retryFirstConnect and an error that may heal, resolves
+   * with the session 'reconnecting' (backoff and countdown as after a drop);
+   * otherwise rejects with the reason and schedules no retry.
    */
   start(): Promise<void> {
     const s = this.statusInfo.status;
@@ -144,7 +195,15 @@ export class SshSession extends EventEmitter {
     if (this.connecting) return this.connecting;
     this.setStatus({ status: 'connecting' });
     return this.connect((err) => {
-      if (this.statusInfo.status !== 'closed') this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
+      if (this.statusInfo.status === 'closed') throw err;
+      if (this.opts.retryFirstConnect && isTransient(err)) {
+        this.scheduleReconnect(err);
+        const { nextAttemptAt } = this.statusInfo;
+        const secs = Math.max(1, Math.round(((nextAttemptAt ?? Date.now()) - Date.now()) / 1000));
+        this.log('warn', `${err.message} Retrying in ${secs} s, and again with growing pauses until it answers; stop the forward to give up.`, err.code);
+        return;
+      }
+      this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
       throw err;
     });
   }
@@ -205,6 +264,8 @@ export class SshSession extends EventEmitter {
     if (!this.clients.includes(which)) return;
     const clients = this.clients;
     this.clients = [];
+    // The server forgot every remote listener with the connection: forwards ask again when it is back.
+    this.incoming.clear();
     // Tear down inside-out: the final hop first, then the jump hosts.
     for (const c of [...clients].reverse()) c.end();
     if (this.statusInfo.status === 'closed') return;
@@ -232,6 +293,14 @@ export class SshSession extends EventEmitter {
     if (this.statusInfo.status !== 'reconnecting' || this.connecting) return;
     void this.connect((err) => {
       if (this.statusInfo.status === 'closed') return;
+      if (!this.everUp && !isTransient(err)) {
+        // Still the first connection (retried after e.g. "connection refused"): now the
+        // server answers, and its answer will not change by asking again.
+        this.log('error', `Giving up on ${this.label}: ${err.message}`, err.code);
+        this.failWaiters(err);
+        this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
+        return;
+      }
       if (PERMANENT_CODES.has(err.code)) {
         this.permanentFailures++;
         if (this.permanentFailures >= this.policy.permanentFailureLimit) {
@@ -262,17 +331,31 @@ export class SshSession extends EventEmitter {
     }
   }
 
+  /**
+   * Sends one keepalive and waits a short while for any answer. After sleep the
+   * socket may look open while nobody is at the other end, and keepalive would take
+   * interval x count to notice: an unanswered probe drops the session now, and it
+   * reconnects at once. Short, but bounded below, so that a slow link is not cut.
+   */
   private probe() {
     const c = this.client;
     if (!c) return;
+    const clients = this.clients;
+    const waitMs = Math.max(2000, Math.min(this.host.connectTimeout, PROBE_MAX_S) * 1000);
+    const internals = c as unknown as { _protocol?: { ping?: () => void }; _callbacks?: Array<(err?: unknown) => void> };
+    // ssh2 has no public ping: its keepalive sends keepalive@openssh.com through these two.
+    if (typeof internals._protocol?.ping !== 'function' || !Array.isArray(internals._callbacks)) return;
     const timer = setTimeout(() => {
-      this.lastError = new BurrowError('SSH_TIMEOUT', `${this.label} did not answer after a network change.`);
-      this.clients.forEach((x) => x.destroy());
-    }, Math.max(2000, this.host.connectTimeout * 1000));
+      // Only the connection that was probed: it may have been replaced meanwhile.
+      if (this.clients !== clients || this.statusInfo.status !== 'up') return;
+      this.lastError = new BurrowError('SSH_TIMEOUT', `${this.label} did not answer within ${Math.round(waitMs / 1000)} s after sleep or a network change; reconnecting.`);
+      for (const x of [...clients].reverse()) x.destroy();
+    }, waitMs);
     try {
-      // A global request the server answers with failure: any answer proves the link is alive.
-      (c as unknown as { _protocol: { ping(): void } })._protocol.ping();
-      (c as unknown as { _callbacks: Array<() => void> })._callbacks.push(() => clearTimeout(timer));
+      // A global request the server answers (with failure): any answer proves the link is alive.
+      // Replies come in request order, so the callback must follow the ping at once.
+      internals._protocol.ping();
+      internals._callbacks.push(() => clearTimeout(timer));
     } catch {
       clearTimeout(timer);
     }
@@ -384,6 +467,12 @@ export class SshSession extends EventEmitter {
   close() {
     if (this.statusInfo.status === 'closed') return;
     clearTimeout(this.retryTimer);
+    // Forget what people answered: the next start asks again.
+    for (const m of this.authMemos.values()) {
+      m.keys.clear();
+      m.password = undefined;
+    }
+    this.authMemos.clear();
     this.setStatus({ status: 'closed' });
     this.failWaiters(new BurrowError('SSH_DISCONNECTED', `The session to ${this.label} was closed.`));
     const clients = this.clients;
@@ -399,25 +488,14 @@ export class SshSession extends EventEmitter {
       let sock: Duplex | undefined;
       for (let i = 0; i < hops.length; i++) {
         const hop = hops[i];
-        if (i > 0) {
-          const prev = clients[i - 1];
-          sock = await new Promise<Duplex>((resolve, reject) => {
-            try {
-              prev.forwardOut('127.0.0.1', 0, hop.hostname, hop.port, (err, ch) => {
-                if (err) reject(channelOpenError(err, { host: hop.hostname, port: hop.port }, hostLabel(hops[i - 1])));
-                else resolve(ch);
-              });
-            } catch (e) {
-              reject(new BurrowError('SSH_DISCONNECTED', `The jump host ${hostLabel(hops[i - 1])} went away: ${(e as Error).message}`));
-            }
-          });
-        }
+        if (i > 0) sock = await this.openHop(clients[i - 1], hops[i - 1], hop);
         try {
-          clients.push(await this.connectHop(hop, sock));
+          clients.push(await this.connectHop(hop, sock, i));
         } catch (e) {
           const err = e as BurrowError;
           if (i < hops.length - 1) {
-            throw new BurrowError(err.code, `Jump host ${hostLabel(hop)}: ${err.message}`);
+            const wrapped = new BurrowError(err.code, `Jump host ${hostLabel(hop)}: ${err.message}`);
+            throw isTransient(err) ? transient(wrapped) : wrapped;
           }
           throw err;
         }
@@ -429,13 +507,61 @@ export class SshSession extends EventEmitter {
     }
   }
 
-  private connectHop(hop: HostConfig, sock?: Duplex): Promise<Client> {
+  /**
+   * Asks the jump host `via` for a channel to the next hop. ssh2 puts no timeout on
+   * channel opens, and sshd answers only once its TCP connect is done: to a
+   * firewalled address that is minutes. ConnectTimeout bounds it, as it bounds a direct connect.
+   */
+  private openHop(prev: Client, via: HostConfig, hop: HostConfig): Promise<Duplex> {
+    const viaLabel = hostLabel(via);
+    const target = `${hop.hostname}:${hop.port}`;
+    return new Promise<Duplex>((resolve, reject) => {
+      let done = false;
+      const timer =
+        hop.connectTimeout > 0
+          ? setTimeout(() => {
+              done = true;
+              reject(
+                transient(
+                  new BurrowError(
+                    'SSH_TIMEOUT',
+                    `The jump host ${viaLabel} could not reach the next hop ${target} within ${hop.connectTimeout} s (ConnectTimeout). ${hop.hostname} may be down or firewalled from the jump host, or the address or port is wrong.`,
+                  ),
+                ),
+              );
+            }, hop.connectTimeout * 1000)
+          : undefined;
+      try {
+        prev.forwardOut('127.0.0.1', 0, hop.hostname, hop.port, (err, ch) => {
+          if (done) {
+            // Answered after the timeout: nobody wants this channel any more.
+            ch?.on('error', () => undefined);
+            ch?.destroy();
+            return;
+          }
+          done = true;
+          clearTimeout(timer);
+          if (err) {
+            const e = channelOpenError(err, { host: hop.hostname, port: hop.port }, `The jump host ${viaLabel}`);
+            // "Prohibited" is the bastion's configuration; refused or unreachable may heal.
+            reject(e.code === 'DEST_PROHIBITED' ? e : transient(e));
+          } else resolve(ch);
+        });
+      } catch (e) {
+        done = true;
+        clearTimeout(timer);
+        reject(transient(new BurrowError('SSH_DISCONNECTED', `The jump host ${viaLabel} went away: ${(e as Error).message}`)));
+      }
+    });
+  }
+
+  private connectHop(hop: HostConfig, sock: Duplex | undefined, index: number): Promise<Client> {
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
       const label = hostLabel(hop);
       let settled = false;
       const timer = new PhaseTimer(hop.connectTimeout * 1000, () =>
-        fail(new BurrowError('SSH_TIMEOUT', `Connecting to ${label} timed out after ${hop.connectTimeout} s (ConnectTimeout).`)),
+        fail(transient(new BurrowError('SSH_TIMEOUT', `Connecting to ${label} timed out after ${hop.connectTimeout} s (ConnectTimeout). Check that the host is up and reachable from this machine.`))),
       );
       const prompter: Prompter | undefined = this.opts.prompter && {
         hostKey: async (q) => {
@@ -456,7 +582,10 @@ export class SshSession extends EventEmitter {
         },
       };
       const hv = createHostVerifier(hop, prompter);
-      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0);
+      const memoKey = `${index}:${sessionKey({ ...hop, jump: [] })}`;
+      let memo = this.authMemos.get(memoKey);
+      if (!memo) this.authMemos.set(memoKey, (memo = { keys: new Map() }));
+      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0, memo);
       const fail = (err: BurrowError) => {
         if (settled) return;
         settled = true;
@@ -469,13 +598,16 @@ export class SshSession extends EventEmitter {
           const refusal = hv.refusal();
           if (refusal) return fail(refusal);
           if (err.level === 'client-authentication') return fail(auth.failure());
-          return fail(sessionError(err, label));
+          // The agent could not be reached or could not sign: ssh2 goes on with the next method.
+          if (err.level === 'agent') return;
+          const be = sessionError(err, label);
+          return fail(isNetworkError(err) ? transient(be) : be);
         }
         // After ready: remember why, 'close' follows and triggers the reconnect.
         this.lastError = sessionError(err, label);
       });
       client.on('close', () => {
-        if (!settled) fail(hv.refusal() ?? new BurrowError('SSH_DISCONNECTED', `${label} closed the connection during the handshake.`));
+        if (!settled) fail(hv.refusal() ?? transient(new BurrowError('SSH_DISCONNECTED', `${label} closed the connection during the handshake.`)));
       });
       client.on('ready', () => {
         if (settled) return;
@@ -493,7 +625,7 @@ export class SshSession extends EventEmitter {
         sock: transport as ConnectConfig['sock'],
         readyTimeout: 0,
         keepaliveInterval: hop.serverAliveInterval > 0 ? hop.serverAliveInterval * 1000 : 0,
-        keepaliveCountMax: hop.serverAliveCountMax,
+        keepaliveCountMax: ssh2KeepaliveCountMax(hop.serverAliveCountMax),
         hostVerifier: hv.verifier as unknown as ConnectConfig['hostVerifier'],
         authHandler: auth.handler as unknown as ConnectConfig['authHandler'],
         algorithms: sshAlgorithms(hop),

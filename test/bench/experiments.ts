@@ -9,6 +9,16 @@ const require = createRequire(import.meta.url);
 type Patch = () => void;
 
 const patches: Record<string, Patch> = {
+  /** Nagle left on everywhere (what a bare pipe() does): to see what TCP_NODELAY costs per byte. */
+  nagle() {
+    const net = require('node:net') as typeof import('node:net');
+    net.Socket.prototype.setNoDelay = function (this: import('node:net').Socket) {
+      return this;
+    };
+    const connect = net.connect;
+    (net as { connect: unknown }).connect = (opts: unknown, ...rest: unknown[]) =>
+      (connect as (...a: unknown[]) => unknown)(typeof opts === 'object' && opts ? { ...opts, noDelay: false } : opts, ...rest);
+  },
   /** ssh2 without its native crypto binding, as in the Electron app (Node's crypto instead). */
   nonative() {
     const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };

@@ -71,10 +71,10 @@ export async function runTrayAction(a: TrayAction, deps: TrayActionDeps): Promis
       case 'preset': {
         const forward = await presetForward(deps.document(), findPreset(a.presetId), { host: a.hostId, localPort: a.localPort }, deps.isFree);
         r = await deps.dispatch('forward.add', { forward, start: true });
-        if (!r.ok && deps.document().forwards.some((f) => f.name === forward.name)) {
-          // Saved, but it did not start: say so, so that nobody adds it twice.
-          return { title: `Added ${forward.name}, but it could not start`, body: r.message };
-        }
+        // Saved, but it did not start (a failed request, or an answer that carries the start's error): say so, so that nobody adds it twice.
+        const startError = r.ok ? (r.value as { startError?: { message: string } } | null)?.startError : undefined;
+        if (startError) return { title: `Added ${forward.name}, but it could not start`, body: startError.message };
+        if (!r.ok && deps.document().forwards.some((f) => f.name === forward.name)) return { title: `Added ${forward.name}, but it could not start`, body: r.message };
         break;
       }
     }

@@ -151,3 +151,22 @@ describe('tray failure notices', () => {
     expect(trayFailureNotice({ type: 'preset', presetId: 'gopher', hostId: 'h' }, { thrown: new Error("No preset named 'gopher'.") })).toEqual({ title: 'Could not add "the gopher preset" via h', body: "No preset named 'gopher'." });
   });
 });
+
+describe('tray preset answers', () => {
+  it('a saved forward whose start failed is told as such, whether the request failed or carried the start error', async () => {
+    const doc = { forwards: [] as Forward[] };
+    const base = { document: () => doc, open: () => undefined, quit: () => undefined, isFree: () => true };
+    const action: TrayAction = { type: 'preset', presetId: 'pop3', hostId: 'mail', localPort: 1100, label: 'Forward POP3 to localhost:1100' };
+    const carried = await runTrayAction(action, { ...base, dispatch: async () => ({ ok: true, value: { startError: { code: 'PORT_IN_USE', message: 'Local port 1100 is already in use.' } } }) });
+    expect(carried).toEqual({ title: 'Added pop3-mail, but it could not start', body: 'Local port 1100 is already in use.' });
+    const failed = await runTrayAction(action, {
+      ...base,
+      dispatch: async (_c, input) => {
+        doc.forwards.push((input as { forward: Forward }).forward);
+        return { ok: false, code: 'PORT_IN_USE', message: 'Local port 1100 is already in use.' };
+      },
+    });
+    expect(failed).toEqual({ title: 'Added pop3-mail, but it could not start', body: 'Local port 1100 is already in use.' });
+    expect(await runTrayAction(action, { ...base, dispatch: async () => ({ ok: true, value: {} }) })).toBeNull();
+  });
+});

@@ -28,6 +28,18 @@ export interface ForwardView {
   sshCommand: string;
 }
 
+/**
+ * The answer to a request that saves a forward and may start it (forward.add
+ * and forward.fromPreset with start, forward.update of a running forward).
+ * Saving worked, so it is ok with the saved forward; when starting then did
+ * not, `startError` says why (and `state` is failed with the reason once the
+ * engine tried). Saving again would add a second forward: callers show the
+ * failure and its fixes instead.
+ */
+export interface SavedForwardView extends ForwardView {
+  startError?: { code: ErrorCode; message: string };
+}
+
 /** A saved host; secrets never leave the main process, only whether one is stored. */
 export interface HostView {
   host: Host;
@@ -137,6 +149,7 @@ const groupName = z.string({ error: 'Group is required.' }).min(1, { error: 'Gro
 const secretValue = z.string({ error: 'The secret must be text.' }).max(16_384, { error: 'The secret is too long.' });
 
 const byForward = z.strictObject({ name: forwardName });
+
 const byHost = z.strictObject({ name: hostName });
 const byGroup = z.strictObject({ group: groupName });
 const nothing = z.strictObject({}).optional();
@@ -202,12 +215,12 @@ export const contract = {
    * `secret`: the SOCKS password of a dynamic forward with a socksUser, stored
    * only where a safe store exists (else asked for when the forward starts).
    */
-  'forward.add': ch<ForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional(), secret: secretValue.optional() }).superRefine(checkSocksSecret)),
+  'forward.add': ch<SavedForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional(), secret: secretValue.optional() }).superRefine(checkSocksSecret)),
   /**
    * Replaces the saved forward `name` (may rename it). A running forward is restarted with the new definition.
    * secret: a new SOCKS password; null forgets the stored one; left out keeps it.
    */
-  'forward.update': ch<ForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema, secret: secretValue.nullable().optional() }).superRefine(checkSocksSecret)),
+  'forward.update': ch<SavedForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema, secret: secretValue.nullable().optional() }).superRefine(checkSocksSecret)),
   'forward.remove': ch<{ removed: string }>()(byForward),
   'forward.start': ch<ForwardView>()(byForward),
   'forward.stop': ch<ForwardView>()(byForward),
@@ -219,7 +232,7 @@ export const contract = {
   'forward.connections': ch<LiveConnection[]>()(byForward),
   'forward.closeConnection': ch<{ closed: boolean }>()(z.strictObject({ name: forwardName, connectionId: z.number({ error: 'Connection id must be a number.' }).int().nonnegative() })),
   /** A new forward from a preset through a saved host ("Forward POP3 to localhost:1100"). */
-  'forward.fromPreset': ch<ForwardView>()(
+  'forward.fromPreset': ch<SavedForwardView>()(
     z.strictObject({ presetId: z.string().min(1).max(64), host: hostName, name: z.string().min(1).max(64).optional(), destinationHost: z.string().min(1).max(255).optional(), start: z.boolean().optional() }),
   ),
   /** Is this local port free right now? For the form's port-in-use check. */

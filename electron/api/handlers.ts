@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
-import type { ForwardView, GroupResult, HostView, PresetView, Snapshot } from '../../shared/contract';
+import type { ForwardView, GroupResult, HostView, PresetView, SavedForwardView, Snapshot } from '../../shared/contract';
 import { describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import { PRESETS, chooseLocalPort, findPreset, forwardFromPreset, preferredLocalPort } from '../../shared/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
@@ -121,6 +121,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const startOne = (name: string, socksPassword?: string | null) =>
     startSaved(engine, name, { prompter: deps.prompter, socksPassword: socksPassword && !isUnknownPassword(socksPassword) ? socksPassword : undefined });
 
+  /**
+   * After a forward was saved: hands it to the engine and, when asked, starts
+   * it. A start that fails leaves the forward saved, and the answer says so
+   * (ok, state failed, startError) instead of failing the request as if
+   * nothing had been saved.
+   */
+  const afterSave = async (name: string, start: (() => Promise<void>) | null): Promise<SavedForwardView> => {
+    try {
+      await ensureInEngine(deps, name);
+      if (start) await start();
+    } catch (e) {
+      if (!start) throw e;
+      const be = e instanceof BurrowError ? e : new BurrowError('INTERNAL', (e as Error).message);
+      return { ...view(deps, name), startError: { code: be.code, message: be.message } };
+    }
+    return view(deps, name);
+  };
+
   const groupAction = async (group: string, start: boolean): Promise<GroupResult> => {
     const members = repo.listForwards({ group });
     if (members.length === 0) throw new BurrowError('NOT_FOUND', `No forwards are in the group '${group}'.`);
@@ -162,9 +180,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'forward.add': async ({ forward, start, secret }) => {
       const f = await repo.addForward(forward, { secret });
-      await ensureInEngine(deps, f.name);
-      if (start) await startOne(f.name, secret);
-      return view(deps, f.name);
+      return afterSave(f.name, start ? () => startOne(f.name, secret) : null);
     },
 
     'forward.update': async ({ name, forward, secret }) => {
@@ -174,10 +190,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const runningPassword = wasRunning ? engine.get(name).spec.socksAuth?.password : undefined;
       const f = await repo.updateForward(name, replaceWith(current, forward), { secret });
       if (wasRunning) await engine.stop(name);
-      await ensureInEngine(deps, f.name);
       const sameLogin = current.socksUser !== undefined && current.socksUser === f.socksUser && secret === undefined;
-      if (wasRunning) await startOne(f.name, secret ?? (sameLogin ? runningPassword : undefined));
-      return view(deps, f.name);
+      return afterSave(f.name, wasRunning ? () => startOne(f.name, secret ?? (sameLogin ? runningPassword : undefined)) : null);
     },
 
     'forward.remove': async ({ name }) => {
@@ -248,9 +262,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         for (let i = 2; doc.forwards.some((f) => f.name === input.name); i++) input = { ...input, name: `${base}-${i}` };
       }
       const f = await repo.addForward(input);
-      await ensureInEngine(deps, f.name);
-      if (start) await startOne(f.name);
-      return view(deps, f.name);
+      return afterSave(f.name, start ? () => startOne(f.name) : null);
     },
 
     'port.check': async ({ port, bindAddress }) => {

@@ -47,6 +47,15 @@ export async function pickAnotherPort(name: string) {
   }
 }
 
+/**
+ * A forward was saved but did not start (its state says failed, with the
+ * reason): tell it once the list knows the forward, with the one-click fixes.
+ */
+export async function reportStartFailure(name: string, error: ForwardReason, ui: Ui) {
+  if (!store.forward(name)) await refresh();
+  notify({ tone: 'error', text: `${name} was saved, but did not start: ${error.message}`, actions: fixesFor(name, error, ui) });
+}
+
 export async function startForward(name: string, ui?: Ui) {
   try {
     store.mergeView(await call('forward.start', { name }));

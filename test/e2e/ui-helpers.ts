@@ -70,3 +70,9 @@ export const focused = (l: Locator): Promise<boolean> => l.evaluate((e: PageElem
 
 /** Asks the page to focus the element (what a script could do; inert elements refuse). */
 export const tryFocus = (l: Locator): Promise<void> => l.evaluate((e: PageElement) => e.focus());
+
+/** Dismisses every notice at the bottom of the window (one at a time: each click re-renders the list). */
+export async function dismissNotices(page: Page): Promise<void> {
+  const buttons = page.getByRole('button', { name: 'Dismiss' });
+  for (let i = 0; i < 20 && (await buttons.count()) > 0; i++) await buttons.first().click({ timeout: 2000 }).catch(() => undefined);
+}

@@ -9,6 +9,7 @@ import { socksSecretProblem } from '../../../shared/contract';
 import { ForwardSchema, type ForwardInput } from '../../../shared/model';
 import { PRESETS, preferredLocalPort } from '../../../shared/presets';
 import type { ForwardKind } from '../../../shared/forward-spec';
+import { reportStartFailure, startForward } from '../actions';
 import { ApiError, call, errorMessage } from '../api';
 import { KINDS, isRunning } from '../forward-meta';
 import { useSnapshot } from '../hooks/useStore';
@@ -191,13 +192,15 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
     setSaving(true);
     try {
       const secret = secretToSend();
+      // Saved is saved: a start that fails afterwards comes back as startError, and the row shows it with its fixes.
       const view = original
         ? await call('forward.update', { name: original.name, forward: parsed.data, ...(secret !== undefined ? { secret } : {}) })
         : await call('forward.add', { forward: parsed.data, start, ...(typeof secret === 'string' ? { secret } : {}) });
       store.mergeView(view);
-      if (original && start && !isRunning(view.state.state)) store.mergeView(await call('forward.start', { name: view.forward.name }));
       ui.select(view.forward.name);
       props.onClose();
+      if (view.startError) void reportStartFailure(view.forward.name, view.startError, ui);
+      else if (original && start && !isRunning(view.state.state)) void startForward(view.forward.name, ui);
     } catch (e) {
       if (e instanceof ApiError && e.failure.issues?.length) setServerErrors(firstByField(e.failure.issues, 'forward.'));
       else setServerErrors({ '(form)': errorMessage(e) });

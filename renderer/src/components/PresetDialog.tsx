@@ -1,6 +1,7 @@
 // One-click starting points: step one picks the service, step two the host.
 import { useEffect, useState } from 'react';
 import type { PresetView } from '../../../shared/contract';
+import { reportStartFailure } from '../actions';
 import { call, errorMessage } from '../api';
 import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
@@ -31,10 +32,12 @@ export function PresetDialog(props: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
+      // Saved is saved: a start that fails afterwards comes back as startError, and the row shows it with its fixes.
       const view = await call('forward.fromPreset', { presetId: picked.id, host, start });
       store.mergeView(view);
       ui.select(view.forward.name);
       props.onClose();
+      if (view.startError) void reportStartFailure(view.forward.name, view.startError, ui);
     } catch (e) {
       setError(errorMessage(e));
     } finally {

@@ -7,6 +7,7 @@ import { DetailsPane } from './components/DetailsPane';
 import { ExportDialog } from './components/ExportDialog';
 import { ForwardForm } from './components/ForwardForm';
 import { ForwardList, useSections, type Filters } from './components/ForwardList';
+import { HostKeyAlarms } from './components/HostKeyAlarm';
 import { HostsDialog } from './components/HostsDialog';
 import { ImportDialog } from './components/ImportDialog';
 import { Notices } from './components/Notices';
@@ -104,6 +105,7 @@ export function App() {
       {dialog?.type === 'settings' && <SettingsDialog onClose={close} />}
       {dialog?.type === 'confirmRemove' && <ConfirmRemove name={dialog.name} onClose={close} />}
       <PromptHost />
+      <HostKeyAlarms />
     </UiContext.Provider>
   );
 }

@@ -52,6 +52,8 @@ export async function pickAnotherPort(name: string) {
  * reason): tell it once the list knows the forward, with the one-click fixes.
  */
 export async function reportStartFailure(name: string, error: ForwardReason, ui: Ui) {
+  // A changed host key has its own loud warning (HostKeyAlarms), raised by the state.
+  if (error.code === 'HOSTKEY_CHANGED') return;
   if (!store.forward(name)) await refresh();
   notify({ tone: 'error', text: `${name} was saved, but did not start: ${error.message}`, actions: fixesFor(name, error, ui) });
 }
@@ -60,8 +62,9 @@ export async function startForward(name: string, ui?: Ui) {
   try {
     store.mergeView(await call('forward.start', { name }));
   } catch (e) {
-    // The row shows the reason too; the notice carries the fixes.
+    // The row shows the reason too; the notice carries the fixes. A changed host key has its own loud warning.
     const reason = e instanceof ApiError ? { code: e.code, message: e.message } : undefined;
+    if (reason?.code === 'HOSTKEY_CHANGED') return;
     notify({ tone: 'error', text: `${name} did not start: ${errorMessage(e)}`, actions: ui ? fixesFor(name, reason, ui) : [] });
   }
 }

@@ -3,6 +3,7 @@
 // changed, a state change only that row (and the list's filter), and the list
 // itself only re-renders when forwards are added, removed or edited.
 import type { Events, ForwardState, ForwardStats, ForwardView, HostView, LogEntry, PromptRequest, Snapshot } from '../../shared/contract';
+import { parseChangedHostKey, type ChangedHostKey } from '../../shared/host-key-warning';
 
 /** Bytes per second, oldest first. */
 export interface Rate {
@@ -17,6 +18,16 @@ export interface Live {
   rates: Rate[];
 }
 
+/** A server's host key changed: the loud warning, for every forward refused for it. */
+export interface HostKeyAlarm {
+  /** The server and its new key: forwards refused for the same change share one warning. */
+  id: string;
+  warning: ChangedHostKey;
+  /** The engine's own words. */
+  message: string;
+  forwards: string[];
+}
+
 export const HISTORY = 60;
 const ZERO_STATS: ForwardStats = { openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 };
 const STOPPED: ForwardState = { state: 'stopped' };
@@ -29,6 +40,10 @@ export class Store {
   prompts: PromptRequest[] = [];
   /** Every forward's state by name; replaced (not mutated) on change. */
   states: Record<string, ForwardState> = {};
+  /** Changed host keys not yet dismissed, oldest first. */
+  hostKeyAlarms: HostKeyAlarm[] = [];
+  /** Forwards whose state says their host key changed, and was warned about: one warning per failure. */
+  private hostKeyRefused = new Set<string>();
   private live = new Map<string, Live>();
   private logs = new Map<string, LogEntry[]>();
   private lastTick = 0;
@@ -62,8 +77,10 @@ export class Store {
     for (const v of s.forwards) {
       states[v.forward.name] = v.state;
       this.mergeView(v, false);
+      this.watchHostKey(v.forward.name, v.state);
     }
     for (const name of [...this.live.keys()]) if (!(name in states)) this.live.delete(name);
+    for (const name of [...this.hostKeyRefused]) if (!(name in states)) this.hostKeyRefused.delete(name);
     this.states = states;
     this.notify('snapshot');
     this.notify('states');
@@ -89,6 +106,37 @@ export class Store {
     this.states = { ...this.states, [name]: state };
     this.notify(`live:${name}`);
     this.notify('states');
+    this.watchHostKey(name, state);
+  }
+
+  /**
+   * Raises the changed-host-key warning when a forward is refused for it,
+   * however it was started (the window, the tray, autostart, another window):
+   * once per failure, until the forward leaves that state (a new start that
+   * fails again warns again).
+   */
+  private watchHostKey(name: string, state: ForwardState) {
+    const refused = state.reason?.code === 'HOSTKEY_CHANGED' && (state.state === 'failed' || state.state === 'reconnecting');
+    if (!refused) {
+      this.hostKeyRefused.delete(name);
+      return;
+    }
+    if (this.hostKeyRefused.has(name)) return;
+    this.hostKeyRefused.add(name);
+    const message = state.reason!.message;
+    const warning = parseChangedHostKey(message) ?? { host: '', systemWide: false, duringSession: false };
+    const id = `${warning.host} ${warning.fingerprint ?? message}`;
+    const open = this.hostKeyAlarms.find((a) => a.id === id);
+    if (open?.forwards.includes(name)) return;
+    this.hostKeyAlarms = open
+      ? this.hostKeyAlarms.map((a) => (a === open ? { ...a, forwards: [...a.forwards, name] } : a))
+      : [...this.hostKeyAlarms, { id, warning, message, forwards: [name] }];
+    this.notify('hostKeyAlarms');
+  }
+
+  dismissHostKeyAlarm(id: string) {
+    this.hostKeyAlarms = this.hostKeyAlarms.filter((a) => a.id !== id);
+    this.notify('hostKeyAlarms');
   }
 
   applyStats(e: Events['stats']) {

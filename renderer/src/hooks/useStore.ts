@@ -2,7 +2,7 @@
 // when their slice changes.
 import { useCallback, useSyncExternalStore } from 'react';
 import type { ForwardState, LogEntry, PromptRequest, Snapshot } from '../../../shared/contract';
-import { store, type Live } from '../store';
+import { store, type HostKeyAlarm, type Live } from '../store';
 
 export function useSnapshot(): Snapshot | null {
   return useSyncExternalStore(
@@ -45,5 +45,12 @@ export function usePrompts(): PromptRequest[] {
   return useSyncExternalStore(
     useCallback((l) => store.subscribe('prompts', l), []),
     () => store.prompts,
+  );
+}
+
+export function useHostKeyAlarms(): HostKeyAlarm[] {
+  return useSyncExternalStore(
+    useCallback((l) => store.subscribe('hostKeyAlarms', l), []),
+    () => store.hostKeyAlarms,
   );
 }

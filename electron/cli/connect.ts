@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { BurrowError, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind, type ForwardSpec } from '../../shared/forward-spec';
-import { discoverAgent, readIdentity } from '../tunnels/auth';
+import { readIdentity } from '../tunnels/auth';
 import { TunnelEngine } from '../tunnels/engine';
 import { sessionKey } from '../tunnels/session';
 import type { HostConfig } from '../tunnels/types';
@@ -52,9 +52,9 @@ Forwards (repeat as needed):
 Connection:
   -p port             Port of the SSH server (default 22)
   -l login_name       User to log in as
-  -i identity_file    Private key to use (repeatable). A FIDO security-key
-                      (sk-*) key is used through ssh-agent: load it with
-                      ssh-add; Burrow skips the file and uses the agent.
+  -i identity_file    Private key to use (repeatable). FIDO security-key
+                      (sk-*) keys cannot be used, not even through ssh-agent:
+                      Burrow skips them with a warning and tries the rest.
   -J [user@]host[:port][,...]
                       Jump hosts, in order (as ProxyJump). Burrow does not run
                       ProxyCommand: a host whose ssh config sets one is refused
@@ -168,7 +168,7 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
     else if (flag === '-g') options.push(['gatewayports', 'yes']);
   }
   // Unreadable or unsupported key files are bad input: refuse before connecting.
-  // FIDO keys are the exception: the agent can use them (decided below).
+  // FIDO keys are the exception: they are left out with a warning (below), as they can never be used.
   const fromCli = options.filter(([k]) => k === 'identityfile').map(([, v]) => expandTokens(v, { host: '', alias: '', port: 22, user: '' }));
   for (const f of fromCli) if (!isFidoKeyFile(f)) readIdentity(f);
 
@@ -178,8 +178,7 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   const { computed } = resolved;
   let host = resolved.host;
   checkAddressFamily(host);
-  const agent = host.agent === null ? undefined : (host.agent ?? discoverAgent(io.env));
-  const fido = setFidoKeysAside(host.identityFiles, agent, host.identitiesOnly, new Set(fromCli));
+  const fido = setFidoKeysAside(host.identityFiles);
   host = { ...host, identityFiles: fido.identityFiles };
 
   // Forwards the ssh config defines for this host, as ssh would set them up.

@@ -19,6 +19,7 @@ import { useUi } from '../ui';
 import { Dialog } from './Dialog';
 import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
+import { StoredSecret } from './StoredSecret';
 
 interface Draft {
   name: string;
@@ -336,16 +337,14 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
               error={shown('secret')}
               hint={
                 passwordStored && login ? (
-                  <p className="muted" role="status">
-                    A password is stored{d.socksUser.trim() !== original?.socksUser ? ` (it stays with the new user name)` : ''}. Leave this empty to keep it, or type a new one to replace it.{' '}
-                    <button type="button" className="link" onClick={removeLogin}>
-                      Remove login
-                    </button>
-                  </p>
+                  <StoredSecret
+                    what="password"
+                    forgetting={false}
+                    note={d.socksUser.trim() !== original?.socksUser ? ' (it stays with the new user name)' : undefined}
+                    forget={{ label: 'Remove login', run: removeLogin }}
+                  />
                 ) : passwordStored && !login && d.kind === 'dynamic' ? (
-                  <p className="note" role="status">
-                    Without a user name the proxy has no login; saving forgets the stored password.
-                  </p>
+                  <StoredSecret what="password" forgetting forgettingText="Without a user name the proxy has no login; saving forgets the stored password." />
                 ) : !canStore && login ? (
                   <p className="note" role="note">
                     No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.

@@ -9,6 +9,7 @@ import { notify } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
 import { Field, firstByField } from './Field';
 import { KeyFilePicker } from './KeyFilePicker';
+import { StoredSecret, type SecretWhat } from './StoredSecret';
 
 const AUTH_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
   agent: 'SSH agent',
@@ -93,6 +94,10 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
   const [test, setTest] = useState<HostTestResult | 'running' | null>(null);
   const [saving, setSaving] = useState(false);
   const canStore = snapshot?.secretStoreAvailable ?? false;
+  // A password or passphrase kept in the secret store: shown (never its value), kept, replaced or forgotten.
+  const stored = !!props.original && (snapshot?.hosts.find((h) => h.host.name === props.original!.name)?.hasStoredSecret ?? false);
+  const storedWhat: SecretWhat = props.original?.auth.method === 'key' ? 'passphrase' : 'password';
+  const [forget, setForget] = useState(false);
   const others = (snapshot?.hosts ?? []).map((h) => h.host.name).filter((x) => x !== props.original?.name);
 
   const input = useMemo(() => toInput(d, props.original), [d, props.original]);
@@ -113,6 +118,29 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     setServerErrors({});
   };
   const secretKind = d.method === 'password' ? 'Password' : d.method === 'key' ? 'Key passphrase' : null;
+  /** The stored secret still belongs to what the form says (the same method, and key file). */
+  const sameOwner = !!props.original && d.method === props.original.auth.method && (d.method !== 'key' || d.keyPath.trim() === (props.original.auth.keyPath ?? ''));
+  const keepsStored = stored && sameOwner && !forget;
+  const storedNote = !stored ? null : sameOwner ? (
+    <StoredSecret
+      what={storedWhat}
+      forgetting={forget}
+      forget={{
+        label: 'Forget',
+        run: () => {
+          setForget(true);
+          set('secret', '');
+        },
+      }}
+      keep={() => setForget(false)}
+    />
+  ) : (
+    <StoredSecret
+      what={storedWhat}
+      forgetting
+      forgettingText={`The stored ${storedWhat} belongs to ${props.original!.auth.method === 'key' ? `the key file ${props.original!.auth.keyPath}` : `the ${AUTH_LABEL[props.original!.auth.method].toLowerCase()} method`}: saving with another ${d.method === 'key' && props.original!.auth.method === 'key' ? 'key file' : 'method'} forgets it.`}
+    />
+  );
 
   const runTest = async () => {
     setSubmitted(true);
@@ -130,10 +158,10 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     if (!parsed.success || Object.keys(errors).length) return;
     setSaving(true);
     try {
-      const secret = secretKind && canStore && d.secret ? d.secret : undefined;
+      const secret = secretKind && canStore && d.secret ? d.secret : props.original && stored && sameOwner && forget ? null : undefined;
       const r = props.original
         ? await call('host.update', { name: props.original.name, host: parsed.data as HostInput, secret })
-        : await call('host.add', { host: parsed.data as HostInput, secret });
+        : await call('host.add', { host: parsed.data as HostInput, secret: secret ?? undefined });
       for (const w of r.warnings) notify({ tone: 'info', text: w.message }, 8000);
       props.onDone(r.host.host.name);
     } catch (e) {
@@ -186,13 +214,30 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           <div className="field muted small-print">{d.method === 'agent' ? 'Uses the keys in your running ssh-agent (SSH_AUTH_SOCK, Pageant on Windows).' : d.method === 'keyboard-interactive' ? 'Burrow asks for codes in a dialog when it connects.' : ''}</div>
         )}
       </div>
-      {secretKind && (
+      {secretKind ? (
         <Field
           label={secretKind}
-          hint={<span className="muted">{canStore ? 'Optional. Kept in the system secret store; leave empty to be asked when connecting.' : 'No safe secret store here: Burrow asks when it connects and keeps nothing.'}</span>}
+          hint={
+            storedNote ?? <span className="muted">{canStore ? 'Optional. Kept in the system secret store; leave empty to be asked when connecting.' : 'No safe secret store here: Burrow asks when it connects and keeps nothing.'}</span>
+          }
         >
-          {(a) => <input {...a} type="password" value={d.secret} onChange={(e) => set('secret', e.target.value)} autoComplete="off" />}
+          {(a) => (
+            <input
+              {...a}
+              type="password"
+              value={d.secret}
+              onChange={(e) => {
+                // Typing a new one replaces the stored one rather than forgetting it.
+                if (e.target.value) setForget(false);
+                set('secret', e.target.value);
+              }}
+              placeholder={keepsStored ? 'Stored (unchanged)' : ''}
+              autoComplete="off"
+            />
+          )}
         </Field>
+      ) : (
+        storedNote
       )}
       <div className="grid3">
         <Field label="Jump hosts" error={shown('jump')} hint={<span className="muted">{others.length ? `Saved hosts, outermost first: ${others.join(', ')}` : 'None saved yet.'}</span>}>

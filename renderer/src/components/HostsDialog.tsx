@@ -44,14 +44,17 @@ export function HostsDialog(props: { edit?: string | null; onClose: () => void }
                 </tr>
               </thead>
               <tbody>
-                {hosts.map(({ host: h }) => (
+                {hosts.map(({ host: h, hasStoredSecret }) => (
                   <tr key={h.name}>
                     <td>{h.name}</td>
                     <td className="mono">
                       {h.user ? `${h.user}@` : ''}
                       {h.hostname}:{h.port}
                     </td>
-                    <td>{h.auth.method === 'key' ? `key ${h.auth.keyPath}` : h.auth.method}</td>
+                    <td>
+                      {h.auth.method === 'key' ? `key ${h.auth.keyPath}` : h.auth.method}
+                      {hasStoredSecret && <span className="muted"> · {h.auth.method === 'key' ? 'passphrase' : 'password'} stored</span>}
+                    </td>
                     <td>{h.jump.join(' → ') || <span className="muted">none</span>}</td>
                     <td className="actions">
                       <button type="button" className="small" aria-label={`Edit host ${h.name}`} onClick={() => setEditing(h.name)}>

@@ -68,7 +68,7 @@ export function checkKeyFormat(file: string, text: string): void {
     if (blob.includes('sk-ssh-ed25519@openssh.com') || blob.includes('sk-ecdsa-sha2-nistp256@openssh.com')) {
       throw unsupported(
         'a FIDO security-key (sk-*) key',
-        'Load it into ssh-agent (ssh-add) and let Burrow use the agent, or use a non-FIDO key.',
+        'ssh2, the SSH library Burrow is built on, supports no security-key type, not even through ssh-agent. Use a regular key for this host (ssh-keygen -t ed25519) and add its .pub to authorized_keys on the server.',
       );
     }
   }

@@ -74,7 +74,7 @@ describe('listKeyFiles', () => {
     expect(k('cloud-enc.p8').type).toBeUndefined();
     expect(k('putty-v3.ppk')).toMatchObject({ format: 'putty', type: 'ED25519', encrypted: false, warning: expect.stringMatching(/^This is a PuTTY PPK version 3 key, which Burrow cannot read\. Export it in the OpenSSH format with: puttygen /) });
     expect(k('putty-ed25519.ppk')).toMatchObject({ format: 'putty', type: 'ED25519', encrypted: false, warning: expect.stringMatching(/^This key could not be read as a private key \(.+\)\. Use an OpenSSH or PEM private key\.$/) });
-    expect(k('id_ed25519_sk')).toMatchObject({ format: 'openssh', type: 'ED25519-SK', encrypted: false, warning: 'This is a FIDO security-key (sk-*) key, which Burrow cannot read. Load it into ssh-agent (ssh-add) and let Burrow use the agent, or use a non-FIDO key.' });
+    expect(k('id_ed25519_sk')).toMatchObject({ format: 'openssh', type: 'ED25519-SK', encrypted: false, warning: 'This is a FIDO security-key (sk-*) key, which Burrow cannot read. ssh2, the SSH library Burrow is built on, supports no security-key type, not even through ssh-agent. Use a regular key for this host (ssh-keygen -t ed25519) and add its .pub to authorized_keys on the server.' });
   });
 
   it('agrees with ssh2: every key without a warning parses (with its passphrase when it has one)', async () => {

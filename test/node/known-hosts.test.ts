@@ -52,11 +52,11 @@ describe('known_hosts', () => {
 });
 
 describe('identity file formats', () => {
-  it('names a FIDO sk-* key and says to use the agent', () => {
+  it('names a FIDO sk-* key and says to use a regular key', () => {
     const inner = Buffer.concat([Buffer.from('openssh-key-v1\0'), blob('sk-ssh-ed25519@openssh.com')]).toString('base64');
     const text = `-----BEGIN OPENSSH PRIVATE KEY-----\n${inner}\n-----END OPENSSH PRIVATE KEY-----\n`;
     expect(() => checkKeyFormat('/k/id_ed25519_sk', text)).toThrow(
-      'Identity file /k/id_ed25519_sk is a FIDO security-key (sk-*) key, which Burrow cannot read. Load it into ssh-agent (ssh-add) and let Burrow use the agent, or use a non-FIDO key.',
+      'Identity file /k/id_ed25519_sk is a FIDO security-key (sk-*) key, which Burrow cannot read. ssh2, the SSH library Burrow is built on, supports no security-key type, not even through ssh-agent. Use a regular key for this host (ssh-keygen -t ed25519) and add its .pub to authorized_keys on the server.',
     );
   });
 

@@ -617,7 +617,7 @@ export class SshSession extends EventEmitter {
         resolve(client);
       });
       // The first hop's TCP socket is ours, so that its writes can be coalesced.
-      const transport = sock ?? coalesceWrites(net.connect({ host: hop.hostname, port: hop.port, noDelay: true }));
+      const transport = sock ?? coalesceWrites(net.connect({ host: hop.hostname, port: hop.port, noDelay: true, ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }));
       const cfg: ConnectConfig = {
         host: hop.hostname,
         port: hop.port,

@@ -122,6 +122,33 @@ describe('flags that change the connection', () => {
   });
 });
 
+describe('AddressFamily in the engine (saved hosts, reconnects)', () => {
+  it('dials the first hop only in the family asked for, on every attempt', async () => {
+    const { TunnelEngine } = await import('../../electron/tunnels/engine');
+    const { lookup } = await import('node:dns/promises');
+    const has6 = await lookup('localhost', { family: 6 }).then(() => true, () => false);
+    const engine = new TunnelEngine({ retryFirstConnect: false });
+    try {
+      const host = (family: 4 | 6) => testHost({ hostname: 'localhost', port: sshd.port, user: sshd.user, identityFiles: [sshd.userKey], knownHostsFiles: [knownHosts], addressFamily: family });
+      const target = { host: '127.0.0.1', port: echo.port };
+      engine.add('v4', host(4), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target });
+      expect((await engine.start('v4')).state.state).toBe('active');
+      engine.add('v6', host(6), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target });
+      const v6 = engine.start('v6');
+      if (has6) {
+        // Where localhost has an IPv6 address, the session comes from ::1.
+        expect((await v6).state.state).toBe('active');
+        expect(sshd.log()).toMatch(/Connection from ::1 port/);
+      } else {
+        // Here localhost is 127.0.0.1 only: IPv6 was asked for, so there is nothing to dial.
+        await expect(v6).rejects.toMatchObject({ code: expect.stringMatching(/SSH_CONNECT_FAILED|DNS/) });
+      }
+    } finally {
+      await engine.shutdown();
+    }
+  });
+});
+
 describe('-g: local forwards on every address', () => {
   it('-g makes -L PORT:... listen on IPv4 and IPv6 (reached over 127.0.0.1 and ::1); an explicit bind address stays', async () => {
     const [open, explicit] = [await freePort(), await freePort()];

@@ -83,12 +83,13 @@ const one = (p: ParsedArgs, flag: string) => values(p, flag).at(-1);
 
 export const LS_HELP = `Usage: burrow ls [--json]
 
-Lists saved hosts and forwards. A forward's state comes from the desktop app
-(or burrow web) when one runs it: "running in Burrow (pid N): active",
-"reconnecting (attempt 3)", "failed in Burrow (pid N): why". Otherwise only its
-local port can be checked: "stopped" when it is free, "port in use, not by the
-Burrow app" when something else (another program, or burrow up/connect) holds
-it; a remote or socket forward is "not running in the Burrow app".
+Lists saved hosts and forwards. A forward's state comes from the process that
+runs it (the desktop app, burrow web or burrow up): "running in Burrow (pid N):
+active", "running in burrow up (pid N): reconnecting (attempt 3)", "failed in
+Burrow (pid N): why". Otherwise only its local port can be checked: "stopped"
+when it is free, "port in use, not by Burrow" when something else (another
+program, or burrow connect) holds it; a remote or socket forward is "not
+running in Burrow".
 `;
 
 export interface ForwardRunState {
@@ -100,7 +101,7 @@ export interface ForwardRunState {
   runningIn?: { pid: number; app: PublisherKind };
 }
 
-const APP_NAME: Record<PublisherKind, string> = { desktop: 'Burrow', web: 'burrow web' };
+const APP_NAME: Record<PublisherKind, string> = { desktop: 'Burrow', web: 'burrow web', cli: 'burrow up' };
 
 /** What a published state says, as `burrow ls` shows it. */
 export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now = Date.now()): string {
@@ -119,11 +120,11 @@ export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now 
 export async function forwardRunState(f: Forward, statuses: RuntimeStatus[]): Promise<ForwardRunState> {
   const published = runtimeOf(statuses, f.name);
   if (published) return { state: published.forward.state, text: describeRuntime(published.status, published.forward), runningIn: { pid: published.status.pid, app: published.status.kind } };
-  if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in the Burrow app' };
+  if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in Burrow' };
   const spec = forwardToSpec(f);
   const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
   // A busy port says only that something listens there: not that it is this forward.
-  return (await isPortFree(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by the Burrow app' };
+  return (await isPortFree(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by Burrow' };
 }
 
 export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io) => {

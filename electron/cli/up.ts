@@ -7,6 +7,9 @@ import type { ProfileRepository } from '../profiles/repository';
 import type { Prompter } from '../tunnels/types';
 import { toEngineForward } from '../profiles/to-engine';
 import { TunnelEngine } from '../tunnels/engine';
+import type { ForwardState } from '../tunnels/types';
+import { RuntimeStatusPublisher } from '../profiles/runtime-status';
+import { dirname } from 'node:path';
 import { runForwards } from './connect';
 import type { CliIO } from './io';
 import { openRepository, command, type Run } from './profile-commands';
@@ -93,5 +96,14 @@ export const up: Run = command(UP_HELP, { withValue: '', boolean: '', long: ['al
   const engine = new TunnelEngine({ prompter });
   reportEngine(engine, reporter);
   for (const f of planned) engine.add(f.id, f.host, f.spec);
-  return runForwards(engine, planned.map((f) => f.id), io, reporter);
+  // So that `burrow ls` (in another terminal) shows what this process runs.
+  const status = new RuntimeStatusPublisher(dirname(repo.path), 'cli');
+  const publish = () => status.publish(engine.list().map((f): [string, ForwardState] => [f.id, f.state]));
+  engine.on('state', publish);
+  try {
+    return await runForwards(engine, planned.map((f) => f.id), io, reporter);
+  } finally {
+    engine.off('state', publish);
+    status.remove();
+  }
 }, 'up');

@@ -11,7 +11,7 @@ import type { ForwardState, ForwardStateName } from '../../shared/tunnel-state';
 
 export const RUNNING_DIR = 'running';
 
-export type PublisherKind = 'desktop' | 'web';
+export type PublisherKind = 'desktop' | 'web' | 'cli';
 
 export interface PublishedForward {
   state: ForwardStateName;

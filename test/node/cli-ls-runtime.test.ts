@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningDir } from '../../electron/profiles/runtime-status';
-import { burrowDone, ROOT, track, type Run } from '../support/cli';
+import { burrow, burrowDone, ROOT, track, type Run } from '../support/cli';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 
 let sshd: Sshd;
@@ -93,7 +93,7 @@ describe('burrow ls and the app\'s status file', () => {
     // Another program on a port: no claim that it is the forward.
     const squatter = await listen(idleLocal);
     try {
-      expect((await ls()).json.idle).toMatchObject({ state: 'port in use', status: 'port in use, not by the Burrow app' });
+      expect((await ls()).json.idle).toMatchObject({ state: 'port in use', status: 'port in use, not by Burrow' });
     } finally {
       await new Promise((r) => squatter.close(r));
     }
@@ -113,9 +113,28 @@ describe('burrow ls and the app\'s status file', () => {
     const after = await ls();
     expect(after.json.echo).toMatchObject({ state: 'stopped', status: 'stopped' });
     expect(after.json.echo.runningIn).toBeUndefined();
-    expect(after.json.back).toMatchObject({ state: 'unknown', status: 'not running in the Burrow app' });
+    expect(after.json.back).toMatchObject({ state: 'unknown', status: 'not running in Burrow' });
     await sshd.restart();
   }, 90_000);
+
+  it('shows the forwards burrow up runs, and forgets them when it exits', async () => {
+    const up = burrow(['up', 'idle', '--json'], { env: { BURROW_CONFIG_DIR: dir } });
+    try {
+      await up.waitFor((e) => e.event === 'state' && e.forward === 'idle' && e.state === 'active', 30_000);
+      const pid = up.proc.pid!;
+      const seen = await eventually('burrow up in ls', async () => {
+        const { json } = await ls();
+        return json.idle.runningIn ? json.idle : undefined;
+      });
+      expect(seen).toMatchObject({ state: 'active', status: `running in burrow up (pid ${pid}): active`, runningIn: { pid, app: 'cli' } });
+      up.proc.kill('SIGTERM');
+      expect(await up.exited).toBe(0);
+      expect(readdirSync(runningDir(dir)).filter((n) => n.startsWith(`${pid}-`))).toEqual([]);
+      expect((await ls()).json.idle).toMatchObject({ state: 'stopped', status: 'stopped' });
+    } finally {
+      up.proc.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('ignores (and removes) the file of a process that is gone, or whose pid another process now has', async () => {
     const dead = spawn(process.execPath, ['-e', '']);

@@ -139,6 +139,13 @@ export function DetailsPane({ name }: { name: string }) {
           <p className="muted">
             {KINDS.find((k) => k.kind === f.kind)?.title} · <span className="mono">{listenText(f, state)}</span> → <span className="mono">{destinationText(f)}</span> via {viaText(f.host, snapshot?.hosts)}
           </p>
+          {f.tags.length > 0 && (
+            <ul className="tags" aria-label="Tags">
+              {f.tags.map((t) => (
+                <li key={t}>{t}</li>
+              ))}
+            </ul>
+          )}
         </div>
       </header>
       <div className="details-actions">

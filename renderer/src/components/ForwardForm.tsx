@@ -21,15 +21,40 @@ import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
 import { StoredSecret } from './StoredSecret';
 
+/**
+ * Which ends are Unix sockets (local and remote forwards; see shared/forward-spec.ts):
+ * 'tcp' port to host:port, 'toSocket' port to a socket, 'fromSocket' socket to host:port.
+ */
+export type Variant = 'tcp' | 'toSocket' | 'fromSocket';
+
+/** The variants in words, by kind: where each end is. */
+export const VARIANTS: Record<'local' | 'remote', { variant: Variant; label: string }[]> = {
+  local: [
+    { variant: 'tcp', label: 'A port here → host:port (the usual)' },
+    { variant: 'toSocket', label: 'A port here → a Unix socket on the server' },
+    { variant: 'fromSocket', label: 'A Unix socket here → host:port' },
+  ],
+  remote: [
+    { variant: 'tcp', label: 'A port on the server → host:port (the usual)' },
+    { variant: 'toSocket', label: 'A port on the server → a Unix socket here' },
+    { variant: 'fromSocket', label: 'A Unix socket on the server → host:port' },
+  ],
+};
+
 interface Draft {
   name: string;
   kind: ForwardKind;
+  variant: Variant;
   host: string;
   bindAddress: string;
   port: string;
+  listenSocket: string;
   destinationHost: string;
   destinationPort: string;
+  destinationSocket: string;
   group: string;
+  /** Comma separated. */
+  tags: string;
   autostart: boolean;
   notes: string;
   /** Dynamic forwards only: the SOCKS login. */
@@ -41,16 +66,25 @@ interface Draft {
 const num = (s: string): number | string | undefined => (s.trim() === '' ? undefined : /^\d+$/.test(s.trim()) ? Number(s.trim()) : s);
 const text = (s: string) => (s.trim() === '' ? undefined : s.trim());
 
+/** "mail, work" -> ["mail", "work"]: what the Tags field holds, for the schema to judge. */
+export function splitTags(s: string): string[] {
+  return [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
+}
+
 function toDraft(f: Partial<ForwardInput>, defaultHost: string): Draft {
   return {
     name: f.name ?? '',
     kind: f.kind ?? 'local',
+    variant: f.listenSocket !== undefined ? 'fromSocket' : f.destinationSocket !== undefined ? 'toSocket' : 'tcp',
     host: f.host ?? defaultHost,
     bindAddress: f.bindAddress ?? '',
     port: f.port !== undefined ? String(f.port) : '',
+    listenSocket: f.listenSocket ?? '',
     destinationHost: f.destinationHost ?? '',
     destinationPort: f.destinationPort !== undefined ? String(f.destinationPort) : '',
+    destinationSocket: f.destinationSocket ?? '',
     group: f.group ?? '',
+    tags: (f.tags ?? []).join(', '),
     autostart: f.autostart ?? false,
     notes: f.notes ?? '',
     socksUser: f.socksUser ?? '',
@@ -59,26 +93,33 @@ function toDraft(f: Partial<ForwardInput>, defaultHost: string): Draft {
 }
 
 function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown> {
+  const variant = d.kind === 'dynamic' ? 'tcp' : d.variant;
   const out: Record<string, unknown> = {
     ...base,
     name: d.name.trim(),
     kind: d.kind,
     host: d.host,
-    bindAddress: text(d.bindAddress),
-    port: num(d.port),
     group: text(d.group),
     autostart: d.autostart,
     notes: text(d.notes),
-    tags: base.tags ?? [],
+    tags: splitTags(d.tags),
   };
   // The secret's reference is the main process's business; the login applies to SOCKS only.
   delete out.socksSecretRef;
   out.socksUser = d.kind === 'dynamic' ? text(d.socksUser) : undefined;
-  if (d.kind === 'dynamic') {
-    delete out.destinationHost;
-    delete out.destinationPort;
-    delete out.destinationSocket;
-  } else if (!base.destinationSocket) {
+  // The listening end: a socket, or a bind address and port.
+  if (variant === 'fromSocket') {
+    out.listenSocket = d.listenSocket.trim();
+    out.bindAddress = out.port = undefined;
+  } else {
+    out.listenSocket = undefined;
+    out.bindAddress = text(d.bindAddress);
+    out.port = num(d.port);
+  }
+  // The destination: none for SOCKS, a socket, or host and port.
+  out.destinationHost = out.destinationPort = out.destinationSocket = undefined;
+  if (variant === 'toSocket') out.destinationSocket = d.destinationSocket.trim();
+  else if (d.kind !== 'dynamic') {
     out.destinationHost = text(d.destinationHost);
     out.destinationPort = num(d.destinationPort);
   }
@@ -154,7 +195,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const shown = (field: string) => (touched[field] || submitted ? errors[field] : undefined);
 
   /** The error key of a draft field (the password's is the contract's `secret`). */
-  const fieldOf = (k: keyof Draft) => (k === 'kind' ? 'port' : k === 'socksPassword' ? 'secret' : k);
+  const fieldOf = (k: keyof Draft) => (k === 'kind' || k === 'variant' ? 'port' : k === 'socksPassword' ? 'secret' : k);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((cur) => ({ ...cur, [k]: v }));
     setTouched((t) => ({ ...t, [fieldOf(k)]: true }));
@@ -165,7 +206,9 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   };
 
   const portNum = typeof input.port === 'number' ? input.port : undefined;
-  const listensHere = d.kind !== 'remote';
+  const variant: Variant = d.kind === 'dynamic' ? 'tcp' : d.variant;
+  const listensOnPort = variant !== 'fromSocket';
+  const listensHere = d.kind !== 'remote' && listensOnPort;
   const unchangedPort = original !== undefined && original.port === portNum && (original.bindAddress ?? '') === d.bindAddress.trim();
   const check = usePortCheck(listensHere ? portNum : undefined, d.bindAddress, unchangedPort);
   const sharedWith = snapshot?.forwards.find((v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && v.forward.port === portNum && portNum !== undefined);
@@ -260,62 +303,98 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
           </Field>
         </div>
 
-        <div className="grid2">
+        {d.kind !== 'dynamic' && (
           <Field
-            label="Bind address"
-            error={shown('bindAddress')}
-            hint={
-              exposed ? (
-                <p className="warning" role="note">
-                  {d.kind === 'remote'
-                    ? `Anyone who can reach the SSH server can use this port (it listens on ${bind}). Leave it empty for the server's loopback only.`
-                    : `Anyone on your network can use this port (it listens on ${bind}, not only on this computer). Use 127.0.0.1 unless that is what you want.`}
-                </p>
-              ) : (
-                <span className="muted">Empty: {d.kind === 'remote' ? "the server's localhost" : '127.0.0.1, this computer only'}.</span>
-              )
-            }
+            label="Variant"
+            hint={<span className="muted">{d.kind === 'local' ? 'Like ssh -L: each end is a TCP port or a Unix socket, not both sockets.' : 'Like ssh -R: each end is a TCP port or a Unix socket, not both sockets.'}</span>}
           >
-            {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'localhost' : '127.0.0.1'} spellCheck={false} />}
+            {(a) => (
+              <select {...a} value={d.variant} onChange={(e) => set('variant', e.target.value as Variant)}>
+                {VARIANTS[d.kind as 'local' | 'remote'].map((v) => (
+                  <option key={v.variant} value={v.variant}>
+                    {v.label}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
-          <Field
-            label={portLabel}
-            error={shown('port')}
-            hint={
-              <>
-                {listensHere && portNum !== undefined && portNum < 1024 && (
-                  <p className="note" role="note">
-                    Ports below 1024 need administrator rights; use {unprivileged(portNum)} instead of {portNum}.{' '}
-                    <button type="button" className="link" onClick={() => set('port', String(unprivileged(portNum)))}>
-                      Use {unprivileged(portNum)}
-                    </button>
-                  </p>
-                )}
-                {check && !check.free && (
-                  <p className="warning" role="note">
-                    Port {check.port} is in use on this computer.{' '}
-                    {check.suggestion && (
-                      <button type="button" className="link" onClick={() => set('port', String(check.suggestion))}>
-                        Use {check.suggestion} instead
-                      </button>
-                    )}
-                  </p>
-                )}
-                {check?.free && check.port >= 1024 && <span className="ok">Port {check.port} is free.</span>}
-                {sharedWith && (
-                  <p className="note">
-                    {sharedWith.forward.name} uses port {portNum} too; only one of them can run at a time.
-                  </p>
-                )}
-                {d.kind === 'remote' && <span className="muted">0 lets the server choose.</span>}
-              </>
-            }
-          >
-            {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? '1080' : '1100'} />}
-          </Field>
-        </div>
+        )}
 
-        {d.kind !== 'dynamic' && !base.destinationSocket && (
+        {!listensOnPort ? (
+          <Field
+            label="Listening socket"
+            error={shown('listenSocket')}
+            hint={<span className="muted">{d.kind === 'remote' ? 'A path on the SSH server, where it listens.' : 'A path on this computer, where it listens.'}</span>}
+          >
+            {(a) => <input {...a} value={d.listenSocket} onChange={(e) => set('listenSocket', e.target.value)} placeholder={d.kind === 'remote' ? '/tmp/app.sock' : '/tmp/db.sock'} spellCheck={false} />}
+          </Field>
+        ) : (
+          <div className="grid2">
+            <Field
+              label="Bind address"
+              error={shown('bindAddress')}
+              hint={
+                exposed ? (
+                  <p className="warning" role="note">
+                    {d.kind === 'remote'
+                      ? `Anyone who can reach the SSH server can use this port (it listens on ${bind}). Leave it empty for the server's loopback only.`
+                      : `Anyone on your network can use this port (it listens on ${bind}, not only on this computer). Use 127.0.0.1 unless that is what you want.`}
+                  </p>
+                ) : (
+                  <span className="muted">Empty: {d.kind === 'remote' ? "the server's localhost" : '127.0.0.1, this computer only'}.</span>
+                )
+              }
+            >
+              {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'localhost' : '127.0.0.1'} spellCheck={false} />}
+            </Field>
+            <Field
+              label={portLabel}
+              error={shown('port')}
+              hint={
+                <>
+                  {listensHere && portNum !== undefined && portNum < 1024 && (
+                    <p className="note" role="note">
+                      Ports below 1024 need administrator rights; use {unprivileged(portNum)} instead of {portNum}.{' '}
+                      <button type="button" className="link" onClick={() => set('port', String(unprivileged(portNum)))}>
+                        Use {unprivileged(portNum)}
+                      </button>
+                    </p>
+                  )}
+                  {check && !check.free && (
+                    <p className="warning" role="note">
+                      Port {check.port} is in use on this computer.{' '}
+                      {check.suggestion && (
+                        <button type="button" className="link" onClick={() => set('port', String(check.suggestion))}>
+                          Use {check.suggestion} instead
+                        </button>
+                      )}
+                    </p>
+                  )}
+                  {check?.free && check.port >= 1024 && <span className="ok">Port {check.port} is free.</span>}
+                  {sharedWith && (
+                    <p className="note">
+                      {sharedWith.forward.name} uses port {portNum} too; only one of them can run at a time.
+                    </p>
+                  )}
+                  {d.kind === 'remote' && <span className="muted">0 lets the server choose.</span>}
+                </>
+              }
+            >
+              {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? '1080' : '1100'} />}
+            </Field>
+          </div>
+        )}
+
+        {variant === 'toSocket' && (
+          <Field
+            label="Destination socket"
+            error={shown('destinationSocket')}
+            hint={<span className="muted">{d.kind === 'local' ? 'A path on the SSH server, e.g. /run/postgresql/.s.PGSQL.5432.' : 'A path on this computer.'}</span>}
+          >
+            {(a) => <input {...a} value={d.destinationSocket} onChange={(e) => set('destinationSocket', e.target.value)} placeholder="/run/app.sock" spellCheck={false} />}
+          </Field>
+        )}
+        {d.kind !== 'dynamic' && variant !== 'toSocket' && (
           <div className="grid2">
             <Field label="Destination host" error={shown('destinationHost')} hint={<span className="muted">{d.kind === 'local' ? 'As the SSH server sees it; localhost is the server itself.' : 'As this computer sees it.'}</span>}>
               {(a) => <input {...a} value={d.destinationHost} onChange={(e) => set('destinationHost', e.target.value)} placeholder="localhost" spellCheck={false} />}
@@ -325,7 +404,6 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             </Field>
           </div>
         )}
-        {base.destinationSocket && d.kind !== 'dynamic' && <p className="muted">Destination socket: {base.destinationSocket}</p>}
 
         {d.kind === 'dynamic' && (
           <div className="grid2">
@@ -383,10 +461,13 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
               </>
             )}
           </Field>
-          <Field label="Notes" error={shown('notes')}>
-            {(a) => <input {...a} value={d.notes} onChange={(e) => set('notes', e.target.value)} />}
+          <Field label="Tags" error={shown('tags')} hint={<span className="muted">Optional, comma separated; the search finds forwards by tag.</span>}>
+            {(a) => <input {...a} value={d.tags} onChange={(e) => set('tags', e.target.value)} placeholder="mail, work" spellCheck={false} />}
           </Field>
         </div>
+        <Field label="Notes" error={shown('notes')}>
+          {(a) => <input {...a} value={d.notes} onChange={(e) => set('notes', e.target.value)} />}
+        </Field>
         <label className="check">
           <input type="checkbox" checked={d.autostart} onChange={(e) => set('autostart', e.target.checked)} /> Start when Burrow starts
         </label>

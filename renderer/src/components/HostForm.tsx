@@ -8,6 +8,7 @@ import { ApiError, call, errorMessage } from '../api';
 import { notify } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
 import { Field, firstByField } from './Field';
+import { JumpChainPicker, chainProblem } from './JumpChainPicker';
 import { KeyFilePicker } from './KeyFilePicker';
 import { StoredSecret, type SecretWhat } from './StoredSecret';
 
@@ -32,7 +33,8 @@ interface Draft {
   method: Host['auth']['method'];
   keyPath: string;
   secret: string;
-  jump: string;
+  /** Saved host names, outermost first. */
+  jump: string[];
   keepaliveInterval: string;
   keepaliveCount: string;
   strict: Host['strictHostKeyChecking'];
@@ -52,7 +54,7 @@ function toDraft(h: Host | undefined): Draft {
     method: h?.auth.method ?? 'agent',
     keyPath: h?.auth.keyPath ?? '',
     secret: '',
-    jump: h?.jump.join(', ') ?? '',
+    jump: h?.jump ?? [],
     keepaliveInterval: h?.keepalive ? String(h.keepalive.interval) : '',
     keepaliveCount: h?.keepalive ? String(h.keepalive.countMax) : '',
     strict: h?.strictHostKeyChecking ?? 'ask',
@@ -71,10 +73,7 @@ function toInput(d: Draft, original: Host | undefined): Record<string, unknown> 
     port: n(d.port),
     user: t(d.user),
     auth,
-    jump: d.jump
-      .split(/[\s,]+/)
-      .map((x) => x.trim())
-      .filter(Boolean),
+    jump: d.jump,
     strictHostKeyChecking: d.strict,
     knownHostsFile: t(d.knownHostsFile),
     notes: t(d.notes),
@@ -98,18 +97,19 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
   const stored = !!props.original && (snapshot?.hosts.find((h) => h.host.name === props.original!.name)?.hasStoredSecret ?? false);
   const storedWhat: SecretWhat = props.original?.auth.method === 'key' ? 'passphrase' : 'password';
   const [forget, setForget] = useState(false);
-  const others = (snapshot?.hosts ?? []).map((h) => h.host.name).filter((x) => x !== props.original?.name);
+  const savedHosts = useMemo(() => (snapshot?.hosts ?? []).map((h) => h.host), [snapshot]);
 
   const input = useMemo(() => toInput(d, props.original), [d, props.original]);
   const parsed = useMemo(() => HostSchema.safeParse(input), [input]);
   const errors = useMemo(() => {
     const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
     if (parsed.success && parsed.data.auth.method === 'key' && !out.auth && !d.keyPath.trim()) out.auth = 'Key file is required.';
-    const unknown = (input.jump as string[]).filter((j) => !others.includes(j));
-    if (!out.jump && unknown.length) out.jump = `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a saved host' : 'are not saved hosts'}; add ${unknown.length === 1 ? 'it' : 'them'} first.`;
+    // The shared cross-host checks: its own jump host, hosts that are not saved, loops.
+    const chain = out.jump ? null : chainProblem(savedHosts, props.original?.name, d.name, d.jump);
+    if (chain) out.jump = chain;
     if (!out.name && snapshot?.hosts.some((h) => h.host.name === d.name.trim() && h.host.name !== props.original?.name)) out.name = `A host named '${d.name.trim()}' exists already.`;
     return { ...out, ...serverErrors };
-  }, [parsed, input, others, serverErrors, snapshot, d.name, d.keyPath, props.original?.name]);
+  }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, props.original?.name]);
   const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((c) => ({ ...c, [k]: v }));
@@ -239,10 +239,8 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       ) : (
         storedNote
       )}
-      <div className="grid3">
-        <Field label="Jump hosts" error={shown('jump')} hint={<span className="muted">{others.length ? `Saved hosts, outermost first: ${others.join(', ')}` : 'None saved yet.'}</span>}>
-          {(a) => <input {...a} value={d.jump} onChange={(e) => set('jump', e.target.value)} placeholder="bastion" spellCheck={false} />}
-        </Field>
+      <JumpChainPicker value={d.jump} onChange={(next) => set('jump', next)} saved={savedHosts} originalName={props.original?.name} draftName={d.name} error={shown('jump')} />
+      <div className="grid2">
         <Field label="Keepalive interval (seconds)" error={shown('keepalive')} hint={<span className="muted">Empty: the default ({snapshot?.settings.keepalive.interval ?? 15} s); 0 turns it off.</span>}>
           {(a) => <input {...a} value={d.keepaliveInterval} inputMode="numeric" onChange={(e) => set('keepaliveInterval', e.target.value)} placeholder={String(snapshot?.settings.keepalive.interval ?? 15)} />}
         </Field>

@@ -1,0 +1,250 @@
+// The forms' richer fields in real Chromium with the real engine and sshd:
+// tags on a forward (validated by the shared schema, found by the search),
+// Unix socket forwards (a port to a socket on the server, a socket here to
+// host:port), and the host form's jump chain picker (saved hosts in order,
+// add, remove, reorder by keyboard, a loop refused).
+import net from 'node:net';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { echoServer, type TestServer } from '../support/tcp';
+import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
+import { eventually, focused, row, textOf, waitForText } from './ui-helpers';
+
+let sshd: Sshd;
+let echo: TestServer;
+let unixEcho: net.Server;
+let unixEchoPath: string;
+let world: World;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+const state = (name: string) => row(page, name).locator('.row-state');
+const dialogNamed = (name: string) => page.getByRole('dialog', { name, exact: true });
+
+/** Sends bytes over a connected socket and waits for them to come back. */
+function echoOver(socket: net.Socket, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    socket.on('error', reject);
+    socket.on('data', (d) => {
+      chunks.push(d);
+      const all = Buffer.concat(chunks);
+      if (all.length >= data.length) resolve(all);
+    });
+    socket.on('connect', () => socket.write(data));
+  });
+}
+
+async function openForwardForm(): Promise<Locator> {
+  await page.getByRole('button', { name: 'Add forward', exact: true }).click();
+  const form = dialogNamed('Add forward');
+  await form.waitFor();
+  return form;
+}
+
+async function stop(name: string) {
+  await page.getByRole('switch', { name, exact: true }).click();
+  await waitForText(state(name), /^Stopped$/);
+}
+
+beforeAll(async () => {
+  [sshd, echo, world] = await Promise.all([startSshd(), echoServer(), startWorld()]);
+  unixEchoPath = join(world.dir, 'echo.sock');
+  unixEcho = net.createServer((s) => {
+    s.on('error', () => undefined);
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => unixEcho.listen(unixEchoPath, () => r()));
+  await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'mail') });
+  ({ context, page, errors } = await openApp(world));
+}, 120_000);
+
+afterEach(async () => {
+  if (page && (await page.locator('dialog[open]').count()) > 0) {
+    await page.reload();
+    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
+  }
+});
+
+afterAll(async () => {
+  await context?.close();
+  await world?.close();
+  await new Promise((r) => unixEcho?.close(r));
+  await echo?.close();
+  await cleanup(sshd);
+});
+
+describe('forward form: tags', () => {
+  it('saves comma separated tags, refuses a tag with a space with the schema\'s message, shows them, and the search finds them', async () => {
+    const form = await openForwardForm();
+    await form.getByLabel('Name', { exact: true }).fill('tagged');
+    await form.getByLabel('Local port', { exact: true }).fill(String(await freePort()));
+    await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
+    await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
+    const tags = form.getByLabel('Tags', { exact: true });
+    await tags.fill('mail, my tag');
+    await form.getByText("Tag 'my tag' contains spaces; remove them.").waitFor();
+    expect(await tags.getAttribute('aria-invalid')).toBe('true');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    expect(world.services.repo.getForward('tagged')).toBeUndefined();
+    await tags.fill(' mail, work,, mail ');
+    expect(await tags.getAttribute('aria-invalid')).toBe('false');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await row(page, 'tagged').waitFor();
+    expect(world.services.repo.getForward('tagged')?.tags).toEqual(['mail', 'work']);
+
+    await row(page, 'tagged').click();
+    const details = page.getByRole('complementary', { name: 'Details of tagged' });
+    expect(await details.getByRole('list', { name: 'Tags' }).getByRole('listitem').allTextContents()).toEqual(['mail', 'work']);
+    await details.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = dialogNamed('Edit forward tagged');
+    expect(await edit.getByLabel('Tags', { exact: true }).inputValue()).toBe('mail, work');
+    await edit.getByLabel('Tags', { exact: true }).fill('work');
+    await edit.getByRole('button', { name: 'Save', exact: true }).click();
+    await eventually('tags saved', async () => JSON.stringify(world.services.repo.getForward('tagged')?.tags) === '["work"]');
+
+    await dispatchOk(world, 'forward.add', { forward: { name: 'untagged', kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail' } });
+    await row(page, 'untagged').waitFor();
+    await page.getByPlaceholder(/Search/).fill('work');
+    await eventually('only the tagged forward listed', async () => (await row(page, 'untagged').count()) === 0 && (await row(page, 'tagged').count()) === 1);
+    await page.getByPlaceholder(/Search/).fill('');
+    await row(page, 'untagged').waitFor();
+  }, 60_000);
+});
+
+describe('forward form: Unix sockets', () => {
+  it('a port here to a Unix socket on the server: the socket field replaces host and port, and bytes flow', async () => {
+    const form = await openForwardForm();
+    await form.getByLabel('Name', { exact: true }).fill('to-socket');
+    const variant = form.getByLabel('Variant', { exact: true });
+    expect((await variant.locator('option').allTextContents()).map((t) => t.trim())).toEqual([
+      'A port here → host:port (the usual)',
+      'A port here → a Unix socket on the server',
+      'A Unix socket here → host:port',
+    ]);
+    await variant.selectOption({ label: 'A port here → a Unix socket on the server' });
+    expect(await form.getByLabel('Destination host', { exact: true }).count()).toBe(0);
+    const port = await freePort();
+    await form.getByLabel('Local port', { exact: true }).fill(String(port));
+    // Left empty: the shared schema's message, and nothing is saved.
+    await form.getByRole('button', { name: 'Save and start' }).click();
+    await form.getByText('Destination socket is empty; give a file path or leave it out.').waitFor();
+    expect(world.services.repo.getForward('to-socket')).toBeUndefined();
+    await form.getByLabel('Destination socket', { exact: true }).fill(unixEchoPath);
+    await form.getByRole('button', { name: 'Save and start' }).click();
+    await waitForText(state('to-socket'), /^Active$/);
+    expect(await textOf(row(page, 'to-socket'))).toContain(unixEchoPath);
+    const saved = world.services.repo.getForward('to-socket')!;
+    expect(saved).toMatchObject({ kind: 'local', port, destinationSocket: unixEchoPath });
+    expect(saved).not.toHaveProperty('destinationHost');
+    const payload = Buffer.from('through a port to a socket');
+    const socket = net.connect(port, '127.0.0.1');
+    expect((await echoOver(socket, payload)).equals(payload)).toBe(true);
+    socket.destroy();
+    await stop('to-socket');
+
+    // Editing shows the variant and the path as saved.
+    await row(page, 'to-socket').dblclick();
+    const edit = dialogNamed('Edit forward to-socket');
+    expect(await edit.getByLabel('Variant', { exact: true }).inputValue()).toBe('toSocket');
+    expect(await edit.getByLabel('Destination socket', { exact: true }).inputValue()).toBe(unixEchoPath);
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+  }, 60_000);
+
+  it('a Unix socket here to host:port: the socket field replaces bind address and port, and bytes flow', async () => {
+    const form = await openForwardForm();
+    await form.getByLabel('Name', { exact: true }).fill('from-socket');
+    await form.getByLabel('Variant', { exact: true }).selectOption({ label: 'A Unix socket here → host:port' });
+    expect(await form.getByLabel('Local port', { exact: true }).count()).toBe(0);
+    expect(await form.getByLabel('Bind address', { exact: true }).count()).toBe(0);
+    const path = join(world.dir, 'here.sock');
+    await form.getByLabel('Listening socket', { exact: true }).fill(path);
+    await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
+    await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
+    await form.getByRole('button', { name: 'Save and start' }).click();
+    await waitForText(state('from-socket'), /^Active$/);
+    expect(world.services.repo.getForward('from-socket')).toMatchObject({ listenSocket: path, destinationHost: '127.0.0.1', destinationPort: echo.port });
+    expect(world.services.repo.getForward('from-socket')).not.toHaveProperty('port');
+    const payload = Buffer.from('through a socket to a port');
+    const socket = net.connect(path);
+    expect((await echoOver(socket, payload)).equals(payload)).toBe(true);
+    socket.destroy();
+    await stop('from-socket');
+  }, 60_000);
+
+  it('a remote forward offers its own variants, and a SOCKS forward none', async () => {
+    const form = await openForwardForm();
+    await form.getByRole('radio', { name: /^Remote \(-R\)/ }).check();
+    expect((await form.getByLabel('Variant', { exact: true }).locator('option').allTextContents()).map((t) => t.trim())).toEqual([
+      'A port on the server → host:port (the usual)',
+      'A port on the server → a Unix socket here',
+      'A Unix socket on the server → host:port',
+    ]);
+    await form.getByRole('radio', { name: /^Dynamic \(-D\)/ }).check();
+    expect(await form.getByLabel('Variant', { exact: true }).count()).toBe(0);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  }, 60_000);
+});
+
+describe('host form: the jump chain picker', () => {
+  it('lists saved hosts, adds, reorders by keyboard and removes them; refuses a host that jumps through this one; the chain connects', async () => {
+    for (const name of ['bastion', 'gw']) await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, name) });
+    await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'inner') });
+    await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'loopy', { jump: ['inner'] }) });
+
+    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
+    await page.getByRole('button', { name: 'Edit host inner' }).click();
+    const form = page.getByRole('form', { name: 'Edit host inner' });
+    await form.waitFor();
+    const chain = form.getByRole('group', { name: 'Jump hosts' });
+    await chain.getByText('None: Burrow connects straight to this host.').waitFor();
+    const pick = chain.getByLabel('Jump host to add', { exact: true });
+    // Every other saved host, never this one.
+    expect((await pick.locator('option').allTextContents()).map((t) => t.trim().split(' ')[0])).toEqual(['Choose', 'mail', 'bastion', 'gw', 'loopy']);
+
+    // loopy jumps through inner: adding it would loop, and the shared validation says so.
+    await pick.selectOption('loopy');
+    await chain.getByRole('button', { name: 'Add jump host' }).click();
+    await chain.getByRole('alert').filter({ hasText: "The jump hosts of 'inner' loop (inner -> loopy -> inner); break the loop." }).waitFor();
+    expect(await chain.getByRole('list', { name: 'Jump hosts, outermost first' }).count()).toBe(0);
+
+    await pick.selectOption('gw');
+    await chain.getByRole('button', { name: 'Add jump host' }).click();
+    await pick.selectOption('bastion');
+    await chain.getByRole('button', { name: 'Add jump host' }).click();
+    const list = chain.getByRole('list', { name: 'Jump hosts, outermost first' });
+    const order = async () => (await list.locator('.jump-name').allTextContents()).map((t) => t.trim());
+    expect(await order()).toEqual(['gw', 'bastion']);
+    expect(await chain.getByRole('alert').count()).toBe(0);
+
+    // Keyboard: Enter on "Move bastion up", then Alt+ArrowDown moves it back; the focus stays with bastion.
+    await chain.getByRole('button', { name: 'Move bastion up' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually('bastion first', async () => (await order()).join() === 'bastion,gw');
+    expect(await focused(chain.getByRole('button', { name: 'Move bastion down' }))).toBe(true);
+    await page.keyboard.press('Alt+ArrowDown');
+    await eventually('bastion last', async () => (await order()).join() === 'gw,bastion');
+    expect(await focused(chain.getByRole('button', { name: 'Move bastion up' }))).toBe(true);
+    await page.keyboard.press('Enter');
+    await eventually('bastion first again', async () => (await order()).join() === 'bastion,gw');
+
+    // Remove gw; the chain bastion -> inner is tested for real, then saved.
+    await chain.getByRole('button', { name: 'Remove gw' }).click();
+    expect(await order()).toEqual(['bastion']);
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await form.getByText(/Connected in \d+ ms/).waitFor();
+    await form.getByRole('button', { name: 'Save host' }).click();
+    await eventually('saved', async () => JSON.stringify(world.services.repo.getHost('inner')?.jump) === '["bastion"]');
+    const innerRow = page.getByRole('dialog', { name: 'SSH hosts' }).getByRole('row', { name: /^inner / });
+    await waitForText(innerRow, /bastion/);
+    await page.keyboard.press('Escape');
+    await eventually('hosts closed', async () => (await page.getByRole('dialog').count()) === 0);
+  }, 60_000);
+
+  it('kept the console clean', () => {
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import ssh2, { type AuthContext, type AuthenticationType, type Connection } from 'ssh2';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import type { HostConfig, Prompter, SecretQuestion } from '../../electron/tunnels/types';
 import { BurrowError } from '../../shared/errors';
 import { keygen } from '../support/sshd';
-import { startFakeServer, type FakeServer } from '../support/ssh2-server';
+import { testHost } from '../support/hosts';
+import { connectTcpip, startFakeServer, type FakeServer } from '../support/ssh2-server';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 
 const PASSWORD = 'correct horse';
@@ -62,36 +62,14 @@ function requireAll(methods: AuthenticationType[]) {
 async function serverWanting(methods: AuthenticationType[]): Promise<FakeServer> {
   const s = await startFakeServer({
     auth: requireAll(methods),
-    tcpip: (info, accept) => {
-      const ch = accept();
-      const sock = net.connect(info.destPort, info.destIP);
-      sock.on('error', () => ch.destroy());
-      ch.on('error', () => sock.destroy());
-      ch.pipe(sock).pipe(ch);
-    },
+    tcpip: connectTcpip,
   });
   servers.push(s);
   return s;
 }
 
 function host(server: FakeServer, over: Partial<HostConfig> = {}): HostConfig {
-  return {
-    alias: 'two-factor',
-    hostname: '127.0.0.1',
-    port: server.port,
-    user: 'alice',
-    identityFiles: [goodKey],
-    identitiesOnly: true,
-    agent: null,
-    knownHostsFiles: [server.knownHosts],
-    strictHostKeyChecking: 'yes',
-    serverAliveInterval: 15,
-    serverAliveCountMax: 3,
-    connectTimeout: 10,
-    batchMode: false,
-    jump: [],
-    ...over,
-  };
+  return testHost({ alias: 'two-factor', port: server.port, user: 'alice', identityFiles: [goodKey], knownHostsFiles: [server.knownHosts], batchMode: false, ...over });
 }
 
 function answering(asked: SecretQuestion[]): Prompter {

@@ -12,6 +12,7 @@ import { BurrowError } from '../../shared/errors';
 import type { ForwardSpec } from '../../shared/forward-spec';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
+import { waitState } from '../support/engine-state';
 import { echoServer, type TestServer } from '../support/tcp';
 import { exchange, socks5 } from '../support/socks-client';
 import { burrow } from '../support/cli';
@@ -42,19 +43,6 @@ function engine() {
   return e;
 }
 
-function waitState(e: TunnelEngine, id: string, pred: (s: ForwardState) => boolean, timeoutMs = 20_000): Promise<ForwardState> {
-  return new Promise((resolve, reject) => {
-    if (pred(e.get(id).state)) return resolve(e.get(id).state);
-    const timer = setTimeout(() => reject(new Error(`state not reached; last: ${JSON.stringify(e.get(id).state)}`)), timeoutMs);
-    const on = (fid: string, s: ForwardState) => {
-      if (fid !== id || !pred(s)) return;
-      clearTimeout(timer);
-      e.off('state', on);
-      resolve(s);
-    };
-    e.on('state', on);
-  });
-}
 
 async function echoThrough(socksPort: number, text: string) {
   const r = await socks5(socksPort, { ipv4: '127.0.0.1' }, echo.port);

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { AuthContext } from 'ssh2';
 import { TunnelEngine } from '../../electron/tunnels/engine';
@@ -14,7 +13,8 @@ import { BurrowError } from '../../shared/errors';
 import { connect } from '../../electron/cli/connect';
 import type { CliIO } from '../../electron/cli/io';
 import { freePort, keygen } from '../support/sshd';
-import { startFakeServer, type FakeServer } from '../support/ssh2-server';
+import { testHost } from '../support/hosts';
+import { connectTcpip, startFakeServer, type FakeServer } from '../support/ssh2-server';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 import { burrowDone } from '../support/cli';
 
@@ -44,24 +44,8 @@ function otpAuth(ctx: AuthContext) {
 }
 
 function host(over: Partial<HostConfig> = {}): HostConfig {
-  return {
-    alias: 'otp-server',
-    hostname: '127.0.0.1',
-    port: server.port,
-    user: 'alice',
-    // A key the server does not accept, so publickey is tried first and refused.
-    identityFiles: [wrongKey],
-    identitiesOnly: true,
-    agent: null,
-    knownHostsFiles: [server.knownHosts],
-    strictHostKeyChecking: 'yes',
-    serverAliveInterval: 15,
-    serverAliveCountMax: 3,
-    connectTimeout: 10,
-    batchMode: false,
-    jump: [],
-    ...over,
-  };
+  // A key the server does not accept, so publickey is tried first and refused.
+  return testHost({ alias: 'otp-server', port: server.port, user: 'alice', identityFiles: [wrongKey], knownHostsFiles: [server.knownHosts], batchMode: false, ...over });
 }
 
 function answering(answers: Record<string, string | null>, asked: SecretQuestion[], delayMs = 0): Prompter {
@@ -88,13 +72,7 @@ beforeAll(async () => {
   wrongKey = keygen(join(mkdtempSync(join(tmpdir(), 'burrow-kbd-')), 'not_authorized'));
   server = await startFakeServer({
     auth: otpAuth,
-    tcpip: (info, accept) => {
-      const ch = accept();
-      const sock = net.connect(info.destPort, info.destIP);
-      sock.on('error', () => ch.destroy());
-      ch.on('error', () => sock.destroy());
-      ch.pipe(sock).pipe(ch);
-    },
+    tcpip: connectTcpip,
   });
 });
 

@@ -14,6 +14,7 @@ import type { ForwardState, HostConfig, Prompter, SecretQuestion } from '../../e
 import type { BurrowError } from '../../shared/errors';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { hostFor, testHost } from '../support/hosts';
+import { waitState } from '../support/engine-state';
 import { startFakeServer, type FakeServer } from '../support/ssh2-server';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 import { burrowDone } from '../support/cli';
@@ -53,23 +54,6 @@ function tempDir(): string {
   return d;
 }
 
-function waitState(e: TunnelEngine, id: string, pred: (s: ForwardState) => boolean, timeoutMs: number): Promise<ForwardState> {
-  return new Promise((resolve, reject) => {
-    if (pred(e.get(id).state)) return resolve(e.get(id).state);
-    const timer = setTimeout(() => {
-      e.off('state', on);
-      reject(new Error(`state not reached within ${timeoutMs} ms; now ${JSON.stringify(e.get(id).state)}`));
-    }, timeoutMs);
-    const on = (fid: string, s: ForwardState) => {
-      if (fid === id && pred(s)) {
-        clearTimeout(timer);
-        e.off('state', on);
-        resolve(s);
-      }
-    };
-    e.on('state', on);
-  });
-}
 
 /** Holds a TCP port on 127.0.0.1 (as if the server still had it), accepting and closing connections. */
 async function holdPort(port: number): Promise<{ close(): Promise<void> }> {

@@ -10,6 +10,7 @@ import { backoffDelay, DEFAULT_RECONNECT } from '../../electron/tunnels/session'
 import type { ForwardState } from '../../electron/tunnels/types';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
+import { waitState } from '../support/engine-state';
 import { echoServer, roundTrip, sha256, type TestServer } from '../support/tcp';
 
 const FAST: EngineOptions = { reconnect: { baseDelayMs: 200, maxDelayMs: 1000 } };
@@ -25,23 +26,6 @@ afterEach(async () => {
   engine = sshd = echo = undefined;
 });
 
-function waitState(e: TunnelEngine, id: string, pred: (s: ForwardState) => boolean, timeoutMs: number): Promise<ForwardState> {
-  return new Promise((resolve, reject) => {
-    if (pred(e.get(id).state)) return resolve(e.get(id).state);
-    const timer = setTimeout(() => {
-      e.off('state', on);
-      reject(new Error(`state not reached within ${timeoutMs} ms; now ${JSON.stringify(e.get(id).state)}`));
-    }, timeoutMs);
-    const on = (fid: string, s: ForwardState) => {
-      if (fid === id && pred(s)) {
-        clearTimeout(timer);
-        e.off('state', on);
-        resolve(s);
-      }
-    };
-    e.on('state', on);
-  });
-}
 
 /** Streams data through the forward until the connection breaks; resolves with bytes sent. */
 function streamUntilBroken(port: number): Promise<number> {

@@ -45,3 +45,12 @@ export async function startFakeServer(opts: FakeServerOptions): Promise<FakeServ
       }),
   };
 }
+
+/** A tcpip handler that connects each channel to its destination, as sshd does. */
+export const connectTcpip: NonNullable<FakeServerOptions['tcpip']> = (info, accept) => {
+  const ch = accept();
+  const sock = net.connect(info.destPort, info.destIP);
+  sock.on('error', () => ch.destroy());
+  ch.on('error', () => sock.destroy());
+  ch.pipe(sock).pipe(ch);
+};

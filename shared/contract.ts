@@ -135,6 +135,18 @@ export interface KeyFileList {
   problem?: string;
 }
 
+/** The algorithm lists a host can set, as the engine's resolver names them (electron/sshconfig/algorithms.ts). */
+export const ALGORITHM_KINDS = ['cipher', 'kex', 'hostKey', 'mac'] as const;
+export type AlgorithmKind = (typeof ALGORITHM_KINDS)[number];
+
+/** An OpenSSH algorithm value resolved by the engine: the plain list it offers. */
+export interface ResolvedAlgorithmList {
+  kind: AlgorithmKind;
+  list: string[];
+  /** How it was written: a whole list, or +, - or ^ applied to the default. */
+  form: 'list' | '+' | '-' | '^';
+}
+
 export type PromptRequest =
   | { id: string; type: 'hostKey'; question: HostKeyQuestion; createdAt: number; expiresAt: number }
   | { id: string; type: 'secret'; question: SecretQuestion; createdAt: number; expiresAt: number };
@@ -267,6 +279,18 @@ export const contract = {
   'settings.set': ch<Settings>()(SettingsPatchSchema),
 
   'presets.list': ch<PresetView[]>()(nothing),
+
+  /**
+   * Resolves an algorithm value as OpenSSH writes it (a list, or +list, -list,
+   * ^list; * and ? wildcards) against what the engine implements: the host
+   * form's Algorithms fields. An unknown name is OPTION_INVALID, naming the supported ones.
+   */
+  'algorithms.resolve': ch<ResolvedAlgorithmList>()(
+    z.strictObject({
+      kind: z.enum(ALGORITHM_KINDS, { error: 'Kind must be cipher, kex, hostKey or mac.' }),
+      value: z.string({ error: 'The value must be text.' }).trim().min(1, { error: 'The value is empty.' }).max(4000),
+    }),
+  ),
 
   /** Private key files in ~/.ssh (by their first line), for the host form's key file picker. */
   'keys.list': ch<KeyFileList>()(nothing),

@@ -139,12 +139,29 @@ export const AuthSchema = z
   });
 export type Auth = z.infer<typeof AuthSchema>;
 
+/**
+ * A list of algorithm names (KexAlgorithms, HostKeyAlgorithms, MACs) as the
+ * engine resolved it: which names ssh2 implements is the engine's to say
+ * (electron/sshconfig/algorithms.ts resolveAlgorithms), so here only the shape.
+ */
+function algorithmList(label: string, option: string, example: string) {
+  return z
+    .array(word(label, 128), { error: (i) => `${option} must be a list of names, e.g. ["${example}"] (got ${described(i.input)}).` })
+    .min(1, { error: `The ${option} list is empty; name at least one, or leave the list out to use the defaults.` });
+}
+
 export const AlgorithmsSchema = z.object(
   {
     ciphers: z
       .array(oneOf('Cipher', SSH_CIPHERS), { error: (i) => `Ciphers must be a list of cipher names, e.g. ["aes128-gcm@openssh.com"] (got ${described(i.input)}).` })
       .min(1, { error: 'The cipher list is empty; name at least one cipher, or leave the list out to use the defaults.' })
       .optional(),
+    /** KexAlgorithms, in order of preference. */
+    kex: algorithmList('Key exchange algorithm', 'KexAlgorithms', 'curve25519-sha256').optional(),
+    /** HostKeyAlgorithms, in order of preference. */
+    hostKey: algorithmList('Host key algorithm', 'HostKeyAlgorithms', 'ssh-ed25519').optional(),
+    /** MACs, in order of preference. */
+    mac: algorithmList('MAC', 'MACs', 'hmac-sha2-256-etm@openssh.com').optional(),
   },
   { error: (i) => `Algorithms must be an object with a list of ciphers, e.g. { "ciphers": ["aes128-gcm@openssh.com"] } (got ${described(i.input)}).` },
 );

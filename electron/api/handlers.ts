@@ -2,8 +2,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
-import type { ForwardView, GroupResult, HostView, PresetView, SavedForwardView, Snapshot } from '../../shared/contract';
-import { describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
+import type { AlgorithmKind, ForwardView, GroupResult, HostView, PresetView, SavedForwardView, Snapshot } from '../../shared/contract';
+import { ValidationError, describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import { PRESETS, chooseLocalPort, findPreset, forwardFromPreset, preferredLocalPort } from '../../shared/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
 import type { Incoming } from '../profiles/merge';
@@ -16,6 +16,7 @@ import { SshSession } from '../tunnels/session';
 import type { Prompter } from '../tunnels/types';
 import type { Handlers } from './dispatcher';
 import { listKeyFiles, sshDir } from './key-files';
+import { resolveAlgorithms } from '../sshconfig/algorithms';
 import { startSaved, syncEngine } from './engine-sync';
 import type { PromptBroker } from './prompt-broker';
 
@@ -56,6 +57,28 @@ function forwardView(deps: HandlerDeps, f: Forward, doc: ProfileDocument): Forwa
 }
 
 const hostView = (h: Host): HostView => ({ host: h, hasStoredSecret: !!h.auth.secretRef });
+
+/** The model's algorithm fields by the engine resolver's kinds. */
+const ALGORITHM_FIELDS = { ciphers: 'cipher', kex: 'kex', hostKey: 'hostKey', mac: 'mac' } as const;
+
+/**
+ * Checks a host's algorithm lists with the engine's own resolver (the names
+ * ssh2 implements): the schema knows their shape only. Throws a validation
+ * error naming the field.
+ */
+function checkAlgorithms(host: Host): void {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  for (const [field, kind] of Object.entries(ALGORITHM_FIELDS) as [keyof typeof ALGORITHM_FIELDS, AlgorithmKind][]) {
+    const list = host.algorithms?.[field];
+    if (!list) continue;
+    try {
+      resolveAlgorithms(kind, list.join(','));
+    } catch (e) {
+      problems.push({ path: ['host', 'algorithms', field], message: (e as Error).message });
+    }
+  }
+  if (problems.length) throw new ValidationError(problems);
+}
 
 function view(deps: HandlerDeps, name: string): ForwardView {
   const doc = deps.repo.document();
@@ -279,12 +302,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'group.stop': ({ group }) => groupAction(group, false),
 
     'host.add': async ({ host, secret }) => {
+      checkAlgorithms(host);
       const r = await repo.addHost(host, { secret });
       await syncEngine(engine, repo);
       return { host: hostView(r.value), warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })) };
     },
 
     'host.update': async ({ name, host, secret }) => {
+      checkAlgorithms(host);
       const current = repo.requireHost(name);
       const r = await repo.updateHost(name, replaceWith(current, host), { secret });
       await syncEngine(engine, repo);
@@ -362,5 +387,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'keys.list': () => listKeyFiles(deps.homeDir ?? homedir()),
+
+    'algorithms.resolve': ({ kind, value }) => ({ kind, ...resolveAlgorithms(kind, value) }),
   };
 }

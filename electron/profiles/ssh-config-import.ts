@@ -5,6 +5,7 @@
 import { userInfo } from 'node:os';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { NAME_PATTERN, SSH_CIPHERS, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
+import { ALGORITHMS, resolveAlgorithms } from '../sshconfig/algorithms';
 import { parseDestination } from '../sshconfig/host-options';
 import { all, computeHost, configBlocks, expandTokens, first, isPlainHostPattern, loadSshConfig, parseSshConfigText, withoutMatchBlocks } from '../sshconfig/ssh-config';
 import type { ImportItem, Incoming } from './merge';
@@ -122,6 +123,16 @@ export function importSshConfig(full: SSHConfig): Incoming {
       const list = ciphers.split(',');
       if (list.every((x) => (SSH_CIPHERS as readonly string[]).includes(x))) host.algorithms = { ciphers: list as typeof SSH_CIPHERS[number][] };
       else notes.push(`Ciphers ${ciphers} not kept (Burrow supports ${SSH_CIPHERS.join(', ')}).`);
+    }
+    // KexAlgorithms, HostKeyAlgorithms, MACs: resolved as ssh reads them (+, -, ^, wildcards) by the engine's resolver.
+    for (const [key, kind] of [['kexalgorithms', 'kex'], ['hostkeyalgorithms', 'hostKey'], ['macs', 'mac']] as const) {
+      const value = first(c[key]);
+      if (!value) continue;
+      try {
+        host.algorithms = { ...host.algorithms, [kind]: resolveAlgorithms(kind, value).list };
+      } catch (e) {
+        notes.push(`${ALGORITHMS[kind].option} ${value} not kept: ${(e as Error).message.split('. ')[0]}.`);
+      }
     }
     if (notes.length) host.notes = notes.join(' ');
     byName.set(name, host);

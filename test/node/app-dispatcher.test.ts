@@ -298,6 +298,10 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(eventsOf('profiles').length).toBeGreaterThan(0);
   });
 
+  it('algorithms: resolves a value with the engine resolver', async () => {
+    expect(await use('algorithms.resolve', { kind: 'kex', value: 'curve25519-sha256' })).toEqual({ kind: 'kex', list: ['curve25519-sha256'], form: 'list' });
+  });
+
   it('covered every channel', () => {
     const rest = CHANNELS.filter((c) => !touched.has(c));
     expect(rest).toEqual([]);

@@ -3,10 +3,11 @@
 // keepalive, host key checking, and a test connection button.
 import { useMemo, useState } from 'react';
 import type { HostTestResult } from '../../../shared/contract';
-import { AUTH_METHODS, HostSchema, STRICT_HOST_KEY_CHECKING, type Host, type HostInput } from '../../../shared/model';
+import { AUTH_METHODS, HostSchema, STRICT_HOST_KEY_CHECKING, type Algorithms, type Host, type HostInput } from '../../../shared/model';
 import { ApiError, call, errorMessage } from '../api';
 import { notify } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
+import { ALGORITHM_FIELDS, AlgorithmFields, algorithmTexts, resolveAlgorithm, useAlgorithmChecks, type AlgorithmField, type AlgorithmTexts } from './AlgorithmFields';
 import { Field, firstByField } from './Field';
 import { JumpChainPicker, chainProblem } from './JumpChainPicker';
 import { KeyFilePicker } from './KeyFilePicker';
@@ -40,6 +41,8 @@ interface Draft {
   strict: Host['strictHostKeyChecking'];
   knownHostsFile: string;
   notes: string;
+  /** Ciphers, KexAlgorithms, HostKeyAlgorithms, MACs as typed (ssh_config syntax). */
+  algorithms: AlgorithmTexts;
 }
 
 const t = (s: string) => (s.trim() === '' ? undefined : s.trim());
@@ -60,10 +63,12 @@ function toDraft(h: Host | undefined): Draft {
     strict: h?.strictHostKeyChecking ?? 'ask',
     knownHostsFile: h?.knownHostsFile ?? '',
     notes: h?.notes ?? '',
+    algorithms: algorithmTexts(h?.algorithms),
   };
 }
 
-function toInput(d: Draft, original: Host | undefined): Record<string, unknown> {
+/** The host as the schema sees it; `algorithms`: the lists the engine resolved the typed values to. */
+function toInput(d: Draft, original: Host | undefined, algorithms: Algorithms): Record<string, unknown> {
   const auth: Record<string, unknown> = { method: d.method };
   if (d.method === 'key') auth.keyPath = t(d.keyPath);
   if (original?.auth.identitiesOnly !== undefined && d.method === 'key') auth.identitiesOnly = original.auth.identitiesOnly;
@@ -77,7 +82,7 @@ function toInput(d: Draft, original: Host | undefined): Record<string, unknown> 
     strictHostKeyChecking: d.strict,
     knownHostsFile: t(d.knownHostsFile),
     notes: t(d.notes),
-    algorithms: original?.algorithms,
+    algorithms: Object.keys(algorithms).length ? algorithms : undefined,
   };
   if (d.keepaliveInterval.trim() || d.keepaliveCount.trim()) out.keepalive = { interval: n(d.keepaliveInterval || '15'), countMax: n(d.keepaliveCount || '3') };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
@@ -99,8 +104,28 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
   const [forget, setForget] = useState(false);
   const savedHosts = useMemo(() => (snapshot?.hosts ?? []).map((h) => h.host), [snapshot]);
 
-  const input = useMemo(() => toInput(d, props.original), [d, props.original]);
+  const checks = useAlgorithmChecks(d.algorithms);
+  const resolvedLists = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    for (const f of ALGORITHM_FIELDS) {
+      const c = checks[f.field];
+      if (c?.status === 'ok') out[f.field] = c.list;
+    }
+    return out as Algorithms;
+  }, [checks]);
+  const input = useMemo(() => toInput(d, props.original, resolvedLists), [d, props.original, resolvedLists]);
   const parsed = useMemo(() => HostSchema.safeParse(input), [input]);
+  // Per algorithm field: the resolver's verdict as you type, the schema's, and the main process's on save.
+  const algorithmErrors = useMemo(() => {
+    const out: Partial<Record<AlgorithmField, string>> = {};
+    for (const f of ALGORITHM_FIELDS) {
+      const c = checks[f.field];
+      if (c?.status === 'error') out[f.field] = c.message;
+    }
+    if (!parsed.success) for (const i of parsed.error.issues) if (i.path[0] === 'algorithms' && typeof i.path[1] === 'string') out[i.path[1] as AlgorithmField] ??= i.message;
+    for (const [k, v] of Object.entries(serverErrors)) if (k.startsWith('algorithms.')) out[k.slice('algorithms.'.length) as AlgorithmField] ??= v;
+    return out;
+  }, [checks, parsed, serverErrors]);
   const errors = useMemo(() => {
     const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
     if (parsed.success && parsed.data.auth.method === 'key' && !out.auth && !d.keyPath.trim()) out.auth = 'Key file is required.';
@@ -108,8 +133,10 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     const chain = out.jump ? null : chainProblem(savedHosts, props.original?.name, d.name, d.jump);
     if (chain) out.jump = chain;
     if (!out.name && snapshot?.hosts.some((h) => h.host.name === d.name.trim() && h.host.name !== props.original?.name)) out.name = `A host named '${d.name.trim()}' exists already.`;
+    const firstAlgorithmError = Object.values(algorithmErrors).find(Boolean);
+    if (firstAlgorithmError) out.algorithms ??= firstAlgorithmError;
     return { ...out, ...serverErrors };
-  }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, props.original?.name]);
+  }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, props.original?.name, algorithmErrors]);
   const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((c) => ({ ...c, [k]: v }));
@@ -155,18 +182,39 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
 
   const save = async () => {
     setSubmitted(true);
-    if (!parsed.success || Object.keys(errors).length) return;
+    // An algorithm value typed a moment ago may not be checked yet: saving waits for the resolver.
+    const pending = ALGORITHM_FIELDS.some((f) => checks[f.field]?.status === 'checking');
+    if ((!parsed.success && !pending) || Object.keys(errors).length) return;
     setSaving(true);
     try {
+      let host = parsed.success ? (parsed.data as HostInput) : null;
+      if (pending) {
+        const lists: Record<string, string[]> = {};
+        const problems: Record<string, string> = {};
+        for (const f of ALGORITHM_FIELDS) {
+          if (d.algorithms[f.field].trim() === '') continue;
+          const c = checks[f.field]?.status === 'ok' ? checks[f.field]! : await resolveAlgorithm(f.kind, d.algorithms[f.field]);
+          if (c.status === 'ok') lists[f.field] = c.list;
+          else if (c.status === 'error') problems[`algorithms.${f.field}`] = c.message;
+        }
+        if (Object.keys(problems).length) return setServerErrors(problems);
+        const again = HostSchema.safeParse(toInput(d, props.original, lists as Algorithms));
+        if (!again.success) return setServerErrors(firstByField(again.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }))));
+        host = again.data as HostInput;
+      }
+      if (!host) return;
       const secret = secretKind && canStore && d.secret ? d.secret : props.original && stored && sameOwner && forget ? null : undefined;
       const r = props.original
-        ? await call('host.update', { name: props.original.name, host: parsed.data as HostInput, secret })
-        : await call('host.add', { host: parsed.data as HostInput, secret: secret ?? undefined });
+        ? await call('host.update', { name: props.original.name, host, secret })
+        : await call('host.add', { host, secret: secret ?? undefined });
       for (const w of r.warnings) notify({ tone: 'info', text: w.message }, 8000);
       props.onDone(r.host.host.name);
     } catch (e) {
-      if (e instanceof ApiError && e.failure.issues?.length) setServerErrors(firstByField(e.failure.issues, 'host.'));
-      else setServerErrors({ '(form)': errorMessage(e) });
+      if (e instanceof ApiError && e.failure.issues?.length) {
+        // "host.algorithms.kex" stays per field; the rest by their top-level field.
+        const perAlgorithm = Object.fromEntries(e.failure.issues.filter((i) => i.field.startsWith('host.algorithms.')).map((i) => [i.field.slice('host.'.length), i.message]));
+        setServerErrors({ ...firstByField(e.failure.issues.filter((i) => !i.field.startsWith('host.algorithms.')), 'host.'), ...perAlgorithm });
+      } else setServerErrors({ '(form)': errorMessage(e) });
     } finally {
       setSaving(false);
     }
@@ -264,6 +312,12 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           {(a) => <input {...a} value={d.knownHostsFile} onChange={(e) => set('knownHostsFile', e.target.value)} placeholder="~/.ssh/known_hosts" spellCheck={false} />}
         </Field>
       </div>
+      <AlgorithmFields
+        texts={d.algorithms}
+        checks={checks}
+        errors={Object.fromEntries(ALGORITHM_FIELDS.map((f) => [f.field, touched.algorithms || submitted || serverErrors[`algorithms.${f.field}`] ? algorithmErrors[f.field] : undefined]))}
+        onChange={(field, text) => set('algorithms', { ...d.algorithms, [field]: text })}
+      />
       {errors['(form)'] && (
         <p className="form-error" role="alert">
           {errors['(form)']}

@@ -1,11 +1,11 @@
 // Takes the README's screenshots (docs/screenshots/*.png), light and dark, of
 // the real window with real forwards through a real sshd:
 //   npm run screenshots
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { cleanup, freePort, startSshd } from '../support/sshd';
+import { cleanup, freePort, keygen, startSshd } from '../support/sshd';
 import { echoServer, serve } from '../support/tcp';
 import { dispatchOk, openApp, sshdHostInput, startWorld } from './harness';
 import { row, waitForText } from './ui-helpers';
@@ -26,6 +26,15 @@ try {
   // Another name for the same server: a session of its own, and a host key never seen.
   await call('host.add', { host: host('build', { hostname: 'localhost', knownHostsFile: join(world.dir, 'new_known_hosts') }) });
   writeFileSync(join(world.dir, 'new_known_hosts'), '');
+  // A host whose key changed: known_hosts remembers another key for it (line 2).
+  const impostor = readFileSync(`${keygen(join(world.dir, 'impostor_ed25519'))}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  writeFileSync(join(world.dir, 'moved_known_hosts'), `# the old server\n[127.0.0.1]:${sshd.port} ${impostor}\n`);
+  await call('host.add', { host: host('legacy', { knownHostsFile: join(world.dir, 'moved_known_hosts') }) });
+  // For the host form: a jump host, a stored password, tuned algorithms.
+  await call('host.add', {
+    host: host('backup', { auth: { method: 'password' }, jump: ['mail'], algorithms: { kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'], mac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'] } }),
+    secret: 'not-a-real-password',
+  });
   const local = (name: string, port: number, dest: number, h: string, group?: string, destinationHost = '127.0.0.1') => ({ forward: { name, kind: 'local', port, destinationHost, destinationPort: dest, host: h, group } });
   const pop3 = await call('forward.add', { ...local('pop3-mail', await freePort(), echo.port, 'mail', 'mail'), start: true });
   await call('forward.add', { ...local('imap-mail', await freePort(), 143, 'mail', 'mail', 'localhost') });
@@ -83,6 +92,21 @@ try {
     await snap(page, `host-key-${scheme}`);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await call('forward.remove', { name: `build-${scheme}` });
+
+    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
+    await page.getByRole('button', { name: 'Edit host backup' }).click();
+    await page.getByRole('form', { name: 'Edit host backup' }).waitFor();
+    await snap(page, `host-form-${scheme}`);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // Started from outside the window (as the tray does): the warning comes up by itself.
+    await call('forward.add', { ...local(`legacy-${scheme}`, await freePort(), echo.port, 'legacy', 'monitoring') });
+    await call('forward.start', { name: `legacy-${scheme}` }).catch(() => undefined);
+    await page.getByRole('alertdialog', { name: /host key of .* has changed/ }).waitFor();
+    await snap(page, `host-key-changed-${scheme}`);
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Close', exact: true }).last().click();
+    await call('forward.remove', { name: `legacy-${scheme}` });
     await context.close();
   }
 

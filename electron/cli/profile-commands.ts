@@ -18,7 +18,7 @@ import { ForgetOnlySecretStore, secretsFilePath } from '../profiles/secrets-file
 import { importSshConfigFile } from '../profiles/ssh-config-import';
 import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
 import { parseDestination, parseOption } from '../sshconfig/host-options';
-import { resolveAlgorithms } from '../sshconfig/algorithms';
+import { resolveAlgorithms, type AlgorithmKind } from '../sshconfig/algorithms';
 import { has, parseArgs, values, type FlagSpec, type ParsedArgs } from './args';
 import { exitCodeFor } from './connect';
 import type { CliIO } from './io';
@@ -158,7 +158,8 @@ const HOST_FLAG_HELP = `  -p port             SSH port (default 22)
                       (passwords are asked for when connecting; the CLI keeps none)
   --known-hosts FILE  known_hosts file for this host
   -o Option=value     StrictHostKeyChecking, ServerAliveInterval,
-                      ServerAliveCountMax, Ciphers, IdentitiesOnly
+                      ServerAliveCountMax, Ciphers, KexAlgorithms,
+                      HostKeyAlgorithms, MACs, IdentitiesOnly
   --notes TEXT        Free text
   --json              Print the saved host as JSON`;
 
@@ -193,13 +194,25 @@ function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: strin
     if (k === 'stricthostkeychecking') patch.strictHostKeyChecking = (v.toLowerCase() === 'off' ? 'no' : v.toLowerCase()) as Host['strictHostKeyChecking'];
     else if (k === 'serveraliveinterval') (keepalive.interval = Number(v)), (keepaliveSet = true);
     else if (k === 'serveralivecountmax') (keepalive.countMax = Number(v)), (keepaliveSet = true);
-    else if (k === 'ciphers') patch.algorithms = { ciphers: resolveAlgorithms('cipher', v).list as never }; // +, - and ^ applied to the default
+    else if (k in SAVED_ALGORITHMS) {
+      // +, - and ^ applied to the default; the other lists of the host are kept.
+      const [kind, field] = SAVED_ALGORITHMS[k];
+      patch.algorithms = { ...(base?.algorithms ?? {}), ...(patch.algorithms ?? {}), [field]: resolveAlgorithms(kind, v).list };
+    }
     else if (k === 'identitiesonly') patch.auth = { ...(patch.auth ?? base?.auth ?? { method: 'agent' }), identitiesOnly: v.toLowerCase() === 'yes' };
     else throw usage(`-o ${o}: ${o.split(/[= ]/)[0]} cannot be saved on a host.`, cmd);
   }
   if (keepaliveSet) patch.keepalive = { interval: keepalive.interval ?? 15, countMax: keepalive.countMax ?? 3 };
   return patch;
 }
+
+/** The -o algorithm options a saved host keeps, and where (shared/model.ts Algorithms). */
+const SAVED_ALGORITHMS: Record<string, [AlgorithmKind, 'ciphers' | 'kex' | 'hostKey' | 'mac']> = {
+  ciphers: ['cipher', 'ciphers'],
+  kexalgorithms: ['kex', 'kex'],
+  hostkeyalgorithms: ['hostKey', 'hostKey'],
+  macs: ['mac', 'mac'],
+};
 
 export const ADD_HELP = `Usage: burrow add host NAME [user@]hostname[:port] [options]
        burrow add forward NAME (-L|-R|-D) SPEC --via HOST [options]

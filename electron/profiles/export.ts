@@ -74,6 +74,9 @@ function hostOptions(h: Host, lookup: (name: string) => Host | undefined): Array
   if (h.knownHostsFile) out.push(['UserKnownHostsFile', h.knownHostsFile]);
   if (h.strictHostKeyChecking !== 'ask') out.push(['StrictHostKeyChecking', h.strictHostKeyChecking]);
   if (h.algorithms?.ciphers) out.push(['Ciphers', h.algorithms.ciphers.join(',')]);
+  if (h.algorithms?.kex) out.push(['KexAlgorithms', h.algorithms.kex.join(',')]);
+  if (h.algorithms?.hostKey) out.push(['HostKeyAlgorithms', h.algorithms.hostKey.join(',')]);
+  if (h.algorithms?.mac) out.push(['MACs', h.algorithms.mac.join(',')]);
   return out;
 }
 

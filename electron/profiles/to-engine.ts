@@ -64,6 +64,10 @@ export function toHostConfig(host: Host, opts: EngineHostOptions, trail: string[
     serverAliveCountMax: keepalive.countMax,
     connectTimeout: DEFAULTS.connectTimeout,
     ciphers: host.algorithms?.ciphers ? [...host.algorithms.ciphers] : undefined,
+    kexAlgorithms: host.algorithms?.kex ? [...host.algorithms.kex] : undefined,
+    macs: host.algorithms?.mac ? [...host.algorithms.mac] : undefined,
+    // A saved list is the person's order (as an explicit HostKeyAlgorithms in OpenSSH): not re-sorted by known_hosts.
+    ...(host.algorithms?.hostKey ? { hostKeyAlgorithms: [...host.algorithms.hostKey], hostKeyAlgorithmsAsGiven: true } : {}),
     batchMode: opts.batchMode ?? false,
     jump,
   };

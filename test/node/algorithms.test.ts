@@ -100,6 +100,41 @@ describe('algorithm options against OpenSSH sshd', () => {
     expect(await negotiated(['-o', 'Ciphers=-aes128-gcm@openssh.com,aes256-gcm@openssh.com'])).toMatch(/kex: client->server cipher: aes128-ctr/);
   });
 
+  it('a saved host keeps its algorithm lists: burrow up negotiates them, export writes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'burrow-algos-saved-'));
+    const env = { BURROW_CONFIG_DIR: dir };
+    const port = await freePort();
+    const add = await burrowDone(
+      ['add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes',
+        '-o', 'Ciphers=aes256-ctr', '-o', 'MACs=hmac-sha2-512', '-o', 'KexAlgorithms=-curve25519*', '-o', 'HostKeyAlgorithms=ssh-ed25519', '--json'],
+      { env },
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(JSON.parse(add.stdout).algorithms).toMatchObject({ ciphers: ['aes256-ctr'], mac: ['hmac-sha2-512'], hostKey: ['ssh-ed25519'] });
+    // Editing one list keeps the others.
+    expect((await burrowDone(['edit', 'host', 'lab', '-o', 'Ciphers=aes128-ctr'], { env })).code).toBe(0);
+    expect((await burrowDone(['add', 'forward', 'algo', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab'], { env })).code).toBe(0);
+
+    const before = sshd.log().length;
+    const up = burrow(['up', 'algo', '--json'], { env });
+    try {
+      await up.waitFor((e) => e.event === 'listening', 30_000);
+      expect((await roundTrip(port, Buffer.from('saved algorithms'))).toString()).toBe('saved algorithms');
+    } finally {
+      up.proc.kill('SIGINT');
+      await up.exited;
+    }
+    const log = sshd.log().slice(before);
+    expect(log).toMatch(/kex: client->server cipher: aes128-ctr MAC: hmac-sha2-512 /);
+    expect(log).toMatch(/kex: algorithm: ecdh-sha2-nistp256/);
+
+    const exported = await burrowDone(['export', '--format', 'ssh-config'], { env });
+    expect(exported.stdout).toContain('Ciphers aes128-ctr');
+    expect(exported.stdout).toContain('MACs hmac-sha2-512');
+    expect(exported.stdout).toContain('HostKeyAlgorithms ssh-ed25519');
+    expect(exported.stdout).toMatch(/KexAlgorithms ecdh-sha2-nistp256/);
+  }, 60_000);
+
   it('an unknown cipher is bad input (exit 2) and the message lists the supported ones', async () => {
     const r = await burrowDone(['connect', '-L', '1100:h:110', '-o', 'Ciphers=+arcfour', '-F', '/dev/null', 'h']);
     expect(r.code).toBe(2);

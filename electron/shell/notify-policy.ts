@@ -67,6 +67,13 @@ function message(kind: NotificationKind, name: string, s: ForwardState, suppress
   const why = s.reason ? ` ${s.reason.message}` : '';
   switch (kind) {
     case 'failed':
+      // The window shows the full warning (old and new key, what to do); the notification must not read like a routine failure.
+      if (s.reason?.code === 'HOSTKEY_CHANGED' || s.reason?.code === 'HOSTKEY_REVOKED') {
+        return {
+          title: `Warning: ${name} refused, the server's host key ${s.reason.code === 'HOSTKEY_REVOKED' ? 'is revoked' : 'has changed'}`,
+          body: 'This could be an attack (someone between you and the server), or the server was reinstalled. Nothing was sent. Open Burrow to see the keys and what to do.',
+        };
+      }
       return { title: `${name} failed`, body: `${why.trim() || 'The forward stopped with an error.'}${flaps}` };
     case 'dropped':
       return { title: `${name} dropped`, body: `The SSH connection was lost; Burrow is reconnecting.${why}${flaps}` };

@@ -97,6 +97,22 @@ describe('notification policy', () => {
     expect(sent[1].body).toMatch(/changed state \d+ times/);
   });
 
+  it('a changed host key is a warning, not a routine failure', () => {
+    const sent: DesktopNotification[] = [];
+    const { clock } = fakeClock();
+    const p = new NotifyPolicy({ clock, nameOf: (id) => `db (${id})`, send: (n) => sent.push(n) });
+    p.onState('f', S('connecting'));
+    p.onState('f', { state: 'failed', reason: { code: 'HOSTKEY_CHANGED', message: 'The host key for db.example.com has changed ...' } });
+    expect(sent).toEqual([
+      {
+        forwardId: 'f',
+        kind: 'failed',
+        title: "Warning: db (f) refused, the server's host key has changed",
+        body: 'This could be an attack (someone between you and the server), or the server was reinstalled. Nothing was sent. Open Burrow to see the keys and what to do.',
+      },
+    ]);
+  });
+
   it('caps notifications across forwards when many drop at once', () => {
     const sent: DesktopNotification[] = [];
     const { clock } = fakeClock();

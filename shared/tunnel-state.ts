@@ -53,6 +53,14 @@ export interface LiveConnection {
 export interface HealthResult {
   ok: boolean;
   rttMs?: number;
+  /**
+   * What the round trip measured: 'destination' (a channel opened to the forward's
+   * destination, or for -R a TCP connect to it from this machine) or 'session' (-D
+   * has no fixed destination: one SSH keepalive answered by the server).
+   */
+  measured?: 'destination' | 'session';
+  /** The same in words, e.g. "SSH session round trip to alice@host (keepalive)". */
+  what?: string;
   error?: { code: string; message: string };
 }
 

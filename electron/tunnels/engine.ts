@@ -322,37 +322,54 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     e.runtime?.retryNow?.();
   }
 
-  /** Opens a channel to the forward's destination and reports the round trip. */
+  /**
+   * Measures a running forward and reports the round trip, and what was measured:
+   * -L opens a channel to its destination, -R connects to its destination from
+   * this machine, -D (no fixed destination) times one SSH keepalive answered by
+   * the server, which holds however the server's port is mapped.
+   */
   async healthCheck(id: string): Promise<HealthResult> {
     const e = this.entry(id);
     const t0 = performance.now();
+    const timeoutMs = this.channelTimeoutMs ?? e.host.connectTimeout * 1000;
+    let measured: NonNullable<HealthResult['measured']> = 'destination';
+    let what = '';
     try {
       if (!e.session || !e.runtime) throw new BurrowError('SSH_DISCONNECTED', `Forward '${id}' is not running; start it first.`);
       const target = e.spec.target;
       if (e.spec.kind === 'remote' && target) {
+        what = `TCP connect to ${formatEndpoint(target)} from this machine`;
         await new Promise<void>((resolve, reject) => {
           const sock = isUnix(target) ? net.connect(target.path) : net.connect(target.port, target.host);
-          sock.setTimeout(this.channelTimeoutMs ?? e.host.connectTimeout * 1000, () => sock.destroy(new Error('timed out')));
+          sock.setTimeout(timeoutMs, () => sock.destroy(new Error('timed out')));
           sock.once('connect', () => {
             sock.destroy();
             resolve();
           });
           sock.once('error', (err) => reject(new BurrowError('DEST_REFUSED', `${formatEndpoint(target)} is not reachable from this machine: ${err.message}.`)));
         });
-      } else {
+      } else if (target) {
+        what = `channel to ${formatEndpoint(target)} through ${e.session.label}`;
         await e.session.whenUp(this.connectionWaitMs);
-        const dest = target ?? { host: '127.0.0.1', port: e.host.port };
-        const ch = await e.session.openChannel(dest, { host: '127.0.0.1', port: 0 }, this.channelTimeoutMs ?? e.host.connectTimeout * 1000);
+        const ch = await e.session.openChannel(target, { host: '127.0.0.1', port: 0 }, timeoutMs);
         ch.on('error', () => undefined);
         ch.destroy();
+      } else {
+        measured = 'session';
+        what = `SSH session round trip to ${e.session.label} (keepalive; a SOCKS proxy has no fixed destination)`;
+        await e.session.whenUp(this.connectionWaitMs);
+        const rtt = await e.session.roundTrip(timeoutMs);
+        const rttMs = Math.round(rtt * 10) / 10;
+        this.log(e, 'info', `Health check: OK in ${rttMs} ms (${what}).`);
+        return { ok: true, rttMs, measured, what };
       }
       const rttMs = Math.round((performance.now() - t0) * 10) / 10;
-      this.log(e, 'info', `Health check: OK in ${rttMs} ms.`);
-      return { ok: true, rttMs };
+      this.log(e, 'info', `Health check: OK in ${rttMs} ms (${what}).`);
+      return { ok: true, rttMs, measured, what };
     } catch (err) {
       const be = isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message);
       this.log(e, 'warn', `Health check failed: ${be.message}`, be.code);
-      return { ok: false, error: { code: be.code, message: be.message } };
+      return { ok: false, ...(what ? { measured, what } : {}), error: { code: be.code, message: be.message } };
     }
   }
 

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { BurrowError, PERMANENT_CODES } from '../../shared/errors';
@@ -338,27 +339,49 @@ export class SshSession extends EventEmitter {
    * reconnects at once. Short, but bounded below, so that a slow link is not cut.
    */
   private probe() {
-    const c = this.client;
-    if (!c) return;
+    if (!this.client) return;
     const clients = this.clients;
     const waitMs = Math.max(2000, Math.min(this.host.connectTimeout, PROBE_MAX_S) * 1000);
-    const internals = c as unknown as { _protocol?: { ping?: () => void }; _callbacks?: Array<(err?: unknown) => void> };
-    // ssh2 has no public ping: its keepalive sends keepalive@openssh.com through these two.
-    if (typeof internals._protocol?.ping !== 'function' || !Array.isArray(internals._callbacks)) return;
-    const timer = setTimeout(() => {
-      // Only the connection that was probed: it may have been replaced meanwhile.
-      if (this.clients !== clients || this.statusInfo.status !== 'up') return;
+    this.roundTrip(waitMs).catch((err: BurrowError) => {
+      // Only an unanswered probe on the connection that was probed (it may have been replaced meanwhile).
+      if (err.code !== 'SSH_TIMEOUT' || this.clients !== clients || this.statusInfo.status !== 'up') return;
       this.lastError = new BurrowError('SSH_TIMEOUT', `${this.label} did not answer within ${Math.round(waitMs / 1000)} s after sleep or a network change; reconnecting.`);
       for (const x of [...clients].reverse()) x.destroy();
-    }, waitMs);
-    try {
-      // A global request the server answers (with failure): any answer proves the link is alive.
-      // Replies come in request order, so the callback must follow the ping at once.
-      internals._protocol.ping();
-      internals._callbacks.push(() => clearTimeout(timer));
-    } catch {
-      clearTimeout(timer);
+    });
+  }
+
+  /**
+   * The session's round trip: sends one keepalive@openssh.com global request and
+   * resolves with the milliseconds until the server answers (any answer, success
+   * or failure, proves the link and the server alive). Rejects with SSH_TIMEOUT when
+   * there is no answer within timeoutMs, SSH_DISCONNECTED when the session is not up.
+   */
+  roundTrip(timeoutMs: number): Promise<number> {
+    const c = this.client;
+    if (!c) return Promise.reject(new BurrowError('SSH_DISCONNECTED', `The session to ${this.label} is not up.`));
+    const internals = c as unknown as { _protocol?: { ping?: () => void }; _callbacks?: Array<(err?: unknown) => void> };
+    // ssh2 has no public ping: its keepalive sends keepalive@openssh.com through these two.
+    if (typeof internals._protocol?.ping !== 'function' || !Array.isArray(internals._callbacks)) {
+      return Promise.reject(new BurrowError('INTERNAL', 'This ssh2 version offers no keepalive request to measure the round trip with.'));
     }
+    const { _protocol: protocol, _callbacks: callbacks } = internals as Required<typeof internals>;
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const timer = setTimeout(() => reject(new BurrowError('SSH_TIMEOUT', `${this.label} did not answer a keepalive within ${Math.round(timeoutMs / 100) / 10} s.`)), timeoutMs);
+      try {
+        // Replies come in request order, so the callback must follow the ping at once.
+        protocol.ping!();
+        callbacks.push((answer) => {
+          clearTimeout(timer);
+          // ssh2 calls waiting callbacks with an Error when the connection closes; true/false is the server's answer.
+          if (answer instanceof Error) reject(new BurrowError('SSH_DISCONNECTED', `The connection to ${this.label} closed before it answered.`));
+          else resolve(performance.now() - t0);
+        });
+      } catch (e) {
+        clearTimeout(timer);
+        reject(new BurrowError('SSH_DISCONNECTED', `The connection to ${this.label} is gone (${(e as Error).message}).`));
+      }
+    });
   }
 
   /** Waits (up to timeoutMs) for the session to be up, e.g. while reconnecting. */

@@ -14,6 +14,7 @@ import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
 import { appendLogFile, type CliIO } from './io';
 import { ttyPrompter } from './prompter';
 import { createReporter, reportEngine, type Reporter } from './reporter';
+import { listenForRetryNow, RETRY_HINT } from './retry-now';
 
 export const CONNECT_HELP = `Usage: burrow connect [options] destination
 
@@ -89,6 +90,10 @@ Output:
                       foreground under a service manager (systemd --user,
                       launchd), or run the forward in the desktop app.
   -h, --help          This help
+
+Reconnecting: after a drop Burrow reconnects by itself, with a countdown
+between attempts. Press Enter on the terminal, or send SIGUSR1
+(kill -USR1 PID), to retry at once instead of waiting.
 
 Exit status: 0 after SIGINT/SIGTERM; 2 for bad input (nothing was started);
 1 when the connection or every forward could not be set up (or any of
@@ -277,12 +282,15 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
     await engine.shutdown();
     return 1;
   }
+  // Enter on a terminal or SIGUSR1 skips a reconnect countdown.
+  const stopRetryNow = listenForRetryNow(engine, running, io, reporter);
   const failedForGood = new Promise<string>((resolve) => {
     engine.on('state', () => {
       if (running.every((id) => engine.get(id).state.state === 'failed')) resolve('failed');
     });
   });
   const why = await Promise.race([io.stopSignal, failedForGood]);
+  stopRetryNow();
   await engine.shutdown();
   reporter.event('stopped', { reason: why }, why === 'failed' ? 'every forward failed; exiting' : `stopped (${why})`);
   return why === 'failed' ? 1 : 0;
@@ -310,7 +318,7 @@ export async function connect(argv: string[], io: CliIO): Promise<number> {
   // As ssh does, a first connection that fails is reported at once, not retried
   // (`burrow up` and the app retry it); drops after that are reconnected.
   const engine = new TunnelEngine({ prompter: ttyPrompter(io), retryFirstConnect: false });
-  reportEngine(engine, reporter);
+  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined });
   for (const f of plan.forwards) engine.add(f.id, plan.host, f.spec);
   return runForwards(
     engine,

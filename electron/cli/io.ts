@@ -12,6 +12,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Resolves when the command should stop (SIGINT/SIGTERM). */
   stopSignal: Promise<string>;
+  /** Calls back on each "retry now" signal (SIGUSR1); returns the unsubscribe. */
+  onRetrySignal?(cb: () => void): () => void;
 }
 
 export function processIO(): CliIO {
@@ -21,7 +23,12 @@ export function processIO(): CliIO {
     process.on('SIGINT', () => resolve('SIGINT'));
     process.on('SIGTERM', () => resolve('SIGTERM'));
   });
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal };
+  // SIGUSR1 would start Node's inspector when nobody listens: only while someone does it means "retry now".
+  const onRetrySignal = (cb: () => void) => {
+    process.on('SIGUSR1', cb);
+    return () => void process.off('SIGUSR1', cb);
+  };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal, onRetrySignal };
 }
 
 /**

@@ -2,14 +2,24 @@
 import type { HostKeyAnswer, HostKeyQuestion, Prompter, SecretQuestion } from '../tunnels/types';
 import type { CliIO } from './io';
 
+/** Questions being asked per terminal: while one is, what is typed is its answer (not "retry now"). */
+const asking = new WeakMap<CliIO, number>();
+
+/** True while a question is waiting for its answer on this terminal. */
+export function isPrompting(io: CliIO): boolean {
+  return (asking.get(io) ?? 0) > 0;
+}
+
 function readLine(io: CliIO, hidden: boolean): Promise<string | null> {
   const { stdin } = io;
+  asking.set(io, (asking.get(io) ?? 0) + 1);
   return new Promise((resolve) => {
     let buf = '';
     const raw = hidden && typeof stdin.setRawMode === 'function';
     if (raw) stdin.setRawMode!(true);
     stdin.resume();
     const done = (v: string | null) => {
+      asking.set(io, (asking.get(io) ?? 1) - 1);
       stdin.off('data', onData);
       stdin.off('end', onEnd);
       if (raw) stdin.setRawMode!(false);

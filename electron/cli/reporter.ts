@@ -25,8 +25,9 @@ export function createReporter(io: CliIO, json: boolean): Reporter {
   };
 }
 
-/** Reports what the engine does, for every forward it runs. */
-export function reportEngine(engine: TunnelEngine, reporter: Reporter): void {
+/** Reports what the engine does, for every forward it runs. With retryHint, the first countdown says how to skip it. */
+export function reportEngine(engine: TunnelEngine, reporter: Reporter, opts: { retryHint?: string } = {}): void {
+  let hinted = false;
   engine.on('listening', (id, bound) => {
     const info = engine.get(id);
     const spec = `${forwardFlag(info.spec.kind)} ${formatForwardSpec(info.spec)}`;
@@ -47,7 +48,9 @@ export function reportEngine(engine: TunnelEngine, reporter: Reporter): void {
           : state.destinationFailing
             ? ' (SSH up, destination failing)'
             : '';
-    reporter.event('state', { forward: id, ...state }, `${id}: ${state.state}${extra}`);
+    const hint = opts.retryHint && !hinted && state.state === 'reconnecting' && state.nextAttemptAt ? opts.retryHint : undefined;
+    if (hint) hinted = true;
+    reporter.event('state', { forward: id, ...state, ...(hint ? { hint } : {}) }, `${id}: ${state.state}${extra}${hint ? `; ${hint}` : ''}`);
   });
   engine.on('log', (entry) => {
     if (entry.level === 'error' && entry.code) {

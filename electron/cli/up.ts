@@ -15,12 +15,14 @@ import type { CliIO } from './io';
 import { openRepository, command, type Run } from './profile-commands';
 import { ttyPrompter } from './prompter';
 import { createReporter, reportEngine } from './reporter';
+import { RETRY_HINT } from './retry-now';
 import { has, values } from './args';
 
 export const UP_HELP = `Usage: burrow up NAME... | --group G | --all [--json]
 
 Runs saved forwards in the foreground until interrupted (Ctrl-C or SIGTERM),
-reconnecting as 'burrow connect' does. Passwords and passphrases are asked for
+reconnecting as 'burrow connect' does (Enter on the terminal or SIGUSR1
+retries a reconnect at once). Passwords and passphrases are asked for
 on the terminal (the command line keeps none). The password of a SOCKS login
 (saved with --socks-user) comes from BURROW_SOCKS_PASSWORD, else the terminal.
   NAME...      Forwards by name
@@ -94,7 +96,7 @@ export const up: Run = command(UP_HELP, { withValue: '', boolean: '', long: ['al
   const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings, socksPasswords }));
   const reporter = createReporter(io, has(p, '--json'));
   const engine = new TunnelEngine({ prompter });
-  reportEngine(engine, reporter);
+  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined });
   for (const f of planned) engine.add(f.id, f.host, f.spec);
   // So that `burrow ls` (in another terminal) shows what this process runs.
   const status = new RuntimeStatusPublisher(dirname(repo.path), 'cli');

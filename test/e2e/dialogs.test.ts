@@ -7,13 +7,31 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthContext } from 'ssh2';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../support/ssh2-server';
-import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
+import { keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
-import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { echoThrough, eventually, focused, row, tryFocus, textOf, waitForText } from './ui-helpers';
+import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
+import {
+  closeWithEscape,
+  detailsPane,
+  dialogNamed,
+  dismissNotices,
+  echoThrough,
+  eventually,
+  fillForwardForm,
+  fillSshdHost,
+  focused,
+  openForwardForm,
+  openNewHostForm,
+  row,
+  rowState,
+  stopForward,
+  textOf,
+  tryFocus,
+  waitForText,
+} from './ui-helpers';
 
 const PASSWORD = 'correct horse';
 const CODE = '246810';
@@ -25,9 +43,7 @@ let sshd: Sshd;
 let otp: FakeServer;
 let echo: TestServer;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
 /** What the in-process server was answered, round by round. */
 const answers: string[][] = [];
 
@@ -42,7 +58,7 @@ async function shot(name: string) {
 
 const sshdHost = (name: string, over: Record<string, unknown> = {}) => sshdHostInput(sshd, name, over);
 
-const localForward = async (name: string, host: string) => ({ forward: { name, kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host } });
+const echoForward = (name: string, host: string) => localForwardInput(name, host, echo.port);
 
 /** A password, then a one-time code, as PAM with two-factor login asks them: two keyboard-interactive rounds. */
 function twoFactor(ctx: AuthContext) {
@@ -56,18 +72,6 @@ function twoFactor(ctx: AuthContext) {
       else ctx.reject(['keyboard-interactive']);
     });
   });
-}
-
-const state = (name: string) => row(page, name).locator('.row-state');
-const dialogNamed = (name: string) => page.getByRole('dialog', { name, exact: true });
-
-async function stop(name: string) {
-  await page.getByRole('switch', { name, exact: true }).click();
-  await waitForText(state(name), /^Stopped$/);
-}
-
-async function dismissNotices() {
-  for (const b of await page.getByRole('button', { name: 'Dismiss' }).all()) await b.click().catch(() => undefined);
 }
 
 beforeAll(async () => {
@@ -84,41 +88,22 @@ beforeAll(async () => {
     echoServer(),
     startWorld(),
   ]);
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-// A test that fails with a dialog open would fail every test after it: start clean.
-afterEach(async () => {
-  if (page && (await page.locator('dialog[open]').count()) > 0) {
-    await page.reload();
-    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
-  }
-});
+afterEach(() => reloadIfDialogOpen(page));
 
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-  await otp?.close();
-  await echo?.close();
-  await cleanup(sshd);
-});
+afterAll(() => closeAll(page?.context(), world, otp, echo, sshd));
 
 describe('dialogs (browser mode, real engine, real sshd)', () => {
   it('adds a host from the forward form on top of it, keeping what was typed, and picks the new host', async () => {
-    await page.getByRole('button', { name: 'Add forward', exact: true }).click();
-    const form = dialogNamed('Add forward');
-    await form.waitFor();
-    await form.getByRole('radio', { name: /^Remote \(-R\)/ }).check();
-    await form.getByLabel('Name', { exact: true }).fill('webhook');
-    await form.getByLabel('Remote port', { exact: true }).fill('9000');
-    await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
-    await form.getByLabel('Destination port', { exact: true }).fill('3000');
-    await form.getByLabel('Group', { exact: true }).fill('dev');
+    const form = await openForwardForm(page);
+    await fillForwardForm(form, { kind: 'remote', name: 'webhook', port: 9000, destinationHost: '127.0.0.1', destinationPort: 3000, group: 'dev' });
 
     // Escape closes only the dialog on top, and the focus goes back to the button that opened it.
     const addHost = form.getByRole('button', { name: 'Add a host…' });
     await addHost.click();
-    const hostDialog = dialogNamed('Add host');
+    const hostDialog = dialogNamed(page, 'Add host');
     await hostDialog.waitFor();
     expect(await focused(hostDialog.getByLabel('Host name', { exact: true }))).toBe(true);
     await page.keyboard.press('Escape');
@@ -133,13 +118,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     const name = form.getByLabel('Name', { exact: true });
     await tryFocus(name);
     expect(await focused(name)).toBe(false);
-    await hostDialog.getByLabel('Host name', { exact: true }).fill('devbox');
-    await hostDialog.getByLabel('Address', { exact: true }).fill('127.0.0.1');
-    await hostDialog.getByLabel('SSH port', { exact: true }).fill(String(sshd.port));
-    await hostDialog.getByLabel('User', { exact: true }).fill(sshd.user);
-    await hostDialog.getByLabel('Authentication', { exact: true }).selectOption('key');
-    await hostDialog.getByLabel('Key file', { exact: true }).fill(sshd.userKey);
-    await hostDialog.getByLabel('Known hosts file', { exact: true }).fill(sshd.knownHosts);
+    await fillSshdHost(hostDialog, sshd, 'devbox', { keyFile: sshd.userKey });
     await shot('stacked-host-dialog');
     await hostDialog.getByRole('button', { name: 'Save host' }).click();
     await eventually('host dialog closed', async () => (await hostDialog.count()) === 0);
@@ -163,13 +142,13 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
 
   it('asks for a password, then a one-time code, and the forward comes up', async () => {
     await dispatch('host.add', { host: { name: 'twofa', hostname: '127.0.0.1', port: otp.port, user: 'alice', auth: { method: 'keyboard-interactive' }, knownHostsFile: otp.knownHosts } });
-    const f = await localForward('twofa-echo', 'twofa');
-    await dispatch('forward.add', f);
+    const forward = await echoForward('twofa-echo', 'twofa');
+    await dispatch('forward.add', { forward });
     await row(page, 'twofa-echo').waitFor();
     answers.length = 0;
 
     await page.getByRole('switch', { name: 'twofa-echo', exact: true }).click();
-    const pw = dialogNamed('Password needed');
+    const pw = dialogNamed(page, 'Password needed');
     await pw.waitFor();
     expect(await textOf(pw)).toContain('alice@127.0.0.1');
     expect(await textOf(pw)).toContain('Two-factor login');
@@ -180,7 +159,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     await shot('password-prompt');
     await pw.getByRole('button', { name: 'OK' }).click();
 
-    const code = dialogNamed('One-time code needed');
+    const code = dialogNamed(page, 'One-time code needed');
     await code.waitFor();
     expect(await textOf(code)).toContain('Verification code');
     const codeField = code.getByLabel('Code', { exact: true });
@@ -189,31 +168,31 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     await shot('otp-prompt');
     await page.keyboard.press('Enter');
 
-    await waitForText(state('twofa-echo'), /^Active$/);
+    await waitForText(rowState(page, 'twofa-echo'), /^Active$/);
     expect(answers).toEqual([[PASSWORD], [CODE]]);
     expect(await page.getByRole('dialog').count()).toBe(0);
     const payload = Buffer.from('through the two-factor tunnel');
-    const { socket, echoed } = await echoThrough(f.forward.port, payload);
+    const { socket, echoed } = await echoThrough(forward.port, payload);
     socket.destroy();
     expect(echoed.equals(payload)).toBe(true);
-    await stop('twofa-echo');
+    await stopForward(page, 'twofa-echo');
   }, 60_000);
 
   it('leaves the forward failed, saying why, when the password question is cancelled', async () => {
-    await dismissNotices();
+    await dismissNotices(page);
     answers.length = 0;
     await page.getByRole('switch', { name: 'twofa-echo', exact: true }).click();
-    const pw = dialogNamed('Password needed');
+    const pw = dialogNamed(page, 'Password needed');
     await pw.waitFor();
     await pw.getByRole('button', { name: 'Cancel' }).click();
-    await waitForText(state('twofa-echo'), /^Failed/);
+    await waitForText(rowState(page, 'twofa-echo'), /^Failed/);
     expect(await page.getByRole('dialog').count()).toBe(0);
-    const why = await textOf(state('twofa-echo'));
+    const why = await textOf(rowState(page, 'twofa-echo'));
     expect(why).toMatch(/Login to alice@127\.0\.0\.1 was cancelled/);
     // The server never got a password.
     expect(answers.flat()).not.toContain(PASSWORD);
     await row(page, 'twofa-echo').click();
-    const details = page.getByRole('complementary', { name: 'Details of twofa-echo' });
+    const details = detailsPane(page, 'twofa-echo');
     await waitForText(details, /was cancelled/);
     await details.getByRole('button', { name: 'Retry now' }).waitFor();
     await shot('auth-cancelled');
@@ -221,32 +200,32 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
   }, 60_000);
 
   it('asks for the passphrase of a key made with ssh-keygen -N, and the forward comes up', async () => {
-    await dismissNotices();
+    await dismissNotices(page);
     const key = keygen(join(world.dir, 'locked_ed25519'), 'ed25519', PASSPHRASE);
     appendFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(`${key}.pub`));
     await dispatch('host.add', { host: sshdHost('locked', { auth: { method: 'key', keyPath: key, identitiesOnly: true } }) });
-    await dispatch('forward.add', await localForward('locked-echo', 'locked'));
+    await dispatch('forward.add', { forward: await echoForward('locked-echo', 'locked') });
     await row(page, 'locked-echo').waitFor();
 
     await page.getByRole('switch', { name: 'locked-echo', exact: true }).click();
-    const ask = dialogNamed('Key passphrase needed');
+    const ask = dialogNamed(page, 'Key passphrase needed');
     await ask.waitFor();
     expect(await textOf(ask)).toContain(key);
     await ask.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await shot('passphrase-prompt');
     await ask.getByRole('button', { name: 'OK' }).click();
-    await waitForText(state('locked-echo'), /^Active$/);
+    await waitForText(rowState(page, 'locked-echo'), /^Active$/);
     expect(await page.getByRole('dialog').count()).toBe(0);
-    await stop('locked-echo');
+    await stopForward(page, 'locked-echo');
   }, 60_000);
 
   it('exports ssh_config and JSON with the hosts, never a password', async () => {
     await dispatch('host.add', { host: sshdHost('vault', { auth: { method: 'password' } }), secret: STORED_SECRET });
-    await dispatch('forward.add', await localForward('vault-echo', 'vault'));
+    await dispatch('forward.add', { forward: await echoForward('vault-echo', 'vault') });
     expect((await dispatch('state.get', {})) as { hosts: { host: { name: string }; hasStoredSecret: boolean }[] }).toMatchObject({ hosts: expect.arrayContaining([{ host: expect.objectContaining({ name: 'vault' }), hasStoredSecret: true }]) });
 
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    const dialog = dialogNamed('Export');
+    const dialog = dialogNamed(page, 'Export');
     await dialog.waitFor();
     const text = dialog.getByRole('textbox', { name: 'Exported text' });
     const config = await eventually('ssh_config text', async () => (await text.inputValue()) || undefined);
@@ -274,7 +253,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
 
   it('saves settings: notifications, start hidden and the default keepalive survive a reload and sit in the store file', async () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
-    let dialog = dialogNamed('Settings');
+    let dialog = dialogNamed(page, 'Settings');
     await dialog.waitFor();
     const notifications = () => dialog.getByRole('checkbox', { name: 'Notify when a forward fails, drops or recovers' });
     const hidden = () => dialog.getByRole('checkbox', { name: 'Start hidden in the tray' });
@@ -298,7 +277,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
 
     await page.reload();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
-    dialog = dialogNamed('Settings');
+    dialog = dialogNamed(page, 'Settings');
     await dialog.waitFor();
     expect(await notifications().isChecked()).toBe(false);
     expect(await hidden().isChecked()).toBe(true);
@@ -306,14 +285,12 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     expect(await count().inputValue()).toBe('5');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     // The host form offers the new default.
-    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-    await page.getByRole('button', { name: 'Add host' }).click();
-    expect(await page.getByLabel('Keepalive interval (seconds)', { exact: true }).getAttribute('placeholder')).toBe('30');
-    await page.keyboard.press('Escape');
-    await eventually('hosts closed', async () => (await page.getByRole('dialog').count()) === 0);
+    const hostForm = await openNewHostForm(page);
+    expect(await hostForm.getByLabel('Keepalive interval (seconds)', { exact: true }).getAttribute('placeholder')).toBe('30');
+    await closeWithEscape(page);
   }, 60_000);
 
   it('kept the console clean', () => {
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -5,50 +5,37 @@
 // add, remove, reorder by keyboard, a loop refused).
 import net from 'node:net';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
-import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { eventually, focused, row, textOf, waitForText } from './ui-helpers';
+import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
+import {
+  closeWithEscape,
+  detailsPane,
+  dialogNamed,
+  echoThrough,
+  eventually,
+  fillForwardForm,
+  focused,
+  hostRow,
+  openEditHostForm,
+  openForwardForm,
+  row,
+  rowState,
+  saveHost,
+  stopForward,
+  testConnection,
+  textOf,
+  waitForText,
+} from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;
 let unixEcho: net.Server;
 let unixEchoPath: string;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
-
-const state = (name: string) => row(page, name).locator('.row-state');
-const dialogNamed = (name: string) => page.getByRole('dialog', { name, exact: true });
-
-/** Sends bytes over a connected socket and waits for them to come back. */
-function echoOver(socket: net.Socket, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    socket.on('error', reject);
-    socket.on('data', (d) => {
-      chunks.push(d);
-      const all = Buffer.concat(chunks);
-      if (all.length >= data.length) resolve(all);
-    });
-    socket.on('connect', () => socket.write(data));
-  });
-}
-
-async function openForwardForm(): Promise<Locator> {
-  await page.getByRole('button', { name: 'Add forward', exact: true }).click();
-  const form = dialogNamed('Add forward');
-  await form.waitFor();
-  return form;
-}
-
-async function stop(name: string) {
-  await page.getByRole('switch', { name, exact: true }).click();
-  await waitForText(state(name), /^Stopped$/);
-}
 
 beforeAll(async () => {
   [sshd, echo, world] = await Promise.all([startSshd(), echoServer(), startWorld()]);
@@ -59,31 +46,21 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => unixEcho.listen(unixEchoPath, () => r()));
   await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'mail') });
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-afterEach(async () => {
-  if (page && (await page.locator('dialog[open]').count()) > 0) {
-    await page.reload();
-    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
-  }
-});
+afterEach(() => reloadIfDialogOpen(page));
 
 afterAll(async () => {
-  await context?.close();
-  await world?.close();
+  await closeAll(page?.context(), world);
   await new Promise((r) => unixEcho?.close(r));
-  await echo?.close();
-  await cleanup(sshd);
+  await closeAll(echo, sshd);
 });
 
 describe('forward form: tags', () => {
   it('saves comma separated tags, refuses a tag with a space with the schema\'s message, shows them, and the search finds them', async () => {
-    const form = await openForwardForm();
-    await form.getByLabel('Name', { exact: true }).fill('tagged');
-    await form.getByLabel('Local port', { exact: true }).fill(String(await freePort()));
-    await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
-    await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
+    const form = await openForwardForm(page);
+    await fillForwardForm(form, { name: 'tagged', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port });
     const tags = form.getByLabel('Tags', { exact: true });
     await tags.fill('mail, my tag');
     await form.getByText("Tag 'my tag' contains spaces; remove them.").waitFor();
@@ -97,16 +74,16 @@ describe('forward form: tags', () => {
     expect(world.services.repo.getForward('tagged')?.tags).toEqual(['mail', 'work']);
 
     await row(page, 'tagged').click();
-    const details = page.getByRole('complementary', { name: 'Details of tagged' });
+    const details = detailsPane(page, 'tagged');
     expect(await details.getByRole('list', { name: 'Tags' }).getByRole('listitem').allTextContents()).toEqual(['mail', 'work']);
     await details.getByRole('button', { name: 'Edit', exact: true }).click();
-    const edit = dialogNamed('Edit forward tagged');
+    const edit = dialogNamed(page, 'Edit forward tagged');
     expect(await edit.getByLabel('Tags', { exact: true }).inputValue()).toBe('mail, work');
     await edit.getByLabel('Tags', { exact: true }).fill('work');
     await edit.getByRole('button', { name: 'Save', exact: true }).click();
     await eventually('tags saved', async () => JSON.stringify(world.services.repo.getForward('tagged')?.tags) === '["work"]');
 
-    await dispatchOk(world, 'forward.add', { forward: { name: 'untagged', kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail' } });
+    await dispatchOk(world, 'forward.add', { forward: await localForwardInput('untagged', 'mail', echo.port) });
     await row(page, 'untagged').waitFor();
     await page.getByPlaceholder(/Search/).fill('work');
     await eventually('only the tagged forward listed', async () => (await row(page, 'untagged').count()) === 0 && (await row(page, 'tagged').count()) === 1);
@@ -117,7 +94,7 @@ describe('forward form: tags', () => {
 
 describe('forward form: Unix sockets', () => {
   it('a port here to a Unix socket on the server: the socket field replaces host and port, and bytes flow', async () => {
-    const form = await openForwardForm();
+    const form = await openForwardForm(page);
     await form.getByLabel('Name', { exact: true }).fill('to-socket');
     const variant = form.getByLabel('Variant', { exact: true });
     expect((await variant.locator('option').allTextContents()).map((t) => t.trim())).toEqual([
@@ -135,27 +112,27 @@ describe('forward form: Unix sockets', () => {
     expect(world.services.repo.getForward('to-socket')).toBeUndefined();
     await form.getByLabel('Destination socket', { exact: true }).fill(unixEchoPath);
     await form.getByRole('button', { name: 'Save and start' }).click();
-    await waitForText(state('to-socket'), /^Active$/);
+    await waitForText(rowState(page, 'to-socket'), /^Active$/);
     expect(await textOf(row(page, 'to-socket'))).toContain(unixEchoPath);
     const saved = world.services.repo.getForward('to-socket')!;
     expect(saved).toMatchObject({ kind: 'local', port, destinationSocket: unixEchoPath });
     expect(saved).not.toHaveProperty('destinationHost');
     const payload = Buffer.from('through a port to a socket');
-    const socket = net.connect(port, '127.0.0.1');
-    expect((await echoOver(socket, payload)).equals(payload)).toBe(true);
+    const { socket, echoed } = await echoThrough(port, payload);
     socket.destroy();
-    await stop('to-socket');
+    expect(echoed.equals(payload)).toBe(true);
+    await stopForward(page, 'to-socket');
 
     // Editing shows the variant and the path as saved.
     await row(page, 'to-socket').dblclick();
-    const edit = dialogNamed('Edit forward to-socket');
+    const edit = dialogNamed(page, 'Edit forward to-socket');
     expect(await edit.getByLabel('Variant', { exact: true }).inputValue()).toBe('toSocket');
     expect(await edit.getByLabel('Destination socket', { exact: true }).inputValue()).toBe(unixEchoPath);
     await edit.getByRole('button', { name: 'Cancel' }).click();
   }, 60_000);
 
   it('a Unix socket here to host:port: the socket field replaces bind address and port, and bytes flow', async () => {
-    const form = await openForwardForm();
+    const form = await openForwardForm(page);
     await form.getByLabel('Name', { exact: true }).fill('from-socket');
     await form.getByLabel('Variant', { exact: true }).selectOption({ label: 'A Unix socket here → host:port' });
     expect(await form.getByLabel('Local port', { exact: true }).count()).toBe(0);
@@ -165,18 +142,18 @@ describe('forward form: Unix sockets', () => {
     await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
     await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
     await form.getByRole('button', { name: 'Save and start' }).click();
-    await waitForText(state('from-socket'), /^Active$/);
+    await waitForText(rowState(page, 'from-socket'), /^Active$/);
     expect(world.services.repo.getForward('from-socket')).toMatchObject({ listenSocket: path, destinationHost: '127.0.0.1', destinationPort: echo.port });
     expect(world.services.repo.getForward('from-socket')).not.toHaveProperty('port');
     const payload = Buffer.from('through a socket to a port');
-    const socket = net.connect(path);
-    expect((await echoOver(socket, payload)).equals(payload)).toBe(true);
+    const { socket, echoed } = await echoThrough(path, payload);
     socket.destroy();
-    await stop('from-socket');
+    expect(echoed.equals(payload)).toBe(true);
+    await stopForward(page, 'from-socket');
   }, 60_000);
 
   it('a remote forward offers its own variants, and a SOCKS forward none', async () => {
-    const form = await openForwardForm();
+    const form = await openForwardForm(page);
     await form.getByRole('radio', { name: /^Remote \(-R\)/ }).check();
     expect((await form.getByLabel('Variant', { exact: true }).locator('option').allTextContents()).map((t) => t.trim())).toEqual([
       'A port on the server → host:port (the usual)',
@@ -195,10 +172,7 @@ describe('host form: the jump chain picker', () => {
     await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'inner') });
     await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'loopy', { jump: ['inner'] }) });
 
-    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-    await page.getByRole('button', { name: 'Edit host inner' }).click();
-    const form = page.getByRole('form', { name: 'Edit host inner' });
-    await form.waitFor();
+    const form = await openEditHostForm(page, 'inner');
     const chain = form.getByRole('group', { name: 'Jump hosts' });
     await chain.getByText('None: Burrow connects straight to this host.').waitFor();
     const pick = chain.getByLabel('Jump host to add', { exact: true });
@@ -234,17 +208,14 @@ describe('host form: the jump chain picker', () => {
     // Remove gw; the chain bastion -> inner is tested for real, then saved.
     await chain.getByRole('button', { name: 'Remove gw' }).click();
     expect(await order()).toEqual(['bastion']);
-    await form.getByRole('button', { name: 'Test connection' }).click();
-    await form.getByText(/Connected in \d+ ms/).waitFor();
-    await form.getByRole('button', { name: 'Save host' }).click();
+    await testConnection(form);
+    await saveHost(form, 'inner');
     await eventually('saved', async () => JSON.stringify(world.services.repo.getHost('inner')?.jump) === '["bastion"]');
-    const innerRow = page.getByRole('dialog', { name: 'SSH hosts' }).getByRole('row', { name: /^inner / });
-    await waitForText(innerRow, /bastion/);
-    await page.keyboard.press('Escape');
-    await eventually('hosts closed', async () => (await page.getByRole('dialog').count()) === 0);
+    await waitForText(hostRow(page, 'inner'), /bastion/);
+    await closeWithEscape(page);
   }, 60_000);
 
   it('kept the console clean', () => {
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

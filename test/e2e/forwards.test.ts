@@ -5,21 +5,37 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
-import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { connectionRefused, echoThrough, eventually, row, switchState, textOf, waitForText } from './ui-helpers';
+import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, sshdHostInput, startWorld, type World } from './harness';
+import {
+  closeHostsDialog,
+  closeWithEscape,
+  connectionRefused,
+  detailsPane,
+  echoThrough,
+  eventually,
+  fillSshdHost,
+  openForwardForm,
+  openNewHostForm,
+  row,
+  rowState,
+  saveHost,
+  stopForward,
+  switchState,
+  testConnection,
+  textOf,
+  waitForText,
+} from './ui-helpers';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ssh_config');
 
 let sshd: Sshd;
 let echo: TestServer;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
 
 const dispatch = (channel: string, input: unknown) => dispatchOk(world, channel, input);
 
@@ -29,32 +45,18 @@ beforeAll(async () => {
   sshd = await startSshd();
   echo = await echoServer();
   world = await startWorld({ sshConfigPath: FIXTURE });
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-  await echo?.close();
-  await cleanup(sshd);
-});
+afterAll(() => closeAll(page?.context(), world, echo, sshd));
 
 describe('the Burrow window (browser mode, real engine, real sshd)', () => {
   it('adds an SSH host in the hosts dialog and tests the connection', async () => {
-    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-    await page.getByRole('button', { name: 'Add host' }).click();
-    await page.getByLabel('Host name', { exact: true }).fill('mail');
-    await page.getByLabel('Address', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('SSH port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('User', { exact: true }).fill(sshd.user);
-    await page.getByLabel('Authentication', { exact: true }).selectOption('key');
-    await page.getByLabel('Key file', { exact: true }).fill(sshd.userKey);
-    await page.getByLabel('Known hosts file', { exact: true }).fill(sshd.knownHosts);
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByText(/Connected in \d+ ms/).waitFor();
-    await page.getByRole('button', { name: 'Save host' }).click();
-    await page.getByRole('cell', { name: 'mail', exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Close', exact: true }).first().click();
+    const form = await openNewHostForm(page);
+    await fillSshdHost(form, sshd, 'mail', { keyFile: sshd.userKey });
+    await testConnection(form);
+    await saveHost(form, 'mail');
+    await closeHostsDialog(page);
     const saved = world.services.repo.getHost('mail');
     expect(saved).toMatchObject({ hostname: '127.0.0.1', port: sshd.port, auth: { method: 'key', keyPath: sshd.userKey } });
   }, 60_000);
@@ -72,7 +74,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     expect(await textOf(r)).toContain(`127.0.0.1:${forward.port}`);
 
     // Nothing listens on the test machine's port 110: point the preset at the echo server.
-    await page.getByRole('complementary', { name: 'Details of pop3-mail' }).getByRole('button', { name: 'Edit', exact: true }).click();
+    await detailsPane(page, 'pop3-mail').getByRole('button', { name: 'Edit', exact: true }).click();
     await page.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
     await page.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -89,11 +91,10 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     await waitForText(r.locator('.row-traffic'), /[1-9][\d.]* (B|KB)\/s/);
     socket.destroy();
     await waitForText(r.getByLabel('Open connections'), /^0 open$/);
-    const details = page.getByRole('complementary', { name: 'Details of pop3-mail' });
+    const details = detailsPane(page, 'pop3-mail');
     await waitForText(details.locator('.stats'), /Since start1/);
 
-    await page.getByRole('switch', { name: 'pop3-mail', exact: true }).click();
-    await waitForText(r.locator('.row-state'), /^Stopped$/);
+    await stopForward(page, 'pop3-mail');
     expect(await switchState(page, 'pop3-mail')).toBe(false);
     expect(await connectionRefused(forward.port!)).toBe(true);
   }, 60_000);
@@ -102,7 +103,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     const knownHosts = join(world.dir, 'empty_known_hosts');
     writeFileSync(knownHosts, '');
     await dispatch('host.add', { host: hostInput('fresh', { knownHostsFile: knownHosts, strictHostKeyChecking: 'ask' }) });
-    await dispatch('forward.add', { forward: { name: 'fresh-echo', kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'fresh' } });
+    await dispatch('forward.add', { forward: await localForwardInput('fresh-echo', 'fresh', echo.port) });
     await row(page, 'fresh-echo').waitFor();
 
     await page.getByRole('switch', { name: 'fresh-echo', exact: true }).click();
@@ -113,11 +114,10 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     expect(await textOf(dialog.getByLabel('Fingerprint'))).toBe(expected);
     expect(await textOf(dialog)).toContain(`[127.0.0.1]:${sshd.port}`);
     await dialog.getByRole('button', { name: 'Trust once' }).click();
-    await waitForText(row(page, 'fresh-echo').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'fresh-echo'), /^Active$/);
     expect(await dialog.count()).toBe(0);
     expect(readFileSync(knownHosts, 'utf8')).toBe('');
-    await page.getByRole('switch', { name: 'fresh-echo', exact: true }).click();
-    await waitForText(row(page, 'fresh-echo').locator('.row-state'), /^Stopped$/);
+    await stopForward(page, 'fresh-echo');
   }, 60_000);
 
   it('shows why a destination fails, with a fix to edit the forward', async () => {
@@ -126,32 +126,29 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     await dispatch('forward.add', { forward: { name: 'broken', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: closed, host: 'mail' } });
     await row(page, 'broken').waitFor();
     await page.getByRole('switch', { name: 'broken', exact: true }).click();
-    await waitForText(row(page, 'broken').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'broken'), /^Active$/);
 
     await new Promise<void>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
       s.on('error', () => resolve());
       s.on('close', () => resolve());
     });
-    const state = await waitForText(row(page, 'broken').locator('.row-state'), /refused/i);
+    const state = await waitForText(rowState(page, 'broken'), /refused/i);
     expect(state).toMatch(/destination failing/i);
     expect(state).toContain(String(closed));
 
     await row(page, 'broken').click();
-    const details = page.getByRole('complementary', { name: 'Details of broken' });
+    const details = detailsPane(page, 'broken');
     await waitForText(details, /refused/i);
     await details.getByRole('button', { name: 'Edit forward' }).waitFor();
-    await page.getByRole('switch', { name: 'broken', exact: true }).click();
-    await waitForText(row(page, 'broken').locator('.row-state'), /^Stopped$/);
+    await stopForward(page, 'broken');
   }, 60_000);
 
   it('validates the forward form as you type, with the shared schema', async () => {
     const busy: TestServer = await serve(() => undefined);
     try {
       await page.keyboard.press('Escape');
-      await page.getByRole('button', { name: 'Add forward', exact: true }).click();
-      const dialog = page.getByRole('dialog', { name: 'Add forward' });
-      await dialog.waitFor();
+      const dialog = await openForwardForm(page);
 
       await dialog.getByLabel('Name', { exact: true }).fill('bad name');
       await dialog.getByText("Forward name 'bad name' may only contain letters, digits and . _ @ + -").waitFor();
@@ -247,23 +244,22 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
 
     await row(page, 'bulk-003').click();
     await page.keyboard.press('t');
-    await waitForText(row(page, 'bulk-003').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'bulk-003'), /^Active$/);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('t');
-    await waitForText(row(page, 'bulk-008').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'bulk-008'), /^Active$/);
     await page.getByRole('button', { name: 'Stop all in group team-3' }).click();
-    await waitForText(row(page, 'bulk-003').locator('.row-state'), /^Stopped$/);
-    await waitForText(row(page, 'bulk-008').locator('.row-state'), /^Stopped$/);
+    await waitForText(rowState(page, 'bulk-003'), /^Stopped$/);
+    await waitForText(rowState(page, 'bulk-008'), /^Stopped$/);
 
     await page.keyboard.press('n');
     await page.getByRole('dialog', { name: 'Add forward' }).waitFor();
-    await page.keyboard.press('Escape');
-    await eventually('dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
+    await closeWithEscape(page);
     await page.getByLabel('Filter by group', { exact: true }).selectOption('');
     await page.getByLabel('Group by', { exact: true }).selectOption('host');
   }, 90_000);
 
   it('kept the console clean', () => {
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

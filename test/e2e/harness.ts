@@ -13,7 +13,7 @@ import type { SecretStore } from '../../electron/profiles/secrets';
 import { createWebServices, type WebServices } from '../../electron/web/services';
 import { PROJECT_ROOT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/web/static-files';
 
-import type { Sshd } from '../support/sshd';
+import { cleanup, freePort, type Sshd } from '../support/sshd';
 
 export const CHROMIUM = process.env.BURROW_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -147,6 +147,15 @@ async function installPreload(world: World, context: BrowserContext, desktop: Fa
   });
 }
 
+const errorsOf = new WeakMap<Page, string[]>();
+
+/** The errors a page of openApp's has logged so far (uncaught ones and console.error). */
+export function consoleErrors(page: Page): string[] {
+  const errors = errorsOf.get(page);
+  if (!errors) throw new Error('consoleErrors: not a page of openApp');
+  return errors;
+}
+
 /** A page that opened the printed URL (token -> cookie) and shows the forwards list. With `desktop`, it gets a preload object as in the Electron window. */
 export async function openApp(
   world: World,
@@ -160,13 +169,41 @@ export async function openApp(
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${world.server.port}` });
   const page = await context.newPage();
   const errors: string[] = [];
+  errorsOf.set(page, errors);
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.goto(world.server.url);
-  await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
+  await appShown(page);
   return { context, page, errors };
+}
+
+/** Waits until the page shows the forwards list (its "Add forward" button). */
+const appShown = (page: Page) => page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
+
+/**
+ * For afterEach: a test that fails with a dialog open would fail every test
+ * after it, so a page left with a dialog open is reloaded to start clean.
+ */
+export async function reloadIfDialogOpen(page: Page | undefined): Promise<void> {
+  if (page && (await page.locator('dialog[open]').count()) > 0) {
+    await page.reload();
+    await appShown(page);
+  }
+}
+
+/**
+ * For afterAll: closes what a test file started, one after the other in the
+ * order given (the page's browser context, the world, other servers, then sshd,
+ * which is stopped and its folder removed). A part that never started is skipped.
+ */
+export async function closeAll(...parts: ({ close(): unknown } | Sshd | undefined)[]): Promise<void> {
+  for (const part of parts) {
+    if (!part) continue;
+    if ('close' in part) await part.close();
+    else await cleanup(part);
+  }
 }
 
 /** Calls the dispatcher directly, for test set-up; a failure throws with its message. */
@@ -187,4 +224,9 @@ export function sshdHostInput(sshd: Sshd, name: string, over: Record<string, unk
     knownHostsFile: sshd.knownHosts,
     ...over,
   };
+}
+
+/** A local forward (the contract's input) from a free port here to 127.0.0.1:destinationPort through a saved host. */
+export async function localForwardInput(name: string, host: string, destinationPort: number, over: Record<string, unknown> = {}) {
+  return { name, kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort, host, ...over };
 }

@@ -2,38 +2,25 @@
 // text in ssh_config syntax, checked as you type by the engine's resolver,
 // saved as the list it resolves to; an unknown name is refused with the names
 // ssh2 supports; saved lists show when editing.
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALGORITHMS } from '../../electron/sshconfig/algorithms';
-import { openApp, startWorld, type World } from './harness';
-import { eventually, textOf } from './ui-helpers';
+import { closeAll, consoleErrors, openApp, startWorld, type World } from './harness';
+import { closeWithEscape, eventually, openNewHostForm, saveHost, textOf } from './ui-helpers';
 
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
-
-async function newHost(): Promise<Locator> {
-  await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-  await page.getByRole('button', { name: 'Add host' }).click();
-  const form = page.getByRole('form', { name: 'New host' });
-  await form.waitFor();
-  return form;
-}
 
 beforeAll(async () => {
   world = await startWorld();
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-});
+afterAll(() => closeAll(page?.context(), world));
 
 describe('host form: algorithms', () => {
   it('checks each list with the engine resolver as you type, refuses unknown names, and saves the resolved lists', async () => {
-    const form = await newHost();
+    const form = await openNewHostForm(page);
     await form.getByLabel('Host name', { exact: true }).fill('tuned');
     await form.getByLabel('Address', { exact: true }).fill('tuned.example.com');
     const disclosure = form.locator('details.algorithms');
@@ -55,7 +42,7 @@ describe('host form: algorithms', () => {
     await form.getByLabel('Host key algorithms', { exact: true }).fill('^ssh-rsa');
     await form.getByLabel('Ciphers', { exact: true }).fill('aes256-ctr');
     // Saved right away: the last value is checked before saving.
-    await form.getByRole('button', { name: 'Save host' }).click();
+    await saveHost(form, 'tuned');
     await eventually('saved', async () => world.services.repo.getHost('tuned') !== undefined);
     expect(world.services.repo.getHost('tuned')?.algorithms).toEqual({
       ciphers: ['aes256-ctr'],
@@ -70,14 +57,13 @@ describe('host form: algorithms', () => {
     expect(await edit.locator('details.algorithms').getAttribute('open')).not.toBeNull();
     expect(await edit.getByLabel('Key exchange algorithms', { exact: true }).inputValue()).toBe('curve25519-sha256@libssh.org,curve25519-sha256');
     await edit.getByLabel('MACs', { exact: true }).fill('');
-    await edit.getByRole('button', { name: 'Save host' }).click();
+    await saveHost(edit, 'tuned');
     await eventually('saved again', async () => world.services.repo.getHost('tuned')?.algorithms?.mac === undefined);
     expect(world.services.repo.getHost('tuned')?.algorithms?.kex).toEqual(['curve25519-sha256@libssh.org', 'curve25519-sha256']);
-    await page.keyboard.press('Escape');
-    await eventually('hosts closed', async () => (await page.getByRole('dialog').count()) === 0);
+    await closeWithEscape(page);
   }, 60_000);
 
   it('kept the console clean', () => {
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -9,26 +9,23 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
+import { keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
-import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { eventually, focused, row, textOf, waitForText } from './ui-helpers';
+import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, sshdHostInput, startWorld, type World } from './harness';
+import { detailsPane, eventually, focused, rowState, textOf, waitForText } from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
 let knownHosts: string;
 let impostor: string;
 let token: string;
 let fingerprint: string;
 
 const dispatch = (channel: string, input: unknown) => dispatchOk(world, channel, input);
-const state = (name: string) => row(page, name).locator('.row-state');
 const warningIn = (p: Page) => p.getByRole('alertdialog', { name: /host key of .* has changed/ });
 
 /** The warning's buttons, by their accessible names. */
@@ -67,17 +64,12 @@ beforeAll(async () => {
   fingerprint = 'SHA256:' + createHash('sha256').update(Buffer.from(sshd.hostPublicKey.split(' ')[1], 'base64')).digest('base64').replace(/=+$/, '');
   await dispatch('host.add', { host: sshdHostInput(sshd, 'moved', { knownHostsFile: knownHosts, strictHostKeyChecking: 'ask' }) });
   for (const name of ['moved-echo', 'moved-web']) {
-    await dispatch('forward.add', { forward: { name, kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'moved', group: 'moved' } });
+    await dispatch('forward.add', { forward: await localForwardInput(name, 'moved', echo.port, { group: 'moved' }) });
   }
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-  await echo?.close();
-  await cleanup(sshd);
-});
+afterAll(() => closeAll(page?.context(), world, echo, sshd));
 
 describe('a changed host key (browser mode, real engine, real sshd)', () => {
   it('started from the window: a modal warning with the server, the new fingerprint, the old key\'s file and line, what to do, and no way to accept', async () => {
@@ -87,7 +79,7 @@ describe('a changed host key (browser mode, real engine, real sshd)', () => {
     expect(await w.getAttribute('role')).toBe('alertdialog');
     await expectTheWarning(w, ['moved-echo']);
     expect(await focused(w.getByRole('button', { name: 'Close', exact: true }).last())).toBe(true);
-    await waitForText(state('moved-echo'), /^Failed/);
+    await waitForText(rowState(page, 'moved-echo'), /^Failed/);
     // The warning says it all: no second notice for the same failure.
     expect(await page.locator('.toast').filter({ hasText: 'moved-echo' }).count()).toBe(0);
     const dir = process.env.BURROW_E2E_SHOTS;
@@ -100,7 +92,7 @@ describe('a changed host key (browser mode, real engine, real sshd)', () => {
 
     await w.getByRole('button', { name: 'Open details' }).click();
     await eventually('the warning closed', async () => (await w.count()) === 0);
-    const details = page.getByRole('complementary', { name: 'Details of moved-echo' });
+    const details = detailsPane(page, 'moved-echo');
     const alarm = details.getByRole('alert').filter({ hasText: "Warning: the server's host key has changed." });
     await alarm.waitFor();
     expect(await textOf(alarm)).toContain(`${knownHosts} line 2`);
@@ -149,11 +141,11 @@ describe('a changed host key (browser mode, real engine, real sshd)', () => {
     await ask.waitFor();
     expect(await textOf(ask)).toContain(fingerprint);
     await ask.getByRole('button', { name: 'Cancel' }).click();
-    await waitForText(state('moved-echo'), /^Failed/);
+    await waitForText(rowState(page, 'moved-echo'), /^Failed/);
     expect(await warningIn(page).count()).toBe(0);
   }, 60_000);
 
   it('kept the console clean', () => {
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -2,38 +2,25 @@
 // services): the host form says one is stored (never what it is), keeps it,
 // replaces it, or forgets it (secret: null); the hosts list says so too; and
 // the SOCKS password in the forward form has the same look.
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
-import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { eventually, textOf } from './ui-helpers';
+import { freePort, startSshd, type Sshd } from '../support/sshd';
+import { closeAll, consoleErrors, dispatchOk, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
+import { closeHostsDialog, dialogNamed, eventually, openEditHostForm, openHostsDialog, row, saveHost, textOf } from './ui-helpers';
 
 let sshd: Sshd;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
 
 const hostView = async (name: string) => {
   const s = (await dispatchOk(world, 'state.get', {})) as { hosts: { host: { name: string; auth: { secretRef?: string } }; hasStoredSecret: boolean }[] };
   return s.hosts.find((h) => h.host.name === name)!;
 };
 
-async function editHost(name: string): Promise<Locator> {
-  await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: 'SSH hosts' });
-  await dialog.waitFor();
-  await dialog.getByRole('button', { name: `Edit host ${name}` }).click();
-  const form = page.getByRole('form', { name: `Edit host ${name}` });
-  await form.waitFor();
-  return form;
-}
-
-async function saveHost(form: Locator) {
-  await form.getByRole('button', { name: 'Save host' }).click();
-  await eventually('back at the hosts list', async () => (await form.count()) === 0);
-  await page.getByRole('button', { name: 'Close', exact: true }).first().click();
-  await eventually('the hosts dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
+/** Saves the host form and closes the hosts dialog. */
+async function saveAndClose(form: Locator, name: string) {
+  await saveHost(form, name);
+  await closeHostsDialog(page);
 }
 
 const storedNote = (form: Locator) => form.locator('.stored-secret');
@@ -42,31 +29,21 @@ beforeAll(async () => {
   [sshd, world] = await Promise.all([startSshd(), startWorld()]);
   await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'vault', { auth: { method: 'password' } }), secret: 'first-password' });
   await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'locked'), secret: 'first-passphrase' });
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-afterEach(async () => {
-  if (page && (await page.locator('dialog[open]').count()) > 0) {
-    await page.reload();
-    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
-  }
-});
+afterEach(() => reloadIfDialogOpen(page));
 
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-  await cleanup(sshd);
-});
+afterAll(() => closeAll(page?.context(), world, sshd));
 
 describe('stored host secrets in the host form', () => {
   it('says a password is stored, keeps it on save, and the hosts list says so', async () => {
-    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-    const list = page.getByRole('dialog', { name: 'SSH hosts' });
+    const list = await openHostsDialog(page);
     await list.getByRole('row').filter({ hasText: 'vault' }).filter({ hasText: 'password stored' }).waitFor();
     await list.getByRole('row').filter({ hasText: 'locked' }).filter({ hasText: 'passphrase stored' }).waitFor();
     await page.keyboard.press('Escape');
 
-    const form = await editHost('vault');
+    const form = await openEditHostForm(page, 'vault');
     const note = storedNote(form);
     expect(await note.getAttribute('role')).toBe('status');
     expect(await textOf(note)).toBe('A password is stored. Leave this empty to keep it, or type a new one to replace it. Forget');
@@ -75,25 +52,25 @@ describe('stored host secrets in the host form', () => {
     expect(await field.getAttribute('placeholder')).toBe('Stored (unchanged)');
     expect(await page.content()).not.toContain('first-password');
     await form.getByLabel('Keepalive interval (seconds)', { exact: true }).fill('20');
-    await saveHost(form);
+    await saveAndClose(form, 'vault');
     expect(world.services.repo.getHost('vault')?.keepalive?.interval).toBe(20);
     expect(await world.services.repo.hostSecret('vault')).toBe('first-password');
   }, 60_000);
 
   it('forgets it with "Forget" (and "Keep it" takes that back)', async () => {
-    const form = await editHost('vault');
+    const form = await openEditHostForm(page, 'vault');
     await form.getByRole('button', { name: 'Forget' }).click();
     await eventually('the forget note', async () => (await textOf(storedNote(form))).startsWith('The stored password is forgotten when you save.'));
     expect(await form.getByLabel('Password', { exact: true }).getAttribute('placeholder')).toBe('');
     await form.getByRole('button', { name: 'Keep it' }).click();
     await eventually('stored again', async () => (await textOf(storedNote(form))).startsWith('A password is stored.'));
     await form.getByRole('button', { name: 'Forget' }).click();
-    await saveHost(form);
+    await saveAndClose(form, 'vault');
     await eventually('the secret forgotten', async () => (await hostView('vault')).hasStoredSecret === false);
     expect(world.services.repo.getHost('vault')?.auth.secretRef).toBeUndefined();
     expect(await world.services.repo.hostSecret('vault')).toBeNull();
 
-    const again = await editHost('vault');
+    const again = await openEditHostForm(page, 'vault');
     expect(await storedNote(again).count()).toBe(0);
     await again.getByText('Optional. Kept in the system secret store; leave empty to be asked when connecting.').waitFor();
     await again.getByRole('button', { name: 'Cancel' }).click();
@@ -104,7 +81,7 @@ describe('stored host secrets in the host form', () => {
   }, 60_000);
 
   it('says a passphrase is stored for a key, replaces it when a new one is typed, and warns that another key file forgets it', async () => {
-    const form = await editHost('locked');
+    const form = await openEditHostForm(page, 'locked');
     expect(await textOf(storedNote(form))).toMatch(/^A passphrase is stored\./);
     const keyFile = form.getByRole('combobox', { name: 'Key file', exact: true });
     await keyFile.fill(`${sshd.userKey}.other`);
@@ -115,17 +92,16 @@ describe('stored host secrets in the host form', () => {
     await page.keyboard.press('Escape');
     await eventually('stored again', async () => (await textOf(storedNote(form))).startsWith('A passphrase is stored.'));
     await form.getByLabel('Key passphrase', { exact: true }).fill('second-passphrase');
-    await saveHost(form);
+    await saveAndClose(form, 'locked');
     expect(await world.services.repo.hostSecret('locked')).toBe('second-passphrase');
     expect((await hostView('locked')).hasStoredSecret).toBe(true);
   }, 60_000);
 
   it('the SOCKS password of a forward has the same look', async () => {
     await dispatchOk(world, 'forward.add', { forward: { name: 'proxy', kind: 'dynamic', port: await freePort(), host: 'locked', socksUser: 'alice' }, secret: 'socks-secret' });
-    const row = page.locator('li[data-forward="proxy"]');
-    await row.waitFor();
-    await row.dblclick();
-    const form = page.getByRole('dialog', { name: 'Edit forward proxy' });
+    await row(page, 'proxy').waitFor();
+    await row(page, 'proxy').dblclick();
+    const form = dialogNamed(page, 'Edit forward proxy');
     await form.waitFor();
     const note = storedNote(form);
     expect(await note.getAttribute('role')).toBe('status');
@@ -134,6 +110,6 @@ describe('stored host secrets in the host form', () => {
   }, 60_000);
 
   it('kept the console clean', () => {
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -6,34 +6,25 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeKeyFixture, type KeyFixture } from '../support/key-fixtures';
-import { cleanup, startSshd, type Sshd } from '../support/sshd';
+import { startSshd, type Sshd } from '../support/sshd';
 import { apiKeys } from '../../shared/burrow-api';
 import { CHANNELS } from '../../shared/contract';
-import { openApp, startWorld, type World } from './harness';
-import { eventually, focused, textOf } from './ui-helpers';
+import { closeAll, consoleErrors, openApp, reloadIfDialogOpen, startWorld, type World } from './harness';
+import { closeHostsDialog, eventually, fillSshdHost, focused, openNewHostForm, saveHost, testConnection, textOf } from './ui-helpers';
 
 let sshd: Sshd;
 let home: string;
 let fx: KeyFixture;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
 
-/** Opens Hosts > Add host, fills the address of the test sshd and picks key authentication. */
+/** Opens Hosts > Add host, fills the address of the test sshd and picks key authentication, leaving the key file to pick. */
 async function newKeyHost(p: Page, name: string): Promise<Locator> {
-  await p.getByRole('button', { name: 'Hosts', exact: true }).click();
-  await p.getByRole('button', { name: 'Add host' }).click();
-  const form = p.getByRole('form', { name: 'New host' });
-  await form.getByLabel('Host name', { exact: true }).fill(name);
-  await form.getByLabel('Address', { exact: true }).fill('127.0.0.1');
-  await form.getByLabel('SSH port', { exact: true }).fill(String(sshd.port));
-  await form.getByLabel('User', { exact: true }).fill(sshd.user);
-  await form.getByLabel('Known hosts file', { exact: true }).fill(sshd.knownHosts);
-  await form.getByLabel('Authentication', { exact: true }).selectOption('key');
+  const form = await openNewHostForm(p);
+  await fillSshdHost(form, sshd, name);
   return form;
 }
 
@@ -47,20 +38,13 @@ beforeAll(async () => {
   // The picked key must get in: authorise the fixture's id_ed25519 too.
   appendFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(fx.path('id_ed25519.pub')));
   world = await startWorld({ homeDir: home });
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-afterEach(async () => {
-  if (page && (await page.locator('dialog[open]').count()) > 0) {
-    await page.reload();
-    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
-  }
-});
+afterEach(() => reloadIfDialogOpen(page));
 
 afterAll(async () => {
-  await context?.close();
-  await world?.close();
-  await cleanup(sshd);
+  await closeAll(page?.context(), world, sshd);
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -109,13 +93,11 @@ describe('key file picker (browser mode, real services, real sshd)', () => {
     await form.getByText('ED25519 · OpenSSH; public key ~/.ssh/id_ed25519.pub.').waitFor();
     expect(await page.getByRole('form', { name: 'New host' }).count()).toBe(1);
 
-    await form.getByRole('button', { name: 'Test connection' }).click();
-    await form.getByText(/Connected in \d+ ms/).waitFor();
-    await form.getByRole('button', { name: 'Save host' }).click();
-    await page.getByRole('cell', { name: 'picked', exact: true }).waitFor();
+    await testConnection(form);
+    await saveHost(form, 'picked');
     expect(world.services.repo.getHost('picked')?.auth).toMatchObject({ method: 'key', keyPath: fx.path('id_ed25519') });
-    await page.getByRole('button', { name: 'Close', exact: true }).first().click();
-    expect(errors).toEqual([]);
+    await closeHostsDialog(page);
+    expect(consoleErrors(page)).toEqual([]);
   }, 60_000);
 
   it('filters as you type, warns about keys Burrow cannot read, and keeps a typed path', async () => {
@@ -162,10 +144,9 @@ describe('key file picker (browser mode, real services, real sshd)', () => {
     await form.getByText('No key in the list matches; the path typed is used as it is.').waitFor();
     await page.keyboard.press('Tab');
     expect(await combo.inputValue()).toBe(sshd.userKey);
-    await form.getByRole('button', { name: 'Save host' }).click();
-    await page.getByRole('cell', { name: 'typed', exact: true }).waitFor();
+    await saveHost(form, 'typed');
     expect(world.services.repo.getHost('typed')?.auth.keyPath).toBe(sshd.userKey);
-    await page.getByRole('button', { name: 'Close', exact: true }).first().click();
+    await closeHostsDialog(page);
   }, 60_000);
 
   it('in the desktop app, Browse… opens the file dialog through the preload and fills the field', async () => {
@@ -200,8 +181,7 @@ describe('key file picker (browser mode, real services, real sshd)', () => {
       await p.keyboard.press('ArrowDown');
       await form.getByRole('listbox', { name: 'Private keys in ~/.ssh' }).waitFor();
       await p.keyboard.press('Escape');
-      await form.getByRole('button', { name: 'Save host' }).click();
-      await p.getByRole('cell', { name: 'browsed', exact: true }).waitFor();
+      await saveHost(form, 'browsed');
       expect(world.services.repo.getHost('browsed')?.auth.keyPath).toBe(sshd.userKey);
       expect(desktop.errors).toEqual([]);
     } finally {

@@ -1,72 +1,66 @@
 // "Save and start" / "Create and start" when the start fails (browser mode,
 // real engine, real sshd): the forward is saved once, the dialog closes, and
 // the new row shows the failure with its one-click fixes.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
-import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { dismissNotices, echoThrough, eventually, row, textOf, waitForText } from './ui-helpers';
+import { closeAll, consoleErrors, dispatchOk, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
+import {
+  closeWithEscape,
+  detailsPane,
+  dismissNotices,
+  echoThrough,
+  eventually,
+  fillForwardForm,
+  openForwardForm,
+  row,
+  rowState,
+  stopForward,
+  textOf,
+  waitForText,
+} from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;
 let squatter: TestServer;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
 
-const state = (name: string) => row(page, name).locator('.row-state');
-const details = (name: string) => page.getByRole('complementary', { name: `Details of ${name}` });
 const savedNames = () => world.services.repo.document().forwards.map((f) => f.name).sort();
-
 
 beforeAll(async () => {
   [sshd, echo, squatter, world] = await Promise.all([startSshd(), echoServer(), serve(() => undefined), startWorld()]);
   await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'mail') });
   // Nothing listens on this port: the SSH connection is refused.
   await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'down', { port: await freePort() }) });
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
 afterEach(async () => {
-  if (page && (await page.locator('dialog[open]').count()) > 0) {
-    await page.reload();
-    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
-  }
+  await reloadIfDialogOpen(page);
   if (page) await dismissNotices(page);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-  await squatter?.close();
-  await echo?.close();
-  await cleanup(sshd);
-});
+afterAll(() => closeAll(page?.context(), world, squatter, echo, sshd));
 
 describe('save and start, when the start fails', () => {
   it('the forward form with a local port in use: closes, the row is failed with "Pick another port", and that fix starts it', async () => {
-    await page.getByRole('button', { name: 'Add forward', exact: true }).click();
-    const form = page.getByRole('dialog', { name: 'Add forward' });
-    await form.getByLabel('Name', { exact: true }).fill('busy');
-    await form.getByLabel('SSH host', { exact: true }).selectOption('mail');
-    await form.getByLabel('Local port', { exact: true }).fill(String(squatter.port));
-    await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
-    await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
+    const form = await openForwardForm(page);
+    await fillForwardForm(form, { name: 'busy', host: 'mail', port: squatter.port, destinationHost: '127.0.0.1', destinationPort: echo.port });
     await form.getByRole('button', { name: 'Save and start' }).click();
 
     // Saved, so the dialog closes; the new row says why it did not start.
     await eventually('the form closed', async () => (await form.count()) === 0);
-    await waitForText(state('busy'), /^Failed.*already in use/);
+    await waitForText(rowState(page, 'busy'), /^Failed.*already in use/);
     expect(savedNames()).toEqual(['busy']);
-    const pane = details('busy');
+    const pane = detailsPane(page, 'busy');
     await waitForText(pane, /already in use/);
     const notice = page.locator('.toast').filter({ hasText: 'busy was saved, but did not start' });
     await notice.getByRole('button', { name: 'Pick another port' }).waitFor();
 
     await pane.getByRole('button', { name: 'Pick another port' }).click();
-    await waitForText(state('busy'), /^Active$/);
+    await waitForText(rowState(page, 'busy'), /^Active$/);
     const port = world.services.repo.getForward('busy')!.port!;
     expect(port).not.toBe(squatter.port);
     const payload = Buffer.from('moved to a free port');
@@ -74,8 +68,7 @@ describe('save and start, when the start fails', () => {
     socket.destroy();
     expect(echoed.equals(payload)).toBe(true);
     expect(savedNames()).toEqual(['busy']);
-    await page.getByRole('switch', { name: 'busy', exact: true }).click();
-    await waitForText(state('busy'), /^Stopped$/);
+    await stopForward(page, 'busy');
   }, 60_000);
 
   it('"Create and start" from a preset through a host that cannot be reached: closes, one forward, its reason with Retry now and Edit host', async () => {
@@ -88,35 +81,29 @@ describe('save and start, when the start fails', () => {
     await eventually('the preset dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
     await row(page, 'pop3-down').waitFor();
     // Failed, or retrying the refused connection: either way the reason is shown, and nothing was added twice.
-    await waitForText(state('pop3-down'), /^(Failed|Reconnecting).*connection refused/);
+    await waitForText(rowState(page, 'pop3-down'), /^(Failed|Reconnecting).*connection refused/);
     expect(savedNames()).toEqual(['busy', 'pop3-down']);
-    const pane = details('pop3-down');
+    const pane = detailsPane(page, 'pop3-down');
     await pane.getByRole('button', { name: 'Retry now' }).waitFor();
     await pane.getByRole('button', { name: 'Edit host' }).click();
     await page.getByRole('dialog', { name: 'Edit host down' }).waitFor();
     expect(await page.getByLabel('SSH port', { exact: true }).inputValue()).toBe(String(world.services.repo.getHost('down')!.port));
-    await page.keyboard.press('Escape');
-    await eventually('the host dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
+    await closeWithEscape(page);
     await page.getByRole('switch', { name: 'pop3-down', exact: true }).click().catch(() => undefined);
-    await eventually('pop3-down stopped or failed', async () => /^(Stopped|Failed)/.test(await textOf(state('pop3-down'))));
+    await eventually('pop3-down stopped or failed', async () => /^(Stopped|Failed)/.test(await textOf(rowState(page, 'pop3-down'))));
   }, 60_000);
 
   it('the forward form through a host that cannot be reached: closes, and the row tells why', async () => {
-    await page.getByRole('button', { name: 'Add forward', exact: true }).click();
-    const form = page.getByRole('dialog', { name: 'Add forward' });
-    await form.getByLabel('Name', { exact: true }).fill('nowhere');
-    await form.getByLabel('SSH host', { exact: true }).selectOption('down');
-    await form.getByLabel('Local port', { exact: true }).fill(String(await freePort()));
-    await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
-    await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
+    const form = await openForwardForm(page);
+    await fillForwardForm(form, { name: 'nowhere', host: 'down', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port });
     await form.getByRole('button', { name: 'Save and start' }).click();
     await eventually('the form closed', async () => (await form.count()) === 0);
-    await waitForText(state('nowhere'), /^(Failed|Reconnecting).*connection refused/);
-    await details('nowhere').getByRole('button', { name: 'Edit host' }).waitFor();
+    await waitForText(rowState(page, 'nowhere'), /^(Failed|Reconnecting).*connection refused/);
+    await detailsPane(page, 'nowhere').getByRole('button', { name: 'Edit host' }).waitFor();
     expect(savedNames()).toEqual(['busy', 'nowhere', 'pop3-down']);
   }, 60_000);
 
   it('kept the console clean', () => {
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

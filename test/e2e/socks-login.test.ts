@@ -5,14 +5,14 @@
 // without a secret store the form says the password is not kept.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NoSecretStore } from '../../electron/profiles/secrets';
 import { exchange, socks5 } from '../support/socks-client';
-import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
-import { dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { row, textOf, waitForText } from './ui-helpers';
+import { closeAll, consoleErrors, dispatchOk, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
+import { detailsPane, dialogNamed, fillForwardForm, openForwardForm, row, rowState, stopForward, textOf, waitForText } from './ui-helpers';
 
 const PASSWORD = 'socks-Pässword 1';
 const NEW_PASSWORD = 'second-password';
@@ -20,12 +20,9 @@ const NEW_PASSWORD = 'second-password';
 let sshd: Sshd;
 let echo: TestServer;
 let world: World;
-let context: BrowserContext;
 let page: Page;
-let errors: string[];
 
 const profileFile = (w: World) => readFileSync(join(w.dir, 'config', 'config.json'), 'utf8');
-const dialogNamed = (p: Page, name: string) => p.getByRole('dialog', { name, exact: true });
 
 /** SOCKS5 through the forward: no login offered, a wrong password, the right one (bytes echoed). */
 async function checkLogin(port: number, user: string, password: string) {
@@ -40,7 +37,7 @@ async function checkLogin(port: number, user: string, password: string) {
 
 async function editForward(p: Page, name: string) {
   await row(p, name).click();
-  await p.getByRole('complementary', { name: `Details of ${name}` }).getByRole('button', { name: 'Edit', exact: true }).click();
+  await detailsPane(p, name).getByRole('button', { name: 'Edit', exact: true }).click();
   const form = dialogNamed(p, `Edit forward ${name}`);
   await form.waitFor();
   return form;
@@ -49,36 +46,20 @@ async function editForward(p: Page, name: string) {
 beforeAll(async () => {
   [sshd, echo, world] = await Promise.all([startSshd(), echoServer(), startWorld()]);
   await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'lab') });
-  ({ context, page, errors } = await openApp(world));
+  ({ page } = await openApp(world));
 }, 120_000);
 
-// A test that fails with a dialog open would fail every test after it: start clean.
-afterEach(async () => {
-  if (page && (await page.locator('dialog[open]').count()) > 0) {
-    await page.reload();
-    await page.getByRole('button', { name: 'Add forward', exact: true }).waitFor();
-  }
-});
+afterEach(() => reloadIfDialogOpen(page));
 
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-  await echo?.close();
-  await cleanup(sshd);
-});
+afterAll(() => closeAll(page?.context(), world, echo, sshd));
 
 describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd)', () => {
   it('creates a -D forward with a login in the form, starts it, and a real SOCKS5 client needs the right password', async () => {
     const port = await freePort();
-    await page.getByRole('button', { name: 'Add forward', exact: true }).click();
-    const form = dialogNamed(page, 'Add forward');
-    await form.waitFor();
+    const form = await openForwardForm(page);
     // Only a SOCKS forward has a login.
     expect(await form.getByLabel('SOCKS user name', { exact: true }).count()).toBe(0);
-    await form.getByRole('radio', { name: /^Dynamic \(-D\)/ }).check();
-    await form.getByLabel('Name', { exact: true }).fill('proxy');
-    await form.getByLabel('SSH host', { exact: true }).selectOption('lab');
-    await form.getByLabel('Local port', { exact: true }).fill(String(port));
+    await fillForwardForm(form, { kind: 'dynamic', name: 'proxy', host: 'lab', port });
 
     // A password without a user name: said at the field, with what to do.
     const password = form.getByLabel('SOCKS password', { exact: true });
@@ -92,7 +73,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     await form.getByText('Kept in the system secret store; leave empty to be asked when the forward starts.').waitFor();
 
     await form.getByRole('button', { name: 'Save and start' }).click();
-    await waitForText(row(page, 'proxy').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'proxy'), /^Active$/);
     expect(world.services.repo.getForward('proxy')).toMatchObject({ kind: 'dynamic', port, socksUser: 'alice', socksSecretRef: expect.stringMatching(/^burrow:forward:/) });
     await checkLogin(port, 'alice', PASSWORD);
 
@@ -101,7 +82,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     const file = profileFile(world);
     expect(file).toContain('"socksUser": "alice"');
     expect(file).not.toContain(PASSWORD);
-    expect(errors).toEqual([]);
+    expect(consoleErrors(page)).toEqual([]);
   }, 60_000);
 
   it('editing shows the stored password and keeps it, replaces it, or removes the login', async () => {
@@ -115,7 +96,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     await form.getByLabel('Notes', { exact: true }).fill('team proxy');
     await form.getByRole('button', { name: 'Save', exact: true }).click();
     await form.waitFor({ state: 'detached' });
-    await waitForText(row(page, 'proxy').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'proxy'), /^Active$/);
     expect(world.services.repo.getForward('proxy')?.notes).toBe('team proxy');
     await checkLogin(port, 'alice', PASSWORD);
 
@@ -124,7 +105,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     await form.getByLabel('SOCKS password', { exact: true }).fill(NEW_PASSWORD);
     await form.getByRole('button', { name: 'Save', exact: true }).click();
     await form.waitFor({ state: 'detached' });
-    await waitForText(row(page, 'proxy').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'proxy'), /^Active$/);
     await checkLogin(port, 'alice', NEW_PASSWORD);
     expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password: PASSWORD } })).authStatus).toBe(1);
     expect(await world.services.repo.forwardSecret('proxy')).toBe(NEW_PASSWORD);
@@ -136,7 +117,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     await form.getByText('Without a user name the proxy has no login; saving forgets the stored password.').waitFor();
     await form.getByRole('button', { name: 'Save', exact: true }).click();
     await form.waitFor({ state: 'detached' });
-    await waitForText(row(page, 'proxy').locator('.row-state'), /^Active$/);
+    await waitForText(rowState(page, 'proxy'), /^Active$/);
     const saved = world.services.repo.getForward('proxy')!;
     expect(saved.socksUser).toBeUndefined();
     expect(saved.socksSecretRef).toBeUndefined();
@@ -145,8 +126,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     expect((await exchange(open.sock, Buffer.from('open'))).toString()).toBe('open');
     expect(profileFile(world)).not.toContain(NEW_PASSWORD);
 
-    await page.getByRole('switch', { name: 'proxy', exact: true }).click();
-    await waitForText(row(page, 'proxy').locator('.row-state'), /^Stopped$/);
+    await stopForward(page, 'proxy');
   }, 60_000);
 
   it('without a secret store, says the password is not kept; Save and start still uses it', async () => {
@@ -155,17 +135,13 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     try {
       await dispatchOk(bare, 'host.add', { host: sshdHostInput(sshd, 'lab') });
       const port = await freePort();
-      await app.page.getByRole('button', { name: 'Add forward', exact: true }).click();
-      const form = dialogNamed(app.page, 'Add forward');
-      await form.getByRole('radio', { name: /^Dynamic \(-D\)/ }).check();
-      await form.getByLabel('Name', { exact: true }).fill('proxy2');
-      await form.getByLabel('SSH host', { exact: true }).selectOption('lab');
-      await form.getByLabel('Local port', { exact: true }).fill(String(port));
+      const form = await openForwardForm(app.page);
+      await fillForwardForm(form, { kind: 'dynamic', name: 'proxy2', host: 'lab', port });
       await form.getByLabel('SOCKS user name', { exact: true }).fill('bob');
       await form.getByRole('note').filter({ hasText: 'No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.' }).waitFor();
       await form.getByLabel('SOCKS password', { exact: true }).fill(PASSWORD);
       await form.getByRole('button', { name: 'Save and start' }).click();
-      await waitForText(row(app.page, 'proxy2').locator('.row-state'), /^Active$/);
+      await waitForText(rowState(app.page, 'proxy2'), /^Active$/);
       await checkLogin(port, 'bob', PASSWORD);
       expect(bare.services.repo.getForward('proxy2')).toMatchObject({ socksUser: 'bob' });
       expect(bare.services.repo.getForward('proxy2')?.socksSecretRef).toBeUndefined();

@@ -6,20 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Channel, Input, Output, Result } from '../../shared/contract';
+import type { Channel } from '../../shared/contract';
 import { ALGORITHMS } from '../../electron/sshconfig/algorithms';
 import { createServices, type Services } from '../../electron/api/services';
 import { MemorySecretStore } from '../../electron/profiles/secrets';
 import { HostSchema } from '../../shared/model';
+import { okCaller } from '../support/dispatch';
 
 let dir: string;
 let services: Services;
 
-async function ok<C extends Channel>(c: C, input?: Input<C>): Promise<Output<C>> {
-  const r = (await services.dispatcher.dispatch(c, input)) as Result<Output<C>>;
-  if (!r.ok) throw new Error(`${c} failed: ${r.code} ${r.message}`);
-  return r.value;
-}
+const ok = okCaller(() => services);
 const dispatch = (c: Channel, input: unknown) => services.dispatcher.dispatch(c, input);
 const host = (name: string, algorithms: Record<string, string[]>) => ({ name, hostname: 'h.example.com', algorithms });
 

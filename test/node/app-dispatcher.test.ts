@@ -5,26 +5,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Channel, EventName, Events, Input, Output, Result } from '../../shared/contract';
+import type { Channel, EventName, Events, Input, Result } from '../../shared/contract';
 import { CHANNELS } from '../../shared/contract';
 import { createServices, type Services } from '../../electron/api/services';
 import { isTrustedSender } from '../../electron/api/sender';
 import { MemorySecretStore } from '../../electron/profiles/secrets';
+import { okCaller } from '../support/dispatch';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { echoServer, type TestServer } from '../support/tcp';
 
 let sshd: Sshd;
 let dir: string;
 let services: Services;
-let echo: net.Server;
-let echoPort: number;
+let echo: TestServer;
 const events: { event: EventName; payload: unknown }[] = [];
 
 const call = (c: unknown, input?: unknown) => services.dispatcher.dispatch(c, input) as Promise<Result<unknown>>;
-async function ok<C extends Channel>(c: C, input?: Input<C>): Promise<Output<C>> {
-  const r = (await services.dispatcher.dispatch(c, input)) as Result<Output<C>>;
-  if (!r.ok) throw new Error(`${c} failed: ${r.code} ${r.message}`);
-  return r.value;
-}
+const ok = okCaller(() => services);
 async function fail(c: unknown, input: unknown) {
   const r = await call(c, input);
   if (r.ok) throw new Error(`${String(c)} unexpectedly succeeded`);
@@ -68,19 +65,14 @@ const hostInput = () => ({
 beforeAll(async () => {
   sshd = await startSshd();
   dir = mkdtempSync(path.join(tmpdir(), 'burrow-app-'));
-  echo = net.createServer((s) => {
-    s.on('error', () => undefined);
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
-  echoPort = (echo.address() as net.AddressInfo).port;
+  echo = await echoServer();
   services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false, promptTimeoutMs: 20_000, engine: { reconnect: { baseDelayMs: 100, maxDelayMs: 500 } } });
   services.events.subscribe((event, payload) => events.push({ event, payload }));
 });
 
 afterAll(async () => {
   await services?.dispose();
-  echo?.close();
+  await echo?.close();
   await cleanup(sshd);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -140,10 +132,10 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
 
   it('forwards: add and start; bytes flow; state, stats and log events; connections; health; restart; stop', async () => {
     const port = await freePort();
-    const v = await use('forward.add', { forward: { name: 'echo', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echoPort, host: 'test', group: 'dev' }, start: true });
+    const v = await use('forward.add', { forward: { name: 'echo', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' }, start: true });
     expect(v.state.state).toBe('active');
-    expect(v.summary).toBe(`127.0.0.1:${port} -> 127.0.0.1:${echoPort} via test`);
-    expect(v.sshCommand).toContain(`-L 127.0.0.1:${port}:127.0.0.1:${echoPort}`);
+    expect(v.summary).toBe(`127.0.0.1:${port} -> 127.0.0.1:${echo.port} via test`);
+    expect(v.sshCommand).toContain(`-L 127.0.0.1:${port}:127.0.0.1:${echo.port}`);
     expect(await roundTrip(port, 'hello through the tunnel')).toBe('hello through the tunnel');
     expect(eventsOf('state').filter((e) => e.name === 'echo').map((e) => e.state.state)).toEqual(['connecting', 'active']);
     expect(eventsOf('log').some((l) => l.forwardId === 'echo' && l.message.startsWith('Listening on'))).toBe(true);
@@ -198,7 +190,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const busyPort = (busy.address() as net.AddressInfo).port;
-    await use('forward.add', { forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echoPort, host: 'test' } });
+    await use('forward.add', { forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' } });
     const r = await fail('forward.start', { name: 'busy' });
     expect(r.code).toBe('PORT_IN_USE');
     const check = await use('port.check', { port: busyPort });
@@ -211,7 +203,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
 
   it('groups start and stop together', async () => {
     const port = await freePort();
-    await use('forward.add', { forward: { name: 'echo2', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echoPort, host: 'test', group: 'dev' } });
+    await use('forward.add', { forward: { name: 'echo2', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' } });
     const started = await use('group.start', { group: 'dev' });
     expect(started.results.map((r) => [r.name, r.ok])).toEqual([
       ['echo', true],

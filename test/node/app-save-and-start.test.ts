@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Channel, Input, Output, Result } from '../../shared/contract';
 import { createServices, type Services } from '../../electron/api/services';
 import { MemorySecretStore } from '../../electron/profiles/secrets';
+import { okCaller } from '../support/dispatch';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
 
@@ -18,11 +18,7 @@ let services: Services;
 let echo: TestServer;
 let squatter: TestServer;
 
-async function ok<C extends Channel>(c: C, input?: Input<C>): Promise<Output<C>> {
-  const r = (await services.dispatcher.dispatch(c, input)) as Result<Output<C>>;
-  if (!r.ok) throw new Error(`${c} failed: ${r.code} ${r.message}`);
-  return r.value;
-}
+const ok = okCaller(() => services);
 
 const host = (name: string, port: number) => ({
   name,

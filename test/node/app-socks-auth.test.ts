@@ -9,14 +9,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../electron/api/services';
 import { MemorySecretStore, NoSecretStore, type SecretStore } from '../../electron/profiles/secrets';
-import type { Channel, Events, Input, Output, Result } from '../../shared/contract';
+import type { Channel, Events } from '../../shared/contract';
+import { okCaller } from '../support/dispatch';
 import { exchange, socks5 } from '../support/socks-client';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { echoServer, type TestServer } from '../support/tcp';
 
 const PASSWORD = 'app-s3cret-Ünïcode';
 let sshd: Sshd;
-let echo: net.Server;
-let echoPort: number;
+let echo: TestServer;
 const dirs: string[] = [];
 const running: Services[] = [];
 
@@ -29,11 +30,7 @@ async function services(secretStore: SecretStore) {
   s.events.subscribe((event, payload) => {
     if (event === 'prompt') prompts.push(payload as Events['prompt']);
   });
-  const ok = async <C extends Channel>(c: C, input: Input<C>): Promise<Output<C>> => {
-    const r = (await s.dispatcher.dispatch(c, input)) as Result<Output<C>>;
-    if (!r.ok) throw new Error(`${c} failed: ${r.code} ${r.message}`);
-    return r.value;
-  };
+  const ok = okCaller(() => s);
   const call = (c: Channel, input: unknown) => s.dispatcher.dispatch(c, input);
   await ok('host.add', {
     host: { name: 'lab', hostname: '127.0.0.1', port: sshd.port, user: sshd.user, auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true }, knownHostsFile: sshd.knownHosts, strictHostKeyChecking: 'yes' },
@@ -51,26 +48,21 @@ const waitFor = async (cond: () => boolean, ms = 10_000) => {
 };
 
 async function refusedWithout(port: number, user: string, password: string) {
-  expect((await socks5(port, { ipv4: '127.0.0.1' }, echoPort)).method).toBe(0xff);
-  expect((await socks5(port, { ipv4: '127.0.0.1' }, echoPort, { auth: { username: user, password: 'wrong' } })).authStatus).toBe(1);
-  const right = await socks5(port, { ipv4: '127.0.0.1' }, echoPort, { auth: { username: user, password } });
+  expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port)).method).toBe(0xff);
+  expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: user, password: 'wrong' } })).authStatus).toBe(1);
+  const right = await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: user, password } });
   expect(right).toMatchObject({ status: 0, authStatus: 0 });
   expect((await exchange(right.sock, Buffer.from('hello'))).toString()).toBe('hello');
 }
 
 beforeAll(async () => {
   sshd = await startSshd();
-  echo = net.createServer({ allowHalfOpen: true }, (s) => {
-    s.on('error', () => undefined);
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
-  echoPort = (echo.address() as net.AddressInfo).port;
+  echo = await echoServer();
 });
 
 afterAll(async () => {
   for (const s of running) await s.dispose();
-  echo?.close();
+  await echo?.close();
   await cleanup(sshd);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -169,9 +161,9 @@ describe('dispatcher: SOCKS login without a stored password', () => {
     const port = await freePort();
     await app.ok('forward.add', { forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' } });
     await app.s.engine.start('proxy');
-    expect((await socks5(port, { ipv4: '127.0.0.1' }, echoPort)).method).toBe(0xff);
-    expect((await socks5(port, { ipv4: '127.0.0.1' }, echoPort, { auth: { username: 'alice', password: '' } })).authStatus).toBe(1);
-    expect((await socks5(port, { ipv4: '127.0.0.1' }, echoPort, { auth: { username: 'alice', password: '\u0000'.repeat(255) } })).authStatus).toBe(1);
+    expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port)).method).toBe(0xff);
+    expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password: '' } })).authStatus).toBe(1);
+    expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password: '\u0000'.repeat(255) } })).authStatus).toBe(1);
     await app.s.engine.stop('proxy');
   });
 });

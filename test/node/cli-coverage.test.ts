@@ -7,11 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { connect, CONNECT_HELP } from '../../electron/cli/connect';
-import type { CliIO } from '../../electron/cli/io';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { burrow, ROOT } from '../support/cli';
+import { fakeTerminal } from '../support/cli-in-process';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 
 let sshd: Sshd;
@@ -27,28 +26,6 @@ afterAll(async () => {
   await echo.close();
   await cleanup(sshd);
 });
-
-/** A terminal for the CLI: answers each prompt as it appears on stderr; type() sends keys any time. */
-function fakeTerminal(answers: Array<[RegExp, string]> = []) {
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  let out = '';
-  let stop!: (s: string) => void;
-  const pending = [...answers];
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => {
-    err += d;
-    const next = pending[0];
-    if (next && next[0].test(err)) {
-      pending.shift();
-      stdin.write(`${next[1]}\r`);
-    }
-  });
-  const io: CliIO = { stdin, stdout, stderr, env: {}, stopSignal: new Promise((r) => (stop = r)) };
-  return { io, stop, stderr: () => err, stdout: () => out, type: (keys: string) => stdin.write(keys) };
-}
 
 /** Polls until pred holds (generous bound), else fails with what was seen. */
 async function until(pred: () => boolean, what: () => string, timeoutMs = 30_000) {

@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningDir } from '../../electron/profiles/runtime-status';
 import { burrow, burrowDone, ROOT, track, type Run } from '../support/cli';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { echoServer, type TestServer } from '../support/tcp';
 
 let sshd: Sshd;
 let dir: string;
-let echo: net.Server;
-let echoPort: number;
+let echo: TestServer;
 let echoLocal: number;
 let idleLocal: number;
 let app: Run | undefined;
@@ -49,16 +49,14 @@ const listen = (port: number) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'burrow-ls-runtime-'));
   sshd = await startSshd();
-  echo = net.createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
-  echoPort = (echo.address() as net.AddressInfo).port;
+  echo = await echoServer();
   echoLocal = await freePort();
   idleLocal = await freePort();
   for (const args of [
     ['add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes'],
-    ['add', 'forward', 'echo', '-L', `${echoLocal}:127.0.0.1:${echoPort}`, '--via', 'lab'],
-    ['add', 'forward', 'back', '-R', `0:127.0.0.1:${echoPort}`, '--via', 'lab'],
-    ['add', 'forward', 'idle', '-L', `${idleLocal}:127.0.0.1:${echoPort}`, '--via', 'lab'],
+    ['add', 'forward', 'echo', '-L', `${echoLocal}:127.0.0.1:${echo.port}`, '--via', 'lab'],
+    ['add', 'forward', 'back', '-R', `0:127.0.0.1:${echo.port}`, '--via', 'lab'],
+    ['add', 'forward', 'idle', '-L', `${idleLocal}:127.0.0.1:${echo.port}`, '--via', 'lab'],
   ]) {
     const r = await cli(...args);
     expect(r.code, r.stderr).toBe(0);
@@ -67,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   app?.proc.kill('SIGKILL');
-  echo?.close();
+  await echo?.close();
   await cleanup(sshd);
   rmSync(dir, { recursive: true, force: true });
 });

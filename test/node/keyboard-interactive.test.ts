@@ -5,18 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { AuthContext } from 'ssh2';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import type { HostConfig, Prompter, SecretQuestion } from '../../electron/tunnels/types';
 import { BurrowError } from '../../shared/errors';
 import { connect } from '../../electron/cli/connect';
-import type { CliIO } from '../../electron/cli/io';
 import { freePort, keygen } from '../support/sshd';
 import { testHost } from '../support/hosts';
 import { connectTcpip, startFakeServer, type FakeServer } from '../support/ssh2-server';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 import { burrowDone } from '../support/cli';
+import { fakeTerminal } from '../support/cli-in-process';
 
 const CODE = '123456';
 let server: FakeServer;
@@ -151,28 +150,6 @@ describe('keyboard-interactive through the engine', () => {
     expect(err.message).toContain('The server also accepts keyboard-interactive (e.g. a one-time code), which needs a person to answer, but BatchMode=yes forbids asking.');
   });
 });
-
-/** A terminal for the CLI: answers each prompt as it appears on stderr. */
-function fakeTerminal(answers: Array<[RegExp, string]>) {
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  let out = '';
-  let stop!: (s: string) => void;
-  const pending = [...answers];
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => {
-    err += d;
-    const next = pending[0];
-    if (next && next[0].test(err)) {
-      pending.shift();
-      stdin.write(`${next[1]}\r`);
-    }
-  });
-  const io: CliIO = { stdin, stdout, stderr, env: {}, stopSignal: new Promise((r) => (stop = r)) };
-  return { io, stop, stderr: () => err, stdout: () => out };
-}
 
 describe('keyboard-interactive in burrow connect', () => {
   const args = (port: number, extra: string[] = []) => [

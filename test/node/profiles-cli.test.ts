@@ -4,47 +4,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
-import type { CliIO } from '../../electron/cli/io';
 import { ProfileRepository } from '../../electron/profiles/repository';
 import { NoSecretStore } from '../../electron/profiles/secrets';
+import { runInProcess, startListening } from '../support/cli-in-process';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { echoServer, type TestServer } from '../support/tcp';
 
 let sshd: Sshd;
-let echo: net.Server;
-let echoPort: number;
+let echo: TestServer;
 let dir: string;
 
-function io(): CliIO & { out: () => string; err: () => string; stop: () => void } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  let stop!: () => void;
-  const stopSignal = new Promise<string>((r) => (stop = () => r('SIGTERM')));
-  return { stdout, stderr, stdin: Readable.from([]) as CliIO['stdin'], env: { ...process.env, BURROW_CONFIG_DIR: dir }, stopSignal, out: () => o, err: () => e, stop };
-}
-
-async function burrow(...argv: string[]) {
-  const t = io();
-  const code = await main(argv, t);
-  return { code, out: t.out(), err: t.err() };
-}
+const burrow = (...argv: string[]) => runInProcess(dir, argv);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'burrow-cli-profiles-'));
   sshd = await startSshd();
-  echo = net.createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
-  echoPort = (echo.address() as net.AddressInfo).port;
+  echo = await echoServer();
 });
 
 afterAll(async () => {
-  echo?.close();
+  await echo?.close();
   await cleanup(sshd);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -55,16 +35,13 @@ describe('burrow profile commands', () => {
     expect(add.code, add.err).toBe(0);
     expect(JSON.parse(add.out)).toMatchObject({ name: 'lab', port: sshd.port, auth: { method: 'key', keyPath: sshd.userKey } });
     const local = await freePort();
-    const fwd = await burrow('add', 'forward', 'echo', '-L', `${local}:127.0.0.1:${echoPort}`, '--via', 'lab', '--group', 'test');
+    const fwd = await burrow('add', 'forward', 'echo', '-L', `${local}:127.0.0.1:${echo.port}`, '--via', 'lab', '--group', 'test');
     expect(fwd.code, fwd.err).toBe(0);
-    expect(fwd.out).toContain(`Saved forward 'echo': 127.0.0.1:${local} -> 127.0.0.1:${echoPort} via lab.`);
+    expect(fwd.out).toContain(`Saved forward 'echo': 127.0.0.1:${local} -> 127.0.0.1:${echo.port} via lab.`);
     const ls = await burrow('ls', '--json');
     expect(JSON.parse(ls.out).forwards).toMatchObject([{ name: 'echo', state: 'stopped' }]);
 
-    const t = io();
-    const running = main(['up', '--group', 'test', '--json'], t);
-    for (let i = 0; i < 200 && !t.out().includes('"listening"'); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(t.out(), t.err()).toContain('"event":"listening"');
+    const running = await startListening(dir, ['up', '--group', 'test', '--json']);
 
     const payload = randomBytes(2 * 1024 * 1024);
     const sock = net.connect(local, '127.0.0.1');
@@ -79,8 +56,7 @@ describe('burrow profile commands', () => {
     const ls2 = await burrow('ls', '--json');
     // burrow up (here in this process) publishes what it runs.
     expect(JSON.parse(ls2.out).forwards[0]).toMatchObject({ state: 'active', status: `running in burrow up (pid ${process.pid}): active` });
-    t.stop();
-    expect(await running).toBe(0);
+    expect(await running.stop()).toBe(0);
   });
 
   it('bad input exits 2 naming the field and what to do', async () => {

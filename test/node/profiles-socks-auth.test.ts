@@ -2,20 +2,18 @@
 // password kept only in the secret store (never in the profile file or an
 // export), and `burrow up` enforcing it against a real sshd.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
-import type { CliIO } from '../../electron/cli/io';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../../electron/profiles/export';
 import { ProfileRepository } from '../../electron/profiles/repository';
 import { MemorySecretStore, NoSecretStore, type SecretStore } from '../../electron/profiles/secrets';
 import { SOCKS_PASSWORD_UNKNOWN, needsSocksPassword, toEngineForward } from '../../electron/profiles/to-engine';
 import { ForwardSchema, describeIssues, parseForward } from '../../shared/model';
+import { runInProcess, startListening, type InProcessOptions } from '../support/cli-in-process';
 import { exchange, socks4, socks5 } from '../support/socks-client';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { echoServer, type TestServer } from '../support/tcp';
 
 const PASSWORD = 'pa55-Wörd-7f3c9e';
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `burrow-socks-auth-${name}-`));
@@ -168,56 +166,24 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
 // ---------------------------------------------------------------- the CLI against a real sshd
 
 let sshd: Sshd;
-let echo: net.Server;
-let echoPort: number;
+let echo: TestServer;
 let cliDir: string;
 
-function io(opts: { tty?: string; env?: Record<string, string> } = {}): CliIO & { out: () => string; err: () => string; stop: () => void } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  let stop!: () => void;
-  const stopSignal = new Promise<string>((r) => (stop = () => r('SIGTERM')));
-  let stdin: CliIO['stdin'];
-  if (opts.tty !== undefined) {
-    const tty = new PassThrough() as PassThrough & { isTTY: boolean };
-    tty.isTTY = true;
-    tty.write(opts.tty);
-    stdin = tty;
-  } else stdin = Readable.from([]) as CliIO['stdin'];
-  const env: NodeJS.ProcessEnv = { ...process.env, BURROW_CONFIG_DIR: cliDir, ...opts.env };
-  if (!opts.env?.BURROW_SOCKS_PASSWORD) delete env.BURROW_SOCKS_PASSWORD;
-  return { stdout, stderr, stdin, env, stopSignal, out: () => o, err: () => e, stop };
-}
-
-async function burrow(argv: string[], opts: Parameters<typeof io>[0] = {}) {
-  const t = io(opts);
-  const code = await main(argv, t);
-  return { code, out: t.out(), err: t.err() };
-}
+const burrow = (argv: string[], opts: InProcessOptions = {}) => runInProcess(cliDir, argv, opts);
 
 /** Runs `burrow up` until it listens; returns the stop function and the exit code's promise. */
-async function up(name: string, opts: Parameters<typeof io>[0]) {
-  const t = io(opts);
-  const exit = main(['up', name, '--json'], t);
-  for (let i = 0; i < 200 && !t.out().includes('"listening"') && !t.out().includes('"error"'); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(t.out(), t.err()).toContain('"event":"listening"');
-  return { t, stop: async () => (t.stop(), exit) };
-}
+const up = (name: string, opts: InProcessOptions) => startListening(cliDir, ['up', name, '--json'], opts);
 
 async function expectLoginEnforced(port: number, user: string, password: string) {
-  const none = await socks5(port, { ipv4: '127.0.0.1' }, echoPort);
+  const none = await socks5(port, { ipv4: '127.0.0.1' }, echo.port);
   expect(none.method).toBe(0xff);
-  const wrong = await socks5(port, { ipv4: '127.0.0.1' }, echoPort, { auth: { username: user, password: `${password}x` } });
+  const wrong = await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: user, password: `${password}x` } });
   expect(wrong).toMatchObject({ method: 0x02, authStatus: 1 });
-  const otherUser = await socks5(port, { ipv4: '127.0.0.1' }, echoPort, { auth: { username: `${user}x`, password } });
+  const otherUser = await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: `${user}x`, password } });
   expect(otherUser.authStatus).toBe(1);
-  const v4 = await socks4(port, { ipv4: '127.0.0.1' }, echoPort);
+  const v4 = await socks4(port, { ipv4: '127.0.0.1' }, echo.port);
   expect(v4.status).toBe(0x5b);
-  const right = await socks5(port, { ipv4: '127.0.0.1' }, echoPort, { auth: { username: user, password } });
+  const right = await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: user, password } });
   expect(right).toMatchObject({ status: 0, method: 0x02, authStatus: 0 });
   expect((await exchange(right.sock, Buffer.from('through the proxy'))).toString()).toBe('through the proxy');
 }
@@ -226,18 +192,13 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
   beforeAll(async () => {
     cliDir = temp('cli');
     sshd = await startSshd();
-    echo = net.createServer({ allowHalfOpen: true }, (s) => {
-      s.on('error', () => undefined);
-      s.pipe(s);
-    });
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
-    echoPort = (echo.address() as net.AddressInfo).port;
+    echo = await echoServer();
     const host = await burrow(['add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes']);
     expect(host.code, host.err).toBe(0);
   });
 
   afterAll(async () => {
-    echo?.close();
+    await echo?.close();
     await cleanup(sshd);
     rmSync(cliDir, { recursive: true, force: true });
   });
@@ -319,7 +280,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     // Without a login the proxy needs no password and takes clients without one.
     const port = JSON.parse(cleared.out).port;
     const run = await up('proxy', {});
-    const open = await socks5(port, { ipv4: '127.0.0.1' }, echoPort);
+    const open = await socks5(port, { ipv4: '127.0.0.1' }, echo.port);
     expect(open.status).toBe(0);
     open.sock.destroy();
     expect(await run.stop()).toBe(0);

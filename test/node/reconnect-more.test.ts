@@ -12,7 +12,7 @@ import type { Connection } from 'ssh2';
 import { TunnelEngine, type EngineOptions } from '../../electron/tunnels/engine';
 import type { ForwardState, HostConfig, Prompter, SecretQuestion } from '../../electron/tunnels/types';
 import type { BurrowError } from '../../shared/errors';
-import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
+import { cleanup, descendants, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { hostFor, testHost } from '../support/hosts';
 import { waitState } from '../support/engine-state';
 import { startFakeServer, type FakeServer } from '../support/ssh2-server';
@@ -438,16 +438,6 @@ describe('an agent that cannot be reached', () => {
 });
 
 describe('reconnectAll() on a silently dead session', () => {
-  function children(pid: number): number[] {
-    let kids: number[] = [];
-    try {
-      kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-    return kids.flatMap((k) => [k, ...children(k)]);
-  }
-
   it('probes the session and reconnects within seconds, not after the keepalive bound', async () => {
     const sshd = await sshdForTest();
     const echo = await echoForTest();
@@ -462,7 +452,7 @@ describe('reconnectAll() on a silently dead session', () => {
     expect((await roundTrip(local, Buffer.from('awake'))).toString()).toBe('awake');
     // Freeze only the sshd processes serving this session (as after sleep: the socket is
     // open, nobody answers); the listener still takes new connections.
-    const serving = children(sshd.process.pid!);
+    const serving = descendants(sshd.process.pid!);
     expect(serving.length).toBeGreaterThan(0);
     serving.forEach((p) => process.kill(p, 'SIGSTOP'));
     undo.push(() => serving.forEach((p) => { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }));

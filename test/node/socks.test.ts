@@ -19,8 +19,7 @@ let sshd: Sshd;
 let limited: Sshd; // PermitOpen: only the echo server
 let noForwarding: Sshd; // AllowTcpForwarding no
 let echo: TestServer;
-let echo6: net.Server;
-let echo6Port: number;
+let echo6: TestServer;
 let web: http.Server;
 let webPort: number;
 let closedPort: number;
@@ -54,12 +53,7 @@ function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 
 beforeAll(async () => {
   echo = await echoServer();
-  echo6 = net.createServer({ allowHalfOpen: true }, (s) => {
-    s.on('error', () => undefined);
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => echo6.listen(0, '::1', () => r()));
-  echo6Port = (echo6.address() as net.AddressInfo).port;
+  echo6 = await echoServer('::1');
   web = http.createServer((req, res) => res.end(`hello from ${req.headers.host} ${req.url}`));
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', () => r()));
   webPort = (web.address() as net.AddressInfo).port;
@@ -74,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(engines.map((e) => e.shutdown()));
   await echo.close();
-  echo6.close();
+  await echo6.close();
   web.close();
   await Promise.all([cleanup(sshd), cleanup(limited), cleanup(noForwarding)]);
 });
@@ -122,7 +116,7 @@ describe('-D reply codes', () => {
     const { port } = await startProxy(sshd);
     const cases = [
       { dest: { ipv4: '127.0.0.1' }, p: echo.port },
-      { dest: { ipv6: '::1' }, p: echo6Port },
+      { dest: { ipv6: '::1' }, p: echo6.port },
       { dest: { domain: 'localhost' }, p: echo.port },
     ] as const;
     for (const c of cases) {

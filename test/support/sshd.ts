@@ -175,7 +175,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   return server;
 }
 
-function descendants(pid: number): number[] {
+/** Every process started by `pid`, its children's children too (pgrep -P, depth first). */
+export function descendants(pid: number): number[] {
   let kids: number[] = [];
   try {
     kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);

@@ -9,7 +9,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function serve(handler: (s: net.Socket) => void, opts: net.ServerOpts = {}): Promise<TestServer> {
+/** A TCP server on a free port of `host` (127.0.0.1 unless given) that hands each connection to `handler`. */
+export function serve(handler: (s: net.Socket) => void, opts: net.ServerOpts = {}, host = '127.0.0.1'): Promise<TestServer> {
   return new Promise((resolve) => {
     const sockets = new Set<net.Socket>();
     const server = net.createServer({ allowHalfOpen: true, ...opts }, (s) => {
@@ -18,7 +19,7 @@ export function serve(handler: (s: net.Socket) => void, opts: net.ServerOpts = {
       s.on('close', () => sockets.delete(s));
       handler(s);
     });
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       resolve({
         port: (server.address() as net.AddressInfo).port,
         server,
@@ -32,8 +33,8 @@ export function serve(handler: (s: net.Socket) => void, opts: net.ServerOpts = {
   });
 }
 
-/** Echoes every byte back and ends when the peer ends. */
-export const echoServer = () => serve((s) => s.pipe(s));
+/** Echoes every byte back and ends when the peer ends; on 127.0.0.1 unless `host` is given (e.g. '::1'). */
+export const echoServer = (host?: string) => serve((s) => s.pipe(s), {}, host);
 
 export function sha256(buf: Buffer): string {
   return createHash('sha256').update(buf).digest('hex');

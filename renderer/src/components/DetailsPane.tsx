@@ -112,7 +112,7 @@ function Health({ name, running }: { name: string; running: boolean }) {
       </button>
       <span role="status" aria-live="polite">
         {r === 'running' && <span className="muted">Checking…</span>}
-        {r && r !== 'running' && (r.ok ? <span className="ok">Healthy, round trip {r.rttMs?.toFixed(1)} ms</span> : <span className="error-text">{r.error?.message}</span>)}
+        {r && r !== 'running' && (r.ok ? <span className="ok" title={r.what}>Healthy, round trip {r.rttMs?.toFixed(1)} ms{r.measured === 'session' ? ' (SSH session: a SOCKS proxy has no fixed destination)' : ''}</span> : <span className="error-text">{r.error?.message}</span>)}
       </span>
     </div>
   );

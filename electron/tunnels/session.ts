@@ -79,12 +79,15 @@ function isNetworkError(err: Error & { level?: string; code?: unknown }): boolea
 }
 
 /**
- * ssh2 declares the server dead on the keepalive after keepaliveCountMax missed
- * ones (`++count > max`), one interval later than OpenSSH, whose ServerAliveCountMax
- * unanswered keepalives end the session after interval x count: pass one less.
+ * ssh2 checks `++count > max` at each interval before sending a keepalive, so it
+ * gives up after (max + 1) x interval. Passing one less makes a silent server
+ * noticed within interval x ServerAliveCountMax, as the product promises. Never 0:
+ * ssh2 would then give up at the first interval without having sent anything, and
+ * cut a healthy idle session every interval; with a count of 1 detection takes
+ * two intervals.
  */
 export function ssh2KeepaliveCountMax(serverAliveCountMax: number): number {
-  return Math.max(0, serverAliveCountMax - 1);
+  return Math.max(1, serverAliveCountMax - 1);
 }
 
 /** Exponential backoff with jitter: the delay before attempt n (1-based). */

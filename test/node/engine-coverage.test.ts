@@ -278,3 +278,19 @@ describe('health check of a -D (SOCKS) forward', () => {
     }
   });
 });
+
+describe('keepalive with ServerAliveCountMax 1', () => {
+  it('keeps a healthy idle session up (ssh2 must not give up before sending a keepalive)', async () => {
+    const s = await sshd();
+    const echo = await testServer((c) => c.pipe(c));
+    const e = engine();
+    e.add('idle', hostFor(s, { serverAliveInterval: 2, serverAliveCountMax: 1 }), local(echo.port));
+    expect((await e.start('idle')).state.state).toBe('active');
+    const changes: string[] = [];
+    e.on('state', (id: string, st: { state: string }) => id === 'idle' && changes.push(st.state));
+    // Three intervals with no traffic: the server answers each keepalive, so nothing changes.
+    await new Promise((r) => setTimeout(r, 6_500));
+    expect(changes).toEqual([]);
+    expect(e.get('idle').state.state).toBe('active');
+  }, 30_000);
+});

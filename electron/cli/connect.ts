@@ -285,9 +285,12 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
   // Enter on a terminal or SIGUSR1 skips a reconnect countdown.
   const stopRetryNow = listenForRetryNow(engine, running, io, reporter);
   const failedForGood = new Promise<string>((resolve) => {
-    engine.on('state', () => {
+    const check = () => {
       if (running.every((id) => engine.get(id).state.state === 'failed')) resolve('failed');
-    });
+    };
+    engine.on('state', check);
+    // They may all have failed while later forwards were still starting.
+    check();
   });
   const why = await Promise.race([io.stopSignal, failedForGood]);
   stopRetryNow();

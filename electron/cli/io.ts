@@ -43,16 +43,20 @@ export function appendLogFile(path: string): Writable {
   } catch (e) {
     throw new BurrowError('USAGE', `Cannot open the log file ${path} (-E): ${(e as Error).message}. Give a path in a directory you can write to.`);
   }
+  let failed = false;
   return new Writable({
     write(chunk: Buffer | string, _enc, done) {
+      if (failed) return done();
       const text = chunk.toString();
       const stamped = text.replace(/^(?=.)/gm, () => `${new Date().toISOString()} `);
       try {
         writeSync(fd, stamped);
-        done();
       } catch (e) {
-        done(e as Error);
+        // A full disk must not take the tunnels down: say it once on stderr, then go on without the log.
+        if (!failed) process.stderr.write(`burrow: cannot write the log file ${path} (-E): ${(e as Error).message}; events are no longer logged there.\n`);
+        failed = true;
       }
+      done();
     },
     destroy(err, done) {
       closeSync(fd);

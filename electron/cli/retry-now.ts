@@ -51,6 +51,8 @@ export function listenForRetryNow(engine: TunnelEngine, ids: string[], io: CliIO
     }
   };
   engine.on('state', sync);
+  // Forwards already reconnecting when this starts listen for Enter too.
+  sync();
   return () => {
     engine.off('state', sync);
     offSignal?.();

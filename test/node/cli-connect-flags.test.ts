@@ -196,6 +196,26 @@ describe('-E log_file', () => {
     expect(run.stderr()).not.toContain('listening on');
   });
 
+  it('a log file that cannot be written (a full disk) is said once on stderr; the tunnel keeps running', async () => {
+    const port = await freePort();
+    const run = burrow(['connect', '-E', '/dev/full', '-i', sshd.userKey, ...common().slice(1), '-L', `${port}:127.0.0.1:${echo.port}`, dest()]);
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!run.stderr().includes('cannot write the log file') && run.proc.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(run.proc.exitCode).toBeNull();
+      expect(run.stderr().match(/cannot write the log file \/dev\/full \(-E\): .*ENOSPC.*; events are no longer logged there\./g)).toHaveLength(1);
+      for (let i = 0; i < 100; i++) {
+        const ok = await roundTrip(port, Buffer.from('still up')).then((b) => b.toString() === 'still up', () => false);
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect((await roundTrip(port, Buffer.from('still up'))).toString()).toBe('still up');
+    } finally {
+      run.proc.kill('SIGINT');
+      await run.exited;
+    }
+  });
+
   it('a log file that cannot be opened is bad input', async () => {
     const r = await burrowDone(['connect', '-E', join(dir, 'no', 'such', 'dir', 'log'), '-L', '1100:h:110', '-F', '/dev/null', 'h']);
     expect(r.code).toBe(2);

@@ -228,6 +228,8 @@ interface Attempt {
   make(): Promise<AnyAuthMethod | null>;
   /** Set by make() when it offered a remembered answer: called if the server refuses it. */
   forget?: () => void;
+  /** The offer was the agent's keys (ssh2 goes through them itself). */
+  agent?: boolean;
 }
 
 /**
@@ -364,6 +366,14 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     // As OpenSSH does, ask with "none" first: the server answers with the methods it
     // takes, so nothing is offered (or asked of a person) that it would refuse anyway.
     if (methodsLeft === null) return cb({ type: 'none', username });
+    // ssh2 tries an agent's keys itself and, when they are done, calls back with the
+    // methods and partial flag of the request before (it drops those of the agent's
+    // answers): after "publickey,password" accepted an agent key, the stale list would
+    // hide the password. Ask with "none" once more for the current list.
+    if (offered?.agent) {
+      offered = undefined;
+      return cb({ type: 'none', username });
+    }
     if (offered && !partial) offered.forget?.();
     offered = undefined;
     serverMethods = methodsLeft;
@@ -375,7 +385,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
           const made = await a.make();
           if (!made) continue;
           tried.push(a.label);
-          offered = a;
+          offered = made.type === 'agent' ? { ...a, agent: true } : a;
           return made;
         } catch (e) {
           if (e instanceof BurrowError) {

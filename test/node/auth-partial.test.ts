@@ -2,7 +2,8 @@
 // or "publickey,keyboard-interactive"): each success but the last is partial, and
 // the engine goes on with what the server still wants, in either order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type AuthContext, type AuthenticationType, type Connection } from 'ssh2';
@@ -130,6 +131,25 @@ describe('authentication that needs two methods (partial success)', () => {
     const { info } = await startThrough(host(server), answering(asked));
     expect(info.state.state).toBe('active');
     expect(asked).toEqual([]);
+  });
+
+  it('the key from ssh-agent, then a password: the password is still offered after the agent', async () => {
+    const server = await serverWanting(['publickey', 'password']);
+    const dir = mkdtempSync(join(tmpdir(), 'burrow-2fa-agent-'));
+    const sock = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      execFileSync('ssh-add', ['-q', goodKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      const asked: SecretQuestion[] = [];
+      offered.length = 0;
+      const { info } = await startThrough(host(server, { agent: sock, identityFiles: [], identitiesOnly: false }), answering(asked));
+      expect(info.state.state).toBe('active');
+      expect(asked.map((q) => q.kind)).toEqual(['password']);
+      expect(offered).toContain('password');
+    } finally {
+      agent.kill();
+    }
   });
 
   it('fails clearly when the second factor cannot be given', async () => {

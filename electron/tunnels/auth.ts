@@ -289,8 +289,12 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   // Three tries, as OpenSSH's NumberOfPasswordPrompts: a mistyped one-time code is asked again.
   let kbdCancelled = false;
   let passwordCancelled = false;
+  // A remembered password answers the server's hidden "Password:" question once per
+  // login (PAM servers ask it through keyboard-interactive), so reconnects need nobody;
+  // one-time codes are always asked.
+  let kbdRememberedUsed = false;
   for (let i = 0; i < KBD_TRIES && host.tryKeyboardInteractive !== false && canAsk; i++) {
-    attempts.push({
+    const a: Attempt = {
       method: 'keyboard-interactive',
       label: 'keyboard-interactive',
       make: async () => kbdCancelled ? null : ({
@@ -302,23 +306,33 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
             const header = [name, instructions].filter((x) => x && x.trim()).join('\n');
             const answers: string[] = [];
             for (const p of prompts) {
-              const a = await prompter!.secret({
+              const isPassword = !p.echo && /password/i.test(p.prompt);
+              if (isPassword && memo?.password !== undefined && !kbdRememberedUsed) {
+                kbdRememberedUsed = true;
+                answers.push(memo.password);
+                continue;
+              }
+              const answer = await prompter!.secret({
                 kind: /password/i.test(p.prompt) ? 'password' : 'otp',
                 subject,
                 prompt: header && answers.length === 0 ? `${header}\n${p.prompt}` : p.prompt,
                 echo: p.echo,
               });
-              if (a === null) {
+              if (answer === null) {
                 kbdCancelled = true;
                 return finish([]);
               }
-              answers.push(a);
+              if (isPassword && memo) memo.password = answer;
+              answers.push(answer);
             }
+            // Refused: the password may be what was wrong, so it is asked next time.
+            if (memo && prompts.some((p) => !p.echo && /password/i.test(p.prompt))) a.forget = () => (memo.password = undefined);
             finish(answers);
           })().catch(() => finish([]));
         },
       }),
-    });
+    };
+    attempts.push(a);
   }
   if (host.passwordAuthentication !== false && (host.password !== undefined || canAsk)) {
     // A remembered password the server refuses (it was changed) is dropped and asked once more.

@@ -244,21 +244,22 @@ describe('a first connect that fails', () => {
   });
 });
 
-describe('remembered answers', () => {
-  function counting(answer: (q: SecretQuestion) => string | null): { prompter: Prompter; asked: SecretQuestion[] } {
-    const asked: SecretQuestion[] = [];
-    return {
-      asked,
-      prompter: {
-        hostKey: async () => 'reject',
-        secret: async (q) => {
-          asked.push(q);
-          return answer(q);
-        },
+/** A prompter that answers with `answer` and records every question. */
+function counting(answer: (q: SecretQuestion) => string | null): { prompter: Prompter; asked: SecretQuestion[] } {
+  const asked: SecretQuestion[] = [];
+  return {
+    asked,
+    prompter: {
+      hostKey: async () => 'reject',
+      secret: async (q) => {
+        asked.push(q);
+        return answer(q);
       },
-    };
-  }
+    },
+  };
+}
 
+describe('remembered answers', () => {
   it('a key passphrase is asked once: reconnects after sshd restarts need nobody; stopping the forward forgets it', async () => {
     const sshd = await sshdForTest();
     const echo = await echoForTest();
@@ -325,6 +326,38 @@ describe('remembered answers', () => {
     await waitState(engine, 'pw', (s) => s.state === 'reconnecting', 10_000);
     await waitState(engine, 'pw', (s) => s.state === 'active', 20_000);
     expect(asked.map((q) => q.kind)).toEqual(['password', 'password']);
+  });
+});
+
+describe('remembered answers over keyboard-interactive', () => {
+  it("a PAM-style 'Password:' question is answered from memory on reconnect; the one-time code is asked again", async () => {
+    const conns = new Set<Connection>();
+    const server: FakeServer = await startFakeServer({
+      auth: (ctx, conn) => {
+        conns.add(conn);
+        conn.on('close', () => conns.delete(conn));
+        if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
+        ctx.prompt(
+          [
+            { prompt: 'Password: ', echo: false },
+            { prompt: 'Verification code: ', echo: false },
+          ],
+          (answers) => (answers[0] === 'pam secret' && answers[1] === '123456' ? ctx.accept() : ctx.reject(['keyboard-interactive'])),
+        );
+      },
+    });
+    undo.push(() => server.close());
+    const { prompter, asked } = counting((q) => (q.kind === 'password' ? 'pam secret' : '123456'));
+    const engine = engineForTest({ ...FAST, prompter });
+    const h: HostConfig = testHost({ port: server.port, knownHostsFiles: [server.knownHosts], identityFiles: ['/nonexistent/burrow-test-key'], batchMode: false });
+    engine.add('pam', h, { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
+    await engine.start('pam');
+    expect(asked.map((q) => q.kind)).toEqual(['password', 'otp']);
+
+    for (const c of conns) c.end();
+    await waitState(engine, 'pam', (st) => st.state === 'reconnecting', 10_000);
+    await waitState(engine, 'pam', (st) => st.state === 'active', 20_000);
+    expect(asked.map((q) => q.kind)).toEqual(['password', 'otp', 'otp']);
   });
 });
 

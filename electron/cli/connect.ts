@@ -8,7 +8,7 @@ import { sessionKey } from '../tunnels/session';
 import type { HostConfig } from '../tunnels/types';
 import { DEFAULT_SSH_CONFIG, all, expandTokens, first, loadSshConfig } from '../sshconfig/ssh-config';
 import { OPTIONS, parseOption, resolveHost, type OptionList } from '../sshconfig/host-options';
-import { checkAddressFamily, pinAddressFamily } from '../sshconfig/address-family';
+import { checkAddressFamily, checkAddressFamilyResolves } from '../sshconfig/address-family';
 import { has, parseArgs, values, type FlagSpec } from './args';
 import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
 import { appendLogFile, type CliIO } from './io';
@@ -247,7 +247,7 @@ const SESSION_FAILURES = /^(SSH_|AUTH_|HOSTKEY_|KEY_)/;
 export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO, reporter: Reporter): Promise<number> {
   const running: string[] = [];
   const unreachable = new Map<string, BurrowError>();
-  const pinned = new Map<string, Promise<HostConfig>>();
+  const checked = new Map<string, Promise<void>>();
   for (const id of ids) {
     const { host, spec } = engine.get(id);
     const key = sessionKey(host);
@@ -257,10 +257,10 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
       continue;
     }
     try {
-      // -4/-6: the name is resolved once for every forward through the host.
-      if (!pinned.has(key)) pinned.set(key, pinAddressFamily(host));
-      const target = await pinned.get(key)!;
-      if (target !== host) engine.update(id, target, spec);
+      // -4/-6: say at once when the name has no address in that family; the session
+      // itself dials in the family, resolving the name again on every reconnect.
+      if (!checked.has(key)) checked.set(key, checkAddressFamilyResolves(host));
+      await checked.get(key)!;
       await engine.start(id);
       running.push(id);
     } catch (e) {

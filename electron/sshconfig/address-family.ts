@@ -1,6 +1,5 @@
-// AddressFamily (-4/-6) for the connection to the first hop. The session dials
-// the host name itself, so the name is resolved here, in the asked-for family,
-// and the hop is given the address; known_hosts keeps using the name (HostKeyAlias).
+// AddressFamily (-4/-6) for the connection to the first hop: bad input is told
+// before anything starts; the session dials in the family (session.ts).
 import { lookup as dnsLookup } from 'node:dns/promises';
 import net from 'node:net';
 import { BurrowError } from '../../shared/errors';
@@ -21,15 +20,18 @@ export function checkAddressFamily(host: HostConfig): void {
   }
 }
 
-/** The host with its first hop pinned to an address of its AddressFamily (unchanged without one). */
-export async function pinAddressFamily(host: HostConfig, lookup: Lookup = dnsLookup as Lookup): Promise<HostConfig> {
+/**
+ * Fails with what to do when the first hop's name has no address in its
+ * AddressFamily. Nothing is pinned: the session dials in the family itself, so a
+ * reconnect after a DNS change finds the new address.
+ */
+export async function checkAddressFamilyResolves(host: HostConfig, lookup: Lookup = dnsLookup as Lookup): Promise<void> {
   checkAddressFamily(host);
   const hop = host.jump[0] ?? host;
   const family = hop.addressFamily;
-  if (!family || net.isIP(hop.hostname)) return host;
-  let address: string;
+  if (!family || net.isIP(hop.hostname)) return;
   try {
-    ({ address } = await lookup(hop.hostname, { family }));
+    await lookup(hop.hostname, { family });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new BurrowError(
@@ -37,6 +39,4 @@ export async function pinAddressFamily(host: HostConfig, lookup: Lookup = dnsLoo
       `${hop.hostname} has no IPv${family} address (${code}), and -${family} (AddressFamily ${family === 4 ? 'inet' : 'inet6'}) allows no other. Leave out -${family} to use any address.`,
     );
   }
-  const pinned: HostConfig = { ...hop, hostname: address, hostKeyAlias: hop.hostKeyAlias ?? hop.hostname };
-  return host.jump.length ? { ...host, jump: [pinned, ...host.jump.slice(1)] } : pinned;
 }

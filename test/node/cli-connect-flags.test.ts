@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { CONNECT_FLAGS } from '../../electron/cli/connect';
 import { OPTIONS, resolveHost, parseOption } from '../../electron/sshconfig/host-options';
-import { pinAddressFamily } from '../../electron/sshconfig/address-family';
+import { checkAddressFamilyResolves } from '../../electron/sshconfig/address-family';
 import { loadSshConfig } from '../../electron/sshconfig/ssh-config';
 import { testHost } from '../support/hosts';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
@@ -107,18 +107,22 @@ describe('flags that change the connection', () => {
     expect(r4.stderr).toContain('-4 (AddressFamily inet) asks for IPv4, but ::1 is an IPv6 address.');
   });
 
-  it('resolves the first hop in the family asked for, keeping the name for known_hosts', async () => {
+  it('checks that the first hop has an address in the family asked for, and pins nothing (reconnects resolve again)', async () => {
     const host = testHost({ hostname: 'db.example', port: 2222, knownHostsFiles: [], addressFamily: 6 });
-    const lookup = async (name: string, o: { family: 4 | 6 }) => ({ address: o.family === 6 ? '2001:db8::7' : '192.0.2.7' });
-    expect(await pinAddressFamily(host, lookup)).toMatchObject({ hostname: '2001:db8::7', hostKeyAlias: 'db.example', alias: 'test-sshd' });
+    const asked: Array<[string, number]> = [];
+    const lookup = async (name: string, o: { family: 4 | 6 }) => {
+      asked.push([name, o.family]);
+      return { address: o.family === 6 ? '2001:db8::7' : '192.0.2.7' };
+    };
+    await expect(checkAddressFamilyResolves(host, lookup)).resolves.toBeUndefined();
     const viaJump = { ...host, addressFamily: undefined, jump: [{ ...host, hostname: 'bastion.example', jump: [] }] };
-    const pinned = await pinAddressFamily(viaJump, lookup);
-    expect(pinned.hostname).toBe('db.example'); // resolved by the bastion, not here
-    expect(pinned.jump[0]).toMatchObject({ hostname: '2001:db8::7', hostKeyAlias: 'bastion.example' });
+    await checkAddressFamilyResolves(viaJump, lookup);
+    // The first hop only: the target is resolved by the bastion.
+    expect(asked).toEqual([['db.example', 6], ['bastion.example', 6]]);
     const none = async () => {
       throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
     };
-    await expect(pinAddressFamily(host, none)).rejects.toThrow('db.example has no IPv6 address (ENOTFOUND), and -6 (AddressFamily inet6) allows no other. Leave out -6 to use any address.');
+    await expect(checkAddressFamilyResolves(host, none)).rejects.toThrow('db.example has no IPv6 address (ENOTFOUND), and -6 (AddressFamily inet6) allows no other. Leave out -6 to use any address.');
   });
 });
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
 import type { AlgorithmKind, ForwardView, GroupResult, HostView, PresetView, SavedForwardView, Snapshot } from '../../shared/contract';
 import { ValidationError, describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
-import { PRESETS, chooseLocalPort, findPreset, forwardFromPreset, preferredLocalPort } from '../../shared/presets';
+import { PRESETS, findPreset, takenLocalPorts } from '../../shared/presets';
+import { presetForward, presetLabels } from '../profiles/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
 import type { Incoming } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
@@ -127,14 +128,6 @@ function subset(doc: ProfileDocument, names: string[] | undefined): ProfileDocum
   };
   forwards.forEach((f) => visit(f.host));
   return { ...doc, forwards, hosts: doc.hosts.filter((h) => need.has(h.name)) };
-}
-
-function takenPorts(doc: ProfileDocument): number[] {
-  return doc.forwards.filter((f) => f.kind !== 'remote' && f.port !== undefined).map((f) => f.port!);
-}
-
-function presetTitle(label: string, kind: 'local' | 'dynamic', port: number) {
-  return kind === 'dynamic' ? `${label} on localhost:${port}` : `Forward ${label} to localhost:${port}`;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -277,21 +270,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'forward.fromPreset': async ({ presetId, host, name, destinationHost, start }) => {
       const preset = findPreset(presetId);
       repo.requireHost(host);
-      const doc = repo.document();
-      let input = await forwardFromPreset(preset, { host, destinationHost, name }, (p) => isPortFree(p), takenPorts(doc));
-      if (!name) {
-        // pop3-mail, then pop3-mail-2, ...
-        const base = input.name;
-        for (let i = 2; doc.forwards.some((f) => f.name === input.name); i++) input = { ...input, name: `${base}-${i}` };
-      }
-      const f = await repo.addForward(input);
+      // pop3-mail, then pop3-mail-2, ... on the next free port: as the tray and `burrow preset`.
+      const f = await repo.addForward(await presetForward(repo.document(), preset, { host, destinationHost, name }));
       return afterSave(f.name, start ? () => startOne(f.name) : null);
     },
 
     'port.check': async ({ port, bindAddress }) => {
       const free = await isPortFree(port, bindAddress ?? '127.0.0.1');
       if (free) return { port, free };
-      const taken = new Set(takenPorts(repo.document()));
+      const taken = new Set(takenLocalPorts(repo.document().forwards));
       for (let p = port + 1; p <= 65535; p++) {
         if (!taken.has(p) && (await isPortFree(p, bindAddress ?? '127.0.0.1'))) return { port, free, suggestion: p };
       }
@@ -376,14 +363,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'presets.list': async () => {
-      const taken = takenPorts(repo.document());
-      return Promise.all(
-        PRESETS.map(async (p): Promise<PresetView> => {
-          const kind = p.port === undefined ? 'dynamic' : 'local';
-          const localPort = await chooseLocalPort(p, (port) => isPortFree(port), taken).catch(() => preferredLocalPort(p));
-          return { id: p.id, label: p.label, kind, port: p.port, localPort, title: presetTitle(p.label, kind, localPort) };
-        }),
-      );
+      const labels = await presetLabels(repo.document(), PRESETS);
+      return labels.map(({ preset: p, localPort, label }): PresetView => ({ id: p.id, label: p.label, kind: p.port === undefined ? 'dynamic' : 'local', port: p.port, localPort, title: label }));
     },
 
     'keys.list': () => listKeyFiles(deps.homeDir ?? homedir()),

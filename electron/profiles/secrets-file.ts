@@ -6,7 +6,7 @@
 // made under the same inter-process lock as the profile file, written atomically.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { SecretStore } from './secrets';
+import { NoSecretStore } from './secrets';
 import { withFileLock } from './store-file';
 
 export const SECRETS_FILE = 'secrets.json';
@@ -58,26 +58,15 @@ export class SecretsFile {
  * the app's entry when the reference to it goes away (a host removed, its
  * authentication changed, a SOCKS login removed).
  */
-export class ForgetOnlySecretStore implements SecretStore {
+export class ForgetOnlySecretStore extends NoSecretStore {
   private readonly file: SecretsFile;
 
   constructor(path: string) {
+    super();
     this.file = new SecretsFile(path);
   }
 
-  async available() {
-    return false;
-  }
-
-  async get() {
-    return null;
-  }
-
-  async set(): Promise<void> {
-    throw new Error('The command line keeps no secrets; check available() first.');
-  }
-
-  delete(key: string): Promise<void> {
+  override delete(key: string): Promise<void> {
     return this.file.delete(key);
   }
 }

@@ -30,7 +30,7 @@ export class NoSecretStore implements SecretStore {
   async set(): Promise<void> {
     throw new Error('This secret store keeps nothing; check available() first.');
   }
-  async delete(): Promise<void> {}
+  async delete(_key: string): Promise<void> {}
 }
 
 /** Keeps secrets in memory for the life of the process (tests, the browser mode). */

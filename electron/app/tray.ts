@@ -41,6 +41,8 @@ export class BurrowTray {
   }
 
   update(input: TrayInput): void {
+    // A refresh started before quit can finish after destroy(); Electron throws on a destroyed tray.
+    if (this.tray.isDestroyed()) return;
     const state = trayIconState(input.forwards);
     if (state !== this.iconState) {
       this.tray.setImage(this.icon(state));

@@ -1,7 +1,8 @@
 // Launches the built app with Playwright's _electron where the Electron binary is
-// installed: sees the window, the preload's one API object and the tray. Here
-// (no binary can be downloaded) it is a conditional check that reports why it
-// did not run, and passes only when the binary truly is missing.
+// installed: sees the window, the preload's one API object and the tray. Where
+// no binary can be downloaded it is reported as skipped, with the reason (CI
+// accepts this one skip by name: .ci/summary.mjs). The main process itself runs
+// in every run under a recording fake of Electron (app-main.test.ts).
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,13 +28,9 @@ function electronBinary(): { path?: string; why?: string } {
 describe('Electron smoke test', () => {
   const bin = electronBinary();
 
-  it('launches the built app: window, preload API, tray', async () => {
-    if (!bin.path) {
-      console.log(bin.why);
-      // Not a skip: this asserts the reason. Where the binary exists, the branch below must pass.
-      expect(existsSync(path.join(root, 'node_modules/electron/dist'))).toBe(false);
-      return;
-    }
+  if (!bin.path) console.log(bin.why);
+  it.skipIf(!bin.path)('launches the built app: window, preload API, tray', async () => {
+    if (!bin.path) return;
     if (!existsSync(path.join(root, 'out/main/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
     const { _electron } = await import('playwright-core');
     const dir = mkdtempSync(path.join(tmpdir(), 'burrow-smoke-'));

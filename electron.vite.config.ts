@@ -5,11 +5,14 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 const root = import.meta.dirname;
+// BURROW_BUILD_OUT: another output folder (inside the repo, so that the bundle still finds node_modules),
+// for the test that runs the built main process without racing the browser tests over out/renderer.
+const out = resolve(root, process.env.BURROW_BUILD_OUT ?? 'out');
 
 export default defineConfig({
   main: {
     build: {
-      outDir: resolve(root, 'out/main'),
+      outDir: resolve(out, 'main'),
       rollupOptions: {
         input: { main: resolve(root, 'electron/app/main.ts') },
         // ssh2 loads its optional native binding and cpu-features at run time: never bundle them.
@@ -19,7 +22,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: resolve(root, 'out/preload'),
+      outDir: resolve(out, 'preload'),
       // A sandboxed preload cannot require node_modules: bundle everything, as CommonJS.
       externalizeDeps: false,
       rollupOptions: {
@@ -33,7 +36,7 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     plugins: [react()],
     build: {
-      outDir: resolve(root, 'out/renderer'),
+      outDir: resolve(out, 'renderer'),
       rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },
   },

@@ -15,6 +15,7 @@ import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 
 const root = path.resolve(import.meta.dirname, '../..');
+const OUT = path.join(root, 'test-results/app-main-build');
 const TRUSTED = { url: APP_ENTRY, top: true };
 const REFUSED = { ok: false, code: 'USAGE', message: 'Requests are only accepted from the Burrow window.' };
 
@@ -41,12 +42,13 @@ const trayItems = async () => (await app.op<{ items: Item[] }>('tray')).items;
 
 beforeAll(async () => {
   // The bundle under test is the one `npm run build` makes from these sources.
-  execFileSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
+  // Into a folder of its own, so that the browser tests' out/renderer is never rebuilt under them.
+  execFileSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, BURROW_BUILD_OUT: OUT } });
   sshd = await startSshd();
   echo = await echoServer();
   echoPort = await freePort();
   dir = mkdtempSync(path.join(tmpdir(), 'burrow-main-'));
-  app = runBuiltMain({
+  app = runBuiltMain(OUT, {
     BURROW_CONFIG_DIR: path.join(dir, 'config'),
     BURROW_FAKE_USER_DATA: path.join(dir, 'userData'),
     BURROW_FAKE_RECORD: record(),
@@ -66,7 +68,7 @@ describe('the built main process under a recording fake of Electron', () => {
   it('opens one hardened window on the app protocol, registered before ready', async () => {
     const [win, ...others] = await app.op<{ options: { webPreferences: object; minWidth: number } }[]>('windows');
     expect(others).toEqual([]);
-    const preload = path.join(root, 'out/preload/preload.cjs');
+    const preload = path.join(OUT, 'preload/preload.cjs');
     expect(existsSync(preload)).toBe(true);
     expect(win.options.webPreferences).toEqual(webPreferences(preload));
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });

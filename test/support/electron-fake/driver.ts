@@ -1,6 +1,6 @@
 // Runs the built main bundle (out/main/main.js) under plain Node with the
 // recording fake of 'electron' (./electron.mjs), and drives it over the
-// child-process IPC channel. `npm run build` first (the test does).
+// child-process IPC channel. Build first (`npm run build`, or into another folder with BURROW_BUILD_OUT).
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -21,8 +21,8 @@ export interface FakeApp {
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
-export function runBuiltMain(env: Record<string, string>): FakeApp {
-  const child = fork(path.join(root, 'out/main/main.js'), [], {
+export function runBuiltMain(outDir: string, env: Record<string, string>): FakeApp {
+  const child = fork(path.join(outDir, 'main/main.js'), [], {
     cwd: root,
     execArgv: ['--import', path.join(import.meta.dirname, 'register.mjs')],
     env: { ...process.env, ...env },

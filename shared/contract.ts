@@ -4,7 +4,7 @@
 // WebSocket client) exposes. The dispatcher in electron/api/ implements it.
 // Pure: no Node, no DOM.
 import { z } from 'zod';
-import type { ErrorCode } from './errors';
+import type { ErrorCode, ErrorDetails } from './errors';
 import type { Endpoint, ForwardKind } from './forward-spec';
 import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
 import { ForwardSchema, HostSchema, SettingsSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
@@ -313,7 +313,7 @@ export interface ValidationIssue {
   message: string;
 }
 
-export type Failure = { ok: false; code: ErrorCode; message: string; issues?: ValidationIssue[] };
+export type Failure = { ok: false; code: ErrorCode; message: string; issues?: ValidationIssue[]; details?: ErrorDetails };
 export type Result<T> = { ok: true; value: T } | Failure;
 
 // ---------------------------------------------------------------- events (main -> renderer)

@@ -31,12 +31,37 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'INTERNAL';
 
+/**
+ * The facts behind an error, typed, for whoever must act on them (the window's
+ * changed-host-key warning); `message` stays the sentence for people.
+ */
+export type ErrorDetails = HostKeyChangedDetails;
+
+export interface HostKeyChangedDetails {
+  kind: 'hostKeyChanged';
+  /** As known_hosts names it: "example.com" or "[127.0.0.1]:2222". */
+  host: string;
+  /** "ssh-ed25519", "ssh-rsa", ...; absent when the key changed during the session. */
+  keyType?: string;
+  /** The key the server presents now ("SHA256:..."). */
+  fingerprint?: string;
+  /** Where the old key is. */
+  file?: string;
+  line?: number;
+  /** The old key is in a system-wide known_hosts file, which Burrow never changes. */
+  systemWide: boolean;
+  /** The key changed while the session was up (on rekey), not against known_hosts. */
+  duringSession: boolean;
+}
+
 export class BurrowError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  readonly details?: ErrorDetails;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: ErrorDetails }) {
     super(message, options);
     this.name = 'BurrowError';
     this.code = code;
+    if (options?.details) this.details = options.details;
   }
 }
 

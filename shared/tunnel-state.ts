@@ -1,12 +1,18 @@
 // What the engine reports about a forward: its state, counters, log lines and
 // live connections. One definition for the engine, the IPC contract and the UI.
-import type { ErrorCode } from './errors';
+import type { BurrowError, ErrorCode, ErrorDetails } from './errors';
 
 export type ForwardStateName = 'stopped' | 'connecting' | 'active' | 'reconnecting' | 'failed';
 
 export interface ForwardReason {
   code: ErrorCode;
   message: string;
+  details?: ErrorDetails;
+}
+
+/** The reason a state carries for an error: code, message and its typed details. */
+export function reasonOf(err: Pick<BurrowError, 'code' | 'message' | 'details'>): ForwardReason {
+  return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
 }
 
 export interface ForwardState {

@@ -29,7 +29,7 @@ export function toFailure(err: unknown, onInternal?: (err: unknown) => void): Fa
   if (err instanceof ValidationError) {
     return { ok: false, code: 'VALIDATION', message: err.message, issues: err.problems.map((p) => ({ field: p.path.map(String).join('.'), message: p.message })) };
   }
-  if (isBurrowError(err)) return { ok: false, code: err.code, message: err.message };
+  if (isBurrowError(err)) return { ok: false, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   onInternal?.(err);
   const msg = err instanceof Error ? err.message : String(err);
   return { ok: false, code: 'INTERNAL', message: `Something went wrong inside Burrow: ${msg}` };

@@ -7,7 +7,7 @@ import { BurrowError, isBurrowError } from '../../shared/errors';
 import { formatEndpoint, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { SshSession, sessionKey, type ReconnectPolicy, type SessionStatusInfo } from './session';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
-import type { HealthResult } from '../../shared/tunnel-state';
+import { reasonOf, type HealthResult } from '../../shared/tunnel-state';
 import type { EngineEvents, ForwardInfo, ForwardState, ForwardStats, HostConfig, LogEntry, LogLevel, Prompter } from './types';
 import { runtimeFactories } from './runtimes';
 
@@ -210,7 +210,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       },
       destinationFailed: (err) => {
         if (e.state.state === 'active') {
-          this.setState(e, { state: 'active', bound: e.state.bound, destinationFailing: true, reason: { code: err.code, message: err.message } });
+          this.setState(e, { state: 'active', bound: e.state.bound, destinationFailing: true, reason: reasonOf(err) });
         }
       },
       retryPolicy: session.reconnectPolicy,
@@ -224,7 +224,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       },
       retrying: (err, attempt, nextAttemptAt) => {
         if (!current()) return;
-        this.setState(e, { state: 'reconnecting', bound: e.state.bound, reason: { code: err.code, message: err.message }, attempt, nextAttemptAt });
+        this.setState(e, { state: 'reconnecting', bound: e.state.bound, reason: reasonOf(err), attempt, nextAttemptAt });
       },
     };
   }
@@ -262,7 +262,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       const be = isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message);
       if (generation === e.generation) {
         this.log(e, 'error', be.message, be.code);
-        this.setState(e, { state: 'failed', reason: { code: be.code, message: be.message } });
+        this.setState(e, { state: 'failed', reason: reasonOf(be) });
       }
       throw be;
     }

@@ -2,7 +2,8 @@
 // anything else (a Promise included) is taken as the answer, and a Promise is truthy:
 // an async verifier would accept every key.
 import type { Algorithms } from 'ssh2';
-import { BurrowError } from '../../shared/errors';
+import { BurrowError, type HostKeyChangedDetails } from '../../shared/errors';
+import { removeKeyCommand } from '../../shared/host-key-warning';
 import { ALGORITHMS, COMPRESSION_ON } from '../sshconfig/algorithms';
 import {
   SYSTEM_KNOWN_HOSTS,
@@ -74,7 +75,9 @@ export function createHostVerifier(host: HostConfig, prompter: Prompter | undefi
     const b64 = key.toString('base64');
     if (accepted !== undefined) {
       if (accepted === b64) return true;
-      refused = new BurrowError('HOSTKEY_CHANGED', `The host key of ${token} changed during the session. This could be an attack; the connection was closed.`);
+      refused = new BurrowError('HOSTKEY_CHANGED', `The host key of ${token} changed during the session. This could be an attack; the connection was closed.`, {
+        details: { kind: 'hostKeyChanged', host: token, systemWide: false, duringSession: true },
+      });
       return false;
     }
     const verdict = checkHostKey(knownHostEntries(host), name, host.port, key);
@@ -89,16 +92,20 @@ export function createHostVerifier(host: HostConfig, prompter: Prompter | undefi
           `The ${type} host key of ${token} (${fp}) is marked @revoked in ${verdict.entry.file} line ${verdict.entry.line}. Burrow refuses to connect. Ask the server's administrator for its current key.`,
         );
         return false;
-      case 'changed':
+      case 'changed': {
+        const systemWide = system.has(verdict.entry.file);
+        const details: HostKeyChangedDetails = { kind: 'hostKeyChanged', host: token, keyType: type, fingerprint: fp, file: verdict.entry.file, line: verdict.entry.line, systemWide, duringSession: false };
         refused = new BurrowError(
           'HOSTKEY_CHANGED',
           `WARNING: the ${type} host key of ${token} has changed (now ${fp}). This could be an attack (someone intercepting the connection), or the server was reinstalled. ` +
             `The old key is in ${verdict.entry.file} line ${verdict.entry.line}. ` +
-            (system.has(verdict.entry.file)
+            (systemWide
               ? `That is the system-wide known_hosts file, which Burrow never changes: ask this machine's administrator to update it once the new key is confirmed with the server's administrator.`
-              : `If you have confirmed the new key with the server's administrator, remove the old one with: ssh-keygen -R '${token}' -f ${verdict.entry.file}`),
+              : `If you have confirmed the new key with the server's administrator, remove the old one with: ${removeKeyCommand(token, verdict.entry.file)}`),
+          { details },
         );
         return false;
+      }
       case 'unknown':
         break;
     }

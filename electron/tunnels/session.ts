@@ -14,6 +14,7 @@ import { createHostVerifier, sshAlgorithms } from './host-verifier';
 import { coalesceWrites } from './write-coalescer';
 import { channelOpenError, channelTimeoutError, sessionError } from './ssh-errors';
 import type { ForwardReason, HostConfig, Prompter } from './types';
+import { reasonOf } from '../../shared/tunnel-state';
 
 /** An incoming channel from a remote forward: accept it or reject it, always one of the two. */
 export type IncomingHandler = (info: { srcIP?: string; srcPort?: number }, accept: () => Duplex, reject: () => void) => void;
@@ -207,7 +208,7 @@ export class SshSession extends EventEmitter {
         this.log('warn', `${err.message} Retrying in ${secs} s, and again with growing pauses until it answers; stop the forward to give up.`, err.code);
         return;
       }
-      this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
+      this.setStatus({ status: 'failed', reason: reasonOf(err) });
       throw err;
     });
   }
@@ -287,7 +288,7 @@ export class SshSession extends EventEmitter {
     this.attempt++;
     const delay = backoffDelay(this.attempt, this.policy);
     const nextAttemptAt = Date.now() + delay;
-    this.setStatus({ status: 'reconnecting', reason: { code: reason.code, message: reason.message }, attempt: this.attempt, nextAttemptAt });
+    this.setStatus({ status: 'reconnecting', reason: reasonOf(reason), attempt: this.attempt, nextAttemptAt });
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.attemptReconnect(), delay);
   }
@@ -302,7 +303,7 @@ export class SshSession extends EventEmitter {
         // server answers, and its answer will not change by asking again.
         this.log('error', `Giving up on ${this.label}: ${err.message}`, err.code);
         this.failWaiters(err);
-        this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
+        this.setStatus({ status: 'failed', reason: reasonOf(err) });
         return;
       }
       if (PERMANENT_CODES.has(err.code)) {
@@ -310,7 +311,7 @@ export class SshSession extends EventEmitter {
         if (this.permanentFailures >= this.policy.permanentFailureLimit) {
           this.log('error', `Giving up on ${this.label}: ${err.message}`, err.code);
           this.failWaiters(err);
-          this.setStatus({ status: 'failed', reason: { code: err.code, message: err.message } });
+          this.setStatus({ status: 'failed', reason: reasonOf(err) });
           return;
         }
       }

@@ -3,7 +3,7 @@
 // changed, a state change only that row (and the list's filter), and the list
 // itself only re-renders when forwards are added, removed or edited.
 import type { Events, ForwardState, ForwardStats, ForwardView, HostView, LogEntry, PromptRequest, Snapshot } from '../../shared/contract';
-import { parseChangedHostKey, type ChangedHostKey } from '../../shared/host-key-warning';
+import { changedHostKeyWarning, type ChangedHostKey } from '../../shared/host-key-warning';
 
 /** Bytes per second, oldest first. */
 export interface Rate {
@@ -124,7 +124,8 @@ export class Store {
     if (this.hostKeyRefused.has(name)) return;
     this.hostKeyRefused.add(name);
     const message = state.reason!.message;
-    const warning = parseChangedHostKey(message) ?? { host: '', systemWide: false, duringSession: false };
+    const details = state.reason!.details;
+    const warning = details?.kind === 'hostKeyChanged' ? changedHostKeyWarning(details) : { host: '', systemWide: false, duringSession: false };
     const id = `${warning.host} ${warning.fingerprint ?? message}`;
     const open = this.hostKeyAlarms.find((a) => a.id === id);
     if (open?.forwards.includes(name)) return;

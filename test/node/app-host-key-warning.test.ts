@@ -1,7 +1,7 @@
-// The window's changed-host-key warning reads the engine's HOSTKEY_CHANGED
-// message (shared/host-key-warning.ts): pinned here to the messages the host
-// verifier really writes, for a user file, the system-wide file and a key that
-// changed during the session.
+// The window's changed-host-key warning is built from the typed details the
+// host verifier attaches to HOSTKEY_CHANGED (shared/host-key-warning.ts), for a
+// user file, the system-wide file and a key that changed during the session;
+// the sentence for people and the warning's command are the same command.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHostVerifier } from '../../electron/tunnels/host-verifier';
 import { fingerprint } from '../../electron/tunnels/known-hosts';
-import { parseChangedHostKey, removeKeyCommand } from '../../shared/host-key-warning';
+import { changedHostKeyWarning, removeKeyCommand } from '../../shared/host-key-warning';
+import type { BurrowError } from '../../shared/errors';
+
+const warningOf = (err: BurrowError) => (err.details?.kind === 'hostKeyChanged' ? changedHostKeyWarning(err.details) : null);
 import { keygen } from '../support/sshd';
 import { testHost } from '../support/hosts';
 
@@ -30,14 +33,15 @@ const oldKey = newKey('old');
 const newOne = newKey('new');
 
 describe('the changed host key warning', () => {
-  it("reads the host, key type, new fingerprint, file and line from the verifier's message, and builds the removal command", async () => {
+  it("carries the host, key type, new fingerprint, file and line as data, and builds the removal command", async () => {
     const file = join(dir, 'known hosts');
     writeFileSync(file, `# a comment\nother.example.com ${newOne.text}\n[127.0.0.1]:2222 ${oldKey.text}\n`);
     const v = createHostVerifier(testHost({ port: 2222, knownHostsFiles: [file], globalKnownHostsFiles: [] }), undefined);
     expect(await verify(v, newOne.blob)).toBe(false);
     const err = v.refusal()!;
     expect(err.code).toBe('HOSTKEY_CHANGED');
-    const w = parseChangedHostKey(err.message);
+    const w = warningOf(err);
+    expect(err.message).toContain(`remove the old one with: ${w!.removeCommand}`);
     expect(w).toEqual({
       host: '[127.0.0.1]:2222',
       keyType: 'ssh-ed25519',
@@ -59,7 +63,7 @@ describe('the changed host key warning', () => {
     writeFileSync(global, `db.example.com ${oldKey.text}\n`);
     const v = createHostVerifier(testHost({ hostname: 'db.example.com', port: 22, knownHostsFiles: [join(dir, 'empty')], globalKnownHostsFiles: [global] }), undefined);
     expect(await verify(v, newOne.blob)).toBe(false);
-    const w = parseChangedHostKey(v.refusal()!.message);
+    const w = warningOf(v.refusal()!);
     expect(w).toMatchObject({ host: 'db.example.com', file: global, line: 1, systemWide: true, fingerprint: fingerprint(newOne.blob) });
     expect(w?.removeCommand).toBeUndefined();
   });
@@ -69,11 +73,10 @@ describe('the changed host key warning', () => {
     expect(await verify(v, oldKey.blob)).toBe(true);
     expect(await verify(v, newOne.blob)).toBe(false);
     expect(v.refusal()?.code).toBe('HOSTKEY_CHANGED');
-    expect(parseChangedHostKey(v.refusal()!.message)).toEqual({ host: '[127.0.0.1]:2200', systemWide: false, duringSession: true });
+    expect(warningOf(v.refusal()!)).toEqual({ host: '[127.0.0.1]:2200', systemWide: false, duringSession: true });
   });
 
-  it('is null for other messages, and quotes only what the shell needs', () => {
-    expect(parseChangedHostKey('Could not connect to mail: connection refused.')).toBeNull();
+  it('quotes only what the shell needs', () => {
     expect(removeKeyCommand('mail.example.com', '/home/me/.ssh/known_hosts')).toBe('ssh-keygen -R mail.example.com -f /home/me/.ssh/known_hosts');
     expect(removeKeyCommand("[it's]:22", '/tmp/a b')).toBe(`ssh-keygen -R '[it'\\''s]:22' -f '/tmp/a b'`);
   });

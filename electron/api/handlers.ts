@@ -59,28 +59,6 @@ function forwardView(deps: HandlerDeps, f: Forward, doc: ProfileDocument): Forwa
 
 const hostView = (h: Host): HostView => ({ host: h, hasStoredSecret: !!h.auth.secretRef });
 
-/** The model's algorithm fields by the engine resolver's kinds. */
-const ALGORITHM_FIELDS = { ciphers: 'cipher', kex: 'kex', hostKey: 'hostKey', mac: 'mac' } as const;
-
-/**
- * Checks a host's algorithm lists with the engine's own resolver (the names
- * ssh2 implements): the schema knows their shape only. Throws a validation
- * error naming the field.
- */
-function checkAlgorithms(host: Host): void {
-  const problems: { path: (string | number)[]; message: string }[] = [];
-  for (const [field, kind] of Object.entries(ALGORITHM_FIELDS) as [keyof typeof ALGORITHM_FIELDS, AlgorithmKind][]) {
-    const list = host.algorithms?.[field];
-    if (!list) continue;
-    try {
-      resolveAlgorithms(kind, list.join(','));
-    } catch (e) {
-      problems.push({ path: ['host', 'algorithms', field], message: (e as Error).message });
-    }
-  }
-  if (problems.length) throw new ValidationError(problems);
-}
-
 function view(deps: HandlerDeps, name: string): ForwardView {
   const doc = deps.repo.document();
   const f = doc.forwards.find((x) => x.name === name) ?? deps.repo.requireForward(name);
@@ -289,14 +267,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'group.stop': ({ group }) => groupAction(group, false),
 
     'host.add': async ({ host, secret }) => {
-      checkAlgorithms(host);
       const r = await repo.addHost(host, { secret });
       await syncEngine(engine, repo);
       return { host: hostView(r.value), warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })) };
     },
 
     'host.update': async ({ name, host, secret }) => {
-      checkAlgorithms(host);
       const current = repo.requireHost(name);
       const r = await repo.updateHost(name, replaceWith(current, host), { secret });
       await syncEngine(engine, repo);

@@ -6,6 +6,7 @@ import type { ImportAction, ImportItem } from '../../shared/contract';
 
 export type { ImportAction, ImportItem };
 import { ForwardSchema, HostSchema, referenceProblems, type Forward, type Host, type ProfileDocument } from '../../shared/model';
+import { hostProblems } from './host-rules';
 
 
 
@@ -62,6 +63,8 @@ export function mergeInto(doc: ProfileDocument, incoming: Incoming, opts: MergeO
     const name = nameOf(raw, 'host', i);
     const r = HostSchema.safeParse(raw);
     if (!r.success) return items.push({ kind: 'host', name, action: 'skip', reason: r.error.issues.map((x) => x.message).join(' ') });
+    const broken = hostProblems(r.data);
+    if (broken.length) return items.push({ kind: 'host', name, action: 'skip', reason: broken.map((x) => x.message).join(' ') });
     const h = withoutSecretRef(r.data);
     const at = hosts.findIndex((x) => x.name === h.name);
     if (at < 0) {

@@ -38,6 +38,7 @@ import {
   type Settings,
   type SettingsInput,
 } from '../../shared/model';
+import { checkHostRules } from './host-rules';
 import { mergeInto, type ImportReport, type Incoming, type MergeOptions } from './merge';
 import { migrate, versionOf } from './migrations';
 import { configDir, STORE_FILE, STORE_NAME } from './paths';
@@ -202,6 +203,7 @@ export class ProfileRepository {
 
   async addHost(input: HostInput, opts: SecretOption = {}): Promise<SaveResult<Host>> {
     const host = parseHost(stripSecretRef(input));
+    checkHostRules(host);
     return this.withSecret(host, opts, undefined, async (h) => {
       await this.mutate((doc) => {
         if (doc.hosts.some((x) => x.name === h.name)) throw new BurrowError('CONFLICT', `A host named '${h.name}' already exists; pick another name or edit it.`);
@@ -223,6 +225,7 @@ export class ProfileRepository {
       merged.auth = { ...auth, ...(current.auth.secretRef && same ? { secretRef: current.auth.secretRef } : {}) };
     }
     const host = parseHost(merged);
+    checkHostRules(host);
     return this.withSecret(host, opts, current, async (h) => {
       await this.mutate((doc) => {
         const at = doc.hosts.findIndex((x) => x.name === name);

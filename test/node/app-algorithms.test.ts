@@ -10,7 +10,7 @@ import type { Channel } from '../../shared/contract';
 import { ALGORITHMS } from '../../electron/sshconfig/algorithms';
 import { createServices, type Services } from '../../electron/api/services';
 import { MemorySecretStore } from '../../electron/profiles/secrets';
-import { HostSchema } from '../../shared/model';
+import { HostSchema, SCHEMA_VERSION } from '../../shared/model';
 import { okCaller } from '../support/dispatch';
 
 let dir: string;
@@ -94,5 +94,27 @@ describe('ssh_config import keeps KexAlgorithms, HostKeyAlgorithms and MACs', ()
     const odd = services.repo.getHost('odd-import')!;
     expect(odd.algorithms).toBeUndefined();
     expect(odd.notes).toBe("KexAlgorithms sntrup761x25519-sha512@openssh.com not kept: Unsupported KexAlgorithms name 'sntrup761x25519-sha512@openssh.com' in 'sntrup761x25519-sha512@openssh.com'.");
+  });
+});
+
+describe('every path that saves a host checks the names (the rule lives in the repository)', () => {
+  it('a JSON import with a name ssh2 lacks skips that host, with the reason, and saves the others', async () => {
+    const text = JSON.stringify({ format: 'burrow-profiles', schemaVersion: SCHEMA_VERSION, hosts: [host('bogus-json', { kex: ['bogus-kex-algo'] }), host('fine-json', { kex: ['curve25519-sha256'] })], forwards: [] });
+    const preview = await ok('import.preview', { source: { format: 'json', text } });
+    expect(preview.items.map((i) => [i.name, i.action])).toEqual([
+      ['bogus-json', 'skip'],
+      ['fine-json', 'add'],
+    ]);
+    expect(preview.items[0].reason).toContain("Unsupported KexAlgorithms name 'bogus-kex-algo'");
+    await ok('import.apply', { source: { format: 'json', text } });
+    expect(services.repo.getHost('bogus-json')).toBeUndefined();
+    expect(services.repo.getHost('fine-json')?.algorithms).toEqual({ kex: ['curve25519-sha256'] });
+  });
+
+  it('the repository itself refuses them, whoever calls it (the command line saves through it)', async () => {
+    await expect(services.repo.addHost(host('direct', { mac: ['hmac-sha3-999'] }))).rejects.toMatchObject({ code: 'VALIDATION', problems: [{ path: ['host', 'algorithms', 'mac'] }] });
+    await services.repo.addHost(host('direct', {}));
+    await expect(services.repo.updateHost('direct', { algorithms: { ciphers: ['rot13-cbc'] } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(services.repo.getHost('direct')?.algorithms).toEqual({});
   });
 });

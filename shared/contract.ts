@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from './errors';
 import type { Endpoint, ForwardKind } from './forward-spec';
 import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
-import { ForwardSchema, HostSchema, SettingsSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
+import { ForwardSchema, HostSchema, SettingsSchema, portSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
 
@@ -245,7 +245,15 @@ export const contract = {
   'forward.closeConnection': ch<{ closed: boolean }>()(z.strictObject({ name: forwardName, connectionId: z.number({ error: 'Connection id must be a number.' }).int().nonnegative() })),
   /** A new forward from a preset through a saved host ("Forward POP3 to localhost:1100"). */
   'forward.fromPreset': ch<SavedForwardView>()(
-    z.strictObject({ presetId: z.string().min(1).max(64), host: hostName, name: z.string().min(1).max(64).optional(), destinationHost: z.string().min(1).max(255).optional(), start: z.boolean().optional() }),
+    z.strictObject({
+      presetId: z.string().min(1).max(64),
+      host: hostName,
+      name: z.string().min(1).max(64).optional(),
+      destinationHost: z.string().min(1).max(255).optional(),
+      /** The local port to use (the tray names it in its label); absent: the preset's, else the next free one. */
+      localPort: portSchema('Local port').optional(),
+      start: z.boolean().optional(),
+    }),
   ),
   /** Is this local port free right now? For the form's port-in-use check. */
   'port.check': ch<{ port: number; free: boolean; suggestion?: number }>()(

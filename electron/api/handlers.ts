@@ -245,11 +245,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { closed: engine.closeConnection(name, connectionId) };
     },
 
-    'forward.fromPreset': async ({ presetId, host, name, destinationHost, start }) => {
+    'forward.fromPreset': async ({ presetId, host, name, destinationHost, localPort, start }) => {
       const preset = findPreset(presetId);
       repo.requireHost(host);
       // pop3-mail, then pop3-mail-2, ... on the next free port: as the tray and `burrow preset`.
-      const f = await repo.addForward(await presetForward(repo.document(), preset, { host, destinationHost, name }));
+      const f = await repo.addForward(await presetForward(repo.document(), preset, { host, destinationHost, name, localPort }));
       return afterSave(f.name, start ? () => startOne(f.name) : null);
     },
 

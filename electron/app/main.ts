@@ -127,7 +127,7 @@ async function main() {
 
   // The tray, rebuilt on every state or profile change. A failed action is told in a notification.
   const act = (a: TrayAction) => {
-    void runTrayAction(a, { dispatch: (c, i) => svc.dispatcher.dispatch(c, i), document: () => svc.repo.document(), open: showWindow, quit: () => app.quit() }).then((n) => {
+    void runTrayAction(a, { dispatch: (c, i) => svc.dispatcher.dispatch(c, i), open: showWindow, quit: () => app.quit() }).then((n) => {
       if (!n) return;
       note(`Tray: ${n.title}: ${n.body}`, 'warn');
       showNotification(n, showWindow);

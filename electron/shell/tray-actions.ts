@@ -1,10 +1,7 @@
 // What a click in the tray menu does, and what the person is told when it did
 // not work. The tray has no window to show an error in: a failed action becomes
 // a desktop notification with the message (electron/app shows it).
-import type { GroupResult, Result } from '../../shared/contract';
-import { findPreset } from '../../shared/presets';
-import type { ProfileDocument } from '../../shared/model';
-import { presetForward, type IsFree } from '../profiles/presets';
+import type { GroupResult, Result, SavedForwardView } from '../../shared/contract';
 import type { TrayAction } from './tray-menu';
 
 export interface TrayNotice {
@@ -14,10 +11,8 @@ export interface TrayNotice {
 
 export interface TrayActionDeps {
   dispatch(channel: string, input: unknown): Promise<Result<unknown>>;
-  document(): Pick<ProfileDocument, 'forwards'>;
   open(): void;
   quit(): void;
-  isFree?: IsFree;
 }
 
 function whatFailed(a: TrayAction): string {
@@ -69,12 +64,11 @@ export async function runTrayAction(a: TrayAction, deps: TrayActionDeps): Promis
         r = await deps.dispatch(a.start ? 'group.start' : 'group.stop', { group: a.group });
         break;
       case 'preset': {
-        const forward = await presetForward(deps.document(), findPreset(a.presetId), { host: a.hostId, localPort: a.localPort }, deps.isFree);
-        r = await deps.dispatch('forward.add', { forward, start: true });
-        // Saved, but it did not start (a failed request, or an answer that carries the start's error): say so, so that nobody adds it twice.
-        const startError = r.ok ? (r.value as { startError?: { message: string } } | null)?.startError : undefined;
-        if (startError) return { title: `Added ${forward.name}, but it could not start`, body: startError.message };
-        if (!r.ok && deps.document().forwards.some((f) => f.name === forward.name)) return { title: `Added ${forward.name}, but it could not start`, body: r.message };
+        // The local port the menu showed: the forward made is the one the label promised.
+        r = await deps.dispatch('forward.fromPreset', { presetId: a.presetId, host: a.hostId, localPort: a.localPort, start: true });
+        // Saved, but it did not start: say so, so that nobody adds it twice.
+        const saved = r.ok ? (r.value as Pick<SavedForwardView, 'forward' | 'startError'>) : undefined;
+        if (saved?.startError) return { title: `Added ${saved.forward.name}, but it could not start`, body: saved.startError.message };
         break;
       }
     }

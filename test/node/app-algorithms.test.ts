@@ -114,7 +114,7 @@ describe('every path that saves a host checks the names (the rule lives in the r
   it('the repository itself refuses them, whoever calls it (the command line saves through it)', async () => {
     await expect(services.repo.addHost(host('direct', { mac: ['hmac-sha3-999'] }))).rejects.toMatchObject({ code: 'VALIDATION', problems: [{ path: ['host', 'algorithms', 'mac'] }] });
     await services.repo.addHost(host('direct', {}));
-    await expect(services.repo.updateHost('direct', { algorithms: { ciphers: ['rot13-cbc'] } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(services.repo.updateHost('direct', { algorithms: { ciphers: ['rot13-cbc' as never] } })).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(services.repo.getHost('direct')?.algorithms).toEqual({});
   });
 });

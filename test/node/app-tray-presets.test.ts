@@ -153,20 +153,21 @@ describe('tray failure notices', () => {
 });
 
 describe('tray preset answers', () => {
-  it('a saved forward whose start failed is told as such, whether the request failed or carried the start error', async () => {
-    const doc = { forwards: [] as Forward[] };
-    const base = { document: () => doc, open: () => undefined, quit: () => undefined, isFree: () => true };
+  it('asks forward.fromPreset for the port the label named; a saved forward whose start failed is told as such', async () => {
+    const base = { open: () => undefined, quit: () => undefined };
     const action: TrayAction = { type: 'preset', presetId: 'pop3', hostId: 'mail', localPort: 1100, label: 'Forward POP3 to localhost:1100' };
-    const carried = await runTrayAction(action, { ...base, dispatch: async () => ({ ok: true, value: { startError: { code: 'PORT_IN_USE', message: 'Local port 1100 is already in use.' } } }) });
-    expect(carried).toEqual({ title: 'Added pop3-mail, but it could not start', body: 'Local port 1100 is already in use.' });
-    const failed = await runTrayAction(action, {
+    const asked: [string, unknown][] = [];
+    const carried = await runTrayAction(action, {
       ...base,
-      dispatch: async (_c, input) => {
-        doc.forwards.push((input as { forward: Forward }).forward);
-        return { ok: false, code: 'PORT_IN_USE', message: 'Local port 1100 is already in use.' };
+      dispatch: async (c, input) => {
+        asked.push([c, input]);
+        return { ok: true, value: { forward: { name: 'pop3-mail' }, startError: { code: 'PORT_IN_USE', message: 'Local port 1100 is already in use.' } } };
       },
     });
-    expect(failed).toEqual({ title: 'Added pop3-mail, but it could not start', body: 'Local port 1100 is already in use.' });
-    expect(await runTrayAction(action, { ...base, dispatch: async () => ({ ok: true, value: {} }) })).toBeNull();
+    expect(asked).toEqual([['forward.fromPreset', { presetId: 'pop3', host: 'mail', localPort: 1100, start: true }]]);
+    expect(carried).toEqual({ title: 'Added pop3-mail, but it could not start', body: 'Local port 1100 is already in use.' });
+    const failed = await runTrayAction(action, { ...base, dispatch: async () => ({ ok: false, code: 'NOT_FOUND', message: "No host named 'mail'." }) });
+    expect(failed).toEqual({ title: 'Could not add "Forward POP3 to localhost:1100" via mail', body: "No host named 'mail'." });
+    expect(await runTrayAction(action, { ...base, dispatch: async () => ({ ok: true, value: { forward: { name: 'pop3-mail' } } }) })).toBeNull();
   });
 });

@@ -11,12 +11,14 @@ import { socksPasswordProblem, type Forward, type Host, type ProfileDocument } f
 import type { ProfileRepository } from '../profiles/repository';
 import { needsSocksPassword, toEngineForward } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
-import type { Prompter } from '../tunnels/types';
+import type { ForwardState, Prompter } from '../tunnels/types';
 
 export interface SyncReport {
   added: string[];
   updated: string[];
   removed: string[];
+  /** Running forwards whose saved definition changed: they take it once stopped. */
+  deferred: string[];
   /** Forwards whose saved definition could not be turned into an engine forward, and why. */
   problems: { name: string; message: string }[];
 }
@@ -43,7 +45,7 @@ export async function storedSocksPasswords(repo: ProfileRepository, forwards: Fo
 }
 
 export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, doc: ProfileDocument = repo.document()): Promise<SyncReport> {
-  const report: SyncReport = { added: [], updated: [], removed: [], problems: [] };
+  const report: SyncReport = { added: [], updated: [], removed: [], deferred: [], problems: [] };
   const passwords = await storedPasswords(repo, doc.hosts);
   const socksPasswords = await storedSocksPasswords(repo, doc.forwards);
   const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
@@ -68,7 +70,7 @@ export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, 
     if (s === 'stopped' || s === 'failed') {
       engine.update(f.name, ef.host, ef.spec);
       report.updated.push(f.name);
-    }
+    } else report.deferred.push(f.name);
   }
   for (const info of engine.list()) {
     if (saved.has(info.id)) continue;
@@ -79,6 +81,61 @@ export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, 
 }
 
 const running = (s: string) => s === 'connecting' || s === 'active' || s === 'reconnecting';
+
+export interface EngineSyncer {
+  /**
+   * Resolves once the engine holds every saved change made so far. Cheap when
+   * nothing changed: no file read, no secret fetched.
+   */
+  synced(): Promise<SyncReport>;
+  dispose(): void;
+}
+
+/**
+ * Keeps the engine in step from the repository's change events (this
+ * process's writes and other processes'), one sync at a time, instead of
+ * re-reading the profiles before every request. A forward that stops is synced
+ * again too: it takes a definition that changed while it ran, and drops a
+ * SOCKS password that was asked for only for that run.
+ */
+export function engineSyncer(engine: TunnelEngine, repo: ProfileRepository): EngineSyncer {
+  let version = 1; // the first sync is due
+  let done = 0;
+  let report: SyncReport = { added: [], updated: [], removed: [], deferred: [], problems: [] };
+  let run: Promise<SyncReport> | null = null;
+  const due = () => void version++;
+  const stopped = (_id: string, s: ForwardState) => {
+    if (!running(s.state)) due();
+  };
+  const off = repo.subscribe(due);
+  engine.on('state', stopped);
+  const stale = () => done < version;
+  const loop = async (): Promise<SyncReport> => {
+    try {
+      while (stale()) {
+        const v = version;
+        report = await syncEngine(engine, repo);
+        done = v;
+      }
+      return report;
+    } finally {
+      run = null;
+    }
+  };
+  const synced = (): Promise<SyncReport> => {
+    if (run) return run.then(synced);
+    if (!stale()) return Promise.resolve(report);
+    run = loop();
+    return run;
+  };
+  return {
+    synced,
+    dispose() {
+      off();
+      engine.off('state', stopped);
+    },
+  };
+}
 
 /** SOCKS password questions in flight, per engine and forward: a second start joins the first. */
 const asking = new WeakMap<TunnelEngine, Map<string, Promise<void>>>();

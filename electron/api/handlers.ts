@@ -18,7 +18,7 @@ import type { Prompter } from '../tunnels/types';
 import type { Handlers } from './dispatcher';
 import { listKeyFiles, sshDir } from './key-files';
 import { resolveAlgorithms } from '../sshconfig/algorithms';
-import { startSaved, syncEngine } from './engine-sync';
+import { startSaved, type SyncReport } from './engine-sync';
 import type { PromptBroker } from './prompt-broker';
 
 export interface HandlerDeps {
@@ -28,6 +28,8 @@ export interface HandlerDeps {
   /** The prompter sessions use (the broker, plus stored passphrases). */
   prompter: Prompter;
   secretsAvailable: () => Promise<boolean>;
+  /** Resolves once the engine holds every saved change (engine-sync.ts engineSyncer). */
+  synced: () => Promise<SyncReport>;
   /** Called after settings change (launch at login is applied by the app). */
   settingsChanged?: (s: Snapshot['settings']) => void;
   /** Where "import from ~/.ssh/config" reads. */
@@ -68,7 +70,7 @@ function view(deps: HandlerDeps, name: string): ForwardView {
 /** Makes sure the engine knows the saved forward (and its latest definition) before acting on it. */
 async function ensureInEngine(deps: HandlerDeps, name: string): Promise<void> {
   deps.repo.requireForward(name);
-  const report = await syncEngine(deps.engine, deps.repo);
+  const report = await deps.synced();
   const problem = report.problems.find((p) => p.name === name);
   if (problem) throw new BurrowError('VALIDATION', problem.message);
 }
@@ -136,7 +138,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const groupAction = async (group: string, start: boolean): Promise<GroupResult> => {
     const members = repo.listForwards({ group });
     if (members.length === 0) throw new BurrowError('NOT_FOUND', `No forwards are in the group '${group}'.`);
-    await syncEngine(engine, repo);
+    await deps.synced();
     const results = await Promise.all(
       members.map(async (f) => {
         try {
@@ -162,7 +164,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     'state.get': async () => {
       const doc = repo.document();
-      await syncEngine(engine, repo, doc);
+      await deps.synced();
       return {
         hosts: doc.hosts.map(hostView),
         forwards: doc.forwards.map((f) => forwardView(deps, f, doc)),
@@ -268,14 +270,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'host.add': async ({ host, secret }) => {
       const r = await repo.addHost(host, { secret });
-      await syncEngine(engine, repo);
+      await deps.synced();
       return { host: hostView(r.value), warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })) };
     },
 
     'host.update': async ({ name, host, secret }) => {
       const current = repo.requireHost(name);
       const r = await repo.updateHost(name, replaceWith(current, host), { secret });
-      await syncEngine(engine, repo);
+      await deps.synced();
       return { host: hostView(r.value), warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })) };
     },
 
@@ -317,7 +319,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'import.apply': async ({ source, select, replace }) => {
       const r = await repo.importProfiles(selectIncoming(readImport(deps, source), select), { replace });
-      await syncEngine(engine, repo);
+      await deps.synced();
       return r;
     },
 
@@ -333,7 +335,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings.get': () => repo.getSettings(),
     'settings.set': async (patch) => {
       const s = await repo.updateSettings(patch);
-      await syncEngine(engine, repo);
+      await deps.synced();
       deps.settingsChanged?.(s);
       return s;
     },

@@ -10,7 +10,7 @@ import { TunnelEngine, type EngineOptions } from '../tunnels/engine';
 import type { ForwardState, Prompter } from '../tunnels/types';
 import type { Settings } from '../../shared/model';
 import { createDispatcher, type Dispatcher } from './dispatcher';
-import { startSaved, syncEngine } from './engine-sync';
+import { engineSyncer, startSaved } from './engine-sync';
 import { EventHub, startStatsTicker, wireEvents } from './events';
 import { createHandlers } from './handlers';
 import { homeFrom } from './key-files';
@@ -73,12 +73,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const engine = new TunnelEngine({ ...opts.engine, prompter });
   const events = new EventHub();
   const unwire = wireEvents(events, { engine, broker, repo });
-  // Another process (the CLI) changed the file: take the new definitions.
+  // Every saved change (ours, or another process's such as the CLI's) reaches the engine.
+  const syncer = engineSyncer(engine, repo);
   const offSync = repo.subscribe((change) => {
-    if (change.source === 'external') void syncEngine(engine, repo).catch(() => undefined);
+    if (change.source === 'external') void syncer.synced().catch(() => undefined);
   });
   const unwatch = opts.watchProfiles === false ? () => undefined : repo.watch();
-  await syncEngine(engine, repo);
+  await syncer.synced();
   // running/<pid>-<kind>.json beside config.json, rewritten on every state change, removed by dispose().
   const status = opts.publishStatus ? new RuntimeStatusPublisher(dirname(repo.path), opts.publishStatus) : undefined;
   const publishStatus = () => status?.publish(engine.list().map((f): [string, ForwardState] => [f.id, f.state]));
@@ -91,6 +92,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     broker,
     prompter,
     secretsAvailable: () => opts.secretStore.available(),
+    synced: syncer.synced,
     settingsChanged: opts.settingsChanged,
     sshConfigPath: opts.sshConfigPath,
     // ~/.ssh (the key file picker, ssh config) follows env's HOME, as the profile folder follows BURROW_CONFIG_DIR.
@@ -107,7 +109,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     events,
     startStats: (isVisible, intervalMs) => startStatsTicker(events, engine, isVisible, intervalMs),
     async autostart() {
-      await syncEngine(engine, repo);
+      await syncer.synced();
       const failed: { name: string; message: string }[] = [];
       await Promise.all(
         repo
@@ -121,6 +123,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     async dispose() {
       broker.cancelAll();
       offSync();
+      syncer.dispose();
       unwatch();
       unwire();
       await engine.shutdown();

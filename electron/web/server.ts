@@ -40,8 +40,8 @@ const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
 /**
  * A client with this much sent to it and still unread is cut off instead of
  * being sent more: it does not read (a stuck or hostile page), and everything
- * queued for it is held in memory. Above the largest single answer (an import
- * preview of 5 MB of text), so one big answer never trips it.
+ * queued for it is held in memory. Well above the largest answer the window
+ * asks for (an import of up to 5 MB of text), so one big answer never trips it.
  */
 export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
 

@@ -11,9 +11,11 @@ export const WEB_HELP = `Usage: burrow web [--port N] [--no-build]
 
 Serves Burrow's window in a browser: the same screens and the same engine as
 the desktop app, on http://127.0.0.1 only. Prints a URL with a random access
-token; without it nothing is served. The token is swapped for a cookie on the
-first load, and the server accepts only its own Host and Origin, so other web
-pages cannot drive it. Saved profiles are the app's (BURROW_CONFIG_DIR wins).
+token after '#' (the browser never sends that part to any server); the page
+keeps it in its tab and shows nothing and does nothing without it. The server
+accepts only its own Host and Origin, so other web pages, on this machine's
+other ports too, cannot drive it. Saved profiles are the app's
+(BURROW_CONFIG_DIR wins).
 Passwords typed here are kept in memory until the command stops.
   --port N     Listen on port N (default: a free port)
   --no-build   Fail instead of building the renderer when it is not built

@@ -5,15 +5,17 @@
 //  - a request that carries an Origin must come from this server's own origin,
 //    and the WebSocket must carry one, which defeats cross-site pages (CSRF,
 //    cross-site WebSocket hijacking);
-//  - everything needs the random access token: once as ?token= in the printed
-//    URL, which sets an HttpOnly SameSite=Strict cookie and redirects to a clean
-//    URL; after that the cookie (sent by the browser on the WebSocket upgrade too).
+//  - the page (index.html and its assets) is public: it holds no data. All data
+//    and every action go over the WebSocket, whose first message must carry the
+//    random access token. The printed URL has the token in its fragment
+//    (#token=...), which browsers never send to a server; the page keeps it in
+//    its tab's sessionStorage (readable by this origin only) and sends it on its
+//    own WebSocket only. No cookie: cookies are not isolated by port, so every
+//    other server on 127.0.0.1 or localhost would receive it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ClientMessage } from '../../shared/ws-protocol';
 
 export const newToken = (): string => randomBytes(24).toString('base64url');
-
-/** The cookie is named after the port: cookies are shared between ports of one host. */
-export const cookieName = (port: number): string => `burrow-token-${port}`;
 
 export function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -34,57 +36,34 @@ export function tokenMatches(given: string | undefined | null, token: string): b
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-export function tokenCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
-}
-
 export interface RequestFacts {
   method: string;
-  /** Path and query, as in the request line. */
-  url: string;
   host?: string;
   origin?: string;
-  cookie?: string;
   /** True for a WebSocket upgrade. */
   upgrade?: boolean;
 }
 
-export type Decision =
-  | { allow: true; setCookie?: string; redirectTo?: string }
-  | { allow: false; status: 400 | 401 | 403 | 405; reason: string };
+export type Decision = { allow: true } | { allow: false; status: 403 | 405; reason: string };
 
-/** The whole access decision for one HTTP request or WebSocket upgrade. */
-export function decide(req: RequestFacts, port: number, token: string): Decision {
+/** Whether an HTTP request or WebSocket upgrade may be served at all (the token is checked on the WebSocket's first message). */
+export function decide(req: RequestFacts, port: number): Decision {
   if (!hostAllowed(req.host, port)) return { allow: false, status: 403, reason: `Host '${req.host ?? ''}' is not this server; open http://127.0.0.1:${port}/.` };
   if (req.upgrade ? !originAllowed(req.origin, port) : req.origin !== undefined && !originAllowed(req.origin, port)) {
     return { allow: false, status: 403, reason: `Requests from origin '${req.origin ?? '(none)'}' are not accepted.` };
   }
   if (!req.upgrade && req.method !== 'GET' && req.method !== 'HEAD') return { allow: false, status: 405, reason: 'Only GET is served.' };
-  let url: URL;
-  try {
-    url = new URL(req.url, `http://127.0.0.1:${port}`);
-  } catch {
-    return { allow: false, status: 400, reason: 'Bad request URL.' };
-  }
-  if (tokenMatches(readCookie(req.cookie, cookieName(port)), token)) return { allow: true };
-  const queryToken = url.searchParams.get('token');
-  if (!req.upgrade && tokenMatches(queryToken, token)) {
-    url.searchParams.delete('token');
-    return { allow: true, setCookie: tokenCookie(port, token), redirectTo: url.pathname + url.search };
-  }
-  return {
-    allow: false,
-    status: 401,
-    reason: queryToken ? 'The access token is wrong. Open the URL that `burrow web` printed.' : 'An access token is needed. Open the URL that `burrow web` printed (it ends in ?token=...).',
-  };
+  return { allow: true };
 }
+
+const OPEN_PRINTED_URL = 'open the URL that burrow web printed (it ends in #token=...).';
+
+/** Why the WebSocket's first message does not let the client in, or null when it does. Short: it travels as a close reason (at most 123 bytes). */
+export function signInProblem(first: ClientMessage, token: string): string | null {
+  if (first.type !== 'hello') return `Send the access token first: ${OPEN_PRINTED_URL}`;
+  if (!tokenMatches(first.token, token)) return `The access token is wrong: ${OPEN_PRINTED_URL}`;
+  return null;
+}
+
+/** For a client that never says hello. */
+export const NO_SIGN_IN = `No access token was sent: ${OPEN_PRINTED_URL}`;

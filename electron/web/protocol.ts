@@ -1,7 +1,7 @@
 // Reading the browser mode's WebSocket messages (shapes in shared/ws-protocol.ts).
 import type { ClientMessage } from '../../shared/ws-protocol';
 
-export type { ClientMessage, ServerMessage } from '../../shared/ws-protocol';
+export { ACCESS_REFUSED, type ClientMessage, type ServerMessage } from '../../shared/ws-protocol';
 
 /** Imports carry up to 5 MB of text; leave room for JSON escaping. */
 export const MAX_MESSAGE_BYTES = 12 * 1024 * 1024;
@@ -15,6 +15,7 @@ export function parseClientMessage(data: string): ClientMessage | null {
   }
   if (typeof m !== 'object' || m === null) return null;
   const o = m as Record<string, unknown>;
+  if (o.type === 'hello' && typeof o.token === 'string') return { type: 'hello', token: o.token };
   if (o.type === 'invoke' && Number.isSafeInteger(o.id) && typeof o.channel === 'string') return { type: 'invoke', id: o.id as number, channel: o.channel, input: o.input };
   if (o.type === 'visibility' && typeof o.visible === 'boolean') return { type: 'visibility', visible: o.visible };
   return null;

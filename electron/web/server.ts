@@ -10,8 +10,8 @@ import { APP_ORIGIN, securityHeaders } from '../shell/security';
 import type { EventName, Events } from '../../shared/contract';
 import type { Dispatcher } from '../api/dispatcher';
 import type { EventHub } from '../api/events';
-import { decide, newToken, type RequestFacts } from './guard';
-import { MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from './protocol';
+import { NO_SIGN_IN, decide, newToken, signInProblem, type RequestFacts } from './guard';
+import { ACCESS_REFUSED, MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from './protocol';
 
 export interface WebServerOptions {
   dispatcher: Dispatcher;
@@ -23,25 +23,32 @@ export interface WebServerOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** A WebSocket that has not sent the token by then is closed (default 10 s). */
+  signInTimeoutMs?: number;
 }
 
 export interface WebServer {
   port: number;
   token: string;
-  /** http://127.0.0.1:PORT/?token=... */
+  /** http://127.0.0.1:PORT/#token=... (the fragment never leaves the browser) */
   url: string;
   close(): Promise<void>;
 }
 
 /** Stats are dropped (not queued) for a client this far behind. */
 const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
+/**
+ * A client with this much sent to it and still unread is cut off instead of
+ * being sent more: it does not read (a stuck or hostile page), and everything
+ * queued for it is held in memory. Well above the largest answer the window
+ * asks for (an import of up to 5 MB of text), so one big answer never trips it.
+ */
+export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
 
 const facts = (req: http.IncomingMessage, upgrade: boolean): RequestFacts => ({
   method: req.method ?? 'GET',
-  url: req.url ?? '/',
   host: req.headers.host,
   origin: req.headers.origin,
-  cookie: req.headers.cookie,
   upgrade,
 });
 
@@ -67,19 +74,34 @@ async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, ro
   createReadStream(r.file).on('error', () => res.destroy()).pipe(res);
 }
 
-function attachClient(ws: WebSocket, opts: WebServerOptions) {
+function attachClient(ws: WebSocket, opts: WebServerOptions, token: string) {
+  let unsubscribe: (() => void) | null = null;
   let visible = true;
-  opts.viewers.count++;
   const send = (m: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_UNREAD_BYTES) return ws.terminate();
+    ws.send(JSON.stringify(m));
   };
-  const unsubscribe = opts.hub.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
-    if (event === 'stats' && (!visible || ws.bufferedAmount > SLOW_CLIENT_BYTES)) return;
-    send({ type: 'event', event, payload } as ServerMessage);
-  });
+  const signIn = () => {
+    opts.viewers.count++;
+    unsubscribe = opts.hub.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
+      if (event === 'stats' && (!visible || ws.bufferedAmount > SLOW_CLIENT_BYTES)) return;
+      send({ type: 'event', event, payload } as ServerMessage);
+    });
+    send({ type: 'ready' });
+  };
+  const timer = setTimeout(() => ws.close(ACCESS_REFUSED, NO_SIGN_IN), opts.signInTimeoutMs ?? 10_000);
   ws.on('message', async (data, isBinary) => {
+    if (ws.readyState !== ws.OPEN) return;
     const msg = isBinary ? null : parseClientMessage(data.toString());
-    if (!msg) return ws.close(1003, 'Messages must be JSON { type: invoke | visibility }.');
+    if (!msg) return ws.close(1003, 'Messages must be JSON { type: hello | invoke | visibility }.');
+    if (!unsubscribe) {
+      const problem = signInProblem(msg, token);
+      if (problem) return ws.close(ACCESS_REFUSED, problem);
+      clearTimeout(timer);
+      return signIn();
+    }
+    if (msg.type === 'hello') return;
     if (msg.type === 'visibility') {
       if (msg.visible !== visible) opts.viewers.count += msg.visible ? 1 : -1;
       visible = msg.visible;
@@ -90,6 +112,8 @@ function attachClient(ws: WebSocket, opts: WebServerOptions) {
   });
   ws.on('error', () => undefined);
   ws.on('close', () => {
+    clearTimeout(timer);
+    if (!unsubscribe) return;
     unsubscribe();
     if (visible) opts.viewers.count--;
   });
@@ -99,20 +123,16 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const token = opts.token ?? newToken();
   let port = opts.port ?? 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  wss.on('connection', (ws) => attachClient(ws, opts));
+  wss.on('connection', (ws) => attachClient(ws, opts, token));
 
   const server = http.createServer((req, res) => {
-    const d = decide(facts(req, false), port, token);
+    const d = decide(facts(req, false), port);
     if (!d.allow) return refuse(res, d.status, d.reason);
-    if (d.redirectTo !== undefined) {
-      res.writeHead(303, { Location: d.redirectTo, 'Set-Cookie': d.setCookie ?? '', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
-      return res.end();
-    }
     serveFile(req, res, opts.rootDir).catch(() => res.destroy());
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => undefined);
-    const d = decide(facts(req, true), port, token);
+    const d = decide(facts(req, true), port);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (!d.allow || path !== '/ws') {
       const status = d.allow ? 404 : d.status;
@@ -135,7 +155,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   return {
     port,
     token,
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of wss.clients) ws.terminate();

@@ -156,7 +156,7 @@ export function consoleErrors(page: Page): string[] {
   return errors;
 }
 
-/** A page that opened the printed URL (token -> cookie) and shows the forwards list. With `desktop`, it gets a preload object as in the Electron window. */
+/** A page that opened the printed URL (its #token= kept in the tab) and shows the forwards list. With `desktop`, it gets a preload object as in the Electron window. */
 export async function openApp(
   world: World,
   opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; desktop?: FakeDesktop } = {},

@@ -1,11 +1,10 @@
-// burrow web's access decision: token, Host and Origin, as pure functions.
+// burrow web's access decision: Host, Origin and the WebSocket's token, as pure functions.
 import { describe, expect, it } from 'vitest';
-import { cookieName, decide, hostAllowed, originAllowed, readCookie, tokenMatches } from '../../electron/web/guard';
+import { NO_SIGN_IN, decide, hostAllowed, originAllowed, signInProblem, tokenMatches } from '../../electron/web/guard';
 
 const PORT = 43210;
 const TOKEN = 'secret-token-abc';
-const cookie = `${cookieName(PORT)}=${TOKEN}`;
-const base = { method: 'GET', url: '/', host: `127.0.0.1:${PORT}` };
+const base = { method: 'GET', host: `127.0.0.1:${PORT}` };
 
 describe('burrow web access checks', () => {
   it('accepts only this server in the Host header (DNS rebinding)', () => {
@@ -33,45 +32,39 @@ describe('burrow web access checks', () => {
     expect(tokenMatches(undefined, TOKEN)).toBe(false);
   });
 
-  it('reads the cookie named after the port', () => {
-    expect(readCookie(`a=b; ${cookie}; c=d`, cookieName(PORT))).toBe(TOKEN);
-    expect(readCookie(`${cookieName(PORT + 1)}=${TOKEN}`, cookieName(PORT))).toBeUndefined();
-    expect(readCookie(undefined, cookieName(PORT))).toBeUndefined();
+  it('serves the page (it holds no data) to its own Host without a token, and only by GET', () => {
+    expect(decide(base, PORT)).toEqual({ allow: true });
+    expect(decide({ ...base, host: `localhost:${PORT}` }, PORT)).toEqual({ allow: true });
+    expect(decide({ ...base, method: 'HEAD' }, PORT)).toEqual({ allow: true });
+    expect(decide({ ...base, method: 'POST' }, PORT)).toMatchObject({ allow: false, status: 405 });
   });
 
-  it('serves nothing without the token', () => {
-    const d = decide(base, PORT, TOKEN);
-    expect(d).toMatchObject({ allow: false, status: 401 });
-    expect(decide({ ...base, url: '/assets/index.js' }, PORT, TOKEN)).toMatchObject({ allow: false, status: 401 });
-    expect(decide({ ...base, url: '/?token=wrong' }, PORT, TOKEN)).toMatchObject({ allow: false, status: 401, reason: expect.stringMatching(/wrong/) });
+  it('refuses another Host (DNS rebinding)', () => {
+    expect(decide({ ...base, host: `evil.example:${PORT}` }, PORT)).toMatchObject({ allow: false, status: 403, reason: `Host 'evil.example:${PORT}' is not this server; open http://127.0.0.1:${PORT}/.` });
+    expect(decide({ ...base, host: `evil.example:${PORT}`, upgrade: true, origin: `http://evil.example:${PORT}` }, PORT)).toMatchObject({ allow: false, status: 403 });
   });
 
-  it('swaps the query token for an HttpOnly SameSite=Strict cookie and a clean URL', () => {
-    const d = decide({ ...base, url: `/?token=${TOKEN}` }, PORT, TOKEN);
-    expect(d).toEqual({ allow: true, setCookie: expect.stringContaining(cookie), redirectTo: '/' });
-    if (!d.allow) throw new Error('refused');
-    expect(d.setCookie).toMatch(/HttpOnly/);
-    expect(d.setCookie).toMatch(/SameSite=Strict/);
-    expect(decide({ ...base, cookie }, PORT, TOKEN)).toEqual({ allow: true });
+  it('refuses requests from another origin (CSRF)', () => {
+    expect(decide({ ...base, origin: 'http://evil.example' }, PORT)).toMatchObject({ allow: false, status: 403, reason: "Requests from origin 'http://evil.example' are not accepted." });
+    expect(decide({ ...base, origin: `http://127.0.0.1:${PORT + 1}` }, PORT)).toMatchObject({ allow: false, status: 403 });
+    expect(decide({ ...base, origin: `http://127.0.0.1:${PORT}` }, PORT)).toEqual({ allow: true });
   });
 
-  it('refuses a right token behind a wrong Host', () => {
-    expect(decide({ ...base, host: `evil.example:${PORT}`, cookie }, PORT, TOKEN)).toMatchObject({ allow: false, status: 403 });
-    expect(decide({ ...base, host: `evil.example:${PORT}`, url: `/?token=${TOKEN}` }, PORT, TOKEN)).toMatchObject({ allow: false, status: 403 });
+  it('lets a WebSocket upgrade through only with its own Origin', () => {
+    const ws = { ...base, upgrade: true };
+    expect(decide({ ...ws, origin: `http://127.0.0.1:${PORT}` }, PORT)).toEqual({ allow: true });
+    expect(decide(ws, PORT)).toMatchObject({ allow: false, status: 403, reason: "Requests from origin '(none)' are not accepted." });
+    expect(decide({ ...ws, origin: `http://localhost:${PORT + 1}` }, PORT)).toMatchObject({ allow: false, status: 403 });
   });
 
-  it('refuses cross-origin requests even with the cookie (CSRF)', () => {
-    expect(decide({ ...base, cookie, origin: 'http://evil.example' }, PORT, TOKEN)).toMatchObject({ allow: false, status: 403 });
-    expect(decide({ ...base, cookie, origin: `http://127.0.0.1:${PORT}` }, PORT, TOKEN)).toEqual({ allow: true });
-    expect(decide({ ...base, cookie, method: 'POST' }, PORT, TOKEN)).toMatchObject({ allow: false, status: 405 });
-  });
-
-  it('lets a WebSocket in only with its own Origin and the cookie (not the query token)', () => {
-    const ws = { ...base, url: '/ws', upgrade: true };
-    expect(decide({ ...ws, cookie, origin: `http://127.0.0.1:${PORT}` }, PORT, TOKEN)).toEqual({ allow: true });
-    expect(decide({ ...ws, cookie }, PORT, TOKEN)).toMatchObject({ allow: false, status: 403 });
-    expect(decide({ ...ws, cookie, origin: 'http://evil.example' }, PORT, TOKEN)).toMatchObject({ allow: false, status: 403 });
-    expect(decide({ ...ws, origin: `http://127.0.0.1:${PORT}` }, PORT, TOKEN)).toMatchObject({ allow: false, status: 401 });
-    expect(decide({ ...ws, url: `/ws?token=${TOKEN}`, origin: `http://127.0.0.1:${PORT}` }, PORT, TOKEN)).toMatchObject({ allow: false, status: 401 });
+  it("lets a WebSocket in only when its first message is a hello with the token, and says what to do otherwise", () => {
+    expect(signInProblem({ type: 'hello', token: TOKEN }, TOKEN)).toBeNull();
+    expect(signInProblem({ type: 'hello', token: 'wrong' }, TOKEN)).toBe('The access token is wrong: open the URL that burrow web printed (it ends in #token=...).');
+    expect(signInProblem({ type: 'hello', token: '' }, TOKEN)).toMatch(/^The access token is wrong/);
+    expect(signInProblem({ type: 'invoke', id: 1, channel: 'state.get', input: {} }, TOKEN)).toBe('Send the access token first: open the URL that burrow web printed (it ends in #token=...).');
+    // Close reasons are at most 123 bytes.
+    for (const reason of [signInProblem({ type: 'hello', token: 'x' }, TOKEN), signInProblem({ type: 'visibility', visible: true }, TOKEN), NO_SIGN_IN]) {
+      expect(Buffer.byteLength(reason ?? '')).toBeLessThanOrEqual(123);
+    }
   });
 });

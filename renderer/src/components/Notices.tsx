@@ -13,7 +13,11 @@ function ConnectionBanner() {
   if (!state || state.status === 'open' || (state.status === 'connecting' && state.attempts === 0)) return null;
   return (
     <div className="banner error" role="alert">
-      Lost the connection to <code>burrow web</code>; reconnecting… If this stays, check that <code>burrow web</code> still runs, and open the URL it printed (with its ?token=).
+      {state.refused ?? (
+        <>
+          Lost the connection to <code>burrow web</code>; reconnecting… If this stays, check that <code>burrow web</code> still runs, and open the URL it printed (with its #token=).
+        </>
+      )}
     </div>
   );
 }

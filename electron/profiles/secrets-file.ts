@@ -4,10 +4,11 @@
 // an entry by its key: the command line does, so that removing a host or
 // changing its authentication leaves no orphaned secret behind. Every change is
 // made under the same inter-process lock as the profile file, written atomically.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileDurable } from './durable-write';
+import { withFileLock } from './file-lock';
 import { NoSecretStore } from './secrets';
-import { withFileLock } from './store-file';
 
 export const SECRETS_FILE = 'secrets.json';
 
@@ -33,13 +34,13 @@ export class SecretsFile {
 
   /** Applies `change` to the entries as they are on disk now, under the lock, and writes them (mode 0600). */
   async update(change: (entries: SecretEntries) => boolean | void): Promise<void> {
-    await withFileLock(this.path, () => {
+    await withFileLock(this.path, (lock) => {
       const entries = this.read();
       if (change(entries) === false) return;
-      mkdirSync(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(entries), { mode: 0o600 });
-      renameSync(tmp, this.path);
+      writeFileDurable(this.path, JSON.stringify(entries), {
+        // A takeover while this process was frozen: fail rather than write over the other process's change.
+        beforeRename: () => lock.assertHeld(),
+      });
     });
   }
 

@@ -44,12 +44,27 @@ export function writeFileDurable(path: string, data: string | Uint8Array, opts: 
       closeSync(fd);
     }
     opts.beforeRename?.();
-    renameSync(tmp, path);
+    renameOver(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
   syncDir(dirname(path));
+}
+
+/** Windows refuses to replace a file another process has open for a moment (a virus scanner, a reader): try again briefly. */
+function renameOver(from: string, to: string): void {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || !['EPERM', 'EACCES', 'EBUSY'].includes(code ?? '') || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /** The rename itself is durable only once the folder is synced (POSIX; Windows cannot open a folder for this). */

@@ -55,8 +55,8 @@ export interface OpenOptions {
   /** The folder of config.json; default: BURROW_CONFIG_DIR, else Electron's userData for Burrow. */
   dir?: string;
   env?: NodeJS.ProcessEnv;
-  /** The profile lock's timing (tests). */
-  lock?: Pick<LockOptions, 'staleMs' | 'timeoutMs'>;
+  /** The profile lock's timing (tests), and a signal that stops waiting for it (Ctrl-C). */
+  lock?: LockOptions;
   /** For tests of concurrent writers: runs under the lock, with the new file written, just before it replaces the old one. */
   beforeRename?: () => void;
 }

@@ -117,16 +117,19 @@ function tryCreate(lockPath: string, text: string): boolean {
   return true;
 }
 
-/** The lock as it is now; null when it has gone meanwhile. */
+/**
+ * The lock as it is now; null when it has gone meanwhile. The text is read
+ * before the age: a lock replaced in between then looks fresh, never stale.
+ */
 function look(lockPath: string): Seen | null {
   try {
-    const mtimeMs = statSync(lockPath).mtimeMs;
     let text: string | undefined;
     try {
       text = readFileSync(lockPath, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     }
+    const mtimeMs = statSync(lockPath).mtimeMs;
     return { text, owner: parseOwner(text), mtimeMs };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;

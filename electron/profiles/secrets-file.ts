@@ -6,8 +6,8 @@
 // made under the same inter-process lock as the profile file, written atomically.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurable } from './durable-write';
-import { withFileLock } from './file-lock';
+import { removeOrphanTemps, writeFileDurable } from './durable-write';
+import { LockLost, withFileLock } from './file-lock';
 import { NoSecretStore } from './secrets';
 
 export const SECRETS_FILE = 'secrets.json';
@@ -34,14 +34,19 @@ export class SecretsFile {
 
   /** Applies `change` to the entries as they are on disk now, under the lock, and writes them (mode 0600). */
   async update(change: (entries: SecretEntries) => boolean | void): Promise<void> {
-    await withFileLock(this.path, (lock) => {
-      const entries = this.read();
-      if (change(entries) === false) return;
-      writeFileDurable(this.path, JSON.stringify(entries), {
-        // A takeover while this process was frozen: fail rather than write over the other process's change.
-        beforeRename: () => lock.assertHeld(),
-      });
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withFileLock(this.path, (lock) => {
+          removeOrphanTemps(this.path);
+          const entries = this.read();
+          if (change(entries) === false) return;
+          // Taken over while this process was frozen: redo the change on what the other process wrote.
+          writeFileDurable(this.path, JSON.stringify(entries), { beforeRename: () => lock.assertHeld() });
+        });
+      } catch (e) {
+        if (!(e instanceof LockLost) || attempt >= 10) throw e;
+      }
+    }
   }
 
   /** Removes one entry (nothing happens when it is not there). */

@@ -2,7 +2,7 @@
 // tmpfs), a damaged schemaVersion, a writer frozen past the lock's staleness
 // (SIGSTOP) or killed while holding it (kill -9), leftover temporary files,
 // file modes, and a folder this user cannot write (a real second user).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +106,7 @@ describe.skipIf(!isRoot)('a full disk (48 KiB tmpfs)', () => {
     expect(ls.code).toBe(0);
     expect(ls.out).toContain('h0');
     expect(ls.out).toContain(`f${saved}`);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('a damaged schemaVersion', () => {
@@ -257,14 +257,9 @@ describe.skipIf(!isRoot)('a folder this user can read but not write', () => {
   });
 
   /** The real `burrow` command as that user. */
-  function runAs(dir: string, args: string[]): { code: number; out: string; err: string } {
-    try {
-      const out = execFileSync('runuser', ['-u', user, '--', 'env', `BURROW_CONFIG_DIR=${dir}`, 'HOME=/nonexistent', process.execPath, BURROW, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-      return { code: 0, out, err: '' };
-    } catch (e) {
-      const x = e as { status: number; stdout: string; stderr: string };
-      return { code: x.status, out: x.stdout, err: x.stderr };
-    }
+  function runAs(dir: string, args: string[]): { code: number | null; out: string; err: string } {
+    const r = spawnSync('runuser', ['-u', user, '--', 'env', `BURROW_CONFIG_DIR=${dir}`, 'HOME=/nonexistent', process.execPath, BURROW, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
   it('ls works read-only; a change fails at once saying what to do, and nothing is changed', async () => {
@@ -285,6 +280,27 @@ describe.skipIf(!isRoot)('a folder this user can read but not write', () => {
     expect(add.code).toBe(1);
     expect(add.err).toContain(`burrow add: Could not save ${join(dir, 'config.json')}: this user cannot write there (EACCES): nothing was changed. Make the folder writable (chmod u+w '${dir}') or set BURROW_CONFIG_DIR to a folder you can write.`);
     expect(readFileSync(join(dir, 'config.json')).equals(before)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['config.json']);
+  }, 120_000);
+
+  it('a damaged file there is shown as far as it can be read and left as it is', async () => {
+    const parent = tmp();
+    chmodSync(parent, 0o755);
+    const dir = join(parent, 'shared');
+    await seed(dir, ['base', 'second']);
+    const file = join(dir, 'config.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s*"schemaVersion": 1,\n/m, ''));
+    chmodSync(dir, 0o755);
+    chmodSync(file, 0o644);
+    const before = readFileSync(file);
+
+    const ls = runAs(dir, ['ls']);
+    expect(ls.code).toBe(0);
+    expect(ls.out).toContain('base');
+    expect(ls.out).toContain('second');
+    expect(ls.err).toContain(`needs a repair or an update that cannot be written now (Could not save ${file}: this user cannot write there (EACCES)`);
+    expect(ls.err).toContain('Showing what could be read (2 host(s), 0 forward(s)); the file was left as it is.');
+    expect(readFileSync(file).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['config.json']);
   }, 120_000);
 });

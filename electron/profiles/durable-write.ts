@@ -18,6 +18,11 @@ export const DIR_MODE = 0o700;
 
 export interface DurableWriteOptions {
   mode?: number;
+  /**
+   * false: whole and atomic, but not flushed to disk (a file that is stale
+   * after a crash anyway, rewritten often on the tunnels' thread: no fsync stalls).
+   */
+  durable?: boolean;
   /** Called after the new content is on disk, just before the rename; throwing aborts the write (nothing changed). */
   beforeRename?: () => void;
 }
@@ -39,7 +44,7 @@ export function writeFileDurable(path: string, data: string | Uint8Array, opts: 
         if (n <= 0) throw Object.assign(new Error('no space left on device (a write made no progress)'), { code: 'ENOSPC', syscall: 'write' });
         off += n;
       }
-      fsyncSync(fd);
+      if (opts.durable !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -49,7 +54,7 @@ export function writeFileDurable(path: string, data: string | Uint8Array, opts: 
     rmSync(tmp, { force: true });
     throw e;
   }
-  syncDir(dirname(path));
+  if (opts.durable !== false) syncDir(dirname(path));
 }
 
 /** Windows refuses to replace a file another process has open for a moment (a virus scanner, a reader): try again briefly. */

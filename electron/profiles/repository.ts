@@ -1,4 +1,4 @@
-// ProfileRepository: saved hosts, forwards and settings, over a `conf` store.
+// ProfileRepository: saved hosts, forwards and settings, in one JSON file.
 //
 // - The app, the CLI and tests open it with `ProfileRepository.open({ secrets })`
 //   on <configDir>/config.json (BURROW_CONFIG_DIR, else Electron's userData

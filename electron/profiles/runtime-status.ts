@@ -1,8 +1,9 @@
 // What is running right now, for `burrow ls`: each process that runs saved
 // forwards (the desktop app, `burrow web`) publishes a small status file next
 // to the profiles, running/<pid>-<kind>.json, with its pid and the state of
-// each forward it runs. It is rewritten atomically (temporary file + rename) on
-// every state change (private to the user: 0600 in a 0700 folder) and removed on a clean exit. A file whose process is gone
+// each forward it runs. It is rewritten atomically (temporary file + rename; no
+// fsync: it means nothing after a crash) on every state change, private to the
+// user (0600 in a 0700 folder), and removed on a clean exit. A file whose process is gone
 // (or whose pid now belongs to another process) is stale: readers ignore it and
 // remove it.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -76,7 +77,7 @@ export class RuntimeStatusPublisher {
     }
     const status: RuntimeStatus = { pid: this.pid, kind: this.kind, ...(this.startId ? { startId: this.startId } : {}), updatedAt: Date.now(), forwards };
     try {
-      writeFileDurable(this.file, JSON.stringify(status));
+      writeFileDurable(this.file, JSON.stringify(status), { durable: false });
     } catch {
       /* a status file is a courtesy to `burrow ls`: never fail a tunnel over it */
     }

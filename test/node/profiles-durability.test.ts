@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { withFileLock } from '../../electron/profiles/file-lock';
 import { ProfileRepository } from '../../electron/profiles/repository';
 import { RuntimeStatusPublisher, readRuntimeStatuses, runningDir } from '../../electron/profiles/runtime-status';
 import { NoSecretStore } from '../../electron/profiles/secrets';
@@ -203,6 +204,26 @@ describe('writers that stop while holding the lock', () => {
     await repo.addHost({ name: 'mine', hostname: 'm.example.com' });
     expect(edited).toBe(true);
     expect(hostNames(dir)).toEqual(['base', 'edited', 'mine']);
+  });
+});
+
+describe('the lock', () => {
+  it('waiting for a live holder stops on an AbortSignal (Ctrl-C), and gives up after timeoutMs saying who holds it', async () => {
+    const dir = tmp();
+    const file = join(dir, 'config.json');
+    let letGo!: () => void;
+    const holding = withFileLock(file, () => new Promise<void>((r) => (letGo = r)));
+    await until(() => existsSync(`${file}.lock`), 'the lock');
+    const ctl = new AbortController();
+    const waiting = withFileLock(file, () => 'got it', { signal: ctl.signal });
+    ctl.abort(new Error('interrupted'));
+    await expect(waiting).rejects.toThrow('interrupted');
+    await expect(withFileLock(file, () => 'got it', { timeoutMs: 300 })).rejects.toThrow(
+      `The profiles are locked by Burrow process ${process.pid} (${file}.lock) and it has not let go for 0.3 s; nothing was changed.`,
+    );
+    letGo();
+    await holding;
+    expect(await withFileLock(file, () => 'got it')).toBe('got it');
   });
 });
 

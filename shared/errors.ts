@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'VALIDATION'
+  | 'DISK_FULL'
+  | 'READ_ONLY'
   | 'INTERNAL';
 
 /**

@@ -31,10 +31,17 @@ export interface MigrationResult {
 
 export type Migration = (doc: Record<string, unknown>, ctx: MigrationContext) => MigrationResult;
 
-/** The version a stored document is at: schemaVersion, or 0 before it existed. */
-export function versionOf(doc: Record<string, unknown>): number {
+/**
+ * The version a stored document is at: its schemaVersion, or 0 for a file from
+ * before it existed (one without hosts or forwards: those came with it). null
+ * when it cannot be told (schemaVersion damaged, or missing beside hosts or
+ * forwards): such a file is damaged, not version 0, and migrating it as
+ * version 0 would drop everything in it.
+ */
+export function versionOf(doc: Record<string, unknown>): number | null {
+  if (!Object.hasOwn(doc, 'schemaVersion')) return Object.hasOwn(doc, 'hosts') || Object.hasOwn(doc, 'forwards') ? null : 0;
   const v = doc.schemaVersion;
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null;
 }
 
 const FLAGS: Record<string, ForwardKind> = { '-L': 'local', '-R': 'remote', '-D': 'dynamic' };
@@ -128,6 +135,7 @@ export const MIGRATIONS: Record<number, Migration> = {
 /** Runs every step from the document's version up to SCHEMA_VERSION. */
 export function migrate(doc: Record<string, unknown>, ctx: MigrationContext, migrations = MIGRATIONS, target = SCHEMA_VERSION): MigrationResult & { from: number } {
   const from = versionOf(doc);
+  if (from === null) throw new Error('The profile schema version cannot be read.');
   let current = doc;
   const secrets: MigrationResult['secrets'] = [];
   const notes: string[] = [];

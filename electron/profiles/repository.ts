@@ -1,23 +1,27 @@
-// ProfileRepository: saved hosts, forwards and settings, over a `conf` store.
+// ProfileRepository: saved hosts, forwards and settings, in one JSON file.
 //
-// - The CLI and tests open it with `ProfileRepository.open({ secrets })`, which
-//   uses `conf` on <configDir>/config.json (BURROW_CONFIG_DIR, else Electron's
-//   userData folder for "Burrow"). The desktop app passes `createStore` that
-//   returns its electron-store instance for the same cwd and configName, so both
-//   read and write the same file. The store must use the default JSON
-//   serialization (no encryptionKey): secrets are kept elsewhere.
-// - Every change is a function applied under an inter-process lock to the file
-//   as it is on disk right now: a write by another process (the app, the CLI)
-//   is noticed by its content hash, reloaded, and the change is applied on top
-//   of it, so nothing is lost. Writes are atomic (conf writes a temporary file
-//   and renames it).
-// - A corrupt file is moved aside as config.corrupt-<timestamp>.json, what can
-//   be read is kept, and `warnings` says where the old file went.
+// - The app, the CLI and tests open it with `ProfileRepository.open({ secrets })`
+//   on <configDir>/config.json (BURROW_CONFIG_DIR, else Electron's userData
+//   folder for "Burrow"), the file electron-store would use, in its JSON format.
+// - Every change is a function applied under an inter-process lock
+//   (file-lock.ts) to the file as it is on disk right now: a write by another
+//   process (the app, the CLI) is noticed by its content hash, reloaded, and
+//   the change is applied on top of it, so nothing is lost. Just before the
+//   new file replaces the old one, the writer checks that it still holds the
+//   lock and that the file is still what it read; if not (it was frozen past
+//   the lock's staleness and another process wrote), it redoes the change on
+//   the current file.
+// - Writes are atomic and durable (durable-write.ts: all bytes, fsync, rename):
+//   a full disk is an error that changes nothing, never a truncated file.
+// - A corrupt file (or one whose schemaVersion cannot be read) is kept aside as
+//   config.corrupt-<timestamp>.json, what can be read is kept, and `warnings`
+//   says where the old file went.
+// - A folder that cannot be written (permissions, a full disk) still opens:
+//   reading works, each change fails at once saying what to do.
 // - Keys of the file that are not ours (the app's window bounds...) are kept.
 import { randomUUID } from 'node:crypto';
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Conf from 'conf';
 import { BurrowError } from '../../shared/errors';
 import {
   ProfileDocumentSchema,
@@ -41,27 +45,21 @@ import {
 import { checkHostRules } from './host-rules';
 import { mergeInto, type ImportReport, type Incoming, type MergeOptions } from './merge';
 import { migrate, versionOf } from './migrations';
-import { configDir, STORE_FILE, STORE_NAME } from './paths';
+import { configDir, STORE_FILE } from './paths';
 import type { SecretStore } from './secrets';
-import { moveAside, parseLenient, readRaw, recoverDocument, withFileLock } from './store-file';
-
-/** What the repository needs of a conf (or electron-store) instance. */
-export interface StoreBackend {
-  readonly path: string;
-  store: Record<string, unknown>;
-}
-
-export type CreateStore = (options: { cwd: string; configName: string }) => StoreBackend;
-
-export const defaultCreateStore: CreateStore = ({ cwd, configName }) =>
-  new Conf<Record<string, unknown>>({ cwd, configName, clearInvalidConfig: false });
+import { removeOrphanTemps, writeFailure, writeFileDurable } from './durable-write';
+import { LockLost, withFileLock, type HeldLock, type LockOptions } from './file-lock';
+import { hashOf, keepAside, parseLenient, readRaw, recoverDocument } from './store-file';
 
 export interface OpenOptions {
   secrets: SecretStore;
   /** The folder of config.json; default: BURROW_CONFIG_DIR, else Electron's userData for Burrow. */
   dir?: string;
   env?: NodeJS.ProcessEnv;
-  createStore?: CreateStore;
+  /** The profile lock's timing (tests), and a signal that stops waiting for it (Ctrl-C). */
+  lock?: LockOptions;
+  /** For tests of concurrent writers: runs under the lock, with the new file written, just before it replaces the old one. */
+  beforeRename?: () => void;
 }
 
 export type WarningCode = 'STORE_CORRUPT' | 'STORE_MIGRATED' | 'STORE_NEWER' | 'SECRET_NOT_STORED';
@@ -112,6 +110,20 @@ function applyPatch<T extends object>(base: T, patch: object): T {
 
 const usesSecret = (h: Host) => h.auth.method === 'password' || h.auth.method === 'key';
 
+/** The file changed between our read under the lock and our write: redo the change on the current file. */
+class ChangedMeanwhile extends Error {}
+
+/** How many times a change is redone on a file that keeps changing under it before giving up. */
+const MAX_REDO = 10;
+
+/** this.hash of a file read while it could not be repaired: never equal to a real hash, so the next locked pass repairs it. */
+const NEEDS_REPAIR = 'needs-repair';
+
+/** An error of the file system (EACCES, ENOSPC...), as opposed to ours. */
+function isFsError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
 export class ProfileRepository {
   readonly path: string;
   /** What a person should be told after opening: a corrupt file moved aside, a migration, a newer file. */
@@ -129,9 +141,9 @@ export class ProfileRepository {
   private readonly sessionOverlay = new Map<string, string>();
 
   private constructor(
-    private readonly backendFactory: () => StoreBackend,
     path: string,
     private readonly secrets: SecretStore,
+    private readonly opts: Pick<OpenOptions, 'lock' | 'beforeRename'>,
   ) {
     this.path = path;
   }
@@ -139,13 +151,14 @@ export class ProfileRepository {
   /** Opens (creating, migrating or rescuing as needed) the store; never throws for a bad file. */
   static async open(opts: OpenOptions): Promise<ProfileRepository> {
     const dir = opts.dir ?? configDir(opts.env ?? process.env);
-    const create = opts.createStore ?? defaultCreateStore;
-    const path = join(dir, STORE_FILE);
-    let backend: StoreBackend | undefined;
-    // conf reads the file in its constructor and throws on bad JSON: create it
-    // lazily, after the file has been checked under the lock.
-    const repo = new ProfileRepository(() => (backend ??= create({ cwd: dir, configName: STORE_NAME })), path, opts.secrets);
-    await repo.serial(() => withFileLock(path, () => repo.syncLocked()));
+    const repo = new ProfileRepository(join(dir, STORE_FILE), opts.secrets, opts);
+    try {
+      await repo.locked((lock) => repo.syncLocked(lock));
+    } catch (e) {
+      const code = (e as BurrowError).code;
+      if (code !== 'READ_ONLY' && code !== 'DISK_FULL') throw e;
+      repo.syncReadOnly(e as BurrowError);
+    }
     return repo;
   }
 
@@ -333,6 +346,7 @@ export class ProfileRepository {
     let items!: ImportReport['items'];
     const dropped: string[] = [];
     await this.mutate((doc) => {
+      dropped.length = 0; // a redo starts over
       const r = mergeInto(doc, incoming, opts);
       items = r.items;
       const kept = new Set(r.next.forwards.map((f) => f.socksSecretRef).filter(Boolean));
@@ -398,24 +412,51 @@ export class ProfileRepository {
     return p;
   }
 
-  /** Applies `change` to the document as it is on disk, under the lock, and writes it. */
-  private mutate(change: (doc: ProfileDocument) => void): Promise<void> {
-    return this.serial(() =>
-      withFileLock(this.path, async () => {
-        await this.syncLocked();
-        if (this.readOnlyReason) throw new BurrowError('CONFLICT', this.readOnlyReason);
-        const draft = structuredClone(this.doc);
-        change(draft);
-        this.write(parseDocument(draft));
-        this.emit('local');
-      }),
-    );
+  /**
+   * Runs `fn` under the file lock, one at a time in this process; again, on
+   * the file as it is then, when the write found the lock taken over or the
+   * file changed. File system errors become what a person is told.
+   */
+  private locked<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await withFileLock(this.path, fn, this.opts.lock);
+        } catch (e) {
+          if (!(e instanceof LockLost || e instanceof ChangedMeanwhile)) throw isFsError(e) ? writeFailure(e, this.path) : e;
+          if (attempt >= MAX_REDO) throw new BurrowError('CONFLICT', `The profile file ${this.path} kept changing while this change was being saved; nothing was changed. Try again.`);
+        }
+      }
+    });
   }
 
-  private write(doc: ProfileDocument): void {
-    this.backendFactory().store = { ...this.other, ...this.forDisk(doc) };
+  /** Applies `change` to the document as it is on disk, under the lock, and writes it. */
+  private mutate(change: (doc: ProfileDocument) => void): Promise<void> {
+    return this.locked(async (lock) => {
+      await this.syncLocked(lock);
+      if (this.readOnlyReason) throw new BurrowError('CONFLICT', this.readOnlyReason);
+      const draft = structuredClone(this.doc);
+      change(draft);
+      this.write(parseDocument(draft), lock, this.hash ?? null);
+      this.emit('local');
+    });
+  }
+
+  /**
+   * Replaces the file with `doc`, provided it still holds what this process
+   * read (`expected`, its hash) and the lock is still ours at that moment.
+   */
+  private write(doc: ProfileDocument, lock: HeldLock, expected: string | null): void {
+    const text = JSON.stringify({ ...this.other, ...this.forDisk(doc) }, undefined, '\t');
+    writeFileDurable(this.path, text, {
+      beforeRename: () => {
+        this.opts.beforeRename?.();
+        lock.assertHeld();
+        if (readRaw(this.path).hash !== expected) throw new ChangedMeanwhile();
+      },
+    });
     this.doc = doc;
-    this.hash = readRaw(this.path).hash;
+    this.hash = hashOf(text);
   }
 
   /**
@@ -485,7 +526,8 @@ export class ProfileRepository {
   }
 
   /** Under the lock: read the file, rescue, migrate or reload as needed, writing the result back. */
-  private async syncLocked(): Promise<void> {
+  private async syncLocked(lock: HeldLock): Promise<void> {
+    removeOrphanTemps(this.path);
     const raw = readRaw(this.path);
     if (raw.hash === this.hash) return;
     const seenBefore = this.hash !== undefined;
@@ -499,15 +541,16 @@ export class ProfileRepository {
     let corrupt: string | null = !parsed ? 'it is not readable JSON' : parsed.repaired ? 'it was damaged JSON' : !isObject(parsed.value) ? 'it is not a JSON object' : null;
 
     const version = versionOf(value);
+    if (!corrupt && version === null) corrupt = `its schemaVersion is ${Object.hasOwn(value, 'schemaVersion') ? `not a version number (${JSON.stringify(value.schemaVersion)})` : 'missing'}`;
     this.readOnlyReason = null;
-    if (!corrupt && version > SCHEMA_VERSION) {
+    if (!corrupt && version !== null && version > SCHEMA_VERSION) {
       this.readOnlyReason = `The profile file ${this.path} was written by a newer Burrow (schema version ${version}; this one knows ${SCHEMA_VERSION}). Update Burrow to change profiles; nothing was written.`;
       this.warnings.push({ code: 'STORE_NEWER', message: this.readOnlyReason });
       const { other } = split(value);
       this.set(recoverDocument(value).doc, other, raw.hash);
       return;
     }
-    if (!corrupt && version < SCHEMA_VERSION) {
+    if (!corrupt && version !== null && version < SCHEMA_VERSION) {
       const m = migrate(value, { newSecretRef });
       const stored = await this.storeMigratedSecrets(m);
       value = stored.doc;
@@ -525,7 +568,7 @@ export class ProfileRepository {
       if (!r.success && !corrupt) corrupt = `it does not match the profile schema (${r.error.issues[0].message})`;
       const rec = recoverDocument(ours);
       doc = rec.doc;
-      const movedTo = moveAside(this.path);
+      const movedTo = keepAside(this.path, raw.bytes!);
       const kept = `${doc.hosts.length} host(s) and ${doc.forwards.length} forward(s) were recovered`;
       const lost = rec.dropped.length ? `; not recovered: ${rec.dropped.join('; ')}` : '';
       this.warnings.push({
@@ -537,9 +580,48 @@ export class ProfileRepository {
     }
     if (needsWrite) {
       this.other = other;
-      this.write(this.withSession(doc));
+      this.write(this.withSession(doc), lock, raw.hash);
       if (seenBefore) this.emit('external');
     } else this.set(doc, other, raw.hash);
+  }
+
+  /**
+   * Opening when the file cannot be written (a read-only folder, a full disk):
+   * what can be read is shown, nothing is written. A file that needed a
+   * repair is left as it is (and repaired by the first pass that can write).
+   */
+  private syncReadOnly(problem: BurrowError): void {
+    let raw;
+    try {
+      raw = readRaw(this.path);
+    } catch (e) {
+      this.warnings.push({ code: 'STORE_CORRUPT', message: `The profile file ${this.path} cannot be read (${(e as NodeJS.ErrnoException).code}); starting empty, nothing was changed.` });
+      this.set(emptyDocument(), {}, NEEDS_REPAIR);
+      return;
+    }
+    if (raw.text === null) {
+      this.set(emptyDocument(), {}, null);
+      return;
+    }
+    const parsed = parseLenient(raw.text);
+    let value: Record<string, unknown> = parsed && isObject(parsed.value) ? parsed.value : {};
+    const version = versionOf(value);
+    if (version !== null && version > SCHEMA_VERSION) {
+      this.readOnlyReason = `The profile file ${this.path} was written by a newer Burrow (schema version ${version}; this one knows ${SCHEMA_VERSION}). Update Burrow to change profiles; nothing was written.`;
+      this.warnings.push({ code: 'STORE_NEWER', message: this.readOnlyReason });
+    }
+    const readable = !!parsed && !parsed.repaired && isObject(parsed.value) && version !== null;
+    if (readable && version! < SCHEMA_VERSION) value = migrate(value, { newSecretRef }).doc;
+    const { ours, other } = split(value);
+    const rec = recoverDocument(ours);
+    const clean = readable && version === SCHEMA_VERSION && ProfileDocumentSchema.safeParse(ours).success;
+    if (!clean && !this.readOnlyReason) {
+      this.warnings.push({
+        code: 'STORE_CORRUPT',
+        message: `The profile file ${this.path} needs a repair or an update that cannot be written now (${problem.message}) Showing what could be read (${rec.doc.hosts.length} host(s), ${rec.doc.forwards.length} forward(s)); the file was left as it is.`,
+      });
+    }
+    this.set(rec.doc, other, clean ? raw.hash : NEEDS_REPAIR);
   }
 
   private async storeMigratedSecrets(m: ReturnType<typeof migrate>): Promise<{ doc: Record<string, unknown>; notes: string[] }> {

@@ -1,13 +1,18 @@
 // What is running right now, for `burrow ls`: each process that runs saved
 // forwards (the desktop app, `burrow web`) publishes a small status file next
 // to the profiles, running/<pid>-<kind>.json, with its pid and the state of
-// each forward it runs. It is rewritten atomically (temporary file + rename) on
-// every state change and removed on a clean exit. A file whose process is gone
+// each forward it runs. It is rewritten atomically (temporary file + rename; no
+// fsync: it means nothing after a crash) on every state change, private to the
+// user (0600 in a 0700 folder), and removed on a clean exit. A file whose process is gone
 // (or whose pid now belongs to another process) is stale: readers ignore it and
 // remove it.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ForwardState, ForwardStateName } from '../../shared/tunnel-state';
+import { writeFileDurable } from './durable-write';
+import { pidAlive, processStartId } from './process-identity';
+
+export { pidAlive, processStartId };
 
 export const RUNNING_DIR = 'running';
 
@@ -35,27 +40,6 @@ export interface RuntimeStatus {
 
 export function runningDir(configDir: string): string {
   return join(configDir, RUNNING_DIR);
-}
-
-/** An identity for the process that survives nothing else: its start time (Linux); undefined where unknown. */
-export function processStartId(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name (which may contain spaces) in parentheses; starttime is field 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether `pid` is a running process (a signal 0 probe; EPERM means it exists but is not ours). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function describeBound(b: ForwardState['bound']): string | undefined {
@@ -93,10 +77,7 @@ export class RuntimeStatusPublisher {
     }
     const status: RuntimeStatus = { pid: this.pid, kind: this.kind, ...(this.startId ? { startId: this.startId } : {}), updatedAt: Date.now(), forwards };
     try {
-      mkdirSync(runningDir(this.configDir), { recursive: true });
-      const tmp = `${this.file}.tmp`;
-      writeFileSync(tmp, JSON.stringify(status));
-      renameSync(tmp, this.file);
+      writeFileDurable(this.file, JSON.stringify(status), { durable: false });
     } catch {
       /* a status file is a courtesy to `burrow ls`: never fail a tunnel over it */
     }
@@ -121,12 +102,20 @@ export function readRuntimeStatuses(configDir: string, opts: ReadOptions = {}): 
   const isAlive = opts.isAlive ?? pidAlive;
   const startIdOf = opts.startIdOf ?? processStartId;
   const dir = runningDir(configDir);
-  let names: string[];
+  let all: string[];
   try {
-    names = readdirSync(dir).filter((n) => /^\d+-[a-z]+\.json$/.test(n));
+    all = readdirSync(dir);
   } catch {
     return [];
   }
+  if (opts.cleanUp !== false) {
+    // Temporary files of a publisher killed mid-write (<pid>-<kind>.json.tmp-<pid>-<random>).
+    for (const n of all) {
+      const m = /^\d+-[a-z]+\.json\.tmp-(\d+)-[0-9a-f]+$/.exec(n);
+      if (m && !isAlive(Number(m[1]))) removeQuietly(join(dir, n));
+    }
+  }
+  const names = all.filter((n) => /^\d+-[a-z]+\.json$/.test(n));
   const out: RuntimeStatus[] = [];
   for (const name of names) {
     const file = join(dir, name);
@@ -140,12 +129,21 @@ export function readRuntimeStatuses(configDir: string, opts: ReadOptions = {}): 
     const current = s.startId !== undefined ? startIdOf(s.pid) : undefined;
     const stale = !isAlive(s.pid) || (s.startId !== undefined && current !== undefined && current !== s.startId);
     if (stale) {
-      if (opts.cleanUp !== false) rmSync(file, { force: true });
+      if (opts.cleanUp !== false) removeQuietly(file);
       continue;
     }
     out.push(s);
   }
   return out.sort((a, b) => a.pid - b.pid);
+}
+
+/** A reader may lack write access (a read-only profile folder): cleaning up is a courtesy. */
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    /* left for a writer */
+  }
 }
 
 /** Which live process runs (or last failed) a forward, and how. */

@@ -4,10 +4,11 @@
 // an entry by its key: the command line does, so that removing a host or
 // changing its authentication leaves no orphaned secret behind. Every change is
 // made under the same inter-process lock as the profile file, written atomically.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeOrphanTemps, writeFileDurable } from './durable-write';
+import { LockLost, withFileLock } from './file-lock';
 import { NoSecretStore } from './secrets';
-import { withFileLock } from './store-file';
 
 export const SECRETS_FILE = 'secrets.json';
 
@@ -33,14 +34,19 @@ export class SecretsFile {
 
   /** Applies `change` to the entries as they are on disk now, under the lock, and writes them (mode 0600). */
   async update(change: (entries: SecretEntries) => boolean | void): Promise<void> {
-    await withFileLock(this.path, () => {
-      const entries = this.read();
-      if (change(entries) === false) return;
-      mkdirSync(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(entries), { mode: 0o600 });
-      renameSync(tmp, this.path);
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withFileLock(this.path, (lock) => {
+          removeOrphanTemps(this.path);
+          const entries = this.read();
+          if (change(entries) === false) return;
+          // Taken over while this process was frozen: redo the change on what the other process wrote.
+          writeFileDurable(this.path, JSON.stringify(entries), { beforeRename: () => lock.assertHeld() });
+        });
+      } catch (e) {
+        if (!(e instanceof LockLost) || attempt >= 10) throw e;
+      }
+    }
   }
 
   /** Removes one entry (nothing happens when it is not there). */

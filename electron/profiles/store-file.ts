@@ -1,11 +1,11 @@
 // The store file on disk: reading it with a content hash (to notice another
-// process's writes), an inter-process lock around read-modify-write, and the
-// rescue of a corrupt file (moved aside, never lost; what can be read is kept).
+// process's writes), and the rescue of a corrupt file (a copy kept aside,
+// never lost; what can be read is kept). Locking: file-lock.ts; writing:
+// durable-write.ts.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { jsonrepair } from 'jsonrepair';
-import lockfile from 'proper-lockfile';
 import {
   DEFAULT_SETTINGS,
   ForwardSchema,
@@ -19,39 +19,26 @@ import {
   type Host,
   type ProfileDocument,
 } from '../../shared/model';
+import { writeFileDurable } from './durable-write';
 
 export interface RawFile {
   /** sha256 of the bytes; null when the file does not exist. */
   hash: string | null;
   text: string | null;
+  bytes: Buffer | null;
+}
+
+export function hashOf(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function readRaw(path: string): RawFile {
   try {
     const buf = readFileSync(path);
-    return { hash: createHash('sha256').update(buf).digest('hex'), text: buf.toString('utf8') };
+    return { hash: hashOf(buf), text: buf.toString('utf8'), bytes: buf };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { hash: null, text: null };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { hash: null, text: null, bytes: null };
     throw e;
-  }
-}
-
-/**
- * Holds an exclusive lock on `path` (a `<path>.lock` directory, via
- * proper-lockfile: atomic mkdir, stale locks of dead processes taken over after
- * `staleMs`) while `fn` runs. The app and the CLI both take it before a write.
- */
-export async function withFileLock<T>(path: string, fn: () => Promise<T> | T, staleMs = 10_000): Promise<T> {
-  mkdirSync(dirname(path), { recursive: true });
-  const release = await lockfile.lock(path, {
-    realpath: false,
-    stale: staleMs,
-    retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-  });
-  try {
-    return await fn();
-  } finally {
-    await release().catch(() => undefined);
   }
 }
 
@@ -64,10 +51,13 @@ export function corruptName(path: string, now = new Date()): string {
   return target;
 }
 
-/** Moves the file aside and returns where it went. */
-export function moveAside(path: string, now = new Date()): string {
+/**
+ * Keeps a copy of the file's bytes aside (durably, before anything replaces
+ * the original) and returns where it went.
+ */
+export function keepAside(path: string, bytes: Uint8Array, now = new Date()): string {
   const target = corruptName(path, now);
-  renameSync(path, target);
+  writeFileDurable(target, bytes);
   return target;
 }
 

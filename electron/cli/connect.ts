@@ -11,6 +11,7 @@ import { OPTIONS, parseOption, resolveHost, type OptionList } from '../sshconfig
 import { checkAddressFamily, checkAddressFamilyResolves } from '../sshconfig/address-family';
 import { has, parseArgs, values, type FlagSpec } from './args';
 import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
+import { exitCodeFor } from './exit-codes';
 import { appendLogFile, type CliIO } from './io';
 import { ttyPrompter } from './prompter';
 import { createReporter, reportEngine, type Reporter } from './reporter';
@@ -225,13 +226,6 @@ async function socksPassword(user: string, io: CliIO): Promise<string> {
     throw new BurrowError('USAGE', `--socks-user ${user} needs a password: set BURROW_SOCKS_PASSWORD, or run on a terminal to be asked.`);
   }
   return asked;
-}
-
-export const EXIT_USAGE = 2;
-
-export function exitCodeFor(err: unknown): number {
-  if (!isBurrowError(err)) return 1;
-  return ['USAGE', 'SPEC_INVALID', 'PORT_RANGE', 'OPTION_UNKNOWN', 'OPTION_INVALID', 'KEY_UNREADABLE', 'KEY_UNSUPPORTED', 'VALIDATION'].includes(err.code) ? EXIT_USAGE : 1;
 }
 
 /** Errors of the SSH session itself: every forward through that host would fail the same way. */

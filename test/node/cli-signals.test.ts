@@ -1,0 +1,130 @@
+// Signals against the real `burrow` process (the compiled bundle): SIGUSR1 never
+// opens Node's inspector, and Ctrl-C / SIGTERM stop a command at once, exit 0,
+// in every phase: while connecting to a server that never answers, at the
+// host-key question, and while `burrow ls` waits for the profile file's lock.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { BURROW, ROOT, burrow, track, type Run } from '../support/cli';
+import { inProcessIO } from '../support/cli-in-process';
+import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { serve, type TestServer } from '../support/tcp';
+import { main } from '../../electron/cli/main';
+
+let sshd: Sshd;
+/** Accepts TCP connections and never says a word: no SSH banner, so a client waits for ConnectTimeout. */
+let silent: TestServer;
+let dir: string;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  silent = await serve(() => undefined);
+  dir = mkdtempSync(join(tmpdir(), 'burrow-signals-'));
+});
+
+afterAll(async () => {
+  await silent.close();
+  await cleanup(sshd);
+});
+
+/** `burrow connect` to the silent server, which would wait 20 s for its banner. */
+const toSilentServer = async () => ['connect', '--json', '-L', `${await freePort()}:127.0.0.1:1`, '-p', String(silent.port), '-o', 'ConnectTimeout=20', '-o', 'BatchMode=yes', '-F', '/dev/null', '127.0.0.1'];
+
+/** Sends the signal; resolves with the exit code and how long the exit took. */
+async function stopAndTime(run: Run, signal: NodeJS.Signals): Promise<{ code: number | null; ms: number }> {
+  const t0 = performance.now();
+  run.proc.kill(signal);
+  const code = await run.exited;
+  return { code, ms: performance.now() - t0 };
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+describe('SIGUSR1', () => {
+  it('does not open the Node inspector while `burrow connect` waits for a server that never answers', async () => {
+    const run = burrow(await toSilentServer());
+    await run.waitFor((e) => e.event === 'state' && e.state === 'connecting');
+    run.proc.kill('SIGUSR1');
+    // Node prints this line the moment its inspector starts; give it time to (it must not).
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(run.proc.exitCode, run.stderr()).toBeNull();
+    expect(run.stderr()).not.toContain('Debugger listening');
+    expect(await portOpen(9229)).toBe(false);
+    const { code } = await stopAndTime(run, 'SIGTERM');
+    expect(code).toBe(0);
+    expect(run.stderr()).not.toContain('Debugger');
+  });
+});
+
+describe('SIGINT and SIGTERM stop at once, exit 0', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} while connecting to a server that never answers (ConnectTimeout 20 s)`, async () => {
+      const run = burrow(await toSilentServer());
+      await run.waitFor((e) => e.event === 'state' && e.state === 'connecting');
+      const { code, ms } = await stopAndTime(run, signal);
+      expect(code, run.stderr()).toBe(0);
+      // The grace period is 600 ms; the rest is slack for a loaded machine (the old code waited 20 s).
+      expect(ms).toBeLessThan(3000);
+      expect(run.events().at(-1)).toMatchObject({ event: 'stopped', reason: signal });
+    });
+  }
+
+  it('in-process: a stop while connecting ends `burrow connect` with 0 and a stopped event', async () => {
+    const io = inProcessIO(dir);
+    const exit = main(await toSilentServer(), io);
+    for (let i = 0; i < 200 && !io.out().includes('"connecting"'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(io.out()).toContain('"connecting"');
+    const t0 = performance.now();
+    io.stop();
+    expect(await exit).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(io.out()).toContain('"event":"stopped"');
+  });
+
+  it('Ctrl-C at the host-key question (on a terminal) stops at once and saves no key', async () => {
+    const knownHosts = join(dir, 'known_hosts-ctrl-c');
+    const args = ['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', sshd.userKey, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=ask', '-F', '/dev/null', `${sshd.user}@127.0.0.1`];
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    // script(1) gives the command a terminal; a ^C typed into it is turned into SIGINT by the terminal, as for a person.
+    const run = track(
+      spawn('script', ['-q', '-e', '-c', [process.execPath, BURROW, ...args].map(quote).join(' '), '/dev/null'], {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, BURROW_CONFIG_DIR: dir },
+      }),
+    );
+    for (let i = 0; i < 400 && !run.stdout().includes('Trust it and save it'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(run.stdout()).toContain('Trust it and save it');
+    const t0 = performance.now();
+    run.proc.stdin!.write('\x03');
+    const code = await run.exited;
+    expect(code, run.stdout()).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : '').toBe('');
+  });
+
+  it('`burrow ls` waiting for the profile lock stops on SIGINT, leaving the lock and the file as they were', async () => {
+    const configDir = join(dir, 'locked');
+    mkdirSync(configDir);
+    // Another process holds the lock (proper-lockfile's lock directory, fresh: not stale for 10 s).
+    mkdirSync(join(configDir, 'config.json.lock'));
+    const run = burrow(['ls'], { env: { BURROW_CONFIG_DIR: configDir } });
+    // Let it reach the lock wait (it cannot finish before the lock goes).
+    await new Promise((r) => setTimeout(r, 500));
+    expect(run.proc.exitCode, run.stderr()).toBeNull();
+    const { code, ms } = await stopAndTime(run, 'SIGINT');
+    expect(code, run.stderr()).toBe(0);
+    expect(ms).toBeLessThan(3000);
+    expect(existsSync(join(configDir, 'config.json.lock'))).toBe(true);
+    expect(existsSync(join(configDir, 'config.json'))).toBe(false);
+  });
+});

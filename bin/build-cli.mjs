@@ -11,11 +11,16 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const CLI_OUT = `${root}out/cli`;
 
-/** Builds into a fresh folder, then swaps it in: a `burrow` starting meanwhile sees the old build or the new one. */
-export async function buildCli({ quiet = false } = {}) {
+/**
+ * Builds into a fresh folder, then swaps it in: a `burrow` starting meanwhile
+ * sees the old build or the new one. With write: false nothing is written (the
+ * result's metafile says what each output file holds and imports).
+ */
+export async function buildCli({ quiet = false, write = true } = {}) {
   const fresh = `${CLI_OUT}.new-${process.pid}`;
-  rmSync(fresh, { recursive: true, force: true });
+  if (write) rmSync(fresh, { recursive: true, force: true });
   const result = await build({
+    write,
     absWorkingDir: root,
     entryPoints: { burrow: 'electron/cli/entry.ts' },
     outdir: fresh,
@@ -38,6 +43,7 @@ export async function buildCli({ quiet = false } = {}) {
     // Less to parse at every start; stack traces map back through the .map files (node --enable-source-maps).
     minify: true,
   });
+  if (!write) return result;
   const old = `${CLI_OUT}.old-${process.pid}`;
   try {
     renameSync(CLI_OUT, old);

@@ -15,11 +15,13 @@ export interface CliIO {
   stopSignal: Promise<string>;
   /** Calls back on each "retry now" signal (SIGUSR1); returns the unsubscribe. */
   onRetrySignal?(cb: () => void): () => void;
+  /** Ctrl-C typed at a hidden prompt (raw mode: the terminal sends no SIGINT then): stops the command as SIGINT does. */
+  interrupt?(): void;
 }
 
 /** The real process's streams and environment, with the signals entry.ts installed first. */
 export function processIO(signals: ProcessSignals): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal: signals.stopSignal, onRetrySignal: signals.onRetrySignal };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal: signals.stopSignal, onRetrySignal: signals.onRetrySignal, interrupt: signals.interrupt };
 }
 
 /**

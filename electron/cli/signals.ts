@@ -19,6 +19,8 @@ export interface ProcessSignals {
   onRetrySignal(cb: () => void): () => void;
   /** The command has returned: once a stop was asked for, exit now rather than wait for open handles. */
   finished(): void;
+  /** As a SIGINT: for a Ctrl-C read from a terminal in raw mode. */
+  interrupt(): void;
 }
 
 export function installSignalHandlers(proc: NodeJS.Process = process): ProcessSignals {
@@ -52,5 +54,6 @@ export function installSignalHandlers(proc: NodeJS.Process = process): ProcessSi
     finished() {
       if (stopping) exitNow();
     },
+    interrupt: () => onStop('SIGINT'),
   };
 }

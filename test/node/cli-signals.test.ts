@@ -1,16 +1,17 @@
 // Signals against the real `burrow` process (the compiled bundle): SIGUSR1 never
 // opens Node's inspector, and Ctrl-C / SIGTERM stop a command at once, exit 0,
 // in every phase: while connecting to a server that never answers, at the
-// host-key question, and while `burrow ls` waits for the profile file's lock.
+// host-key and passphrase questions, and while `burrow ls` waits for the
+// profile file's lock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { BURROW, ROOT, burrow, track, type Run } from '../support/cli';
+import { BURROW, ROOT, burrow, burrowDone, track, type Run } from '../support/cli';
 import { inProcessIO } from '../support/cli-in-process';
-import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { serve, type TestServer } from '../support/tcp';
 import { main } from '../../electron/cli/main';
 
@@ -39,6 +40,23 @@ async function stopAndTime(run: Run, signal: NodeJS.Signals): Promise<{ code: nu
   run.proc.kill(signal);
   const code = await run.exited;
   return { code, ms: performance.now() - t0 };
+}
+
+/** Runs `burrow ARGS` on a terminal (script(1)): what it prints comes on stdout, and a ^C written to stdin is typed on that terminal. */
+function inTerminal(args: string[]): Run {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  return track(
+    spawn('script', ['-q', '-e', '-c', [process.execPath, BURROW, ...args].map(quote).join(' '), '/dev/null'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, BURROW_CONFIG_DIR: dir },
+    }),
+  );
+}
+
+async function waitForText(run: Run, text: string): Promise<void> {
+  for (let i = 0; i < 400 && !run.stdout().includes(text) && run.proc.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(run.stdout()).toContain(text);
 }
 
 function portOpen(port: number): Promise<boolean> {
@@ -92,24 +110,46 @@ describe('SIGINT and SIGTERM stop at once, exit 0', () => {
 
   it('Ctrl-C at the host-key question (on a terminal) stops at once and saves no key', async () => {
     const knownHosts = join(dir, 'known_hosts-ctrl-c');
-    const args = ['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', sshd.userKey, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=ask', '-F', '/dev/null', `${sshd.user}@127.0.0.1`];
-    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    // script(1) gives the command a terminal; a ^C typed into it is turned into SIGINT by the terminal, as for a person.
-    const run = track(
-      spawn('script', ['-q', '-e', '-c', [process.execPath, BURROW, ...args].map(quote).join(' '), '/dev/null'], {
-        cwd: ROOT,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, BURROW_CONFIG_DIR: dir },
-      }),
-    );
-    for (let i = 0; i < 400 && !run.stdout().includes('Trust it and save it'); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(run.stdout()).toContain('Trust it and save it');
+    const run = inTerminal(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', sshd.userKey, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=ask', '-F', '/dev/null', `${sshd.user}@127.0.0.1`]);
+    await waitForText(run, 'Trust it and save it');
     const t0 = performance.now();
     run.proc.stdin!.write('\x03');
     const code = await run.exited;
     expect(code, run.stdout()).toBe(0);
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : '').toBe('');
+  });
+
+  it('Ctrl-C at the passphrase question (hidden input, raw mode) stops at once', async () => {
+    const key = keygen(join(dir, 'id_locked'), 'ed25519', 'secret words');
+    const run = inTerminal(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', key, '-o', 'IdentitiesOnly=yes', '-p', String(sshd.port), '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-F', '/dev/null', `${sshd.user}@127.0.0.1`]);
+    await waitForText(run, 'Enter passphrase');
+    const t0 = performance.now();
+    run.proc.stdin!.write('\x03');
+    const code = await run.exited;
+    expect(code, run.stdout()).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(run.stdout()).toContain('stopped (SIGINT)');
+  });
+
+  it('`burrow up` stopped while connecting exits 0 and removes its status file', async () => {
+    const configDir = join(dir, 'up');
+    const env = { BURROW_CONFIG_DIR: configDir };
+    for (const args of [
+      ['add', 'host', 'silent', `127.0.0.1:${silent.port}`, '-o', 'ServerAliveInterval=15'],
+      ['add', 'forward', 'quiet', '-L', `${await freePort()}:127.0.0.1:1`, '--via', 'silent'],
+    ]) {
+      const r = await burrowDone(args, { env });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const run = burrow(['up', '--json', 'quiet'], { env });
+    await run.waitFor((e) => e.event === 'state' && e.state === 'connecting');
+    expect(readdirSync(join(configDir, 'running'))).toHaveLength(1);
+    const { code, ms } = await stopAndTime(run, 'SIGTERM');
+    expect(code, run.stderr()).toBe(0);
+    expect(ms).toBeLessThan(3000);
+    expect(run.events().at(-1)).toMatchObject({ event: 'stopped', reason: 'SIGTERM' });
+    expect(readdirSync(join(configDir, 'running'))).toEqual([]);
   });
 
   it('`burrow ls` waiting for the profile lock stops on SIGINT, leaving the lock and the file as they were', async () => {

@@ -1,4 +1,4 @@
 // Types of build-cli.mjs, for the TypeScript that imports it (tests, benchmark).
-import type { BuildResult } from 'esbuild';
+import type { Metafile } from 'esbuild';
 export const CLI_OUT: string;
-export function buildCli(opts?: { quiet?: boolean; write?: boolean }): Promise<BuildResult<{ metafile: true }>>;
+export function buildCli(opts?: { quiet?: boolean; write?: boolean; warm?: boolean }): Promise<{ metafile: Metafile }>;

@@ -2,6 +2,7 @@
 // when that command runs (or its help is asked for), so that `burrow --help`
 // loads neither the engine, the web server nor zod.
 import { version } from '../../package.json';
+import { loadBundle } from './bundle-loader';
 import type { CliIO } from './io';
 
 export interface Command {
@@ -14,23 +15,26 @@ interface CommandEntry {
   load(): Promise<Command>;
 }
 
-/** A command whose module is imported when it is first needed. */
+/** Set by bin/build-cli.mjs: in the built command each subcommand is a bundle of its own (bundle-loader.ts). */
+declare const BURROW_BUNDLE: boolean | undefined;
+
+/** A command whose module is imported when it is first needed: `bundle` when built, else `load` (the sources, in tests). */
 const lazy =
-  <M>(load: () => Promise<M>, pick: (m: M) => Command) =>
+  <M>(bundle: string, load: () => Promise<M>, pick: (m: M) => Command) =>
   async (): Promise<Command> =>
-    pick(await load());
+    pick(typeof BURROW_BUNDLE !== 'undefined' ? (loadBundle(bundle) as M) : await load());
 
 export const commands: Record<string, CommandEntry> = {
-  connect: { summary: 'Forward ports through one SSH server (ssh -L/-R/-D/-J)', load: lazy(() => import('./connect'), (m) => ({ help: m.CONNECT_HELP, run: m.connect })) },
-  up: { summary: 'Run saved forwards by name, group or all, in the foreground', load: lazy(() => import('./up'), (m) => ({ help: m.UP_HELP, run: m.up })) },
-  ls: { summary: 'List saved hosts and forwards', load: lazy(() => import('./profile-commands'), (m) => ({ help: m.LS_HELP, run: m.ls })) },
-  add: { summary: 'Save a host or a forward (add host | add forward)', load: lazy(() => import('./profile-commands'), (m) => ({ help: m.ADD_HELP, run: m.add })) },
-  edit: { summary: 'Change a saved host or forward', load: lazy(() => import('./profile-commands'), (m) => ({ help: m.EDIT_HELP, run: m.edit })) },
-  rm: { summary: 'Remove a saved host or forward', load: lazy(() => import('./profile-commands'), (m) => ({ help: m.RM_HELP, run: m.rm })) },
-  preset: { summary: "Save a forward for a common service ('preset pop3 --via HOST')", load: lazy(() => import('./profile-commands'), (m) => ({ help: m.PRESET_HELP, run: m.preset })) },
-  import: { summary: 'Import ~/.ssh/config or a JSON export (with a report)', load: lazy(() => import('./profile-commands'), (m) => ({ help: m.IMPORT_HELP, run: m.importCmd })) },
-  export: { summary: 'Export profiles as JSON, an ssh_config fragment or an ssh command', load: lazy(() => import('./profile-commands'), (m) => ({ help: m.EXPORT_HELP, run: m.exportCmd })) },
-  web: { summary: 'Open the desktop UI in a browser (127.0.0.1 only, with an access token)', load: lazy(() => import('../web/command'), (m) => ({ help: m.WEB_HELP, run: m.web })) },
+  connect: { summary: 'Forward ports through one SSH server (ssh -L/-R/-D/-J)', load: lazy('connect', () => import('./connect'), (m) => ({ help: m.CONNECT_HELP, run: m.connect })) },
+  up: { summary: 'Run saved forwards by name, group or all, in the foreground', load: lazy('up', () => import('./up'), (m) => ({ help: m.UP_HELP, run: m.up })) },
+  ls: { summary: 'List saved hosts and forwards', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.LS_HELP, run: m.ls })) },
+  add: { summary: 'Save a host or a forward (add host | add forward)', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.ADD_HELP, run: m.add })) },
+  edit: { summary: 'Change a saved host or forward', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.EDIT_HELP, run: m.edit })) },
+  rm: { summary: 'Remove a saved host or forward', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.RM_HELP, run: m.rm })) },
+  preset: { summary: "Save a forward for a common service ('preset pop3 --via HOST')", load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.PRESET_HELP, run: m.preset })) },
+  import: { summary: 'Import ~/.ssh/config or a JSON export (with a report)', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.IMPORT_HELP, run: m.importCmd })) },
+  export: { summary: 'Export profiles as JSON, an ssh_config fragment or an ssh command', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.EXPORT_HELP, run: m.exportCmd })) },
+  web: { summary: 'Open the desktop UI in a browser (127.0.0.1 only, with an access token)', load: lazy('web', () => import('../web/command'), (m) => ({ help: m.WEB_HELP, run: m.web })) },
 };
 
 export const VERSION_TEXT = `burrow ${version} (Node.js ${process.versions.node}${process.versions.electron ? `, Electron ${process.versions.electron}` : ''})\n`;

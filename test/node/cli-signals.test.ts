@@ -59,6 +59,21 @@ async function waitForText(run: Run, text: string): Promise<void> {
   expect(run.stdout()).toContain(text);
 }
 
+/** Resolves once the process catches SIGINT (/proc/PID/status SigCgt) and has used no CPU time for 300 ms. */
+async function waitUntilWaiting(pid: number): Promise<void> {
+  const catchesSigint = () => (BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`) & 2n) !== 0n;
+  const cpu = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).join(' ');
+  let last = '';
+  let still = 0;
+  for (let i = 0; i < 300 && still < 3; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = cpu();
+    still = catchesSigint() && now === last ? still + 1 : 0;
+    last = now;
+  }
+  expect(still, `process ${pid} did not settle into a wait`).toBe(3);
+}
+
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
@@ -158,8 +173,8 @@ describe('SIGINT and SIGTERM stop at once, exit 0', () => {
     // Another process holds the lock (proper-lockfile's lock directory, fresh: not stale for 10 s).
     mkdirSync(join(configDir, 'config.json.lock'));
     const run = burrow(['ls'], { env: { BURROW_CONFIG_DIR: configDir } });
-    // Let it reach the lock wait (it cannot finish before the lock goes).
-    await new Promise((r) => setTimeout(r, 500));
+    // It cannot finish before the lock goes: once it listens for SIGINT and stops using the CPU, it waits for the lock.
+    await waitUntilWaiting(run.proc.pid!);
     expect(run.proc.exitCode, run.stderr()).toBeNull();
     const { code, ms } = await stopAndTime(run, 'SIGINT');
     expect(code, run.stderr()).toBe(0);

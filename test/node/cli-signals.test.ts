@@ -3,7 +3,8 @@
 // in every phase: while connecting to a server that never answers, at the
 // host-key and passphrase questions, and while `burrow ls` waits for the
 // profile file's lock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EventEmitter } from 'node:events';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { inProcessIO } from '../support/cli-in-process';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { serve, type TestServer } from '../support/tcp';
 import { main } from '../../electron/cli/main';
+import { installSignalHandlers, STOP_GRACE_MS } from '../../electron/cli/signals';
 
 let sshd: Sshd;
 /** Accepts TCP connections and never says a word: no SSH banner, so a client waits for ConnectTimeout. */
@@ -181,5 +183,55 @@ describe('SIGINT and SIGTERM stop at once, exit 0', () => {
     expect(ms).toBeLessThan(3000);
     expect(existsSync(join(configDir, 'config.json.lock'))).toBe(true);
     expect(existsSync(join(configDir, 'config.json'))).toBe(false);
+  });
+});
+
+describe('installSignalHandlers (a stand-in process)', () => {
+  const standIn = () => {
+    const exits: number[] = [];
+    const proc = Object.assign(new EventEmitter(), { exitCode: undefined as number | undefined, exit: (code: number) => void exits.push(code) });
+    return { proc, exits, signals: installSignalHandlers(proc as unknown as NodeJS.Process) };
+  };
+
+  it('SIGUSR1 always has a listener; it calls the subscribers of "retry now"', () => {
+    const { proc, signals } = standIn();
+    expect(proc.listenerCount('SIGUSR1')).toBe(1);
+    const calls: string[] = [];
+    const off = signals.onRetrySignal(() => calls.push('retry'));
+    proc.emit('SIGUSR1');
+    off();
+    proc.emit('SIGUSR1');
+    expect(calls).toEqual(['retry']);
+    expect(proc.listenerCount('SIGUSR1')).toBe(1);
+  });
+
+  it('the first SIGINT resolves stopSignal and exits 0 after the grace period; a second one exits at once', async () => {
+    vi.useFakeTimers();
+    try {
+      const { proc, exits, signals } = standIn();
+      proc.emit('SIGTERM');
+      expect(await signals.stopSignal).toBe('SIGTERM');
+      vi.advanceTimersByTime(STOP_GRACE_MS - 1);
+      expect(exits).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(exits).toEqual([0]);
+
+      const second = standIn();
+      second.proc.emit('SIGINT');
+      second.proc.emit('SIGINT');
+      expect(second.exits).toEqual([0]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a command that returns after a stop exits at once, with its status', () => {
+    const { proc, exits, signals } = standIn();
+    signals.finished();
+    expect(exits).toEqual([]);
+    signals.interrupt();
+    proc.exitCode = 1;
+    signals.finished();
+    expect(exits).toEqual([1]);
   });
 });

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    // The `burrow` command the tests spawn is the compiled bundle: build it first.
+    globalSetup: ['test/support/build-cli.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -29,12 +29,14 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
     }
     if (a.startsWith('--')) {
       const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
-      if (spec.long.includes(name) && inline === undefined) flags.push([`--${name}`, true]);
-      else if (spec.longWithValue?.includes(name)) {
+      if (spec.long.includes(name)) {
+        if (inline !== undefined) throw new BurrowError('USAGE', `--${name} takes no value (got ${a}): write --${name} alone. See 'burrow ${command} --help'.`);
+        flags.push([`--${name}`, true]);
+      } else if (spec.longWithValue?.includes(name)) {
         const v = inline ?? argv[++i];
         if (v === undefined) throw new BurrowError('USAGE', `--${name} needs a value. See 'burrow ${command} --help'.`);
         flags.push([`--${name}`, v]);
-      } else throw new BurrowError('USAGE', `Unknown flag --${name}. See 'burrow ${command} --help'.`);
+      } else throw new BurrowError('USAGE', `Unknown flag --${name}. ${accepted(spec, command)}`);
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {
@@ -47,13 +49,24 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
           break;
         }
         if (spec.boolean.includes(f)) flags.push([`-${f}`, true]);
-        else throw new BurrowError('USAGE', `Unknown flag -${f}. See 'burrow ${command} --help'.`);
+        else throw new BurrowError('USAGE', `Unknown flag -${f}. ${accepted(spec, command)}`);
       }
       continue;
     }
     positional.push(a);
   }
   return { flags, positional };
+}
+
+/** What a command accepts, for the message about a flag it does not: "'burrow ls' accepts --json, --help. See ...". */
+export function accepted(spec: FlagSpec, command: string): string {
+  const list = [
+    ...[...spec.withValue].map((f) => `-${f} VALUE`),
+    ...[...spec.boolean].map((f) => `-${f}`),
+    ...(spec.longWithValue ?? []).map((f) => `--${f} VALUE`),
+    ...spec.long.map((f) => `--${f}`),
+  ];
+  return `'burrow ${command}' accepts ${list.length ? list.join(', ') : 'no flags'}. See 'burrow ${command} --help'.`;
 }
 
 export function values(parsed: ParsedArgs, flag: string): string[] {

@@ -11,6 +11,7 @@ import { OPTIONS, parseOption, resolveHost, type OptionList } from '../sshconfig
 import { checkAddressFamily, checkAddressFamilyResolves } from '../sshconfig/address-family';
 import { has, parseArgs, values, type FlagSpec } from './args';
 import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
+import { exitCodeFor } from './exit-codes';
 import { appendLogFile, type CliIO } from './io';
 import { ttyPrompter } from './prompter';
 import { createReporter, reportEngine, type Reporter } from './reporter';
@@ -227,13 +228,6 @@ async function socksPassword(user: string, io: CliIO): Promise<string> {
   return asked;
 }
 
-export const EXIT_USAGE = 2;
-
-export function exitCodeFor(err: unknown): number {
-  if (!isBurrowError(err)) return 1;
-  return ['USAGE', 'SPEC_INVALID', 'PORT_RANGE', 'OPTION_UNKNOWN', 'OPTION_INVALID', 'KEY_UNREADABLE', 'KEY_UNSUPPORTED', 'VALIDATION'].includes(err.code) ? EXIT_USAGE : 1;
-}
-
 /** Errors of the SSH session itself: every forward through that host would fail the same way. */
 const SESSION_FAILURES = /^(SSH_|AUTH_|HOSTKEY_|KEY_)/;
 
@@ -248,7 +242,16 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
   const running: string[] = [];
   const unreachable = new Map<string, BurrowError>();
   const checked = new Map<string, Promise<void>>();
+  // Ctrl-C and SIGTERM do not wait for a server that never answers, nor for a question nobody answers.
+  let stopped: string | undefined;
+  const stop = io.stopSignal.then((why) => (stopped = why));
+  const unlessStopped = async (work: Promise<unknown>) => {
+    work.catch(() => undefined);
+    await Promise.race([work, stop]);
+    return stopped !== undefined;
+  };
   for (const id of ids) {
+    if (stopped !== undefined) break;
     const { host, spec } = engine.get(id);
     const key = sessionKey(host);
     const down = unreachable.get(key);
@@ -260,8 +263,11 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
       // -4/-6: say at once when the name has no address in that family; the session
       // itself dials in the family, resolving the name again on every reconnect.
       if (!checked.has(key)) checked.set(key, checkAddressFamilyResolves(host));
+      if (await unlessStopped(checked.get(key)!)) break;
       await checked.get(key)!;
-      await engine.start(id);
+      const started = engine.start(id);
+      if (await unlessStopped(started)) break;
+      await started;
       running.push(id);
     } catch (e) {
       const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
@@ -277,6 +283,11 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
         reporter.event('log', { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` }, `${id}: could not be set up; the other forwards keep running (-o ExitOnForwardFailure=yes exits instead)`);
       }
     }
+  }
+  if (stopped !== undefined) {
+    await engine.shutdown();
+    reporter.event('stopped', { reason: stopped }, `stopped (${stopped})`);
+    return 0;
   }
   if (running.length === 0) {
     await engine.shutdown();

@@ -2,6 +2,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Writable, type Readable } from 'node:stream';
 import { BurrowError } from '../../shared/errors';
+import type { ProcessSignals } from './signals';
 
 export interface CliIO {
   stdout: Writable;
@@ -14,21 +15,13 @@ export interface CliIO {
   stopSignal: Promise<string>;
   /** Calls back on each "retry now" signal (SIGUSR1); returns the unsubscribe. */
   onRetrySignal?(cb: () => void): () => void;
+  /** Ctrl-C typed at a hidden prompt (raw mode: the terminal sends no SIGINT then): stops the command as SIGINT does. */
+  interrupt?(): void;
 }
 
-export function processIO(): CliIO {
-  const stopSignal = new Promise<string>((resolve) => {
-    // 'on', not 'once': signal-exit (pulled in by some dependencies) re-raises a
-    // signal when it finds no other listener, which would kill us mid-shutdown.
-    process.on('SIGINT', () => resolve('SIGINT'));
-    process.on('SIGTERM', () => resolve('SIGTERM'));
-  });
-  // SIGUSR1 would start Node's inspector when nobody listens: only while someone does it means "retry now".
-  const onRetrySignal = (cb: () => void) => {
-    process.on('SIGUSR1', cb);
-    return () => void process.off('SIGUSR1', cb);
-  };
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal, onRetrySignal };
+/** The real process's streams and environment, with the signals entry.ts installed first. */
+export function processIO(signals: ProcessSignals): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal: signals.stopSignal, onRetrySignal: signals.onRetrySignal, interrupt: signals.interrupt };
 }
 
 /**

@@ -20,7 +20,7 @@ import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
 import { parseDestination, parseOption } from '../sshconfig/host-options';
 import { resolveAlgorithms, type AlgorithmKind } from '../sshconfig/algorithms';
 import { has, parseArgs, values, type FlagSpec, type ParsedArgs } from './args';
-import { exitCodeFor } from './connect';
+import { exitCodeFor } from './exit-codes';
 import type { CliIO } from './io';
 import { ttyPrompter } from './prompter';
 
@@ -127,7 +127,8 @@ export async function forwardRunState(f: Forward, statuses: RuntimeStatus[]): Pr
   return (await isPortFree(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by Burrow' };
 }
 
-export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io) => {
+export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io, cmd) => {
+  if (p.positional.length) throw usage(`'burrow ls' lists every saved host and forward and takes no arguments (got: ${p.positional.join(' ')}).`, cmd);
   const repo = await openRepository(io);
   const doc = repo.document();
   const statuses = readRuntimeStatuses(dirname(repo.path));

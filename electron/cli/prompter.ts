@@ -18,20 +18,30 @@ function readLine(io: CliIO, hidden: boolean): Promise<string | null> {
     const raw = hidden && typeof stdin.setRawMode === 'function';
     if (raw) stdin.setRawMode!(true);
     stdin.resume();
-    const done = (v: string | null) => {
+    const finish = () => {
       asking.set(io, (asking.get(io) ?? 1) - 1);
       stdin.off('data', onData);
       stdin.off('end', onEnd);
       if (raw) stdin.setRawMode!(false);
       stdin.pause();
       if (hidden) io.stderr.write('\n');
+    };
+    const done = (v: string | null) => {
+      finish();
       resolve(v);
     };
     const onEnd = () => done(buf.length ? buf : null);
     const onData = (d: Buffer) => {
       for (const ch of d.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done(buf);
-        if (ch === '\u0003' || ch === '\u0004') return done(null); // Ctrl-C, Ctrl-D
+        if (ch === '\u0003') {
+          // Ctrl-C stops the command, as the SIGINT a terminal not in raw mode sends: the question
+          // stays unanswered (an answer would go on to the next key or method meanwhile).
+          if (!io.interrupt) return done(null);
+          finish();
+          return io.interrupt();
+        }
+        if (ch === '\u0004') return done(null); // Ctrl-D
         if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
         else buf += ch;
       }

@@ -18,16 +18,30 @@ interface Ssh2Constants {
 }
 
 // ssh2 decides at load time what this machine's crypto offers: ask it, not a copy.
-// (A run-time require, so that bundlers leave ssh2 outside, as the app's build wants.)
-const constants = createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as Ssh2Constants;
+// (A run-time require, so that bundlers leave ssh2 outside, as the app's build wants;
+// on first use, so that commands that never connect, such as `burrow ls`, start fast.)
+let constants: Ssh2Constants | undefined;
+const ssh2Constants = () => (constants ??= createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as Ssh2Constants);
 
 export type AlgorithmKind = 'cipher' | 'kex' | 'hostKey' | 'mac';
 
-export const ALGORITHMS: Record<AlgorithmKind, { option: string; defaults: readonly string[]; supported: readonly string[] }> = {
-  cipher: { option: 'Ciphers', defaults: constants.DEFAULT_CIPHER, supported: constants.SUPPORTED_CIPHER },
-  kex: { option: 'KexAlgorithms', defaults: constants.DEFAULT_KEX, supported: constants.SUPPORTED_KEX },
-  hostKey: { option: 'HostKeyAlgorithms', defaults: constants.DEFAULT_SERVER_HOST_KEY, supported: constants.SUPPORTED_SERVER_HOST_KEY },
-  mac: { option: 'MACs', defaults: constants.DEFAULT_MAC, supported: constants.SUPPORTED_MAC },
+function lists(option: string, defaults: keyof Ssh2Constants, supported: keyof Ssh2Constants) {
+  return {
+    option,
+    get defaults(): readonly string[] {
+      return ssh2Constants()[defaults];
+    },
+    get supported(): readonly string[] {
+      return ssh2Constants()[supported];
+    },
+  };
+}
+
+export const ALGORITHMS: Record<AlgorithmKind, { option: string; readonly defaults: readonly string[]; readonly supported: readonly string[] }> = {
+  cipher: lists('Ciphers', 'DEFAULT_CIPHER', 'SUPPORTED_CIPHER'),
+  kex: lists('KexAlgorithms', 'DEFAULT_KEX', 'SUPPORTED_KEX'),
+  hostKey: lists('HostKeyAlgorithms', 'DEFAULT_SERVER_HOST_KEY', 'SUPPORTED_SERVER_HOST_KEY'),
+  mac: lists('MACs', 'DEFAULT_MAC', 'SUPPORTED_MAC'),
 };
 
 /** Compression (-C): ask for zlib (delayed until after login, as OpenSSH does), still accept none. */

@@ -20,9 +20,6 @@ export const DEFAULTS = {
   connectTimeout: 15,
 };
 
-/** Ciphers ssh2 implements on this machine. */
-export const SUPPORTED_CIPHERS: readonly string[] = ALGORITHMS.cipher.supported;
-
 const yesNo = (name: string) => (v: string) => {
   if (!/^(yes|no)$/i.test(v)) throw invalid(name, v, 'yes or no');
 };

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { killAllNow, liveCount, track } from './children';
+import { cliStart } from './cli-start';
 import { EngineProcess } from './engine-process';
 import { machineLines, opensshDefaultCipher, ssh2DefaultCipher, ssh2NativeBinding } from './machine';
 import { bulk, manyAtOnce, memoryPerConnection, newConnectionLatency } from './measure';
@@ -90,6 +91,7 @@ async function run(opts: BenchOptions): Promise<Report> {
       }],
       ['dynamic', `-D (SOCKS5), both ${CIPHER}`, (s) => otherKind('dynamic', opts, sshd!, targets!, s)],
       ['remote', `-R, both ${CIPHER}`, (s) => otherKind('remote', opts, sshd!, targets!, s)],
+      ['start', 'Start time of the `burrow` command', (s) => cliStart(s, opts.quick ? 5 : 15)],
     ];
     for (const [key, title, step] of steps) {
       if (!wanted(key)) continue;

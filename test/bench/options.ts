@@ -24,7 +24,7 @@ export interface BenchOptions {
   deadlineMs: number;
 }
 
-export const USAGE = `Usage: npm run bench -- [--quick] [--only local,default,app,memory,dynamic,remote] [--cpu-prof DIR]`;
+export const USAGE = `Usage: npm run bench -- [--quick] [--only local,default,app,memory,dynamic,remote,start] [--cpu-prof DIR]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');

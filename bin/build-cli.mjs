@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Builds the `burrow` command into out/cli/ with esbuild: compiled JavaScript.
+// - burrow.mjs: the entry (signal handlers first) and the command table;
+// - one CommonJS bundle per subcommand (connect, up, profile-commands, web),
+//   loaded only when that command runs, through V8's code cache
+//   (electron/cli/bundle-loader.ts), which this build fills by loading each once.
+// `npm install` runs it (the prepare script); the tests run it again before they
+// start (test/support/build-cli.ts), so that bin/burrow.mjs never runs stale code.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { renameSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const CLI_OUT = `${root}out/cli`;
+
+/** The subcommands' bundles: name (out/cli/<name>.cjs, as main.ts's lazy() names them) -> source. */
+const COMMANDS = {
+  connect: 'electron/cli/connect.ts',
+  up: 'electron/cli/up.ts',
+  'profile-commands': 'electron/cli/profile-commands.ts',
+  web: 'electron/web/command.ts',
+};
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  // Node 20 (the `burrow` command) and Electron's newer Node (the app's launcher).
+  target: 'node20',
+  // ssh2 loads its optional native binding and cpu-features at run time; ws tries
+  // its optional native helpers; `burrow web` imports Vite (a development
+  // dependency) only to build a missing renderer: all resolved where installed.
+  external: ['ssh2', 'cpu-features', 'bufferutil', 'utf-8-validate', 'vite', 'electron'],
+  sourcemap: 'linked',
+  metafile: true,
+  // Less to parse at every start; stack traces map back through the .map files (node --enable-source-maps).
+  minify: true,
+};
+
+/** main.ts imports the sources of each subcommand only when run from them (tests); here they are loaded as bundles. */
+const commandsStayOut = {
+  name: 'commands-stay-out',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.endsWith('electron/cli/main.ts') ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+/**
+ * Builds into a fresh folder, then swaps it in: a `burrow` starting meanwhile
+ * sees the old build or the new one. With write: false nothing is written (the
+ * result's metafile says what each output file holds and imports).
+ */
+export async function buildCli({ quiet = false, write = true, warm = true } = {}) {
+  const fresh = `${CLI_OUT}.new-${process.pid}`;
+  if (write) rmSync(fresh, { recursive: true, force: true });
+  const logLevel = quiet ? 'error' : 'warning';
+  const entry = await build({
+    ...common,
+    write,
+    logLevel,
+    entryPoints: { burrow: 'electron/cli/entry.ts' },
+    outdir: fresh,
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    define: { BURROW_BUNDLE: 'true' },
+    plugins: [commandsStayOut],
+  });
+  const commands = await build({
+    ...common,
+    write,
+    logLevel,
+    entryPoints: COMMANDS,
+    outdir: fresh,
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    // What the ES module sources read from import.meta, in CommonJS.
+    define: { 'import.meta.url': '__burrowFileUrl', 'import.meta.dirname': '__dirname' },
+    banner: { js: "const __burrowFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const metafile = { inputs: { ...entry.metafile.inputs, ...commands.metafile.inputs }, outputs: { ...entry.metafile.outputs, ...commands.metafile.outputs } };
+  if (!write) return { metafile };
+  // Each bundle once, so that its code cache is made with the Node that installed it
+  // (without warm, the first run of each command makes it).
+  for (const name of warm ? ['connect', 'up', 'ls', 'web'] : []) {
+    execFileSync(process.execPath, [`${fresh}/burrow.mjs`, 'help', name], { stdio: 'ignore' });
+  }
+  const old = `${CLI_OUT}.old-${process.pid}`;
+  try {
+    renameSync(CLI_OUT, old);
+  } catch {
+    // Not built before.
+  }
+  renameSync(fresh, CLI_OUT);
+  rmSync(old, { recursive: true, force: true });
+  return { metafile };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildCli();
+}

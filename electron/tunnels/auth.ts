@@ -1,6 +1,6 @@
 // Authentication: identity files (with format checks and passphrases), the agent,
 // passwords and keyboard-interactive, offered to ssh2 through its authHandler.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type KeyboardInteractiveCallback, type Prompt } from 'ssh2';
@@ -27,7 +27,7 @@ export function expandHome(p: string): string {
   return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
 }
 
-/** Reads an identity file and refuses, with what to do, formats ssh2 cannot use. Exported for tests. */
+/** Reads an identity file and refuses, with what to do, files ssh2 cannot use or ssh would not use. Exported for tests. */
 export function readIdentity(file: string): Buffer {
   let data: Buffer;
   try {
@@ -37,7 +37,33 @@ export function readIdentity(file: string): Buffer {
     throw new BurrowError('KEY_UNREADABLE', `Cannot read identity file ${file}: ${why}. Check the path given with -i or IdentityFile.`);
   }
   checkKeyFormat(file, data.toString('latin1'));
+  parseKeyFile(file, data);
+  checkKeyPermissions(file);
   return data;
+}
+
+/** The key parsed without a passphrase; null when it is encrypted. Anything else that does not parse is refused. */
+function parseKeyFile(file: string, data: Buffer, passphrase?: string): ParsedKey | null {
+  let parsed = utils.parseKey(data, passphrase);
+  if (Array.isArray(parsed)) parsed = parsed[0];
+  if (!(parsed instanceof Error)) return parsed;
+  if (isEncryptedError(parsed) || passphrase !== undefined) return null;
+  throw new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} could not be read as a private key (${parsed.message}). Use an OpenSSH or PEM private key.`);
+}
+
+/**
+ * As OpenSSH: a private key file of ours that other users may read or write is
+ * not used (ssh: "Permissions 0644 ... are too open"). Windows modes mean nothing.
+ */
+export function checkKeyPermissions(file: string): void {
+  if (process.platform === 'win32') return;
+  const st = statSync(file);
+  if (st.uid !== process.getuid?.() || (st.mode & 0o077) === 0) return;
+  const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+  throw new KeySkipped(
+    'KEY_UNREADABLE',
+    `Permissions ${mode} for identity file ${file} are too open: other users of this machine may read it, so Burrow does not use it (as ssh). Make it private with: chmod 600 ${file}`,
+  );
 }
 
 export function checkKeyFormat(file: string, text: string): void {
@@ -78,7 +104,17 @@ function isEncryptedError(err: Error): boolean {
   return /no passphrase given/i.test(err.message);
 }
 
-/** Parses a key, asking for its passphrase when it is encrypted. */
+/** As OpenSSH's NumberOfPasswordPrompts: a mistyped passphrase or password is asked again, three times in all. */
+export const PROMPT_TRIES = 3;
+
+/** Why a key file was passed over: the login goes on with the next key or method, as ssh does. */
+export class KeySkipped extends BurrowError {}
+
+/**
+ * Parses a key, asking for its passphrase when it is encrypted: a wrong one is
+ * asked again (PROMPT_TRIES in all); an empty one skips the key (KeySkipped), as
+ * ssh does; cancelling throws KEY_PASSPHRASE (nothing more is asked).
+ */
 export async function loadIdentity(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<ParsedKey> {
   return (await loadIdentityAsking(file, prompter, batchMode)).key;
 }
@@ -86,23 +122,58 @@ export async function loadIdentity(file: string, prompter: Prompter | undefined,
 /** loadIdentity, also saying whether a person was asked for the passphrase. */
 async function loadIdentityAsking(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<{ key: ParsedKey; asked: boolean }> {
   const data = readIdentity(file);
-  let parsed = utils.parseKey(data);
-  if (Array.isArray(parsed)) parsed = parsed[0];
-  if (!(parsed instanceof Error)) return { key: parsed, asked: false };
-  if (!isEncryptedError(parsed)) {
-    throw new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} could not be read as a private key (${parsed.message}). Use an OpenSSH or PEM private key.`);
-  }
+  const plain = parseKeyFile(file, data);
+  if (plain) return { key: plain, asked: false };
   if (batchMode || !prompter) {
     throw new BurrowError('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
   }
-  const passphrase = await prompter.secret({ kind: 'passphrase', subject: file, prompt: `Enter passphrase for key '${file}': ` });
-  if (passphrase === null) throw new BurrowError('KEY_PASSPHRASE', `No passphrase given for ${file}; the key was not used.`);
-  let again = utils.parseKey(data, passphrase);
-  if (Array.isArray(again)) again = again[0];
-  if (again instanceof Error) {
-    throw new BurrowError('KEY_PASSPHRASE', `Wrong passphrase for identity file ${file}. Check the passphrase (ssh-keygen -y -f ${file} tests it).`);
+  return { key: await askPassphrase(file, data, prompter), asked: true };
+}
+
+async function askPassphrase(file: string, data: Buffer, prompter: Prompter): Promise<ParsedKey> {
+  for (let i = 0; i < PROMPT_TRIES; i++) {
+    const passphrase = await prompter.secret({
+      kind: 'passphrase',
+      subject: file,
+      prompt: `Enter passphrase for key '${file}': `,
+      ...(i > 0 && { retry: 'Wrong passphrase, try again.' }),
+    });
+    if (passphrase === null) throw new BurrowError('KEY_PASSPHRASE', `No passphrase given for ${file}: the login was cancelled.`);
+    if (passphrase === '') throw new KeySkipped('KEY_PASSPHRASE', `No passphrase given for ${file}, so the key was skipped.`);
+    const key = parseKeyFile(file, data, passphrase);
+    if (key) return key;
   }
-  return { key: again, asked: true };
+  throw new KeySkipped('KEY_PASSPHRASE', `Wrong passphrase for identity file ${file} (asked ${PROMPT_TRIES} times), so the key was skipped. Check the passphrase (ssh-keygen -y -f ${file} tests it).`);
+}
+
+/**
+ * Offers an encrypted key by its public half, as an agent would, and decrypts it
+ * (asking for the passphrase) only when ssh2 signs with it, which it does after
+ * the server said it would accept the key (USERAUTH_PK_OK): a key the server
+ * would refuse is never asked for.
+ */
+class LockedKeyAgent extends ssh2.BaseAgent<ParsedKey> {
+  constructor(
+    private publicKey: ParsedKey,
+    private unlock: () => Promise<ParsedKey>,
+  ) {
+    super();
+  }
+  getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
+    cb(undefined, [this.publicKey]);
+  }
+  sign(_pub: ParsedKey, data: Buffer, options: unknown, cb?: unknown): void {
+    const done = (typeof options === 'function' ? options : cb) as (err: Error | undefined, sig?: Buffer) => void;
+    const hash = typeof options === 'object' && options ? (options as { hash?: string }).hash : undefined;
+    this.unlock().then(
+      (key) => {
+        const sig = key.sign(data, hash as never);
+        if (sig instanceof Error) done(sig);
+        else done(undefined, sig);
+      },
+      (e: Error) => done(e),
+    );
+  }
 }
 
 /**
@@ -237,7 +308,7 @@ interface Attempt {
  * order OpenSSH uses (agent keys, identity files, keyboard-interactive, password).
  * Records what was tried, for the "authentication failed" message.
  */
-export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean, memo?: AuthMemo) {
+export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean, memo?: AuthMemo, warn?: (message: string, code: BurrowError['code']) => void) {
   const tried: string[] = [];
   const attempts: Attempt[] = [];
   const username = host.user;
@@ -251,6 +322,13 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   // IdentitiesOnly still uses the agent's copy of a listed key, as OpenSSH does
   // (no passphrase asked), and never the agent's other keys.
   const fromAgent = agent && host.identitiesOnly ? agentKeys(agent) : undefined;
+  const canAsk = !!prompter && !host.batchMode;
+  // Keys passed over (a passphrase not given or wrong, a file others may read): said if the login fails.
+  const skipped: KeySkipped[] = [];
+  const skip = (e: KeySkipped) => {
+    skipped.push(e);
+    warn?.(e.message, e.code);
+  };
   const files = host.identityFiles.length > 0 ? host.identityFiles : DEFAULT_IDENTITY_FILES.filter((f) => existsSync(f));
   for (const file of files) {
     if (defaultsOnly && !existsSync(file)) continue;
@@ -268,24 +346,39 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
             return { type: 'agent' as const, username, agent: new OneKeyAgent(inner, held) };
           }
         }
-        let key = memo?.keys.get(file);
-        if (key) {
+        const remembered = memo?.keys.get(file);
+        if (remembered) {
           a.forget = () => memo!.keys.delete(file);
-        } else {
-          const loaded = await loadIdentityAsking(file, prompter, host.batchMode);
-          key = loaded.key;
-          // Only what a person was asked for is kept: a plain key file is simply read again.
-          if (loaded.asked && memo) {
-            memo.keys.set(file, key);
-            a.forget = () => memo.keys.delete(file);
-          }
+          return { type: 'publickey', username, key: remembered as never };
         }
-        return { type: 'publickey', username, key: key as never };
+        const data = readIdentity(file);
+        const plain = parseKeyFile(file, data);
+        if (plain) return { type: 'publickey', username, key: plain as never };
+        if (!canAsk) {
+          throw new KeySkipped('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
+        }
+        const unlock = async () => {
+          try {
+            const key = await askPassphrase(file, data, prompter!);
+            // Only what a person was asked for is kept: a plain key file is simply read again.
+            memo?.keys.set(file, key);
+            return key;
+          } catch (e) {
+            if (e instanceof KeySkipped) skip(e);
+            else fatal ??= e as BurrowError;
+            throw e;
+          }
+        };
+        const pub = identityPublicKey(file);
+        let parsedPub = pub && utils.parseKey(pub);
+        if (Array.isArray(parsedPub)) parsedPub = parsedPub[0];
+        if (parsedPub && !(parsedPub instanceof Error)) return { type: 'agent' as const, username, agent: new LockedKeyAgent(parsedPub, unlock) };
+        // No public half to offer first (a PEM key without its .pub): ask now, as ssh does.
+        return { type: 'publickey', username, key: (await unlock()) as never };
       },
     };
     attempts.push(a);
   }
-  const canAsk = !!prompter && !host.batchMode;
   // Three tries, as OpenSSH's NumberOfPasswordPrompts: a mistyped one-time code is asked again.
   let kbdCancelled = false;
   let passwordCancelled = false;
@@ -392,6 +485,8 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     offered = undefined;
     serverMethods = methodsLeft;
     const step = async (): Promise<AnyAuthMethod | false> => {
+      // Cancelled while a locked key was being unlocked: nothing more is asked or offered.
+      if (fatal) return false;
       for (const a of attempts) {
         if (used.has(a) || (methodsLeft && !methodsLeft.includes(a.method))) continue;
         used.add(a);
@@ -402,6 +497,10 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
           offered = made.type === 'agent' ? { ...a, agent: true } : a;
           return made;
         } catch (e) {
+          if (e instanceof KeySkipped) {
+            if (!skipped.includes(e)) skip(e);
+            continue;
+          }
           if (e instanceof BurrowError) {
             fatal ??= e;
             tried.push(`${a.label}: ${e.message}`);
@@ -433,6 +532,10 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
       const why = needsPerson.length
         ? ` The server also accepts ${needsPerson.join(' and ')} (e.g. a one-time code), which needs a person to answer, but ${host.batchMode ? 'BatchMode=yes forbids asking' : 'no one can be asked here'}. Run without BatchMode on a terminal, or use a key the server accepts.`
         : ' Check the user name, pass the right key with -i, or load it into ssh-agent.';
+      if (skipped.length) {
+        const keys = skipped.map((e) => e.message).join(' ');
+        return new BurrowError(skipped[0].code, `${keys} Authentication failed for ${subject}.${tried.length ? ` Methods tried: ${list}.` : ''}${why}`);
+      }
       return new BurrowError('AUTH_FAILED', `Authentication failed for ${subject}. Methods tried: ${list}.${why}`);
     },
   };

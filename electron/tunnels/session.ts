@@ -611,7 +611,7 @@ export class SshSession extends EventEmitter {
       const memoKey = `${index}:${sessionKey({ ...hop, jump: [] })}`;
       let memo = this.authMemos.get(memoKey);
       if (!memo) this.authMemos.set(memoKey, (memo = { keys: new Map() }));
-      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0, memo);
+      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0, memo, (m, code) => this.log('warn', m, code));
       const fail = (err: BurrowError) => {
         if (settled) return;
         settled = true;

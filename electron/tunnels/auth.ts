@@ -382,6 +382,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   // Three tries, as OpenSSH's NumberOfPasswordPrompts: a mistyped one-time code is asked again.
   let kbdCancelled = false;
   let passwordCancelled = false;
+  let passwordRefusals = 0;
   // A remembered password answers the server's hidden "Password:" question once per
   // login (PAM servers ask it through keyboard-interactive), so reconnects need nobody;
   // one-time codes are always asked.
@@ -428,43 +429,55 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     attempts.push(a);
   }
   if (host.passwordAuthentication !== false && (host.password !== undefined || canAsk)) {
-    // A remembered password the server refuses (it was changed) is dropped and asked once more.
-    let rememberedRefused = false;
-    const ask = async (a: Attempt) => {
-      const password = await prompter!.secret({ kind: 'password', subject, prompt: `${subject}'s password: ` });
+    // The saved or remembered password first; one the server refuses is dropped, and
+    // the person is asked (again), PROMPT_TRIES times at most, as ssh does.
+    let asked = 0;
+    const refused = () => {
+      passwordRefusals++;
+      if (memo) memo.password = undefined;
+    };
+    const ask = async (): Promise<AnyAuthMethod | null> => {
+      asked++;
+      const password = await prompter!.secret({
+        kind: 'password',
+        subject,
+        prompt: `${subject}'s password: `,
+        ...(passwordRefusals > 0 && { retry: 'Permission denied, please try again.' }),
+      });
       if (password === null) {
         passwordCancelled = true;
         return null;
       }
-      if (memo) {
-        memo.password = password;
-        a.forget = () => (memo.password = undefined);
-      }
-      return { type: 'password' as const, username, password };
+      if (memo) memo.password = password;
+      return { type: 'password', username, password };
     };
     const first: Attempt = {
       method: 'password',
       label: 'password',
+      forget: refused,
       make: async () => {
         if (host.password !== undefined) return { type: 'password', username, password: host.password };
-        if (memo?.password !== undefined) {
-          first.forget = () => {
-            memo.password = undefined;
-            rememberedRefused = true;
-          };
-          return { type: 'password', username, password: memo.password };
-        }
-        return ask(first);
+        if (memo?.password !== undefined) return { type: 'password', username, password: memo.password };
+        return ask();
       },
     };
-    const again: Attempt = { method: 'password', label: 'password', make: async () => (rememberedRefused && canAsk ? ask(again) : null) };
-    attempts.push(first, again);
+    attempts.push(first);
+    for (let i = 0; i < PROMPT_TRIES; i++) {
+      attempts.push({
+        method: 'password',
+        label: 'password',
+        forget: refused,
+        make: async () => (passwordRefusals > 0 && canAsk && !passwordCancelled && asked < PROMPT_TRIES ? ask() : null),
+      });
+    }
   }
 
   // Attempts are used once each, in order, but one the server does not accept yet is
   // only passed over, not spent: with AuthenticationMethods "password,publickey" the
   // keys are refused until the password has been given (a partial success), then wanted.
   const used = new Set<Attempt>();
+  // The server has answered a login request: a disconnect from now on is its refusal.
+  let began = false;
   // What the server said it still accepts, for the failure message.
   let serverMethods: AuthenticationType[] = [];
   // The attempt last offered: called again without a partial success means the server refused it.
@@ -473,6 +486,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     // As OpenSSH does, ask with "none" first: the server answers with the methods it
     // takes, so nothing is offered (or asked of a person) that it would refuse anyway.
     if (methodsLeft === null) return cb({ type: 'none', username });
+    began = true;
     // ssh2 tries an agent's keys itself and, when they are done, calls back with the
     // methods and partial flag of the request before (it drops those of the agent's
     // answers): after "publickey,password" accepted an agent key, the stale list would
@@ -518,25 +532,42 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
 
   return {
     handler,
-    /** What the failure message says. */
-    failure(): BurrowError {
-      if (fatal) return fatal;
-      if (kbdCancelled || passwordCancelled) {
-        return new BurrowError('AUTH_FAILED', `Login to ${subject} was cancelled: the ${kbdCancelled ? 'question from the server' : 'password'} was not answered, so nothing was sent. Start the forward again to be asked again.`);
-      }
-      const list = tried.length ? [...new Set(tried)].join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
-      // The server wants a person (a one-time code, a password) and nobody may be asked: say so.
-      const wanted = (m: AuthenticationType) =>
-        (m === 'keyboard-interactive' && host.tryKeyboardInteractive !== false) || (m === 'password' && host.passwordAuthentication !== false);
-      const needsPerson = serverMethods.filter((m) => wanted(m) && !tried.includes(m));
-      const why = needsPerson.length
-        ? ` The server also accepts ${needsPerson.join(' and ')} (e.g. a one-time code), which needs a person to answer, but ${host.batchMode ? 'BatchMode=yes forbids asking' : 'no one can be asked here'}. Run without BatchMode on a terminal, or use a key the server accepts.`
-        : ' Check the user name, pass the right key with -i, or load it into ssh-agent.';
-      if (skipped.length) {
-        const keys = skipped.map((e) => e.message).join(' ');
-        return new BurrowError(skipped[0].code, `${keys} Authentication failed for ${subject}.${tried.length ? ` Methods tried: ${list}.` : ''}${why}`);
-      }
-      return new BurrowError('AUTH_FAILED', `Authentication failed for ${subject}. Methods tried: ${list}.${why}`);
+    /** True once the server has answered a login request. */
+    began: () => began,
+    /** What the failure message says; `hungUp`: why the server closed the connection during the login. */
+    failure(hungUp?: string): BurrowError {
+      if (!hungUp) return reason();
+      // Hanging up is the server's answer to what was offered last.
+      offered?.forget?.();
+      offered = undefined;
+      const err = reason();
+      return new BurrowError(err.code, `${err.message} The server then closed the connection (${hungUp.replace(/\.$/, '')}).`);
     },
   };
+
+  function reason(): BurrowError {
+    if (fatal) return fatal;
+    if (kbdCancelled || passwordCancelled) {
+      return new BurrowError('AUTH_FAILED', `Login to ${subject} was cancelled: the ${kbdCancelled ? 'question from the server' : 'password'} was not answered, so nothing was sent. Start the forward again to be asked again.`);
+    }
+    const list = tried.length ? [...new Set(tried)].join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
+    // The server wants a person (a one-time code, a password) and nobody may be asked: say so.
+    const wanted = (m: AuthenticationType) =>
+      (m === 'keyboard-interactive' && host.tryKeyboardInteractive !== false) || (m === 'password' && host.passwordAuthentication !== false);
+    const needsPerson = serverMethods.filter((m) => wanted(m) && !tried.includes(m));
+    const why = needsPerson.length
+      ? ` The server also accepts ${needsPerson.join(' and ')} (e.g. a one-time code), which needs a person to answer, but ${host.batchMode ? 'BatchMode=yes forbids asking' : 'no one can be asked here'}. Run without BatchMode on a terminal, or use a key the server accepts.`
+      : ' Check the user name, pass the right key with -i, or load it into ssh-agent.';
+    if (passwordRefusals > 0 && !needsPerson.length) {
+      return new BurrowError(
+        'AUTH_FAILED',
+        `Permission denied: the server refused the password for ${subject}${passwordRefusals > 1 ? ` (${passwordRefusals} times)` : ''}. Check the user name and the password${host.password !== undefined ? ' (the saved password may be out of date: save the new one)' : ''}. Methods tried: ${list}.`,
+      );
+    }
+    if (skipped.length) {
+      const keys = skipped.map((e) => e.message).join(' ');
+      return new BurrowError(skipped[0].code, `${keys} Authentication failed for ${subject}.${tried.length ? ` Methods tried: ${list}.` : ''}${why}`);
+    }
+    return new BurrowError('AUTH_FAILED', `Authentication failed for ${subject}. Methods tried: ${list}.${why}`);
+  }
 }

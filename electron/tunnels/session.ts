@@ -624,6 +624,8 @@ export class SshSession extends EventEmitter {
           const refusal = hv.refusal();
           if (refusal) return fail(refusal);
           if (err.level === 'client-authentication') return fail(auth.failure());
+          // The server hung up during the login (e.g. "Too many authentication failures"): say what was refused.
+          if (auth.began() && typeof (err as { code?: unknown }).code === 'number') return fail(auth.failure(err.message));
           // The agent could not be reached or could not sign: ssh2 goes on with the next method.
           if (err.level === 'agent') return;
           const be = sessionError(err, label);

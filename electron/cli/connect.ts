@@ -52,8 +52,10 @@ Forwards (repeat as needed):
 
 Connection:
   -p port             Port of the SSH server (default 22)
-  -l login_name       User to log in as
-  -i identity_file    Private key to use (repeatable). FIDO security-key
+  -l login_name       User to log in as. As in ssh, the first of -l, -o User
+                      and user@ given on the command line wins
+  -i identity_file    Private key to use (repeatable); a file other users may
+                      read is refused (chmod 600 it), as ssh does. FIDO security-key
                       (sk-*) keys cannot be used, not even through ssh-agent:
                       Burrow skips them with a warning and tries the rest.
   -J [user@]host[:port][,...]

@@ -116,18 +116,15 @@ export class KeySkipped extends BurrowError {}
  * ssh does; cancelling throws KEY_PASSPHRASE (nothing more is asked).
  */
 export async function loadIdentity(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<ParsedKey> {
-  return (await loadIdentityAsking(file, prompter, batchMode)).key;
-}
-
-/** loadIdentity, also saying whether a person was asked for the passphrase. */
-async function loadIdentityAsking(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<{ key: ParsedKey; asked: boolean }> {
   const data = readIdentity(file);
   const plain = parseKeyFile(file, data);
-  if (plain) return { key: plain, asked: false };
-  if (batchMode || !prompter) {
-    throw new BurrowError('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
-  }
-  return { key: await askPassphrase(file, data, prompter), asked: true };
+  if (plain) return plain;
+  if (batchMode || !prompter) throw noOneToAsk(file);
+  return askPassphrase(file, data, prompter);
+}
+
+function noOneToAsk(file: string): KeySkipped {
+  return new KeySkipped('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
 }
 
 async function askPassphrase(file: string, data: Buffer, prompter: Prompter): Promise<ParsedKey> {
@@ -323,6 +320,8 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   // (no passphrase asked), and never the agent's other keys.
   const fromAgent = agent && host.identitiesOnly ? agentKeys(agent) : undefined;
   const canAsk = !!prompter && !host.batchMode;
+  // The passphrase question of a key offered by its public half was cancelled: the login stops.
+  let unlockCancelled = false;
   // Keys passed over (a passphrase not given or wrong, a file others may read): said if the login fails.
   const skipped: KeySkipped[] = [];
   const skip = (e: KeySkipped) => {
@@ -354,9 +353,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
         const data = readIdentity(file);
         const plain = parseKeyFile(file, data);
         if (plain) return { type: 'publickey', username, key: plain as never };
-        if (!canAsk) {
-          throw new KeySkipped('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
-        }
+        if (!canAsk) throw noOneToAsk(file);
         const unlock = async () => {
           try {
             const key = await askPassphrase(file, data, prompter!);
@@ -365,7 +362,10 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
             return key;
           } catch (e) {
             if (e instanceof KeySkipped) skip(e);
-            else fatal ??= e as BurrowError;
+            else {
+              fatal ??= e as BurrowError;
+              unlockCancelled = true;
+            }
             throw e;
           }
         };
@@ -499,8 +499,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     offered = undefined;
     serverMethods = methodsLeft;
     const step = async (): Promise<AnyAuthMethod | false> => {
-      // Cancelled while a locked key was being unlocked: nothing more is asked or offered.
-      if (fatal) return false;
+      if (unlockCancelled) return false;
       for (const a of attempts) {
         if (used.has(a) || (methodsLeft && !methodsLeft.includes(a.method))) continue;
         used.add(a);

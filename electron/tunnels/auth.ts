@@ -150,6 +150,8 @@ async function askPassphrase(file: string, data: Buffer, prompter: Prompter): Pr
  * would refuse is never asked for.
  */
 class LockedKeyAgent extends ssh2.BaseAgent<ParsedKey> {
+  /** A signature went to the server: its answer may have changed what it still accepts. */
+  signed = false;
   constructor(
     private publicKey: ParsedKey,
     private unlock: () => Promise<ParsedKey>,
@@ -165,8 +167,9 @@ class LockedKeyAgent extends ssh2.BaseAgent<ParsedKey> {
     this.unlock().then(
       (key) => {
         const sig = key.sign(data, hash as never);
-        if (sig instanceof Error) done(sig);
-        else done(undefined, sig);
+        if (sig instanceof Error) return done(sig);
+        this.signed = true;
+        done(undefined, sig);
       },
       (e: Error) => done(e),
     );
@@ -296,8 +299,8 @@ interface Attempt {
   make(): Promise<AnyAuthMethod | null>;
   /** Set by make() when it offered a remembered answer: called if the server refuses it. */
   forget?: () => void;
-  /** The offer was the agent's keys (ssh2 goes through them itself). */
-  agent?: boolean;
+  /** The offer was the agent's keys (ssh2 goes through them itself), or a locked key offered as one. */
+  agent?: true | LockedKeyAgent;
 }
 
 /**
@@ -491,7 +494,9 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     // methods and partial flag of the request before (it drops those of the agent's
     // answers): after "publickey,password" accepted an agent key, the stale list would
     // hide the password. Ask with "none" once more for the current list.
-    if (offered?.agent) {
+    // A locked key that never signed was refused before any signature (or skipped): the
+    // list cannot have changed, and each "none" costs one of the server's MaxAuthTries.
+    if (offered?.agent && (offered.agent === true || offered.agent.signed)) {
       offered = undefined;
       return cb({ type: 'none', username });
     }
@@ -507,7 +512,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
           const made = await a.make();
           if (!made) continue;
           tried.push(a.label);
-          offered = made.type === 'agent' ? { ...a, agent: true } : a;
+          offered = made.type === 'agent' ? { ...a, agent: made.agent instanceof LockedKeyAgent ? made.agent : true } : a;
           return made;
         } catch (e) {
           if (e instanceof KeySkipped) {

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import type { HostConfig, Prompter, SecretQuestion } from '../../electron/tunnels/types';
 import { connect } from '../../electron/cli/connect';
-import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 import { fakeTerminal } from '../support/cli-in-process';
@@ -89,6 +91,20 @@ describe('password logins', () => {
       message: `Permission denied: the server refused the password for ${strict.user}@127.0.0.1 (2 times). Check the user name and the password. Methods tried: password. The server then closed the connection (Too many authentication failures).`,
     });
     expect(asked).toHaveLength(2);
+  });
+
+  it('an encrypted key offered by its public half, then a password (AuthenticationMethods publickey,password)', async () => {
+    const twoStep = await startSshd({ password: PASSWORD, config: ['PasswordAuthentication yes', 'PermitRootLogin yes', 'AuthenticationMethods publickey,password'] });
+    try {
+      const key = keygen(join(twoStep.dir, 'locked_key'), 'ed25519', 'open sesame');
+      appendFileSync(join(twoStep.dir, 'authorized_keys'), readFileSync(`${key}.pub`));
+      const asked: SecretQuestion[] = [];
+      expect(await works(passwordOnly(twoStep, { identityFiles: [key] }), typing(['open sesame', PASSWORD], asked))).toBe('logged in');
+      expect(asked.map((q) => q.kind)).toEqual(['passphrase', 'password']);
+      expect(twoStep.log()).toMatch(/Partial publickey/);
+    } finally {
+      await cleanup(twoStep);
+    }
   });
 
   it('burrow connect asks again on the terminal, as ssh does', async () => {

@@ -138,6 +138,18 @@ describe('authentication', () => {
     expect(sshd.log()).toMatch(/Accepted publickey/);
   });
 
+  it('keys offered by their public half cost the server one try each (MaxAuthTries 3: two refused, the third logs in)', async () => {
+    const strict = await startSshd({ config: ['MaxAuthTries 3'] });
+    try {
+      const refused = [1, 2].map((n) => keygen(join(dir, `enc_count_${n}`), 'ed25519', 'never asked'));
+      const asked: SecretQuestion[] = [];
+      expect(await works({ ...hostFor(strict), identityFiles: [...refused, strict.userKey], batchMode: false }, answers([], asked))).toBe('authenticated');
+      expect(asked).toEqual([]);
+    } finally {
+      await cleanup(strict);
+    }
+  });
+
   it('a PEM key without its .pub (the public half is encrypted too) is asked for before it is offered', async () => {
     const key = keygen(join(dir, 'enc_pem_nopub'), 'rsa', 'pem pass', ['-m', 'PEM', '-b', '2048']);
     authorize(`${key}.pub`);

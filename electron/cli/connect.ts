@@ -186,12 +186,10 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
     if (flag in FORWARD_FLAGS) specs.push([flag, value as string]);
     else if (flag === '-o') {
       const option = parseOption(value as string);
+      options.push(option);
       const note = ignoredOptionNote(...option);
       if (note) ignored.push(note);
-      else options.push(option);
-    } else if (flag in IGNORED_FLAGS) {
-      ignored.push(`${flag} is ignored: it changes nothing for forwarding (${IGNORED_FLAGS[flag]}).`);
-    }
+    } else if (flag in IGNORED_FLAGS) ignored.push(`${flag} is ignored: it changes nothing for forwarding (${IGNORED_FLAGS[flag]}).`);
     else if (flag === '-p') options.push(parseOption(`Port=${value}`));
     else if (flag === '-l') options.push(['user', value as string]);
     else if (flag === '-i') options.push(['identityfile', value as string]);

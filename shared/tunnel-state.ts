@@ -89,4 +89,6 @@ export interface SecretQuestion {
   subject: string;
   prompt: string;
   echo?: boolean;
+  /** Why this is asked again: the previous answer was refused ("Permission denied, please try again."). */
+  retry?: string;
 }

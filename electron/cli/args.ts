@@ -16,15 +16,21 @@ export interface FlagSpec {
 export interface ParsedArgs {
   flags: Array<[flag: string, value: string | true]>;
   positional: string[];
+  /** For each positional, how many flags came before it (ssh keeps the first value given: order matters). */
+  positionalAfter: number[];
 }
 
 export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
   const flags: ParsedArgs['flags'] = [];
   const positional: string[] = [];
+  const positionalAfter: number[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
-      positional.push(...argv.slice(i + 1));
+      for (const p of argv.slice(i + 1)) {
+        positionalAfter.push(flags.length);
+        positional.push(p);
+      }
       break;
     }
     if (a.startsWith('--')) {
@@ -53,9 +59,10 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
       }
       continue;
     }
+    positionalAfter.push(flags.length);
     positional.push(a);
   }
-  return { flags, positional };
+  return { flags, positional, positionalAfter };
 }
 
 /** What a command accepts, for the message about a flag it does not: "'burrow ls' accepts --json, --help. See ...". */

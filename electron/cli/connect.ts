@@ -7,7 +7,7 @@ import { TunnelEngine } from '../tunnels/engine';
 import { sessionKey } from '../tunnels/session';
 import type { HostConfig } from '../tunnels/types';
 import { DEFAULT_SSH_CONFIG, all, expandTokens, first, loadSshConfig } from '../sshconfig/ssh-config';
-import { OPTIONS, parseOption, resolveHost, type OptionList } from '../sshconfig/host-options';
+import { ignoredOptionNote, OPTIONS, parseOption, resolveHost, type OptionList } from '../sshconfig/host-options';
 import { checkAddressFamily, checkAddressFamilyResolves } from '../sshconfig/address-family';
 import { has, parseArgs, values, type FlagSpec } from './args';
 import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
@@ -53,8 +53,10 @@ Forwards (repeat as needed):
 
 Connection:
   -p port             Port of the SSH server (default 22)
-  -l login_name       User to log in as
-  -i identity_file    Private key to use (repeatable). FIDO security-key
+  -l login_name       User to log in as. As in ssh, the first of -l, -o User
+                      and user@ given on the command line wins
+  -i identity_file    Private key to use (repeatable); a file other users may
+                      read is refused (chmod 600 it), as ssh does. FIDO security-key
                       (sk-*) keys cannot be used, not even through ssh-agent:
                       Burrow skips them with a warning and tries the rest.
   -J [user@]host[:port][,...]
@@ -87,6 +89,11 @@ Output:
                       (each with the time) instead of stderr; --json output
                       and questions (passwords, host keys) are not affected
   -N, -T, -q, -v      Accepted for ssh compatibility (Burrow never runs a shell)
+  -A, -a, -X, -x, -Y, -t, -k
+                      Accepted and ignored, with a note: they concern a shell
+                      session. So are -o LogLevel, ControlMaster, ControlPath,
+                      ControlPersist, ForwardAgent, RequestTTY, SendEnv and
+                      other options that change nothing for forwarding
   -f                  Refused: Burrow has no background mode. Keep it in the
                       foreground under a service manager (systemd --user,
                       launchd), or run the forward in the desktop app.
@@ -107,7 +114,18 @@ Example (POP3 on mail.example.com at localhost:1100, through other.example.com):
 const FORWARD_FLAGS: Record<string, ForwardKind> = { '-L': 'local', '-R': 'remote', '-D': 'dynamic' };
 
 /** Every flag `burrow connect` accepts; the help documents each one. */
-export const CONNECT_FLAGS: FlagSpec = { withValue: 'LRDiplFoJEc', boolean: 'NTqvfCgh46', long: ['json', 'help'], longWithValue: ['socks-user'] };
+export const CONNECT_FLAGS: FlagSpec = { withValue: 'LRDiplFoJEc', boolean: 'NTqvfCgh46AaXxYtk', long: ['json', 'help'], longWithValue: ['socks-user'] };
+
+/** ssh flags people type by habit that change nothing for forwarding: accepted, with a note (as -o IGNORED_OPTIONS). */
+const IGNORED_FLAGS: Record<string, string> = {
+  '-A': 'agent forwarding is for a shell session, and Burrow opens none',
+  '-a': 'Burrow never forwards the agent',
+  '-X': 'X11 forwarding is for a shell session, and Burrow opens none',
+  '-Y': 'X11 forwarding is for a shell session, and Burrow opens none',
+  '-x': 'Burrow never forwards X11',
+  '-t': 'a terminal is for a shell session, and Burrow opens none',
+  '-k': 'Burrow never delegates GSSAPI credentials',
+};
 
 /** Words laid out in lines between two columns. */
 function wrapList(words: string[], indent: number, width: number): string {
@@ -160,9 +178,19 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   }
   const specs: Array<[flag: string, text: string]> = [];
   const options: OptionList = [];
-  for (const [flag, value] of parsed.flags) {
+  /** Notes about options that change nothing for forwarding. */
+  const ignored: string[] = [];
+  // As ssh, the first user given wins: -l or -o User before the destination beats its user@.
+  let destinationAt = 0;
+  for (const [i, [flag, value]] of parsed.flags.entries()) {
+    if (i === parsed.positionalAfter[0]) destinationAt = options.length;
     if (flag in FORWARD_FLAGS) specs.push([flag, value as string]);
-    else if (flag === '-o') options.push(parseOption(value as string));
+    else if (flag === '-o') {
+      const option = parseOption(value as string);
+      options.push(option);
+      const note = ignoredOptionNote(...option);
+      if (note) ignored.push(note);
+    } else if (flag in IGNORED_FLAGS) ignored.push(`${flag} is ignored: it changes nothing for forwarding (${IGNORED_FLAGS[flag]}).`);
     else if (flag === '-p') options.push(parseOption(`Port=${value}`));
     else if (flag === '-l') options.push(['user', value as string]);
     else if (flag === '-i') options.push(['identityfile', value as string]);
@@ -180,7 +208,8 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
 
   const configFile = values(parsed, '-F')[0] ?? (existsSync(DEFAULT_SSH_CONFIG) ? DEFAULT_SSH_CONFIG : undefined);
   const config = configFile ? loadSshConfig(configFile).config : undefined;
-  const resolved = resolveHost({ destination: parsed.positional[0], options, config });
+  if (parsed.positionalAfter[0] >= parsed.flags.length) destinationAt = options.length;
+  const resolved = resolveHost({ destination: parsed.positional[0], options, config, destinationAt });
   const { computed } = resolved;
   let host = resolved.host;
   checkAddressFamily(host);
@@ -214,6 +243,7 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   if (logFile !== undefined) io.log = appendLogFile(logFile);
   const reporter = createReporter(io, json);
   for (const message of fido.warnings) reporter.event('log', { level: 'warn', code: 'KEY_UNSUPPORTED', message }, `warning: ${message}`);
+  for (const message of ignored) reporter.event('log', { level: 'info', message }, `note: ${message}`);
   return { host, forwards, json, socksUser };
 }
 

@@ -32,16 +32,23 @@ function readLine(io: CliIO, hidden: boolean): Promise<string | null> {
     };
     const onEnd = () => done(buf.length ? buf : null);
     const onData = (d: Buffer) => {
-      for (const ch of d.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done(buf);
-        if (ch === '\u0003') {
+      const chars = [...d.toString('utf8')];
+      for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i];
+        if (ch === '\u0003' && io.interrupt) {
           // Ctrl-C stops the command, as the SIGINT a terminal not in raw mode sends: the question
           // stays unanswered (an answer would go on to the next key or method meanwhile).
-          if (!io.interrupt) return done(null);
           finish();
           return io.interrupt();
         }
-        if (ch === '\u0004') return done(null); // Ctrl-D
+        const end = ch === '\r' || ch === '\n' ? buf : ch === '\u0003' || ch === '\u0004' ? null : undefined; // Ctrl-C, Ctrl-D
+        if (end !== undefined) {
+          // What was typed (or pasted) past the end of this line answers the next question.
+          const rest = chars.slice(ch === '\r' && chars[i + 1] === '\n' ? i + 2 : i + 1).join('');
+          done(end);
+          if (rest) stdin.unshift(Buffer.from(rest, 'utf8'));
+          return;
+        }
         if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
         else buf += ch;
       }
@@ -82,6 +89,8 @@ export function ttyPrompter(io: CliIO): Prompter | undefined {
       }),
     secret: (q: SecretQuestion) =>
       serial(async () => {
+        // As ssh: "Permission denied, please try again." on its own line, then the same question.
+        if (q.retry) io.stderr.write(`${q.retry}\n`);
         io.stderr.write(q.prompt.endsWith(' ') ? q.prompt : `${q.prompt} `);
         return readLine(io, !q.echo);
       }),

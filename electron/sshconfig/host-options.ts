@@ -72,6 +72,44 @@ export const OPTIONS: Record<string, { name: string; check: (v: string) => void 
   exitonforwardfailure: { name: 'ExitOnForwardFailure', check: yesNo('ExitOnForwardFailure') },
 };
 
+const NO_SESSION = 'Burrow opens no shell or command session, only the forwards';
+/**
+ * Options people pass to ssh by habit that change nothing for forwarding: accepted
+ * (no exit 2) and said to be ignored, with why. By lowercase name: spelling, why.
+ */
+export const IGNORED_OPTIONS: Record<string, [name: string, why: string]> = {
+  loglevel: ['LogLevel', "Burrow's event lines are chosen with --json and -E"],
+  logverbose: ['LogVerbose', "Burrow's event lines are chosen with --json and -E"],
+  controlmaster: ['ControlMaster', 'Burrow shares no connection with ssh: each command has its own session'],
+  controlpath: ['ControlPath', 'Burrow shares no connection with ssh: each command has its own session'],
+  controlpersist: ['ControlPersist', 'Burrow shares no connection with ssh: each command has its own session'],
+  forwardagent: ['ForwardAgent', NO_SESSION],
+  forwardx11: ['ForwardX11', NO_SESSION],
+  forwardx11trusted: ['ForwardX11Trusted', NO_SESSION],
+  forwardx11timeout: ['ForwardX11Timeout', NO_SESSION],
+  requesttty: ['RequestTTY', NO_SESSION],
+  sessiontype: ['SessionType', NO_SESSION],
+  stdinnull: ['StdinNull', NO_SESSION],
+  sendenv: ['SendEnv', NO_SESSION],
+  setenv: ['SetEnv', NO_SESSION],
+  remotecommand: ['RemoteCommand', NO_SESSION],
+  localcommand: ['LocalCommand', NO_SESSION],
+  permitlocalcommand: ['PermitLocalCommand', NO_SESSION],
+  escapechar: ['EscapeChar', NO_SESSION],
+  visualhostkey: ['VisualHostKey', 'Burrow shows host keys by their SHA256 fingerprint'],
+  tcpkeepalive: ['TCPKeepAlive', 'Burrow notices a dead server with ServerAliveInterval keepalives'],
+  checkhostip: ['CheckHostIP', 'Burrow checks host keys by name (or HostKeyAlias), as ssh does by default'],
+  ipqos: ['IPQoS', 'Burrow leaves the type of service to the system'],
+  addkeystoagent: ['AddKeysToAgent', 'Burrow never adds keys to the agent'],
+  usekeychain: ['UseKeychain', 'Burrow keeps typed passphrases in memory only'],
+};
+
+/** The note for an ignored option, or undefined when the option is used. */
+export function ignoredOptionNote(key: string, value: string): string | undefined {
+  const ignored = IGNORED_OPTIONS[key];
+  return ignored && `-o ${ignored[0]}=${value} is ignored: it changes nothing for forwarding (${ignored[1]}).`;
+}
+
 export type OptionList = Array<[key: string, value: string]>;
 
 /** Parses "-o Key=value" or "-o 'Key value'"; the key comes back lowercase. */
@@ -81,6 +119,7 @@ export function parseOption(arg: string): [string, string] {
     throw new BurrowError('OPTION_INVALID', `Cannot read -o '${arg}': write it as Option=value, for example -o ServerAliveInterval=30.`);
   }
   const key = m[1].toLowerCase();
+  if (key in IGNORED_OPTIONS) return [key, m[2]];
   const known = OPTIONS[key];
   if (!known) {
     const names = Object.values(OPTIONS)
@@ -138,6 +177,8 @@ export interface ResolveInput {
   /** Options from the command line (-o, and -p/-l/-i/-J mapped to their option names), in order. */
   options: OptionList;
   config?: SSHConfig;
+  /** How many of `options` came before the destination on the command line: a User among them wins over user@ (ssh keeps the first value given). */
+  destinationAt?: number;
 }
 
 export interface ResolvedHost {
@@ -180,11 +221,12 @@ export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
   if (depth > 8) throw new BurrowError('USAGE', 'The ProxyJump chain is longer than 8 hops, or loops. Check ProxyJump in your ssh config.');
   const dest = parseDestination(input.destination, depth > 0 || input.destination.startsWith('ssh://'));
   const cli = input.options;
-  const computed = input.config ? computeHost(input.config, dest.host, dest.user) : {};
+  const userFirst = cli.slice(0, input.destinationAt ?? 0).find(([k]) => k === 'user')?.[1] ?? dest.user;
+  const computed = input.config ? computeHost(input.config, dest.host, userFirst) : {};
   const hostnameRaw = lookup(cli, computed, 'hostname') ?? dest.host;
   const portText = dest.port !== undefined ? String(dest.port) : lookup(cli, computed, 'port');
   const port = portText ? parsePort(portText, 'Port') : DEFAULTS.port;
-  const user = dest.user ?? lookup(cli, computed, 'user') ?? userInfo().username;
+  const user = userFirst ?? lookup(cli, computed, 'user') ?? userInfo().username;
   const ctx = { host: dest.host, alias: dest.host, port, user };
   const hostname = expandTokens(hostnameRaw, ctx);
   const tctx = { ...ctx, host: hostname };

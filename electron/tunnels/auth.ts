@@ -1,6 +1,6 @@
 // Authentication: identity files (with format checks and passphrases), the agent,
 // passwords and keyboard-interactive, offered to ssh2 through its authHandler.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type KeyboardInteractiveCallback, type Prompt } from 'ssh2';
@@ -27,7 +27,7 @@ export function expandHome(p: string): string {
   return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
 }
 
-/** Reads an identity file and refuses, with what to do, formats ssh2 cannot use. Exported for tests. */
+/** Reads an identity file and refuses, with what to do, files ssh2 cannot use or ssh would not use. Exported for tests. */
 export function readIdentity(file: string): Buffer {
   let data: Buffer;
   try {
@@ -37,7 +37,33 @@ export function readIdentity(file: string): Buffer {
     throw new BurrowError('KEY_UNREADABLE', `Cannot read identity file ${file}: ${why}. Check the path given with -i or IdentityFile.`);
   }
   checkKeyFormat(file, data.toString('latin1'));
+  parseKeyFile(file, data);
+  checkKeyPermissions(file);
   return data;
+}
+
+/** The key parsed without a passphrase; null when it is encrypted. Anything else that does not parse is refused. */
+function parseKeyFile(file: string, data: Buffer, passphrase?: string): ParsedKey | null {
+  let parsed = utils.parseKey(data, passphrase);
+  if (Array.isArray(parsed)) parsed = parsed[0];
+  if (!(parsed instanceof Error)) return parsed;
+  if (isEncryptedError(parsed) || passphrase !== undefined) return null;
+  throw new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} could not be read as a private key (${parsed.message}). Use an OpenSSH or PEM private key.`);
+}
+
+/**
+ * As OpenSSH: a private key file of ours that other users may read or write is
+ * not used (ssh: "Permissions 0644 ... are too open"). Windows modes mean nothing.
+ */
+export function checkKeyPermissions(file: string): void {
+  if (process.platform === 'win32') return;
+  const st = statSync(file);
+  if (st.uid !== process.getuid?.() || (st.mode & 0o077) === 0) return;
+  const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+  throw new KeySkipped(
+    'KEY_UNREADABLE',
+    `Permissions ${mode} for identity file ${file} are too open: other users of this machine may read it, so Burrow does not use it (as ssh). Make it private with: chmod 600 ${file}`,
+  );
 }
 
 export function checkKeyFormat(file: string, text: string): void {
@@ -78,31 +104,76 @@ function isEncryptedError(err: Error): boolean {
   return /no passphrase given/i.test(err.message);
 }
 
-/** Parses a key, asking for its passphrase when it is encrypted. */
+/** As OpenSSH's NumberOfPasswordPrompts: a mistyped passphrase or password is asked again, three times in all. */
+export const PROMPT_TRIES = 3;
+
+/** Why a key file was passed over: the login goes on with the next key or method, as ssh does. */
+export class KeySkipped extends BurrowError {}
+
+/**
+ * Parses a key, asking for its passphrase when it is encrypted: a wrong one is
+ * asked again (PROMPT_TRIES in all); an empty one skips the key (KeySkipped), as
+ * ssh does; cancelling throws KEY_PASSPHRASE (nothing more is asked).
+ */
 export async function loadIdentity(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<ParsedKey> {
-  return (await loadIdentityAsking(file, prompter, batchMode)).key;
+  const data = readIdentity(file);
+  const plain = parseKeyFile(file, data);
+  if (plain) return plain;
+  if (batchMode || !prompter) throw noOneToAsk(file);
+  return askPassphrase(file, data, prompter);
 }
 
-/** loadIdentity, also saying whether a person was asked for the passphrase. */
-async function loadIdentityAsking(file: string, prompter: Prompter | undefined, batchMode: boolean): Promise<{ key: ParsedKey; asked: boolean }> {
-  const data = readIdentity(file);
-  let parsed = utils.parseKey(data);
-  if (Array.isArray(parsed)) parsed = parsed[0];
-  if (!(parsed instanceof Error)) return { key: parsed, asked: false };
-  if (!isEncryptedError(parsed)) {
-    throw new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} could not be read as a private key (${parsed.message}). Use an OpenSSH or PEM private key.`);
+function noOneToAsk(file: string): KeySkipped {
+  return new KeySkipped('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
+}
+
+async function askPassphrase(file: string, data: Buffer, prompter: Prompter): Promise<ParsedKey> {
+  for (let i = 0; i < PROMPT_TRIES; i++) {
+    const passphrase = await prompter.secret({
+      kind: 'passphrase',
+      subject: file,
+      prompt: `Enter passphrase for key '${file}': `,
+      ...(i > 0 && { retry: 'Wrong passphrase, try again.' }),
+    });
+    if (passphrase === null) throw new BurrowError('KEY_PASSPHRASE', `No passphrase given for ${file}: the login was cancelled.`);
+    if (passphrase === '') throw new KeySkipped('KEY_PASSPHRASE', `No passphrase given for ${file}, so the key was skipped.`);
+    const key = parseKeyFile(file, data, passphrase);
+    if (key) return key;
   }
-  if (batchMode || !prompter) {
-    throw new BurrowError('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
+  throw new KeySkipped('KEY_PASSPHRASE', `Wrong passphrase for identity file ${file} (asked ${PROMPT_TRIES} times), so the key was skipped. Check the passphrase (ssh-keygen -y -f ${file} tests it).`);
+}
+
+/**
+ * Offers an encrypted key by its public half, as an agent would, and decrypts it
+ * (asking for the passphrase) only when ssh2 signs with it, which it does after
+ * the server said it would accept the key (USERAUTH_PK_OK): a key the server
+ * would refuse is never asked for.
+ */
+class LockedKeyAgent extends ssh2.BaseAgent<ParsedKey> {
+  /** A signature went to the server: its answer may have changed what it still accepts. */
+  signed = false;
+  constructor(
+    private publicKey: ParsedKey,
+    private unlock: () => Promise<ParsedKey>,
+  ) {
+    super();
   }
-  const passphrase = await prompter.secret({ kind: 'passphrase', subject: file, prompt: `Enter passphrase for key '${file}': ` });
-  if (passphrase === null) throw new BurrowError('KEY_PASSPHRASE', `No passphrase given for ${file}; the key was not used.`);
-  let again = utils.parseKey(data, passphrase);
-  if (Array.isArray(again)) again = again[0];
-  if (again instanceof Error) {
-    throw new BurrowError('KEY_PASSPHRASE', `Wrong passphrase for identity file ${file}. Check the passphrase (ssh-keygen -y -f ${file} tests it).`);
+  getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
+    cb(undefined, [this.publicKey]);
   }
-  return { key: again, asked: true };
+  sign(_pub: ParsedKey, data: Buffer, options: unknown, cb?: unknown): void {
+    const done = (typeof options === 'function' ? options : cb) as (err: Error | undefined, sig?: Buffer) => void;
+    const hash = typeof options === 'object' && options ? (options as { hash?: string }).hash : undefined;
+    this.unlock().then(
+      (key) => {
+        const sig = key.sign(data, hash as never);
+        if (sig instanceof Error) return done(sig);
+        this.signed = true;
+        done(undefined, sig);
+      },
+      (e: Error) => done(e),
+    );
+  }
 }
 
 /**
@@ -228,8 +299,8 @@ interface Attempt {
   make(): Promise<AnyAuthMethod | null>;
   /** Set by make() when it offered a remembered answer: called if the server refuses it. */
   forget?: () => void;
-  /** The offer was the agent's keys (ssh2 goes through them itself). */
-  agent?: boolean;
+  /** The offer was the agent's keys (ssh2 goes through them itself), or a locked key offered as one. */
+  agent?: true | LockedKeyAgent;
 }
 
 /**
@@ -237,7 +308,7 @@ interface Attempt {
  * order OpenSSH uses (agent keys, identity files, keyboard-interactive, password).
  * Records what was tried, for the "authentication failed" message.
  */
-export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean, memo?: AuthMemo) {
+export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean, memo?: AuthMemo, warn?: (message: string, code: BurrowError['code']) => void) {
   const tried: string[] = [];
   const attempts: Attempt[] = [];
   const username = host.user;
@@ -251,6 +322,15 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   // IdentitiesOnly still uses the agent's copy of a listed key, as OpenSSH does
   // (no passphrase asked), and never the agent's other keys.
   const fromAgent = agent && host.identitiesOnly ? agentKeys(agent) : undefined;
+  const canAsk = !!prompter && !host.batchMode;
+  // The passphrase question of a key offered by its public half was cancelled: the login stops.
+  let unlockCancelled = false;
+  // Keys passed over (a passphrase not given or wrong, a file others may read): said if the login fails.
+  const skipped: KeySkipped[] = [];
+  const skip = (e: KeySkipped) => {
+    skipped.push(e);
+    warn?.(e.message, e.code);
+  };
   const files = host.identityFiles.length > 0 ? host.identityFiles : DEFAULT_IDENTITY_FILES.filter((f) => existsSync(f));
   for (const file of files) {
     if (defaultsOnly && !existsSync(file)) continue;
@@ -268,27 +348,44 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
             return { type: 'agent' as const, username, agent: new OneKeyAgent(inner, held) };
           }
         }
-        let key = memo?.keys.get(file);
-        if (key) {
+        const remembered = memo?.keys.get(file);
+        if (remembered) {
           a.forget = () => memo!.keys.delete(file);
-        } else {
-          const loaded = await loadIdentityAsking(file, prompter, host.batchMode);
-          key = loaded.key;
-          // Only what a person was asked for is kept: a plain key file is simply read again.
-          if (loaded.asked && memo) {
-            memo.keys.set(file, key);
-            a.forget = () => memo.keys.delete(file);
-          }
+          return { type: 'publickey', username, key: remembered as never };
         }
-        return { type: 'publickey', username, key: key as never };
+        const data = readIdentity(file);
+        const plain = parseKeyFile(file, data);
+        if (plain) return { type: 'publickey', username, key: plain as never };
+        if (!canAsk) throw noOneToAsk(file);
+        const unlock = async () => {
+          try {
+            const key = await askPassphrase(file, data, prompter!);
+            // Only what a person was asked for is kept: a plain key file is simply read again.
+            memo?.keys.set(file, key);
+            return key;
+          } catch (e) {
+            if (e instanceof KeySkipped) skip(e);
+            else {
+              fatal ??= e as BurrowError;
+              unlockCancelled = true;
+            }
+            throw e;
+          }
+        };
+        const pub = identityPublicKey(file);
+        let parsedPub = pub && utils.parseKey(pub);
+        if (Array.isArray(parsedPub)) parsedPub = parsedPub[0];
+        if (parsedPub && !(parsedPub instanceof Error)) return { type: 'agent' as const, username, agent: new LockedKeyAgent(parsedPub, unlock) };
+        // No public half to offer first (a PEM key without its .pub): ask now, as ssh does.
+        return { type: 'publickey', username, key: (await unlock()) as never };
       },
     };
     attempts.push(a);
   }
-  const canAsk = !!prompter && !host.batchMode;
   // Three tries, as OpenSSH's NumberOfPasswordPrompts: a mistyped one-time code is asked again.
   let kbdCancelled = false;
   let passwordCancelled = false;
+  let passwordRefusals = 0;
   // A remembered password answers the server's hidden "Password:" question once per
   // login (PAM servers ask it through keyboard-interactive), so reconnects need nobody;
   // one-time codes are always asked.
@@ -335,43 +432,55 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     attempts.push(a);
   }
   if (host.passwordAuthentication !== false && (host.password !== undefined || canAsk)) {
-    // A remembered password the server refuses (it was changed) is dropped and asked once more.
-    let rememberedRefused = false;
-    const ask = async (a: Attempt) => {
-      const password = await prompter!.secret({ kind: 'password', subject, prompt: `${subject}'s password: ` });
+    // The saved or remembered password first; one the server refuses is dropped, and
+    // the person is asked (again), PROMPT_TRIES times at most, as ssh does.
+    let asked = 0;
+    const refused = () => {
+      passwordRefusals++;
+      if (memo) memo.password = undefined;
+    };
+    const ask = async (): Promise<AnyAuthMethod | null> => {
+      asked++;
+      const password = await prompter!.secret({
+        kind: 'password',
+        subject,
+        prompt: `${subject}'s password: `,
+        ...(passwordRefusals > 0 && { retry: 'Permission denied, please try again.' }),
+      });
       if (password === null) {
         passwordCancelled = true;
         return null;
       }
-      if (memo) {
-        memo.password = password;
-        a.forget = () => (memo.password = undefined);
-      }
-      return { type: 'password' as const, username, password };
+      if (memo) memo.password = password;
+      return { type: 'password', username, password };
     };
     const first: Attempt = {
       method: 'password',
       label: 'password',
+      forget: refused,
       make: async () => {
         if (host.password !== undefined) return { type: 'password', username, password: host.password };
-        if (memo?.password !== undefined) {
-          first.forget = () => {
-            memo.password = undefined;
-            rememberedRefused = true;
-          };
-          return { type: 'password', username, password: memo.password };
-        }
-        return ask(first);
+        if (memo?.password !== undefined) return { type: 'password', username, password: memo.password };
+        return ask();
       },
     };
-    const again: Attempt = { method: 'password', label: 'password', make: async () => (rememberedRefused && canAsk ? ask(again) : null) };
-    attempts.push(first, again);
+    attempts.push(first);
+    for (let i = 0; i < PROMPT_TRIES; i++) {
+      attempts.push({
+        method: 'password',
+        label: 'password',
+        forget: refused,
+        make: async () => (passwordRefusals > 0 && canAsk && !passwordCancelled && asked < PROMPT_TRIES ? ask() : null),
+      });
+    }
   }
 
   // Attempts are used once each, in order, but one the server does not accept yet is
   // only passed over, not spent: with AuthenticationMethods "password,publickey" the
   // keys are refused until the password has been given (a partial success), then wanted.
   const used = new Set<Attempt>();
+  // The server has answered a login request: a disconnect from now on is its refusal.
+  let began = false;
   // What the server said it still accepts, for the failure message.
   let serverMethods: AuthenticationType[] = [];
   // The attempt last offered: called again without a partial success means the server refused it.
@@ -380,11 +489,14 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     // As OpenSSH does, ask with "none" first: the server answers with the methods it
     // takes, so nothing is offered (or asked of a person) that it would refuse anyway.
     if (methodsLeft === null) return cb({ type: 'none', username });
+    began = true;
     // ssh2 tries an agent's keys itself and, when they are done, calls back with the
     // methods and partial flag of the request before (it drops those of the agent's
     // answers): after "publickey,password" accepted an agent key, the stale list would
     // hide the password. Ask with "none" once more for the current list.
-    if (offered?.agent) {
+    // A locked key that never signed was refused before any signature (or skipped): the
+    // list cannot have changed, and each "none" costs one of the server's MaxAuthTries.
+    if (offered?.agent && (offered.agent === true || offered.agent.signed)) {
       offered = undefined;
       return cb({ type: 'none', username });
     }
@@ -392,6 +504,7 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     offered = undefined;
     serverMethods = methodsLeft;
     const step = async (): Promise<AnyAuthMethod | false> => {
+      if (unlockCancelled) return false;
       for (const a of attempts) {
         if (used.has(a) || (methodsLeft && !methodsLeft.includes(a.method))) continue;
         used.add(a);
@@ -399,9 +512,13 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
           const made = await a.make();
           if (!made) continue;
           tried.push(a.label);
-          offered = made.type === 'agent' ? { ...a, agent: true } : a;
+          offered = made.type === 'agent' ? { ...a, agent: made.agent instanceof LockedKeyAgent ? made.agent : true } : a;
           return made;
         } catch (e) {
+          if (e instanceof KeySkipped) {
+            if (!skipped.includes(e)) skip(e);
+            continue;
+          }
           if (e instanceof BurrowError) {
             fatal ??= e;
             tried.push(`${a.label}: ${e.message}`);
@@ -419,21 +536,42 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
 
   return {
     handler,
-    /** What the failure message says. */
-    failure(): BurrowError {
-      if (fatal) return fatal;
-      if (kbdCancelled || passwordCancelled) {
-        return new BurrowError('AUTH_FAILED', `Login to ${subject} was cancelled: the ${kbdCancelled ? 'question from the server' : 'password'} was not answered, so nothing was sent. Start the forward again to be asked again.`);
-      }
-      const list = tried.length ? [...new Set(tried)].join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
-      // The server wants a person (a one-time code, a password) and nobody may be asked: say so.
-      const wanted = (m: AuthenticationType) =>
-        (m === 'keyboard-interactive' && host.tryKeyboardInteractive !== false) || (m === 'password' && host.passwordAuthentication !== false);
-      const needsPerson = serverMethods.filter((m) => wanted(m) && !tried.includes(m));
-      const why = needsPerson.length
-        ? ` The server also accepts ${needsPerson.join(' and ')} (e.g. a one-time code), which needs a person to answer, but ${host.batchMode ? 'BatchMode=yes forbids asking' : 'no one can be asked here'}. Run without BatchMode on a terminal, or use a key the server accepts.`
-        : ' Check the user name, pass the right key with -i, or load it into ssh-agent.';
-      return new BurrowError('AUTH_FAILED', `Authentication failed for ${subject}. Methods tried: ${list}.${why}`);
+    /** True once the server has answered a login request. */
+    began: () => began,
+    /** What the failure message says; `hungUp`: why the server closed the connection during the login. */
+    failure(hungUp?: string): BurrowError {
+      if (!hungUp) return reason();
+      // Hanging up is the server's answer to what was offered last.
+      offered?.forget?.();
+      offered = undefined;
+      const err = reason();
+      return new BurrowError(err.code, `${err.message} The server then closed the connection (${hungUp.replace(/\.$/, '')}).`);
     },
   };
+
+  function reason(): BurrowError {
+    if (fatal) return fatal;
+    if (kbdCancelled || passwordCancelled) {
+      return new BurrowError('AUTH_FAILED', `Login to ${subject} was cancelled: the ${kbdCancelled ? 'question from the server' : 'password'} was not answered, so nothing was sent. Start the forward again to be asked again.`);
+    }
+    const list = tried.length ? [...new Set(tried)].join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
+    // The server wants a person (a one-time code, a password) and nobody may be asked: say so.
+    const wanted = (m: AuthenticationType) =>
+      (m === 'keyboard-interactive' && host.tryKeyboardInteractive !== false) || (m === 'password' && host.passwordAuthentication !== false);
+    const needsPerson = serverMethods.filter((m) => wanted(m) && !tried.includes(m));
+    const why = needsPerson.length
+      ? ` The server also accepts ${needsPerson.join(' and ')} (e.g. a one-time code), which needs a person to answer, but ${host.batchMode ? 'BatchMode=yes forbids asking' : 'no one can be asked here'}. Run without BatchMode on a terminal, or use a key the server accepts.`
+      : ' Check the user name, pass the right key with -i, or load it into ssh-agent.';
+    if (passwordRefusals > 0 && !needsPerson.length) {
+      return new BurrowError(
+        'AUTH_FAILED',
+        `Permission denied: the server refused the password for ${subject}${passwordRefusals > 1 ? ` (${passwordRefusals} times)` : ''}. Check the user name and the password${host.password !== undefined ? ' (the saved password may be out of date: save the new one)' : ''}. Methods tried: ${list}.`,
+      );
+    }
+    if (skipped.length) {
+      const keys = skipped.map((e) => e.message).join(' ');
+      return new BurrowError(skipped[0].code, `${keys} Authentication failed for ${subject}.${tried.length ? ` Methods tried: ${list}.` : ''}${why}`);
+    }
+    return new BurrowError('AUTH_FAILED', `Authentication failed for ${subject}. Methods tried: ${list}.${why}`);
+  }
 }

@@ -612,7 +612,7 @@ export class SshSession extends EventEmitter {
       const memoKey = `${index}:${sessionKey({ ...hop, jump: [] })}`;
       let memo = this.authMemos.get(memoKey);
       if (!memo) this.authMemos.set(memoKey, (memo = { keys: new Map() }));
-      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0, memo);
+      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0, memo, (m, code) => this.log('warn', m, code));
       const fail = (err: BurrowError) => {
         if (settled) return;
         settled = true;
@@ -625,6 +625,8 @@ export class SshSession extends EventEmitter {
           const refusal = hv.refusal();
           if (refusal) return fail(refusal);
           if (err.level === 'client-authentication') return fail(auth.failure());
+          // The server hung up during the login (e.g. "Too many authentication failures"): say what was refused.
+          if (auth.began() && typeof (err as { code?: unknown }).code === 'number') return fail(auth.failure(err.message));
           // The agent could not be reached or could not sign: ssh2 goes on with the next method.
           if (err.level === 'agent') return;
           const be = sessionError(err, label);

@@ -263,12 +263,18 @@ describe('burrow connect: refusals at start-up exit 1', () => {
       .join(' ');
     // `script` gives the command a real terminal, as a person would have.
     const run = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] }));
-    await new Promise<void>((resolve) => {
-      const t = setInterval(() => run.stdout().includes('Enter passphrase') && (clearInterval(t), resolve()), 25);
-    });
-    run.proc.stdin!.write('not the passphrase\r');
+    const asked = (n: number) =>
+      new Promise<void>((resolve) => {
+        const t = setInterval(() => run.stdout().split('Enter passphrase').length > n && (clearInterval(t), resolve()), 25);
+      });
+    // As ssh: asked again after a wrong answer, three times in all.
+    for (let n = 1; n <= 3; n++) {
+      await asked(n);
+      run.proc.stdin!.write(`not the passphrase ${n}\r`);
+    }
     const code = await run.exited;
     expect(code).toBe(1);
-    expect(run.stdout()).toContain(`Wrong passphrase for identity file ${locked}`);
+    expect(run.stdout().split('Wrong passphrase, try again.').length - 1).toBe(2);
+    expect(run.stdout()).toContain(`Wrong passphrase for identity file ${locked} (asked 3 times), so the key was skipped.`);
   });
 });

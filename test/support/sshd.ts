@@ -19,6 +19,13 @@ export interface SshdOptions {
   hostKeyTypes?: string[];
   /** Addresses sshd listens on (same port), default ['127.0.0.1']; keep 127.0.0.1 among them. */
   listen?: string[];
+  /**
+   * A password for the test's user, for password logins: sshd reads a copy of
+   * /etc/shadow with this password, bind-mounted in a mount namespace of its own
+   * (needs root); the system's file is untouched. Add 'PasswordAuthentication yes'
+   * (and for root 'PermitRootLogin yes') to config.
+   */
+  password?: string;
 }
 
 export interface Sshd {
@@ -125,8 +132,18 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostPublicKey}\n`);
 
   let logs = '';
+  const sshdArgs = ['-D', '-e', '-f', cfg, '-p', String(port)];
+  let command: [string, string[]] = [SSHD_BIN, sshdArgs];
+  if (opts.password !== undefined) {
+    const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: opts.password }).toString().trim();
+    const shadow = join(dir, 'shadow');
+    const lines = readFileSync('/etc/shadow', 'utf8').split('\n').map((l) => (l.startsWith(`${user}:`) ? l.split(':').map((f, i) => (i === 1 ? hash : f)).join(':') : l));
+    writeFileSync(shadow, lines.join('\n'), { mode: 0o600 });
+    // unshare and sh exec in place: the spawned process is sshd itself.
+    command = ['unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/shadow && exec "$@"', shadow, SSHD_BIN, ...sshdArgs]];
+  }
   const launch = async () => {
-    const proc = spawn(SSHD_BIN, ['-D', '-e', '-f', cfg, '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(command[0], command[1], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr!.on('data', (d) => (logs += d.toString()));
     await waitForPort(port, proc, () => logs);
     return proc;

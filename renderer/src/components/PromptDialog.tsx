@@ -78,6 +78,11 @@ function SecretPrompt({ p }: { p: Extract<PromptRequest, { type: 'secret' }> }) 
           {q.kind === 'passphrase' ? 'For the key ' : 'For '}
           <span className="mono">{q.subject}</span>
         </p>
+        {q.retry && (
+          <p className="form-error" role="alert">
+            {q.retry}
+          </p>
+        )}
         {q.prompt && <p className="muted prompt-text">{q.prompt}</p>}
         <div className="field">
           <label htmlFor="prompt-secret">{label}</label>

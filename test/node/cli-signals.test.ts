@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -139,6 +139,8 @@ describe('SIGINT and SIGTERM stop at once, exit 0', () => {
 
   it('Ctrl-C at the passphrase question (hidden input, raw mode) stops at once', async () => {
     const key = keygen(join(dir, 'id_locked'), 'ed25519', 'secret words');
+    // The passphrase is asked only for a key the server would accept (public key first, as ssh).
+    appendFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(`${key}.pub`));
     const run = inTerminal(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', key, '-o', 'IdentitiesOnly=yes', '-p', String(sshd.port), '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-F', '/dev/null', `${sshd.user}@127.0.0.1`]);
     await waitForText(run, 'Enter passphrase');
     const t0 = performance.now();

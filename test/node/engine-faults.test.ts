@@ -66,11 +66,11 @@ describe('per-connection failures the server reports', () => {
     expect((await roundTrip((info.state.bound as { port: number }).port, Buffer.from('ping'))).toString()).toBe('pong');
   });
 
-  it('a refused password says which methods were tried', async () => {
+  it('a refused password says so, and which methods were tried', async () => {
     server = await startFakeServer({ auth: (ctx) => (ctx.method === 'password' ? ctx.reject() : ctx.reject(['password'])) });
     engine = new TunnelEngine();
     engine.add('pw', host(server, { password: 'wrong' }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: 'x', port: 1 } });
-    await expect(engine.start('pw')).rejects.toThrow('Authentication failed for tester@127.0.0.1. Methods tried: password.');
+    await expect(engine.start('pw')).rejects.toThrow('Permission denied: the server refused the password for tester@127.0.0.1. Check the user name and the password (the saved password may be out of date: save the new one). Methods tried: password.');
   });
 });
 

@@ -16,8 +16,10 @@ export interface ForwardSpec {
   /**
    * Dynamic forwards only: SOCKS5 clients must log in with these (RFC 1929).
    * The password is a secret: stores keep it out of plain-text files.
+   * `password: null`: not known yet (to be asked for before the start); a
+   * proxy started so refuses every login rather than run open.
    */
-  socksAuth?: { username: string; password: string };
+  socksAuth?: { username: string; password: string | null };
 }
 
 export const DEFAULT_LOCAL_BIND = '127.0.0.1';

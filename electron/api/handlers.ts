@@ -11,7 +11,7 @@ import type { Incoming } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
 import type { ProfileRepository } from '../profiles/repository';
 import { importSshConfigFile, importSshConfigText, withProblemItems } from '../profiles/ssh-config-import';
-import { SOCKS_PASSWORD_UNKNOWN, toHostConfig } from '../profiles/to-engine';
+import { toHostConfig } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
 import { SshSession } from '../tunnels/session';
 import type { Prompter } from '../tunnels/types';
@@ -38,7 +38,6 @@ export interface HandlerDeps {
   homeDir?: string;
 }
 
-const isUnknownPassword = (p: string) => p === SOCKS_PASSWORD_UNKNOWN;
 const running = (s: string) => s === 'connecting' || s === 'active' || s === 'reconnecting';
 
 function forwardView(deps: HandlerDeps, f: Forward, doc: ProfileDocument): ForwardView {
@@ -115,7 +114,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   /** Starts a saved forward, asking for its SOCKS password first when none is stored. */
   const startOne = (name: string, socksPassword?: string | null) =>
-    startSaved(engine, name, { prompter: deps.prompter, socksPassword: socksPassword && !isUnknownPassword(socksPassword) ? socksPassword : undefined });
+    startSaved(engine, name, { prompter: deps.prompter, socksPassword: socksPassword ?? undefined });
 
   /**
    * After a forward was saved: hands it to the engine and, when asked, starts

@@ -20,17 +20,9 @@ export interface EngineHostOptions {
   socksPasswords?: ReadonlyMap<string, string>;
 }
 
-/**
- * The password a SOCKS login gets while its real one is not known yet: longer
- * than the 255 bytes RFC 1929 can carry, so no client can ever match it. A
- * forward started with it (by a path that did not ask first) refuses every
- * login instead of running an open proxy. See needsSocksPassword().
- */
-export const SOCKS_PASSWORD_UNKNOWN = '\u0000'.repeat(256);
-
 /** True when the spec has a SOCKS login whose password must be supplied before starting. */
 export function needsSocksPassword(spec: ForwardSpec): boolean {
-  return spec.socksAuth?.password === SOCKS_PASSWORD_UNKNOWN;
+  return spec.socksAuth !== undefined && spec.socksAuth.password === null;
 }
 
 export function expandHome(p: string): string {
@@ -85,7 +77,7 @@ export function toEngineForward(f: Forward, opts: EngineHostOptions): EngineForw
   if (!host) throw new BurrowError('NOT_FOUND', `Forward '${f.name}' goes through host '${f.host}', which is not saved; add the host or edit the forward.`);
   const spec = forwardToSpec(f);
   if (f.kind === 'dynamic' && f.socksUser !== undefined) {
-    spec.socksAuth = { username: f.socksUser, password: opts.socksPasswords?.get(f.name) ?? SOCKS_PASSWORD_UNKNOWN };
+    spec.socksAuth = { username: f.socksUser, password: opts.socksPasswords?.get(f.name) ?? null };
   }
   return { id: f.name, host: toHostConfig(host, opts), spec };
 }

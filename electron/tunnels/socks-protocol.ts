@@ -9,7 +9,8 @@ import type { TcpEndpoint } from '../../shared/forward-spec';
 
 export interface SocksCredentials {
   username: string;
-  password: string;
+  /** null: not known yet; every login is refused. */
+  password: string | null;
 }
 
 export interface SocksOptions {
@@ -182,7 +183,7 @@ async function socks5(r: SocketReader, sock: net.Socket, opts: SocksOptions): Pr
     const pass = (await r.read((await r.read(1))[0])).toString('utf8');
     // Both compared every time, so timing does not tell which one was wrong.
     const userOk = !opts.auth || sameSecret(user, opts.auth.username);
-    const passOk = !opts.auth || sameSecret(pass, opts.auth.password);
+    const passOk = !opts.auth || (opts.auth.password !== null && sameSecret(pass, opts.auth.password));
     const ok = userOk && passOk;
     sock.write(Buffer.from([0x01, ok ? 0x00 : 0x01]));
     if (!ok) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../../electron/profiles/export';
 import { ProfileRepository } from '../../electron/profiles/repository';
 import { MemorySecretStore, NoSecretStore, type SecretStore } from '../../electron/profiles/secrets';
-import { SOCKS_PASSWORD_UNKNOWN, needsSocksPassword, toEngineForward } from '../../electron/profiles/to-engine';
+import { needsSocksPassword, toEngineForward } from '../../electron/profiles/to-engine';
 import { ForwardSchema, describeIssues, parseForward } from '../../shared/model';
 import { runInProcess, startListening, type InProcessOptions } from '../support/cli-in-process';
 import { exchange, socks4, socks5 } from '../support/socks-client';
@@ -40,13 +40,12 @@ describe('model: socksUser', () => {
     expect(messages(dynamic({ socksUser: 'é'.repeat(200) }))).toEqual(['Proxy user name is longer than 255 bytes, the most SOCKS can carry; shorten it.']);
   });
 
-  it('a login without a known password fails closed: no client can match the placeholder', () => {
+  it('a login without a known password says so (password null), and the proxy then refuses every login (socks.test.ts)', () => {
     const host = { name: 'lab', hostname: '127.0.0.1', port: 22, auth: { method: 'agent' as const }, jump: [], strictHostKeyChecking: 'ask' as const };
     const opts = { lookup: () => host, settings: { keepalive: { interval: 15, countMax: 3 } } };
     const unknown = toEngineForward(parseForward(dynamic()), opts);
-    expect(unknown.spec.socksAuth).toEqual({ username: 'alice', password: SOCKS_PASSWORD_UNKNOWN });
+    expect(unknown.spec.socksAuth).toEqual({ username: 'alice', password: null });
     expect(needsSocksPassword(unknown.spec)).toBe(true);
-    expect(Buffer.byteLength(SOCKS_PASSWORD_UNKNOWN)).toBeGreaterThan(255);
     const known = toEngineForward(parseForward(dynamic()), { ...opts, socksPasswords: new Map([['proxy', PASSWORD]]) });
     expect(known.spec.socksAuth).toEqual({ username: 'alice', password: PASSWORD });
     expect(toEngineForward(parseForward(dynamic({ socksUser: undefined })), opts).spec.socksAuth).toBeUndefined();

@@ -212,6 +212,14 @@ describe('-D reply codes', () => {
     expect(logs.some((l) => /only SOCKS5 carries/.test(l.message))).toBe(true);
   });
 
+  it('a login whose password is not known yet (password null) refuses everyone, even an empty password', async () => {
+    const { port } = await startProxy(sshd, { socksAuth: { username: 'alice', password: null } });
+    for (const password of ['', 's3cret', '\u0000'.repeat(255)]) {
+      expect(await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password } }), JSON.stringify(password)).toMatchObject({ method: 0x02, authStatus: 1 });
+    }
+    expect(await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { methods: [0x00] })).toMatchObject({ method: 0xff });
+  });
+
   it('tells an HTTP client it reached a SOCKS port', async () => {
     const { port, logs } = await startProxy(sshd);
     const r = await curl(['-x', `http://127.0.0.1:${port}`, `http://localhost:${webPort}/`]);

@@ -116,24 +116,41 @@ export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now 
   return `running in ${where}: ${what}`;
 }
 
+/** Probes local ports one at a time, each address:port once: two probes of the same port at once would see each other as "in use". */
+export function portProber(): (port: number, host: string) => Promise<boolean> {
+  const seen = new Map<string, Promise<boolean>>();
+  let queue: Promise<unknown> = Promise.resolve();
+  return (port, host) => {
+    const key = `${host}|${port}`;
+    let free = seen.get(key);
+    if (!free) {
+      free = queue.then(() => isPortFree(port, host));
+      queue = free;
+      seen.set(key, free);
+    }
+    return free;
+  };
+}
+
 /** The forward's state: from a live app's status file, else (local TCP ports only) a probe of its port. */
-export async function forwardRunState(f: Forward, statuses: RuntimeStatus[]): Promise<ForwardRunState> {
+export async function forwardRunState(f: Forward, statuses: RuntimeStatus[], probe = portProber()): Promise<ForwardRunState> {
   const published = runtimeOf(statuses, f.name);
   if (published) return { state: published.forward.state, text: describeRuntime(published.status, published.forward), runningIn: { pid: published.status.pid, app: published.status.kind } };
   if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in Burrow' };
   const spec = forwardToSpec(f);
   const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
   // A busy port says only that something listens there: not that it is this forward.
-  return (await isPortFree(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by Burrow' };
+  return (await probe(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by Burrow' };
 }
 
 export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io) => {
   const repo = await openRepository(io);
   const doc = repo.document();
   const statuses = readRuntimeStatuses(dirname(repo.path));
+  const probe = portProber();
   const forwards = await Promise.all(
     doc.forwards.map(async (f) => {
-      const run = await forwardRunState(f, statuses);
+      const run = await forwardRunState(f, statuses, probe);
       return { ...f, state: run.state, status: run.text, ...(run.runningIn ? { runningIn: run.runningIn } : {}) };
     }),
   );

@@ -182,6 +182,8 @@ export const HostSchema = z.object({
   strictHostKeyChecking: oneOf('Strict host key checking', STRICT_HOST_KEY_CHECKING).default('ask'),
   algorithms: AlgorithmsSchema.optional(),
   notes: optionalText('Notes', 2000).optional(),
+  /** Other names of the same ssh_config Host line (`Host mail mail-tunnel`), written back by the ssh_config export. */
+  aliases: z.array(nameSchema('Host'), { error: 'Host aliases must be a list of names.' }).optional(),
 });
 export type Host = z.infer<typeof HostSchema>;
 /** What a form or the CLI sends: defaults may be left out. */

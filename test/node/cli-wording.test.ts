@@ -1,13 +1,16 @@
 // The burrow command says the right thing (issue 13 items 8-13, issue 11 item 4):
 // ls with shared ports, ssh-config import aliases, exports ssh can use, IdentityFile
 // tokens, editing a host's address, and exposed-listener warnings.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInProcess } from '../support/cli-in-process';
+import { main } from '../../electron/cli/main';
+import { inProcessIO, runInProcess } from '../support/cli-in-process';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
-import { echoServer, type TestServer } from '../support/tcp';
+import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -46,5 +49,136 @@ describe('burrow ls', () => {
     }
     const text = await burrow('ls');
     expect(text.out).not.toContain('in use');
+  });
+});
+
+describe('burrow import ssh-config', () => {
+  it('Host mail mail-tunnel is one host (the others as aliases) with each forward once; up --all starts them all', async () => {
+    const dir = profiles();
+    const [p1, p2] = [await freePort(), await freePort()];
+    const conf = join(dir, 'ssh_config');
+    writeFileSync(
+      conf,
+      [
+        'Host mail mail-tunnel',
+        '    HostName 127.0.0.1',
+        `    Port ${sshd.port}`,
+        `    User ${sshd.user}`,
+        `    IdentityFile ${sshd.userKey}`,
+        `    UserKnownHostsFile ${sshd.knownHosts}`,
+        '    StrictHostKeyChecking yes',
+        `    LocalForward ${p1} 127.0.0.1:${echo.port}`,
+        `    LocalForward 127.0.0.1:${p2} 127.0.0.1:${echo.port}`,
+        'Host relay',
+        '    HostName 127.0.0.1',
+        '    ProxyJump mail-tunnel',
+        '',
+      ].join('\n'),
+    );
+    const imp = await runInProcess(dir, ['import', 'ssh-config', conf, '--json']);
+    expect(imp.code, imp.err).toBe(0);
+    const ls = JSON.parse((await runInProcess(dir, ['ls', '--json'])).out);
+    expect(ls.hosts.map((h: { name: string }) => h.name)).toEqual(['mail', 'relay']);
+    expect(ls.hosts[0].aliases).toEqual(['mail-tunnel']);
+    // A jump through the alias is a jump through the one host.
+    expect(ls.hosts[1].jump).toEqual(['mail']);
+    expect(ls.forwards.map((f: { name: string; host: string }) => `${f.name} via ${f.host}`)).toEqual([`mail-L${p1} via mail`, `mail-L${p2} via mail`]);
+    // The export keeps the alias on the Host line.
+    const exp = await runInProcess(dir, ['export', '--format', 'ssh-config']);
+    expect(exp.out).toContain('Host mail mail-tunnel\n');
+
+    const up = inProcessIO(dir);
+    const exit = main(['up', '--all', '--json'], up);
+    await eventually(() => up.out().split('"event":"listening"').length - 1 === 2, () => up.out() + up.err());
+    expect((await roundTrip(p2, Buffer.from('once'))).toString()).toBe('once');
+    expect(up.out()).not.toContain('"event":"error"');
+    up.stop();
+    expect(await exit).toBe(0);
+  });
+
+  it('two saved forwards on one port in the same burrow up: the second names the first, not "in use by node"', async () => {
+    const dir = profiles();
+    const burrow = (...argv: string[]) => runInProcess(dir, argv);
+    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
+    const port = await freePort();
+    expect((await burrow('add', 'forward', 'first', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
+    expect((await burrow('add', 'forward', 'second', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
+    const up = inProcessIO(dir);
+    const exit = main(['up', '--all'], up);
+    await eventually(() => up.err().includes('second') && up.err().includes('listening'), () => up.err());
+    await eventually(() => /second.*port/.test(up.err()), () => up.err());
+    up.stop();
+    expect(await exit).toBe(0);
+    expect(up.err()).toContain(`Local port ${port} is already used by forward 'first' of this same Burrow process`);
+    expect(up.err()).not.toMatch(/in use by node/);
+  });
+});
+
+/** Waits for a condition (load-tolerant), failing with what() after 20 s. */
+async function eventually(cond: () => boolean, what: () => string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out; output:\n${what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('burrow export and the real ssh', () => {
+  let bastion: Sshd;
+  let target: Sshd;
+  let dir: string;
+  beforeAll(async () => {
+    [bastion, target] = await Promise.all([startSshd(), startSshd()]);
+    dir = profiles();
+    const burrow = (...argv: string[]) => runInProcess(dir, argv);
+    // Each server has its own key: a hop reached with the target's key (or ssh's defaults) is refused.
+    const hosts = [
+      ['add', 'host', 'jump@edge', `${bastion.user}@127.0.0.1:${bastion.port}`, '-i', bastion.userKey, '--known-hosts', bastion.knownHosts, '-o', 'StrictHostKeyChecking=yes'],
+      ['add', 'host', 'inner', `${target.user}@127.0.0.1:${target.port}`, '-i', target.userKey, '--known-hosts', target.knownHosts, '-o', 'StrictHostKeyChecking=yes', '-J', 'jump@edge'],
+      ['add', 'forward', 'echo', '-L', `${await freePort()}:127.0.0.1:${echo.port}`, '--via', 'inner'],
+    ];
+    for (const args of hosts) {
+      const r = await burrow(...args);
+      expect(r.code, r.err).toBe(0);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([cleanup(bastion), cleanup(target)]);
+  });
+
+  it('--format ssh-config: ProxyJump names the exported hop, and ssh -F reaches the target through it', async () => {
+    const exp = await runInProcess(dir, ['export', '--format', 'ssh-config']);
+    expect(exp.code, exp.err).toBe(0);
+    expect(exp.out).toContain('Host jump-at-edge\n');
+    expect(exp.out).toContain('    ProxyJump jump-at-edge\n');
+    const conf = join(dir, 'exported.conf');
+    writeFileSync(conf, exp.out);
+    const r = await promisify(execFile)('ssh', ['-F', conf, '-o', 'BatchMode=yes', 'inner', 'echo', 'reached-inner'], { timeout: 30_000 }).catch((e) => e);
+    expect(r.stdout, r.stderr).toBe('reached-inner\n');
+  });
+
+  it('--format ssh: the printed command reaches the hop with its own key and carries the forward', async () => {
+    const exp = await runInProcess(dir, ['export', '--format', 'ssh', 'echo']);
+    expect(exp.code, exp.err).toBe(0);
+    expect(exp.out).not.toContain(' -J ');
+    const local = Number(/-L (?:[\d.]+:)?(\d+):/.exec(exp.out)![1]);
+    // As printed, with ssh's own config kept out and nobody to ask.
+    const command = exp.out.trim().replace(/^ssh /, 'exec ssh -F /dev/null -o BatchMode=yes -o ExitOnForwardFailure=yes ');
+    const ssh = spawn('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    ssh.stderr.on('data', (d) => (err += d));
+    try {
+      let reply = '';
+      const end = Date.now() + 30_000;
+      while (reply !== 'through ssh' && Date.now() < end && ssh.exitCode === null) {
+        reply = await roundTrip(local, Buffer.from('through ssh'))
+          .then((b) => b.toString())
+          .catch(() => '');
+        if (reply !== 'through ssh') await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(reply, `${exp.out}\n${err}`).toBe('through ssh');
+    } finally {
+      ssh.kill();
+    }
   });
 });

@@ -172,16 +172,17 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
     else if (flag === '-6') options.push(['addressfamily', 'inet6']);
     else if (flag === '-g') options.push(['gatewayports', 'yes']);
   }
-  // Unreadable or unsupported key files are bad input: refuse before connecting.
-  // FIDO keys are the exception: they are left out with a warning (below), as they can never be used.
-  const fromCli = options.filter(([k]) => k === 'identityfile').map(([, v]) => expandTokens(v, { host: '', alias: '', port: 22, user: '' }));
-  for (const f of fromCli) if (!isFidoKeyFile(f)) readIdentity(f);
-
   const configFile = values(parsed, '-F')[0] ?? (existsSync(DEFAULT_SSH_CONFIG) ? DEFAULT_SSH_CONFIG : undefined);
   const config = configFile ? loadSshConfig(configFile).config : undefined;
   const resolved = resolveHost({ destination: parsed.positional[0], options, config });
   const { computed } = resolved;
   let host = resolved.host;
+  // Unreadable or unsupported key files are bad input: refuse before connecting.
+  // FIDO keys are the exception: they are left out with a warning (below), as they can never be used.
+  // %-tokens (-i ~/.ssh/id_%r) are expanded for the host they are used for.
+  const tokens = { host: host.hostname, alias: host.alias, port: host.port, user: host.user, hostKeyAlias: host.hostKeyAlias };
+  const fromCli = options.filter(([k]) => k === 'identityfile').map(([, v]) => expandTokens(v, tokens));
+  for (const f of fromCli) if (!isFidoKeyFile(f)) readIdentity(f);
   checkAddressFamily(host);
   const fido = setFidoKeysAside(host.identityFiles);
   host = { ...host, identityFiles: fido.identityFiles };

@@ -111,7 +111,7 @@ export function importSshConfig(full: SSHConfig): Incoming {
     const user = dest.user ?? first(c.user);
     const ctx = { host: dest.host, alias: dest.host, port, user: user ?? userInfo().username };
     const hostname = expandTokens(first(c.hostname) ?? dest.host, ctx);
-    const tctx = { ...ctx, host: hostname };
+    const tctx = { ...ctx, host: hostname, hostKeyAlias: first(c.hostkeyalias) };
     const host: HostInput = { name, hostname, port, ...(user ? { user: expandTokens(user, ctx) } : {}) };
 
     const identities = all(c.identityfile).map((f) => expandTokens(f.replace(/^"|"$/g, ''), tctx));

@@ -2,12 +2,13 @@
 // ls with shared ports, ssh-config import aliases, exports ssh can use, IdentityFile
 // tokens, editing a host's address, and exposed-listener warnings.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main';
+import { planConnect } from '../../electron/cli/connect';
 import { inProcessIO, runInProcess } from '../support/cli-in-process';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
@@ -180,5 +181,66 @@ describe('burrow export and the real ssh', () => {
     } finally {
       ssh.kill();
     }
+  });
+});
+
+describe('IdentityFile %-tokens', () => {
+  it('are expanded as the installed ssh expands them (%% %C %d %h %i %k %L %l %n %p %r %u), in connect -F and import ssh-config', async () => {
+    const dir = profiles();
+    const expr = `${dir}/k_%%_%C_%h_%i_%k_%L_%l_%n_%p_%r_%u_%d`;
+    const conf = join(dir, 'ssh_config');
+    const block = (alias: string, extra: string[] = []) => [
+      `Host ${alias}`,
+      '    HostName 127.0.0.1',
+      `    Port ${sshd.port}`,
+      '    User tokenuser',
+      `    IdentityFile ${expr}`,
+      `    UserKnownHostsFile ${sshd.knownHosts}`,
+      '    StrictHostKeyChecking yes',
+      '    IdentitiesOnly yes',
+      ...extra,
+    ];
+    writeFileSync(conf, [...block('tok'), ...block('tok-alias', ['    HostKeyAlias some-key-alias']), ''].join('\n'));
+    for (const alias of ['tok', 'tok-alias']) {
+      // ssh -v names each identity file it would try, expanded (sshd refuses the login: that is fine).
+      const r = await promisify(execFile)('ssh', ['-v', '-F', conf, '-o', 'BatchMode=yes', alias, 'true'], { timeout: 30_000 }).catch((e) => e);
+      const bySsh = /debug1: identity file (\S+) type/.exec(r.stderr)?.[1];
+      expect(bySsh, r.stderr).toBeDefined();
+      expect(bySsh).not.toContain('%C');
+      const t = inProcessIO(dir);
+      const plan = planConnect(['-F', conf, '-L', `${await freePort()}:127.0.0.1:1`, alias], t);
+      expect(plan.host.identityFiles[0]).toBe(bySsh);
+    }
+    const imp = await runInProcess(dir, ['import', 'ssh-config', conf]);
+    expect(imp.code, imp.err).toBe(0);
+    const ls = JSON.parse((await runInProcess(dir, ['ls', '--json'])).out);
+    const r = await promisify(execFile)('ssh', ['-v', '-F', conf, '-o', 'BatchMode=yes', 'tok', 'true'], { timeout: 30_000 }).catch((e) => e);
+    expect(ls.hosts[0].auth.keyPath).toBe(/debug1: identity file (\S+) type/.exec(r.stderr)![1]);
+  });
+
+  it('a saved host\'s -i ~/.ssh/id_%r is expanded when it connects (burrow up), and burrow connect -i with %r is not refused', async () => {
+    const dir = profiles();
+    copyFileSync(sshd.userKey, join(dir, `id_${sshd.user}`));
+    const burrow = (...argv: string[]) => runInProcess(dir, argv);
+    const add = await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', `${dir}/id_%r`, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes', '-o', 'IdentitiesOnly=yes', '--json');
+    expect(add.code, add.err).toBe(0);
+    // Saved as written, as ssh_config keeps it: the tokens follow the host's user and address.
+    expect(JSON.parse(add.out).auth.keyPath).toBe(`${dir}/id_%r`);
+    const port = await freePort();
+    expect((await burrow('add', 'forward', 'echo', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
+    const up = inProcessIO(dir);
+    const exit = main(['up', 'echo', '--json'], up);
+    await eventually(() => up.out().includes('"event":"listening"') || up.out().includes('"event":"error"'), () => up.out());
+    expect(up.out()).not.toContain('"event":"error"');
+    expect((await roundTrip(port, Buffer.from('token key'))).toString()).toBe('token key');
+    up.stop();
+    expect(await exit).toBe(0);
+
+    const c = inProcessIO(dir);
+    const run = main(['connect', '--json', '-i', `${dir}/id_%r`, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-p', String(sshd.port), '-L', `${port}:127.0.0.1:${echo.port}`, `${sshd.user}@127.0.0.1`], c);
+    await eventually(() => c.out().includes('"event":"listening"') || c.out().includes('"event":"error"'), () => c.out());
+    expect(c.out()).toContain('"event":"listening"');
+    c.stop();
+    expect(await run).toBe(0);
   });
 });

@@ -166,7 +166,8 @@ export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }
 // ------------------------------------------------------------------ add / edit host
 
 const HOST_FLAGS: FlagSpec = { withValue: 'pliJo', boolean: '', long: ['no-jump'], longWithValue: ['auth', 'name', 'known-hosts', 'notes'] };
-const HOST_FLAG_HELP = `  -p port             SSH port (default 22)
+const HOST_FLAG_HELP = `  --hostname ADDR     (edit) The server's address or DNS name
+  -p port             SSH port (default 22)
   -l user             User to log in as (default: your local user name)
   -i identity_file    Private key (sets --auth key)
   -J host[,host...]   Jump hosts: names of saved hosts, outermost first
@@ -183,6 +184,8 @@ const HOST_FLAG_HELP = `  -p port             SSH port (default 22)
 /** The host fields the flags set (without name). */
 function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: string): Patch<HostInput> {
   const patch: Patch<HostInput> = {};
+  const hostname = one(p, '--hostname');
+  if (hostname !== undefined) patch.hostname = /^\[.*\]$/.test(hostname) ? hostname.slice(1, -1) : hostname;
   const port = one(p, '-p');
   if (port !== undefined) patch.port = Number.isNaN(Number(port)) ? (port as unknown as number) : Number(port);
   const user = one(p, '-l');
@@ -349,7 +352,7 @@ function dropNulls<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
-export const EDIT_HELP = `Usage: burrow edit host NAME [--name NEW] [host options of 'burrow add']
+export const EDIT_HELP = `Usage: burrow edit host NAME [--name NEW] [--hostname ADDR] [host options of 'burrow add']
        burrow edit forward NAME [--name NEW] [-L|-R|-D SPEC] [--via HOST] [--group G]
                                [--tag T]... [--autostart|--no-autostart] [--notes TEXT]
                                [--socks-user USER | --no-socks-user]
@@ -361,12 +364,13 @@ ${HOST_FLAG_HELP}
   --no-socks-user     (forward) Remove the SOCKS login and forget its password
 `;
 
-export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump', 'no-socks-user'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name', 'socks-user'] }, async (p, io, cmd) => {
+export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump', 'no-socks-user'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name', 'socks-user', 'hostname'] }, async (p, io, cmd) => {
   const [what, name, ...extra] = p.positional;
   if (!name || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow edit host NAME ... or burrow edit forward NAME ...', cmd);
   if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
   const repo = await openRepository(io);
   const rename = one(p, '--name');
+  if (what === 'forward' && has(p, '--hostname')) throw usage("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.", cmd);
   if (what === 'host') {
     const patch = { ...hostFlags(p, repo.requireHost(name), cmd), ...(rename ? { name: rename } : {}) };
     const r = await repo.updateHost(name, patch);

@@ -244,3 +244,31 @@ describe('IdentityFile %-tokens', () => {
     expect(await run).toBe(0);
   });
 });
+
+describe('burrow edit host --hostname', () => {
+  it('changes the address (then up connects there); a bad one is refused with what to give', async () => {
+    const dir = profiles();
+    const burrow = (...argv: string[]) => runInProcess(dir, argv);
+    expect((await burrow('add', 'host', 'lab', `${sshd.user}@192.0.2.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
+    const edited = await burrow('edit', 'host', 'lab', '--hostname', '127.0.0.1', '--json');
+    expect(edited.code, edited.err).toBe(0);
+    expect(JSON.parse(edited.out)).toMatchObject({ name: 'lab', hostname: '127.0.0.1', port: sshd.port, user: sshd.user });
+    const port = await freePort();
+    expect((await burrow('add', 'forward', 'echo', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
+    const up = inProcessIO(dir);
+    const exit = main(['up', 'echo', '--json'], up);
+    await eventually(() => up.out().includes('"event":"listening"') || up.out().includes('"event":"error"'), () => up.out());
+    expect((await roundTrip(port, Buffer.from('moved'))).toString()).toBe('moved');
+    up.stop();
+    expect(await exit).toBe(0);
+
+    const six = await burrow('edit', 'host', 'lab', '--hostname', '[::1]', '--json');
+    expect(JSON.parse(six.out).hostname).toBe('::1');
+    const bad = await burrow('edit', 'host', 'lab', '--hostname', 'two words');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^burrow edit: .*Host name \(address\)/);
+    const wrong = await burrow('edit', 'forward', 'echo', '--hostname', '127.0.0.1');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.");
+  });
+});

@@ -378,7 +378,12 @@ export function hostInUse(doc: Pick<ProfileDocument, 'hosts' | 'forwards'>, name
 
 /** Turns a zod error into messages; nested entries are prefixed with what they belong to. */
 export function describeIssues(error: z.ZodError, root?: unknown): Problem[] {
-  return error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: prefixFor(issue.path as (string | number)[], root) + issue.message }));
+  return error.issues.map((issue) => {
+    const prefix = prefixFor(issue.path as (string | number)[], root);
+    // A message that already names its entry ("Forward 'f1' goes through ...") is not named twice.
+    const named = prefix !== '' && issue.message.startsWith(prefix.slice(0, -2));
+    return { path: issue.path as (string | number)[], message: (named ? '' : prefix) + issue.message };
+  });
 }
 
 function prefixFor(path: (string | number)[], root: unknown): string {

@@ -13,7 +13,7 @@ import { has, parseArgs, values, type FlagSpec } from './args';
 import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
 import { appendLogFile, type CliIO } from './io';
 import { ttyPrompter } from './prompter';
-import { createReporter, reportEngine, type Reporter } from './reporter';
+import { connectHints, createReporter, reportEngine, type Reporter } from './reporter';
 import { listenForRetryNow, RETRY_HINT } from './retry-now';
 
 export const CONNECT_HELP = `Usage: burrow connect [options] destination
@@ -247,14 +247,15 @@ const SESSION_FAILURES = /^(SSH_|AUTH_|HOSTKEY_|KEY_)/;
  */
 export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO, reporter: Reporter): Promise<number> {
   const running: string[] = [];
-  const unreachable = new Map<string, BurrowError>();
+  /** Hosts that could not be reached, with the forward whose error said why. */
+  const unreachable = new Map<string, { err: BurrowError; forward: string }>();
   const checked = new Map<string, Promise<void>>();
   for (const id of ids) {
     const { host, spec } = engine.get(id);
     const key = sessionKey(host);
     const down = unreachable.get(key);
     if (down) {
-      reporter.error(new BurrowError(down.code, `${id}: not started, as ${host.alias} could not be reached: ${down.message}`), id);
+      reporter.error(new BurrowError(down.err.code, `Not started: ${host.alias} could not be reached (see the error of ${down.forward}).`), id);
       continue;
     }
     try {
@@ -268,19 +269,21 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
       const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
       // The engine reports its own failures (an error event); only a failed address lookup is ours to tell.
       if (engine.get(id).state.state !== 'failed') reporter.error(err, id);
+      const nothingMore = ids.indexOf(id) === ids.length - 1;
       if (host.exitOnForwardFailure) {
         await engine.shutdown();
         reporter.event('stopped', { reason: 'forward-failure', forward: id }, `${id} could not be set up and ExitOnForwardFailure is yes: stopped every forward`);
         return 1;
       }
-      if (SESSION_FAILURES.test(err.code)) unreachable.set(key, err);
-      else if (ids.length > 1) {
-        reporter.event('log', { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` }, `${id}: could not be set up; the other forwards keep running (-o ExitOnForwardFailure=yes exits instead)`);
+      if (SESSION_FAILURES.test(err.code)) unreachable.set(key, { err, forward: id });
+      else if (ids.length > 1 && !(nothingMore && running.length === 0)) {
+        reporter.event('log', { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` }, `${id}: could not be set up; the other forwards keep running`);
       }
     }
   }
   if (running.length === 0) {
     await engine.shutdown();
+    reporter.event('stopped', { reason: 'nothing-started' }, 'nothing could be started; exiting');
     return 1;
   }
   // Enter on a terminal or SIGUSR1 skips a reconnect countdown.
@@ -322,7 +325,7 @@ export async function connect(argv: string[], io: CliIO): Promise<number> {
   // As ssh does, a first connection that fails is reported at once, not retried
   // (`burrow up` and the app retry it); drops after that are reconnected.
   const engine = new TunnelEngine({ prompter: ttyPrompter(io), retryFirstConnect: false });
-  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined });
+  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined, hintFor: connectHints });
   for (const f of plan.forwards) engine.add(f.id, plan.host, f.spec);
   return runForwards(
     engine,

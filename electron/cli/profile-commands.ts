@@ -57,7 +57,7 @@ export function command(help: string, spec: FlagSpec, body: (p: ParsedArgs, io: 
     } catch (e) {
       const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
       if (json) io.stdout.write(JSON.stringify({ event: 'error', code: err.code, message: err.message }) + '\n');
-      else io.stderr.write(`burrow ${name}: ${err.message}\n`);
+      else io.stderr.write(`burrow: error: ${err.message}\n`);
       return profileExitCode(err);
     }
   };
@@ -110,7 +110,9 @@ export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now 
   let what: string = f.state;
   if (f.state === 'active' && f.destinationFailing) what = `active, destination failing${f.reason ? ` (${f.reason})` : ''}`;
   if (f.state === 'reconnecting') {
-    const parts = [f.attempt !== undefined ? `attempt ${f.attempt}` : '', f.nextAttemptAt !== undefined ? `next try in ${Math.max(0, Math.round((f.nextAttemptAt - now) / 1000))} s` : ''].filter(Boolean);
+    // No next try (or its time has come): the attempt is under way, not "next try in 0 s".
+    const waiting = f.nextAttemptAt !== undefined && f.nextAttemptAt > now;
+    const parts = [f.attempt !== undefined ? `attempt ${f.attempt}${waiting ? '' : ' under way'}` : '', waiting ? `next try in ${Math.round((f.nextAttemptAt! - now) / 1000)} s` : ''].filter(Boolean);
     what = `reconnecting${parts.length ? ` (${parts.join(', ')})` : ''}${f.reason ? `: ${f.reason}` : ''}`;
   }
   return `running in ${where}: ${what}`;
@@ -486,7 +488,7 @@ export const exportCmd: Run = command(EXPORT_HELP, { withValue: '', boolean: '',
     const f = repo.requireForward(p.positional[0]);
     io.stdout.write(exportSshCommand(f, doc) + '\n');
     const note = sshExportNote(f);
-    if (note) io.stderr.write(`burrow export: note: ${note}\n`);
+    if (note) io.stderr.write(`burrow: note: ${note}\n`);
     return 0;
   }
   throw usage(`Unknown --format '${format}': use json, ssh-config or ssh.`, cmd);

@@ -255,7 +255,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       if (e.spec.kind !== 'remote') bound = await runtime.start();
       await session.start();
       if (e.spec.kind === 'remote') bound = await runtime.start();
-      if (generation !== e.generation) throw new BurrowError('SSH_DISCONNECTED', `Forward '${id}' was stopped while starting.`);
+      if (generation !== e.generation) throw new BurrowError('SSH_DISCONNECTED', 'Stopped while starting.');
     } catch (err) {
       await runtime.stop().catch(() => undefined);
       this.releaseSession(e, session);

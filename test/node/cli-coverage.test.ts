@@ -203,12 +203,12 @@ describe('per-connection errors in burrow connect output', () => {
     await until(() => run.stderr().includes(`L3: listening on`), run.stderr);
     await roundTrip(ports.refusedPort, Buffer.from('x')).catch(() => undefined);
     await roundTrip(ports.unresolvedPort, Buffer.from('x')).catch(() => undefined);
-    const errorLines = () => run.stderr().split('\n').filter((l) => l.startsWith('burrow: error:'));
+    const errorLines = () => run.stderr().split('\n').filter((l) => /^burrow: (\w+: )?error:/.test(l));
     await until(() => errorLines().length >= 2, run.stderr);
     await new Promise((r) => setTimeout(r, 300)); // nothing more comes
     expect(errorLines()).toHaveLength(2);
-    expect(errorLines().find((l) => l.includes('"Connection refused"'))).toMatch(/^burrow: error: Connection from 127\.0\.0\.1:\d+: 127\.0\.0\.1:\d+ refused the connection/);
-    expect(errorLines().find((l) => l.includes(UNRESOLVABLE))).toMatch(/^burrow: error: Connection from 127\.0\.0\.1:\d+: .* could not resolve the name in no-such-host\.invalid:80/);
+    expect(errorLines().find((l) => l.includes('"Connection refused"'))).toMatch(/^burrow: \w+: error: Connection from 127\.0\.0\.1:\d+: 127\.0\.0\.1:\d+ refused the connection/);
+    expect(errorLines().find((l) => l.includes(UNRESOLVABLE))).toMatch(/^burrow: \w+: error: Connection from 127\.0\.0\.1:\d+: .* could not resolve the name in no-such-host\.invalid:80/);
     expect(run.proc.exitCode).toBeNull();
     expect((await roundTrip(ports.okPort, Buffer.from('still up'))).toString()).toBe('still up');
     run.proc.kill('SIGTERM');

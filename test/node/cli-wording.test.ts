@@ -266,7 +266,7 @@ describe('burrow edit host --hostname', () => {
     expect(JSON.parse(six.out).hostname).toBe('::1');
     const bad = await burrow('edit', 'host', 'lab', '--hostname', 'two words');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/^burrow edit: .*Host name \(address\)/);
+    expect(bad.err).toMatch(/^burrow: error: .*Host name \(address\)/);
     const wrong = await burrow('edit', 'forward', 'echo', '--hostname', '127.0.0.1');
     expect(wrong.code).toBe(2);
     expect(wrong.err).toContain("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.");

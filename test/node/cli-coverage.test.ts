@@ -237,7 +237,7 @@ describe('retry now while reconnecting', () => {
     await until(() => term.stderr().includes('L1: listening on'), term.stderr);
     await s.stop();
     // Attempts fail while the server is away and the pauses grow: wait for one of at least 4 s.
-    const countdown = /L1: reconnecting \(reconnecting in (\d+) s, attempt (\d+)\)/g;
+    const countdown = /L1: reconnecting in (\d+) s \(attempt (\d+)\)/g;
     let dueBy = 0;
     await until(() => {
       const last = [...term.stderr().matchAll(countdown)].at(-1);
@@ -252,7 +252,9 @@ describe('retry now while reconnecting', () => {
     expect(Date.now()).toBeLessThan(dueBy);
     expect(term.stderr().slice(before)).toContain('burrow: Enter: retrying now (L1)');
     expect(term.stderr().split('press Enter to retry now')).toHaveLength(2); // once
-    expect(term.stderr()).toMatch(/L1: reconnecting \(reconnecting in \d+ s, attempt 1\); press Enter to retry now\n/);
+    expect(term.stderr()).toMatch(/L1: reconnecting in \d+ s \(attempt 1\); press Enter to retry now\n/);
+    // Each attempt is said to be under way while it runs, not counted down to 0.
+    expect(term.stderr()).toMatch(/L1: reconnecting \(attempt 1 under way\)\n/);
     expect((await roundTrip(port, Buffer.from('back'))).toString()).toBe('back');
     term.stop('SIGINT');
     expect(await done).toBe(0);

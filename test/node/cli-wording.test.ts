@@ -2,14 +2,16 @@
 // ls with shared ports, ssh-config import aliases, exports ssh can use, IdentityFile
 // tokens, editing a host's address, and exposed-listener warnings.
 import { spawn, execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main';
-import { planConnect } from '../../electron/cli/connect';
-import { inProcessIO, runInProcess } from '../support/cli-in-process';
+import { connect, planConnect } from '../../electron/cli/connect';
+import { describeRuntime } from '../../electron/cli/profile-commands';
+import { fakeTerminal, inProcessIO, runInProcess } from '../support/cli-in-process';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 
@@ -270,5 +272,83 @@ describe('burrow edit host --hostname', () => {
     const wrong = await burrow('edit', 'forward', 'echo', '--hostname', '127.0.0.1');
     expect(wrong.code).toBe(2);
     expect(wrong.err).toContain("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.");
+  });
+});
+
+describe('what the command says (issue 13 item 12)', () => {
+  const login = () => ['-i', sshd.userKey, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'GlobalKnownHostsFile=/dev/null', '-F', '/dev/null', '-p', String(sshd.port)];
+  const listenOn = (port: number, host: string) =>
+    new Promise<net.Server>((resolve, reject) => {
+      const srv = net.createServer().once('error', reject);
+      srv.listen(port, host, () => resolve(srv));
+    });
+
+  it('a validation message names its entry once', async () => {
+    const dir = profiles();
+    expect((await runInProcess(dir, ['add', 'host', 'h', '127.0.0.1'])).code).toBe(0);
+    const r = await runInProcess(dir, ['add', 'forward', 'f1', '-L', '1100:x:110', '--via', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("burrow: error: Forward 'f1' goes through host 'nope', which does not exist; add that host first or pick another.\n");
+  });
+
+  it('burrow up: a busy port is said once, with burrow edit as the fix; --json ends with a stopped event', async () => {
+    const dir = profiles();
+    const burrow = (...argv: string[]) => runInProcess(dir, argv);
+    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
+    const busy = await listenOn(0, '127.0.0.1');
+    const port = (busy.address() as net.AddressInfo).port;
+    expect((await burrow('add', 'forward', 'socks', '-D', String(port), '--via', 'lab')).code).toBe(0);
+    const text = await burrow('up', 'socks');
+    expect(text.code).toBe(1);
+    expect(text.err).toBe(
+      'burrow: socks: connecting\n' +
+        `burrow: socks: error: Local port ${port} is already in use by node (pid ${process.pid}): cannot listen on 127.0.0.1:${port}. Choose another port, or stop the program using it. For example: burrow edit forward socks -D 127.0.0.1:${port + 1}\n` +
+        'burrow: socks: failed (see the error above)\n' +
+        'burrow: nothing could be started; exiting\n',
+    );
+    const json = await burrow('up', 'socks', '--json');
+    const events = json.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.event === 'error')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'nothing-started' });
+    busy.close();
+  });
+
+  it('::1 is written [::1]:port, in a busy listener and in the SSH host', async () => {
+    const busy = await listenOn(0, '::1');
+    const port = (busy.address() as net.AddressInfo).port;
+    const t = inProcessIO(profiles());
+    expect(await main(['connect', ...login(), '-L', `[::1]:${port}:127.0.0.1:1`, `${sshd.user}@127.0.0.1`], t)).toBe(1);
+    expect(t.err()).toContain(`cannot listen on [::1]:${port}.`);
+    busy.close();
+    const closed = await freePort('::1');
+    const t6 = inProcessIO(profiles());
+    expect(await main(['connect', '-F', '/dev/null', '-p', String(closed), '-L', `${await freePort()}:127.0.0.1:1`, `${sshd.user}@::1`], t6)).toBe(1);
+    expect(t6.err()).toContain(`burrow: L1: error: Could not connect to ${sshd.user}@[::1]:${closed}: connection refused.`);
+  });
+
+  it("the host key question: 'y' alone is asked again and saves nothing (as ssh); without a terminal the advice is not '-o StrictHostKeyChecking=ask' again", async () => {
+    const dir = profiles();
+    const kh = join(dir, 'known_hosts');
+    writeFileSync(kh, '');
+    const QUESTION = /refuse \(no\)\? $/;
+    const AGAIN = /refuse \(no\)\? [\s\S]*refuse \(no\)\? $/;
+    const term = fakeTerminal([[QUESTION, 'y'], [AGAIN, 'no']]);
+    const args = ['-L', `${await freePort()}:127.0.0.1:${echo.port}`, ...login(), '-o', `UserKnownHostsFile=${kh}`, '-o', 'StrictHostKeyChecking=ask', `${sshd.user}@127.0.0.1`];
+    expect(await connect(args, term.io)).toBe(1);
+    expect(term.stderr().split('refuse (no)?')).toHaveLength(3);
+    expect(readFileSync(kh, 'utf8')).toBe('');
+
+    const t = inProcessIO(dir);
+    expect(await main(['connect', ...args], t)).toBe(1);
+    expect(t.err()).toMatch(/is not known \(ssh-ed25519 key SHA256:\S+\), and no one can be asked to trust it \(not on a terminal\)\. Verify the fingerprint with the server's administrator, then connect once where you can answer the question/);
+    expect(t.err()).not.toContain('StrictHostKeyChecking=ask');
+  });
+
+  it('burrow ls: a reconnect attempt under way is said so, not "next try in 0 s"', () => {
+    const status = { pid: 42, kind: 'cli' as const, forwards: {} } as Parameters<typeof describeRuntime>[0];
+    const now = Date.now();
+    expect(describeRuntime(status, { state: 'reconnecting', attempt: 2, nextAttemptAt: now - 3000 } as never, now)).toBe('running in burrow up (pid 42): reconnecting (attempt 2 under way)');
+    expect(describeRuntime(status, { state: 'reconnecting', attempt: 2 } as never, now)).toBe('running in burrow up (pid 42): reconnecting (attempt 2 under way)');
+    expect(describeRuntime(status, { state: 'reconnecting', attempt: 3, nextAttemptAt: now + 8000 } as never, now)).toBe('running in burrow up (pid 42): reconnecting (attempt 3, next try in 8 s)');
   });
 });

@@ -13,7 +13,7 @@ import { has, parseArgs, values, type FlagSpec } from './args';
 import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
 import { appendLogFile, type CliIO } from './io';
 import { ttyPrompter } from './prompter';
-import { connectHints, createReporter, reportEngine, type Reporter } from './reporter';
+import { connectHints, createReporter, reportEngine, warnExposure, type Reporter } from './reporter';
 import { listenForRetryNow, RETRY_HINT } from './retry-now';
 
 export const CONNECT_HELP = `Usage: burrow connect [options] destination
@@ -209,11 +209,14 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   if (socksUser !== undefined && !forwards.some((f) => f.spec.kind === 'dynamic')) {
     throw new BurrowError('USAGE', '--socks-user protects a SOCKS proxy: add a -D forward, or leave --socks-user out.');
   }
+  // The password comes later: a login is what matters here.
+  const exposed = forwards.map((f) => ({ id: f.id, spec: f.spec.kind === 'dynamic' && socksUser !== undefined ? { ...f.spec, socksAuth: { username: socksUser, password: '' } } : f.spec }));
   const json = has(parsed, '--json');
   const logFile = values(parsed, '-E')[0];
   if (logFile !== undefined) io.log = appendLogFile(logFile);
   const reporter = createReporter(io, json);
   for (const message of fido.warnings) reporter.event('log', { level: 'warn', code: 'KEY_UNSUPPORTED', message }, `warning: ${message}`);
+  for (const f of exposed) warnExposure(reporter, f.id, f.spec);
   return { host, forwards, json, socksUser };
 }
 

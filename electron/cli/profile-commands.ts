@@ -7,6 +7,7 @@ import { BurrowError, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { AUTH_METHODS, describeForward, forwardToSpec, specToEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
 import { PRESETS, findPreset } from '../../shared/presets';
+import { exposureOf } from '../../shared/exposure';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport, sshExportNote } from '../profiles/export';
 import type { ImportReport } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
@@ -314,8 +315,10 @@ function loginNote(f: Forward): string | null {
   return f.socksSecretRef ? `SOCKS clients must log in as '${f.socksUser}'; the password is kept in the secret store.` : `SOCKS clients must log in as '${f.socksUser}'. ${NOT_KEPT}`;
 }
 
-/** Prints a saved forward: the text line (with the login note), or JSON on stdout and the note on stderr. */
+/** Prints a saved forward: the text line (with the login note), or JSON on stdout and the note on stderr; an exposed listener is warned about. */
 function savedForward(io: CliIO, p: ParsedArgs, f: Forward, text: string): number {
+  const exposure = exposureOf(f.kind, forwardToSpec(f).listen, { socksLogin: !!f.socksUser });
+  if (exposure) io.stderr.write(`burrow: ${f.name}: warning: ${exposure.message}\n`);
   const note = loginNote(f);
   if (note && has(p, '--json')) io.stderr.write(`burrow: note: ${note}\n`);
   return out(io, p, f, note && !has(p, '--json') ? `${text}\n${note}` : text);

@@ -4,6 +4,8 @@
 import { BurrowError } from '../../shared/errors';
 import { formatEndpoint, formatForwardSpec, forwardFlag } from '../../shared/forward-spec';
 import { unprivilegedPort } from '../../shared/presets';
+import { exposureOf } from '../../shared/exposure';
+import type { ForwardSpec } from '../../shared/forward-spec';
 import type { TunnelEngine } from '../tunnels/engine';
 import type { ForwardInfo } from '../tunnels/types';
 import type { CliIO } from './io';
@@ -117,3 +119,11 @@ export const upHints: HintFor = (err, info) => {
   const spec = port !== undefined ? withPort(info, port) : undefined;
   return spec ? `For example: burrow edit forward ${info.id} ${spec}` : undefined;
 };
+
+/** Says out loud when a forward listens beyond loopback (louder for an open SOCKS proxy): the app's forms use the same rule. */
+export function warnExposure(reporter: Reporter, id: string, spec: ForwardSpec): void {
+  const exposure = exposureOf(spec.kind, spec.listen, { socksLogin: !!spec.socksAuth });
+  if (!exposure) return;
+  const code = exposure.level === 'open-proxy' ? 'OPEN_PROXY' : 'EXPOSED';
+  reporter.event('log', { level: 'warn', code, forward: id, message: exposure.message }, `${id}: warning: ${exposure.message}`);
+}

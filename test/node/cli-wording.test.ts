@@ -352,3 +352,65 @@ describe('what the command says (issue 13 item 12)', () => {
     expect(describeRuntime(status, { state: 'reconnecting', attempt: 3, nextAttemptAt: now + 8000 } as never, now)).toBe('running in burrow up (pid 42): reconnecting (attempt 3, next try in 8 s)');
   });
 });
+
+describe('exposed listeners are said out loud (issue 11 item 4)', () => {
+  const EXPOSED = /^Anyone on your network can use this port \(it listens on every address \((\*|0\.0\.0\.0)\), not only on this computer\)\. Use 127\.0\.0\.1 unless that is what you want\.$/;
+  const OPEN = /^Open proxy: anyone on your network can use this SOCKS proxy \(it listens on every address \(0\.0\.0\.0\)\) without a login, and reach whatever the SSH server can reach, as you\./;
+  /** The warnings planConnect gives (nothing is bound: these would listen beyond loopback). */
+  function warnings(argv: string[]): Array<{ forward: string; code: string; message: string }> {
+    const t = inProcessIO(profiles());
+    planConnect(['--json', ...argv, '-F', '/dev/null', `${sshd.user}@127.0.0.1`], t);
+    return t
+      .out()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.event === 'log' && e.level === 'warn');
+  }
+
+  it('connect: -g, -L *:..., -L 0.0.0.0:... warn; -D 0.0.0.0 without a login warns louder; loopback binds do not', () => {
+    const w = warnings(['-g', '-L', '1100:h:1', '-L', '*:1101:h:1', '-L', '0.0.0.0:1102:h:1', '-D', '0.0.0.0:1103', '-L', '127.0.0.1:1104:h:1', '-L', 'localhost:1105:h:1', '-L', '[::1]:1106:h:1', '-R', '0:h:1']);
+    expect(w.map((e) => `${e.forward} ${e.code}`)).toEqual(['L1 EXPOSED', 'L2 EXPOSED', 'L3 EXPOSED', 'D1 OPEN_PROXY']);
+    for (const e of w.slice(0, 3)) expect(e.message).toMatch(EXPOSED);
+    expect(w[3].message).toMatch(OPEN);
+    // With a SOCKS login it is an exposed port, not an open proxy; -R on an address other than loopback is said too.
+    const login = warnings(['-D', '0.0.0.0:1103', '--socks-user', 'alice', '-R', '0.0.0.0:0:h:1']);
+    expect(login.map((e) => `${e.forward} ${e.code}`)).toEqual(['D1 EXPOSED', 'R1 EXPOSED']);
+    expect(login[1].message).toContain('Anyone who can reach the SSH server can use this port (it listens on every address (0.0.0.0) there');
+    expect(warnings(['-L', '1100:h:1', '-D', '1103'])).toEqual([]);
+  });
+
+  it('connect and up print it for people too, before anything listens (a bind address this machine lacks: nothing is exposed)', async () => {
+    const port = await freePort();
+    const t = inProcessIO(profiles());
+    expect(await main(['connect', ...['-i', sshd.userKey, '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-p', String(sshd.port), '-F', '/dev/null'], '-D', `192.0.2.1:${port}`, `${sshd.user}@127.0.0.1`], t)).toBe(1);
+    expect(t.err().split('\n')[0]).toBe('burrow: D1: warning: Open proxy: anyone on your network can use this SOCKS proxy (it listens on 192.0.2.1) without a login, and reach whatever the SSH server can reach, as you. Bind it to 127.0.0.1, or require a SOCKS login.');
+
+    const dir = profiles();
+    const burrow = (...argv: string[]) => runInProcess(dir, argv);
+    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts)).code).toBe(0);
+    const add = await burrow('add', 'forward', 'wide', '-L', `192.0.2.1:${port}:127.0.0.1:${echo.port}`, '--via', 'lab');
+    expect(add.code).toBe(0);
+    expect(add.err).toBe("burrow: wide: warning: Anyone on your network can use this port (it listens on 192.0.2.1, not only on this computer). Use 127.0.0.1 unless that is what you want.\n");
+    const up = await burrow('up', 'wide');
+    expect(up.err.split('\n')[0]).toBe('burrow: wide: warning: Anyone on your network can use this port (it listens on 192.0.2.1, not only on this computer). Use 127.0.0.1 unless that is what you want.');
+  });
+
+  it('add and edit forward: -L 0.0.0.0 warns, -D 0.0.0.0 warns louder until it has a login; a loopback bind says nothing', async () => {
+    const dir = profiles();
+    const burrow = (...argv: string[]) => runInProcess(dir, argv);
+    expect((await burrow('add', 'host', 'lab', '127.0.0.1')).code).toBe(0);
+    const quiet = await burrow('add', 'forward', 'f', '-L', '1100:h:1', '--via', 'lab');
+    expect(quiet.err).toBe('');
+    const wide = await burrow('edit', 'forward', 'f', '-L', '0.0.0.0:1100:h:1', '--json');
+    expect(wide.code).toBe(0);
+    expect(wide.err).toMatch(/^burrow: f: warning: Anyone on your network can use this port/);
+    const open = await burrow('edit', 'forward', 'f', '-D', '0.0.0.0:1080');
+    expect(open.err).toMatch(/^burrow: f: warning: Open proxy: /);
+    const login = await burrow('edit', 'forward', 'f', '--socks-user', 'alice');
+    expect(login.err).toMatch(/^burrow: f: warning: Anyone on your network can use this port/);
+    const back = await burrow('edit', 'forward', 'f', '-D', '1080');
+    expect(back.err).not.toContain('warning');
+  });
+});

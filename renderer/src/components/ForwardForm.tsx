@@ -4,7 +4,7 @@
 // require a login: the user name is saved with it, the password only in the
 // secret store (kept, replaced or forgotten when editing).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { isLoopback } from '../../../shared/forward-spec';
+import { exposureOf } from '../../../shared/exposure';
 import { socksSecretProblem } from '../../../shared/contract';
 import { ForwardSchema, type ForwardInput } from '../../../shared/model';
 import { PRESETS, preferredLocalPort } from '../../../shared/presets';
@@ -213,11 +213,12 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const check = usePortCheck(listensHere ? portNum : undefined, d.bindAddress, unchangedPort);
   const sharedWith = snapshot?.forwards.find((v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && v.forward.port === portNum && portNum !== undefined);
   const bind = d.bindAddress.trim();
-  const exposed = bind !== '' && !isLoopback(bind);
 
   // SOCKS login: what is stored, and what saving sends as the secret.
   const canStore = snapshot?.secretStoreAvailable ?? false;
   const login = d.kind === 'dynamic' && d.socksUser.trim() !== '';
+  // The same rule as the command line's warnings (an empty field is the loopback default).
+  const exposure = bind === '' ? null : exposureOf(d.kind, { host: bind, port: portNum ?? 0 }, { socksLogin: login });
   const passwordStored = !!original?.socksSecretRef && original.socksUser !== undefined;
   /** undefined keeps what is stored, null forgets it, a string replaces it. */
   const secretToSend = (): string | null | undefined => {
@@ -334,11 +335,9 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
               label="Bind address"
               error={shown('bindAddress')}
               hint={
-                exposed ? (
+                exposure ? (
                   <p className="warning" role="note">
-                    {d.kind === 'remote'
-                      ? `Anyone who can reach the SSH server can use this port (it listens on ${bind}). Leave it empty for the server's loopback only.`
-                      : `Anyone on your network can use this port (it listens on ${bind}, not only on this computer). Use 127.0.0.1 unless that is what you want.`}
+                    {exposure.message}
                   </p>
                 ) : (
                   <span className="muted">Empty: {d.kind === 'remote' ? "the server's localhost" : '127.0.0.1, this computer only'}.</span>

@@ -209,14 +209,13 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   if (socksUser !== undefined && !forwards.some((f) => f.spec.kind === 'dynamic')) {
     throw new BurrowError('USAGE', '--socks-user protects a SOCKS proxy: add a -D forward, or leave --socks-user out.');
   }
-  // The password comes later: a login is what matters here.
-  const exposed = forwards.map((f) => ({ id: f.id, spec: f.spec.kind === 'dynamic' && socksUser !== undefined ? { ...f.spec, socksAuth: { username: socksUser, password: '' } } : f.spec }));
   const json = has(parsed, '--json');
   const logFile = values(parsed, '-E')[0];
   if (logFile !== undefined) io.log = appendLogFile(logFile);
   const reporter = createReporter(io, json);
   for (const message of fido.warnings) reporter.event('log', { level: 'warn', code: 'KEY_UNSUPPORTED', message }, `warning: ${message}`);
-  for (const f of exposed) warnExposure(reporter, f.id, f.spec);
+  // The SOCKS password is asked later: the login is what counts here.
+  for (const f of forwards) warnExposure(reporter, f.id, f.spec, socksUser !== undefined);
   return { host, forwards, json, socksUser };
 }
 
@@ -275,7 +274,7 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
       const nothingMore = ids.indexOf(id) === ids.length - 1;
       if (host.exitOnForwardFailure) {
         await engine.shutdown();
-        reporter.event('stopped', { reason: 'forward-failure', forward: id }, `${id} could not be set up and ExitOnForwardFailure is yes: stopped every forward`);
+        reporter.event('stopped', { reason: 'forward-failure', forward: id }, `${id}: could not be set up and ExitOnForwardFailure is yes: stopped every forward`);
         return 1;
       }
       if (SESSION_FAILURES.test(err.code)) unreachable.set(key, { err, forward: id });

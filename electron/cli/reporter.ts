@@ -121,8 +121,8 @@ export const upHints: HintFor = (err, info) => {
 };
 
 /** Says out loud when a forward listens beyond loopback (louder for an open SOCKS proxy): the app's forms use the same rule. */
-export function warnExposure(reporter: Reporter, id: string, spec: ForwardSpec): void {
-  const exposure = exposureOf(spec.kind, spec.listen, { socksLogin: !!spec.socksAuth });
+export function warnExposure(reporter: Reporter, id: string, spec: ForwardSpec, socksLogin = !!spec.socksAuth): void {
+  const exposure = exposureOf(spec.kind, spec.listen, { socksLogin });
   if (!exposure) return;
   const code = exposure.level === 'open-proxy' ? 'OPEN_PROXY' : 'EXPOSED';
   reporter.event('log', { level: 'warn', code, forward: id, message: exposure.message }, `${id}: warning: ${exposure.message}`);

@@ -158,7 +158,7 @@ export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }
     }),
   );
   const lines = ['Hosts:'];
-  for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}`);
+  for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}${h.aliases?.length ? `  aliases=${h.aliases.join(',')}` : ''}`);
   if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
   lines.push('Forwards:');
   for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.status}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);

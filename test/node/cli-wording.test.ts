@@ -129,16 +129,19 @@ async function eventually(cond: () => boolean, what: () => string, ms = 20_000):
 
 describe('burrow export and the real ssh', () => {
   let bastion: Sshd;
+  let middle: Sshd;
   let target: Sshd;
   let dir: string;
   beforeAll(async () => {
-    [bastion, target] = await Promise.all([startSshd(), startSshd()]);
+    [bastion, middle, target] = await Promise.all([startSshd(), startSshd(), startSshd()]);
     dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
     // Each server has its own key: a hop reached with the target's key (or ssh's defaults) is refused.
     const hosts = [
       ['add', 'host', 'jump@edge', `${bastion.user}@127.0.0.1:${bastion.port}`, '-i', bastion.userKey, '--known-hosts', bastion.knownHosts, '-o', 'StrictHostKeyChecking=yes'],
-      ['add', 'host', 'inner', `${target.user}@127.0.0.1:${target.port}`, '-i', target.userKey, '--known-hosts', target.knownHosts, '-o', 'StrictHostKeyChecking=yes', '-J', 'jump@edge'],
+      ['add', 'host', 'mid', `${middle.user}@127.0.0.1:${middle.port}`, '-i', middle.userKey, '--known-hosts', middle.knownHosts, '-o', 'StrictHostKeyChecking=yes'],
+      // Two hops, each with its own key and known_hosts.
+      ['add', 'host', 'inner', `${target.user}@127.0.0.1:${target.port}`, '-i', target.userKey, '--known-hosts', target.knownHosts, '-o', 'StrictHostKeyChecking=yes', '-J', 'jump@edge,mid'],
       ['add', 'forward', 'echo', '-L', `${await freePort()}:127.0.0.1:${echo.port}`, '--via', 'inner'],
     ];
     for (const args of hosts) {
@@ -147,21 +150,21 @@ describe('burrow export and the real ssh', () => {
     }
   });
   afterAll(async () => {
-    await Promise.all([cleanup(bastion), cleanup(target)]);
+    await Promise.all([cleanup(bastion), cleanup(middle), cleanup(target)]);
   });
 
   it('--format ssh-config: ProxyJump names the exported hop, and ssh -F reaches the target through it', async () => {
     const exp = await runInProcess(dir, ['export', '--format', 'ssh-config']);
     expect(exp.code, exp.err).toBe(0);
     expect(exp.out).toContain('Host jump-at-edge\n');
-    expect(exp.out).toContain('    ProxyJump jump-at-edge\n');
+    expect(exp.out).toContain('    ProxyJump jump-at-edge,mid\n');
     const conf = join(dir, 'exported.conf');
     writeFileSync(conf, exp.out);
     const r = await promisify(execFile)('ssh', ['-F', conf, '-o', 'BatchMode=yes', 'inner', 'echo', 'reached-inner'], { timeout: 30_000 }).catch((e) => e);
     expect(r.stdout, r.stderr).toBe('reached-inner\n');
   });
 
-  it('--format ssh: the printed command reaches the hop with its own key and carries the forward', async () => {
+  it('--format ssh: the printed command reaches each hop with its own key (nested ProxyCommand) and carries the forward', async () => {
     const exp = await runInProcess(dir, ['export', '--format', 'ssh', 'echo']);
     expect(exp.code, exp.err).toBe(0);
     expect(exp.out).not.toContain(' -J ');

@@ -88,9 +88,10 @@ Lists saved hosts and forwards. A forward's state comes from the process that
 runs it (the desktop app, burrow web or burrow up): "running in Burrow (pid N):
 active", "running in burrow up (pid N): reconnecting (attempt 3)", "failed in
 Burrow (pid N): why". Otherwise only its local port can be checked: "stopped"
-when it is free, "port in use, not by Burrow" when something else (another
-program, or burrow connect) holds it; a remote or socket forward is "not
-running in Burrow".
+when it is free (or held by another saved forward that Burrow runs: it says
+which), "port in use, not by Burrow" when something else (another program, or
+burrow connect) holds it; a remote or socket forward is "not running in
+Burrow".
 `;
 
 export interface ForwardRunState {
@@ -136,14 +137,18 @@ export function portProber(): (port: number, host: string) => Promise<boolean> {
 }
 
 /** The forward's state: from a live app's status file, else (local TCP ports only) a probe of its port. */
-export async function forwardRunState(f: Forward, statuses: RuntimeStatus[], probe = portProber()): Promise<ForwardRunState> {
+export async function forwardRunState(f: Forward, statuses: RuntimeStatus[], probe = portProber(), others: Forward[] = []): Promise<ForwardRunState> {
   const published = runtimeOf(statuses, f.name);
   if (published) return { state: published.forward.state, text: describeRuntime(published.status, published.forward), runningIn: { pid: published.status.pid, app: published.status.kind } };
   if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in Burrow' };
   const spec = forwardToSpec(f);
   const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
+  if (await probe(f.port, host || '0.0.0.0')) return { state: 'stopped', text: 'stopped' };
+  // Another saved forward on the same port that a Burrow process runs: this one is simply stopped.
+  const sibling = others.find((o) => o.name !== f.name && o.kind !== 'remote' && o.port === f.port && runtimeOf(statuses, o.name));
+  if (sibling) return { state: 'stopped', text: `stopped (its port ${f.port} is used by forward '${sibling.name}', ${describeRuntime(runtimeOf(statuses, sibling.name)!.status, runtimeOf(statuses, sibling.name)!.forward)})` };
   // A busy port says only that something listens there: not that it is this forward.
-  return (await probe(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by Burrow' };
+  return { state: 'port in use', text: 'port in use, not by Burrow' };
 }
 
 export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io) => {
@@ -153,7 +158,7 @@ export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }
   const probe = portProber();
   const forwards = await Promise.all(
     doc.forwards.map(async (f) => {
-      const run = await forwardRunState(f, statuses, probe);
+      const run = await forwardRunState(f, statuses, probe, doc.forwards);
       return { ...f, state: run.state, status: run.text, ...(run.runningIn ? { runningIn: run.runningIn } : {}) };
     }),
   );

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main';
 import { connect, planConnect } from '../../electron/cli/connect';
 import { describeRuntime } from '../../electron/cli/profile-commands';
-import { fakeTerminal, inProcessIO, runInProcess } from '../support/cli-in-process';
+import { fakeTerminal, inProcessIO, runInProcess, startListening } from '../support/cli-in-process';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';
 
@@ -41,7 +41,7 @@ describe('burrow ls', () => {
   it('two stopped forwards on the same local port are both "stopped" (the probes do not collide)', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`)).code).toBe(0);
+    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
     const port = await freePort();
     for (let i = 1; i <= 3; i++) expect((await burrow('add', 'forward', `f${i}`, '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     // Repeated: a collision depends on timing, so give it several chances to show.
@@ -52,6 +52,14 @@ describe('burrow ls', () => {
     }
     const text = await burrow('ls');
     expect(text.out).not.toContain('in use');
+
+    // One of them running in burrow up: the others are stopped, and say who has their port.
+    const up = await startListening(dir, ['up', 'f1', '--json']);
+    const ls = JSON.parse((await burrow('ls', '--json')).out).forwards;
+    expect(ls[0]).toMatchObject({ name: 'f1', state: 'active' });
+    expect(ls[1]).toMatchObject({ name: 'f2', state: 'stopped', status: `stopped (its port ${port} is used by forward 'f1', running in burrow up (pid ${process.pid}): active)` });
+    expect(ls[2].state).toBe('stopped');
+    expect(await up.stop()).toBe(0);
   });
 });
 

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { exposureOf } from '../../../shared/exposure';
 import { socksSecretProblem } from '../../../shared/contract';
 import { ForwardSchema, type ForwardInput } from '../../../shared/model';
-import { PRESETS, preferredLocalPort } from '../../../shared/presets';
+import { unprivilegedPort } from '../../../shared/presets';
 import type { ForwardKind } from '../../../shared/forward-spec';
 import { reportStartFailure, startForward } from '../actions';
 import { ApiError, call, errorMessage } from '../api';
@@ -127,11 +127,6 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
   return out;
 }
 
-/** The port to use instead of a privileged one: the preset's choice (110 -> 1100), else port + 1000. */
-function unprivileged(port: number): number {
-  const preset = PRESETS.find((p) => p.port === port);
-  return preset ? preferredLocalPort(preset) : port + 1000;
-}
 
 function usePortCheck(port: number | undefined, bindAddress: string, skip: boolean) {
   const [result, setResult] = useState<{ port: number; free: boolean; suggestion?: number } | null>(null);
@@ -353,9 +348,9 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 <>
                   {listensHere && portNum !== undefined && portNum < 1024 && (
                     <p className="note" role="note">
-                      Ports below 1024 need administrator rights; use {unprivileged(portNum)} instead of {portNum}.{' '}
-                      <button type="button" className="link" onClick={() => set('port', String(unprivileged(portNum)))}>
-                        Use {unprivileged(portNum)}
+                      Ports below 1024 need administrator rights; use {unprivilegedPort(portNum)} instead of {portNum}.{' '}
+                      <button type="button" className="link" onClick={() => set('port', String(unprivilegedPort(portNum)))}>
+                        Use {unprivilegedPort(portNum)}
                       </button>
                     </p>
                   )}

@@ -182,6 +182,8 @@ export const HostSchema = z.object({
   strictHostKeyChecking: oneOf('Strict host key checking', STRICT_HOST_KEY_CHECKING).default('ask'),
   algorithms: AlgorithmsSchema.optional(),
   notes: optionalText('Notes', 2000).optional(),
+  /** Other names of the same ssh_config Host line (`Host mail mail-tunnel`), written back by the ssh_config export. */
+  aliases: z.array(nameSchema('Host'), { error: 'Host aliases must be a list of names.' }).optional(),
 });
 export type Host = z.infer<typeof HostSchema>;
 /** What a form or the CLI sends: defaults may be left out. */
@@ -376,7 +378,12 @@ export function hostInUse(doc: Pick<ProfileDocument, 'hosts' | 'forwards'>, name
 
 /** Turns a zod error into messages; nested entries are prefixed with what they belong to. */
 export function describeIssues(error: z.ZodError, root?: unknown): Problem[] {
-  return error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: prefixFor(issue.path as (string | number)[], root) + issue.message }));
+  return error.issues.map((issue) => {
+    const prefix = prefixFor(issue.path as (string | number)[], root);
+    // A message that already names its entry ("Forward 'f1' goes through ...") is not named twice.
+    const named = prefix !== '' && issue.message.startsWith(prefix.slice(0, -2));
+    return { path: issue.path as (string | number)[], message: (named ? '' : prefix) + issue.message };
+  });
 }
 
 function prefixFor(path: (string | number)[], root: unknown): string {

@@ -44,6 +44,13 @@ export function preferredLocalPort(p: Preset): number {
   return p.port >= 1024 ? p.port : p.port + 1000;
 }
 
+/** The port to use instead of a privileged one (below 1024): a preset's choice (110 -> 1100), else port + 1000. */
+export function unprivilegedPort(port: number): number {
+  if (port >= 1024) return port;
+  const preset = PRESETS.find((p) => p.port === port);
+  return preset ? preferredLocalPort(preset) : port + 1000;
+}
+
 /** The preferred port if free, else the next free one above it. */
 export async function chooseLocalPort(p: Preset, isFree: (port: number) => boolean | Promise<boolean>, taken: Iterable<number> = []): Promise<number> {
   const skip = new Set(taken);

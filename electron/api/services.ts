@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { ProfileRepository } from '../profiles/repository';
 import { RuntimeStatusPublisher, type PublisherKind } from '../profiles/runtime-status';
 import type { SecretStore } from '../profiles/secrets';
-import { expandHome } from '../profiles/to-engine';
+import { hostKeyFile } from '../profiles/to-engine';
 import { TunnelEngine, type EngineOptions } from '../tunnels/engine';
 import type { ForwardState, Prompter } from '../tunnels/types';
 import type { Settings } from '../../shared/model';
@@ -55,7 +55,7 @@ function storedPassphrasePrompter(broker: PromptBroker, repo: ProfileRepository)
     hostKey: (q) => broker.hostKey(q),
     secret: async (q) => {
       if (q.kind === 'passphrase') {
-        const host = repo.listHosts().find((h) => h.auth.method === 'key' && h.auth.keyPath && h.auth.secretRef && expandHome(h.auth.keyPath) === q.subject);
+        const host = repo.listHosts().find((h) => h.auth.secretRef && hostKeyFile(h) === q.subject);
         const stored = host ? await repo.hostSecret(host.name).catch(() => null) : null;
         if (stored) return stored;
       }

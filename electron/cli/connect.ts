@@ -14,7 +14,7 @@ import { isFidoKeyFile, setFidoKeysAside } from './fido-keys';
 import { exitCodeFor } from './exit-codes';
 import { appendLogFile, type CliIO } from './io';
 import { ttyPrompter } from './prompter';
-import { createReporter, reportEngine, type Reporter } from './reporter';
+import { connectHints, createReporter, reportEngine, warnExposure, type Reporter } from './reporter';
 import { listenForRetryNow, RETRY_HINT } from './retry-now';
 
 export const CONNECT_HELP = `Usage: burrow connect [options] destination
@@ -201,17 +201,18 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
     else if (flag === '-6') options.push(['addressfamily', 'inet6']);
     else if (flag === '-g') options.push(['gatewayports', 'yes']);
   }
-  // Unreadable or unsupported key files are bad input: refuse before connecting.
-  // FIDO keys are the exception: they are left out with a warning (below), as they can never be used.
-  const fromCli = options.filter(([k]) => k === 'identityfile').map(([, v]) => expandTokens(v, { host: '', alias: '', port: 22, user: '' }));
-  for (const f of fromCli) if (!isFidoKeyFile(f)) readIdentity(f);
-
   const configFile = values(parsed, '-F')[0] ?? (existsSync(DEFAULT_SSH_CONFIG) ? DEFAULT_SSH_CONFIG : undefined);
   const config = configFile ? loadSshConfig(configFile).config : undefined;
   if (parsed.positionalAfter[0] >= parsed.flags.length) destinationAt = options.length;
   const resolved = resolveHost({ destination: parsed.positional[0], options, config, destinationAt });
   const { computed } = resolved;
   let host = resolved.host;
+  // Unreadable or unsupported key files are bad input: refuse before connecting.
+  // FIDO keys are the exception: they are left out with a warning (below), as they can never be used.
+  // %-tokens (-i ~/.ssh/id_%r) are expanded for the host they are used for.
+  const tokens = { host: host.hostname, alias: host.alias, port: host.port, user: host.user, hostKeyAlias: host.hostKeyAlias };
+  const fromCli = options.filter(([k]) => k === 'identityfile').map(([, v]) => expandTokens(v, tokens));
+  for (const f of fromCli) if (!isFidoKeyFile(f)) readIdentity(f);
   checkAddressFamily(host);
   const fido = setFidoKeysAside(host.identityFiles);
   host = { ...host, identityFiles: fido.identityFiles };
@@ -244,6 +245,8 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
   const reporter = createReporter(io, json);
   for (const message of fido.warnings) reporter.event('log', { level: 'warn', code: 'KEY_UNSUPPORTED', message }, `warning: ${message}`);
   for (const message of ignored) reporter.event('log', { level: 'info', message }, `note: ${message}`);
+  // The SOCKS password is asked later: the login is what counts here.
+  for (const f of forwards) warnExposure(reporter, f.id, f.spec, socksUser !== undefined);
   return { host, forwards, json, socksUser };
 }
 
@@ -270,7 +273,8 @@ const SESSION_FAILURES = /^(SSH_|AUTH_|HOSTKEY_|KEY_)/;
  */
 export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO, reporter: Reporter): Promise<number> {
   const running: string[] = [];
-  const unreachable = new Map<string, BurrowError>();
+  /** Hosts that could not be reached, with the forward whose error said why. */
+  const unreachable = new Map<string, { err: BurrowError; forward: string }>();
   const checked = new Map<string, Promise<void>>();
   // Ctrl-C and SIGTERM do not wait for a server that never answers, nor for a question nobody answers.
   let stopped: string | undefined;
@@ -286,7 +290,7 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
     const key = sessionKey(host);
     const down = unreachable.get(key);
     if (down) {
-      reporter.error(new BurrowError(down.code, `${id}: not started, as ${host.alias} could not be reached: ${down.message}`), id);
+      reporter.error(new BurrowError(down.err.code, `Not started: ${host.alias} could not be reached (see the error of ${down.forward}).`), id);
       continue;
     }
     try {
@@ -303,14 +307,15 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
       const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
       // The engine reports its own failures (an error event); only a failed address lookup is ours to tell.
       if (engine.get(id).state.state !== 'failed') reporter.error(err, id);
+      const nothingMore = ids.indexOf(id) === ids.length - 1;
       if (host.exitOnForwardFailure) {
         await engine.shutdown();
-        reporter.event('stopped', { reason: 'forward-failure', forward: id }, `${id} could not be set up and ExitOnForwardFailure is yes: stopped every forward`);
+        reporter.event('stopped', { reason: 'forward-failure', forward: id }, `${id}: could not be set up and ExitOnForwardFailure is yes: stopped every forward`);
         return 1;
       }
-      if (SESSION_FAILURES.test(err.code)) unreachable.set(key, err);
-      else if (ids.length > 1) {
-        reporter.event('log', { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` }, `${id}: could not be set up; the other forwards keep running (-o ExitOnForwardFailure=yes exits instead)`);
+      if (SESSION_FAILURES.test(err.code)) unreachable.set(key, { err, forward: id });
+      else if (ids.length > 1 && !(nothingMore && running.length === 0)) {
+        reporter.event('log', { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` }, `${id}: could not be set up; the other forwards keep running`);
       }
     }
   }
@@ -321,6 +326,7 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
   }
   if (running.length === 0) {
     await engine.shutdown();
+    reporter.event('stopped', { reason: 'nothing-started' }, 'nothing could be started; exiting');
     return 1;
   }
   // Enter on a terminal or SIGUSR1 skips a reconnect countdown.
@@ -362,7 +368,7 @@ export async function connect(argv: string[], io: CliIO): Promise<number> {
   // As ssh does, a first connection that fails is reported at once, not retried
   // (`burrow up` and the app retry it); drops after that are reconnected.
   const engine = new TunnelEngine({ prompter: ttyPrompter(io), retryFirstConnect: false });
-  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined });
+  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined, hintFor: connectHints });
   for (const f of plan.forwards) engine.add(f.id, plan.host, f.spec);
   return runForwards(
     engine,

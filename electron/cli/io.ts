@@ -46,7 +46,7 @@ export function appendLogFile(path: string): Writable {
         writeSync(fd, stamped);
       } catch (e) {
         // A full disk must not take the tunnels down: say it once on stderr, then go on without the log.
-        if (!failed) process.stderr.write(`burrow: cannot write the log file ${path} (-E): ${(e as Error).message}; events are no longer logged there.\n`);
+        if (!failed) process.stderr.write(`burrow: warning: cannot write the log file ${path} (-E): ${(e as Error).message}; events are no longer logged there.\n`);
         failed = true;
       }
       done();

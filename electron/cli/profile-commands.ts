@@ -7,6 +7,7 @@ import { BurrowError, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { AUTH_METHODS, describeForward, forwardToSpec, specToEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
 import { PRESETS, findPreset } from '../../shared/presets';
+import { exposureOf } from '../../shared/exposure';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport, sshExportNote } from '../profiles/export';
 import type { ImportReport } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
@@ -57,7 +58,7 @@ export function command(help: string, spec: FlagSpec, body: (p: ParsedArgs, io: 
     } catch (e) {
       const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
       if (json) io.stdout.write(JSON.stringify({ event: 'error', code: err.code, message: err.message }) + '\n');
-      else io.stderr.write(`burrow ${name}: ${err.message}\n`);
+      else io.stderr.write(`burrow: error: ${err.message}\n`);
       return profileExitCode(err);
     }
   };
@@ -87,9 +88,10 @@ Lists saved hosts and forwards. A forward's state comes from the process that
 runs it (the desktop app, burrow web or burrow up): "running in Burrow (pid N):
 active", "running in burrow up (pid N): reconnecting (attempt 3)", "failed in
 Burrow (pid N): why". Otherwise only its local port can be checked: "stopped"
-when it is free, "port in use, not by Burrow" when something else (another
-program, or burrow connect) holds it; a remote or socket forward is "not
-running in Burrow".
+when it is free (or held by another saved forward that Burrow runs: it says
+which), "port in use, not by Burrow" when something else (another program, or
+burrow connect) holds it; a remote or socket forward is "not running in
+Burrow".
 `;
 
 export interface ForwardRunState {
@@ -110,21 +112,43 @@ export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now 
   let what: string = f.state;
   if (f.state === 'active' && f.destinationFailing) what = `active, destination failing${f.reason ? ` (${f.reason})` : ''}`;
   if (f.state === 'reconnecting') {
-    const parts = [f.attempt !== undefined ? `attempt ${f.attempt}` : '', f.nextAttemptAt !== undefined ? `next try in ${Math.max(0, Math.round((f.nextAttemptAt - now) / 1000))} s` : ''].filter(Boolean);
+    // No next try (or its time has come): the attempt is under way, not "next try in 0 s".
+    const waiting = f.nextAttemptAt !== undefined && f.nextAttemptAt > now;
+    const parts = [f.attempt !== undefined ? `attempt ${f.attempt}${waiting ? '' : ' under way'}` : '', waiting ? `next try in ${Math.round((f.nextAttemptAt! - now) / 1000)} s` : ''].filter(Boolean);
     what = `reconnecting${parts.length ? ` (${parts.join(', ')})` : ''}${f.reason ? `: ${f.reason}` : ''}`;
   }
   return `running in ${where}: ${what}`;
 }
 
+/** Probes local ports one at a time, each address:port once: two probes of the same port at once would see each other as "in use". */
+export function portProber(): (port: number, host: string) => Promise<boolean> {
+  const seen = new Map<string, Promise<boolean>>();
+  let queue: Promise<unknown> = Promise.resolve();
+  return (port, host) => {
+    const key = `${host}|${port}`;
+    let free = seen.get(key);
+    if (!free) {
+      free = queue.then(() => isPortFree(port, host));
+      queue = free;
+      seen.set(key, free);
+    }
+    return free;
+  };
+}
+
 /** The forward's state: from a live app's status file, else (local TCP ports only) a probe of its port. */
-export async function forwardRunState(f: Forward, statuses: RuntimeStatus[]): Promise<ForwardRunState> {
+export async function forwardRunState(f: Forward, statuses: RuntimeStatus[], probe = portProber(), others: Forward[] = []): Promise<ForwardRunState> {
   const published = runtimeOf(statuses, f.name);
   if (published) return { state: published.forward.state, text: describeRuntime(published.status, published.forward), runningIn: { pid: published.status.pid, app: published.status.kind } };
   if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in Burrow' };
   const spec = forwardToSpec(f);
   const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
+  if (await probe(f.port, host || '0.0.0.0')) return { state: 'stopped', text: 'stopped' };
+  // Another saved forward on the same port that a Burrow process runs: this one is simply stopped.
+  const sibling = others.find((o) => o.name !== f.name && o.kind !== 'remote' && o.port === f.port && runtimeOf(statuses, o.name));
+  if (sibling) return { state: 'stopped', text: `stopped (its port ${f.port} is used by forward '${sibling.name}', ${describeRuntime(runtimeOf(statuses, sibling.name)!.status, runtimeOf(statuses, sibling.name)!.forward)})` };
   // A busy port says only that something listens there: not that it is this forward.
-  return (await isPortFree(f.port, host || '0.0.0.0')) ? { state: 'stopped', text: 'stopped' } : { state: 'port in use', text: 'port in use, not by Burrow' };
+  return { state: 'port in use', text: 'port in use, not by Burrow' };
 }
 
 export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io, cmd) => {
@@ -132,14 +156,15 @@ export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }
   const repo = await openRepository(io);
   const doc = repo.document();
   const statuses = readRuntimeStatuses(dirname(repo.path));
+  const probe = portProber();
   const forwards = await Promise.all(
     doc.forwards.map(async (f) => {
-      const run = await forwardRunState(f, statuses);
+      const run = await forwardRunState(f, statuses, probe, doc.forwards);
       return { ...f, state: run.state, status: run.text, ...(run.runningIn ? { runningIn: run.runningIn } : {}) };
     }),
   );
   const lines = ['Hosts:'];
-  for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}`);
+  for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}${h.aliases?.length ? `  aliases=${h.aliases.join(',')}` : ''}`);
   if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
   lines.push('Forwards:');
   for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.status}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);
@@ -150,7 +175,8 @@ export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }
 // ------------------------------------------------------------------ add / edit host
 
 const HOST_FLAGS: FlagSpec = { withValue: 'pliJo', boolean: '', long: ['no-jump'], longWithValue: ['auth', 'name', 'known-hosts', 'notes'] };
-const HOST_FLAG_HELP = `  -p port             SSH port (default 22)
+const HOST_FLAG_HELP = `  --hostname ADDR     (edit) The server's address or DNS name
+  -p port             SSH port (default 22)
   -l user             User to log in as (default: your local user name)
   -i identity_file    Private key (sets --auth key)
   -J host[,host...]   Jump hosts: names of saved hosts, outermost first
@@ -167,6 +193,8 @@ const HOST_FLAG_HELP = `  -p port             SSH port (default 22)
 /** The host fields the flags set (without name). */
 function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: string): Patch<HostInput> {
   const patch: Patch<HostInput> = {};
+  const hostname = one(p, '--hostname');
+  if (hostname !== undefined) patch.hostname = /^\[.*\]$/.test(hostname) ? hostname.slice(1, -1) : hostname;
   const port = one(p, '-p');
   if (port !== undefined) patch.port = Number.isNaN(Number(port)) ? (port as unknown as number) : Number(port);
   const user = one(p, '-l');
@@ -293,8 +321,10 @@ function loginNote(f: Forward): string | null {
   return f.socksSecretRef ? `SOCKS clients must log in as '${f.socksUser}'; the password is kept in the secret store.` : `SOCKS clients must log in as '${f.socksUser}'. ${NOT_KEPT}`;
 }
 
-/** Prints a saved forward: the text line (with the login note), or JSON on stdout and the note on stderr. */
+/** Prints a saved forward: the text line (with the login note), or JSON on stdout and the note on stderr; an exposed listener is warned about. */
 function savedForward(io: CliIO, p: ParsedArgs, f: Forward, text: string): number {
+  const exposure = exposureOf(f.kind, forwardToSpec(f).listen, { socksLogin: !!f.socksUser });
+  if (exposure) io.stderr.write(`burrow: ${f.name}: warning: ${exposure.message}\n`);
   const note = loginNote(f);
   if (note && has(p, '--json')) io.stderr.write(`burrow: note: ${note}\n`);
   return out(io, p, f, note && !has(p, '--json') ? `${text}\n${note}` : text);
@@ -333,7 +363,7 @@ function dropNulls<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
-export const EDIT_HELP = `Usage: burrow edit host NAME [--name NEW] [host options of 'burrow add']
+export const EDIT_HELP = `Usage: burrow edit host NAME [--name NEW] [--hostname ADDR] [host options of 'burrow add']
        burrow edit forward NAME [--name NEW] [-L|-R|-D SPEC] [--via HOST] [--group G]
                                [--tag T]... [--autostart|--no-autostart] [--notes TEXT]
                                [--socks-user USER | --no-socks-user]
@@ -345,12 +375,13 @@ ${HOST_FLAG_HELP}
   --no-socks-user     (forward) Remove the SOCKS login and forget its password
 `;
 
-export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump', 'no-socks-user'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name', 'socks-user'] }, async (p, io, cmd) => {
+export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump', 'no-socks-user'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name', 'socks-user', 'hostname'] }, async (p, io, cmd) => {
   const [what, name, ...extra] = p.positional;
   if (!name || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow edit host NAME ... or burrow edit forward NAME ...', cmd);
   if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
   const repo = await openRepository(io);
   const rename = one(p, '--name');
+  if (what === 'forward' && has(p, '--hostname')) throw usage("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.", cmd);
   if (what === 'host') {
     const patch = { ...hostFlags(p, repo.requireHost(name), cmd), ...(rename ? { name: rename } : {}) };
     const r = await repo.updateHost(name, patch);
@@ -466,7 +497,7 @@ export const exportCmd: Run = command(EXPORT_HELP, { withValue: '', boolean: '',
     const f = repo.requireForward(p.positional[0]);
     io.stdout.write(exportSshCommand(f, doc) + '\n');
     const note = sshExportNote(f);
-    if (note) io.stderr.write(`burrow export: note: ${note}\n`);
+    if (note) io.stderr.write(`burrow: note: ${note}\n`);
     return 0;
   }
   throw usage(`Unknown --format '${format}': use json, ssh-config or ssh.`, cmd);

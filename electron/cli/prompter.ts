@@ -82,8 +82,9 @@ export function ttyPrompter(io: CliIO): Prompter | undefined {
         for (;;) {
           io.stderr.write('Trust it and save it to known_hosts (yes), trust it this once (once), or refuse (no)? ');
           const a = (await readLine(io, false))?.trim().toLowerCase();
-          if (a === null || a === undefined || a === 'no' || a === 'n') return 'reject';
-          if (a === 'yes' || a === 'y' || a === q.fingerprint.toLowerCase()) return 'save';
+          if (a === null || a === undefined || a === 'no') return 'reject';
+          // As ssh: only the whole word (or the fingerprint) saves a key; 'y' is asked again.
+          if (a === 'yes' || a === q.fingerprint.toLowerCase()) return 'save';
           if (a === 'once') return 'once';
         }
       }),

@@ -14,7 +14,7 @@ import { runForwards } from './connect';
 import type { CliIO } from './io';
 import { openRepository, command, type Run } from './profile-commands';
 import { ttyPrompter } from './prompter';
-import { createReporter, reportEngine } from './reporter';
+import { createReporter, reportEngine, upHints, warnExposure } from './reporter';
 import { RETRY_HINT } from './retry-now';
 import { has, values } from './args';
 
@@ -96,7 +96,8 @@ export const up: Run = command(UP_HELP, { withValue: '', boolean: '', long: ['al
   const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings, socksPasswords }));
   const reporter = createReporter(io, has(p, '--json'));
   const engine = new TunnelEngine({ prompter });
-  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined });
+  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined, hintFor: upHints });
+  for (const f of planned) warnExposure(reporter, f.id, f.spec);
   for (const f of planned) engine.add(f.id, f.host, f.spec);
   // So that `burrow ls` (in another terminal) shows what this process runs.
   const status = new RuntimeStatusPublisher(dirname(repo.path), 'cli');

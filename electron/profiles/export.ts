@@ -57,15 +57,22 @@ export function parseExport(text: string, source = 'the file'): Incoming {
   return { hosts: (v.hosts ?? []) as unknown[], forwards: (v.forwards ?? []) as unknown[] };
 }
 
-/** The options ssh needs to reach `host` as saved (without ProxyJump). */
-function hostOptions(h: Host, lookup: (name: string) => Host | undefined): Array<[string, string]> {
+/**
+ * The name of a saved host in an exported ssh_config: its own name, with '@'
+ * spelled '-at-' (ssh reads `a@b` as user a at host b, in `ssh a@b` and in ProxyJump).
+ */
+export function sshAlias(name: string): string {
+  return name.replace(/@/g, '-at-');
+}
+
+/** The options ssh needs to reach `host` as saved, but its jump hosts. */
+function hostOptions(h: Host): Array<[string, string]> {
   const out: Array<[string, string]> = [['HostName', h.hostname]];
   if (h.user) out.push(['User', h.user]);
   if (h.port !== 22) out.push(['Port', String(h.port)]);
   if (h.auth.method === 'key' && h.auth.keyPath) out.push(['IdentityFile', h.auth.keyPath]);
   if (h.auth.identitiesOnly) out.push(['IdentitiesOnly', 'yes']);
   if (h.auth.method === 'password') out.push(['PreferredAuthentications', 'password,keyboard-interactive']);
-  if (h.jump.length) out.push(['ProxyJump', h.jump.map((j) => jumpSpec(j, lookup)).join(',')]);
   const ka = h.keepalive;
   if (ka) {
     out.push(['ServerAliveInterval', String(ka.interval)]);
@@ -80,19 +87,13 @@ function hostOptions(h: Host, lookup: (name: string) => Host | undefined): Array
   return out;
 }
 
-/** A jump hop as ProxyJump writes it: user@hostname:port (aliases mean nothing to another machine's ssh). */
-function jumpSpec(name: string, lookup: (name: string) => Host | undefined): string {
-  const h = lookup(name);
-  if (!h) return name;
-  const host = h.hostname.includes(':') ? `[${h.hostname}]` : h.hostname;
-  return `${h.user ? `${h.user}@` : ''}${host}${h.port !== 22 ? `:${h.port}` : ''}`;
-}
-
 /** Hosts as an ssh_config fragment (Host blocks), with the forwards that go through each. */
 export function exportSshConfig(doc: ProfileDocument): string {
-  const lookup = (n: string) => doc.hosts.find((h) => h.name === n);
   const blocks = doc.hosts.map((h) => {
-    const lines = [`Host ${h.name}`, ...hostOptions(h, lookup).map(([k, v]) => `    ${k} ${/\s/.test(v) ? `"${v}"` : v}`)];
+    // Jump hosts by their exported names, so that each hop is reached with its own options (key, known_hosts).
+    const jump: Array<[string, string]> = h.jump.length ? [['ProxyJump', h.jump.map(sshAlias).join(',')]] : [];
+    const options = [...hostOptions(h), ...jump].map(([k, v]) => `    ${k} ${/\s/.test(v) ? `"${v}"` : v}`);
+    const lines = [`Host ${[h.name, ...(h.aliases ?? [])].map(sshAlias).join(' ')}`, ...options];
     for (const f of doc.forwards.filter((x) => x.host === h.name)) {
       const key = f.kind === 'local' ? 'LocalForward' : f.kind === 'remote' ? 'RemoteForward' : 'DynamicForward';
       // ssh_config separates the listening side from the destination with a space.
@@ -115,22 +116,57 @@ function splitListen(f: Forward): string {
   return `${listen} ${target}`;
 }
 
-/** The `ssh` command line that sets up one forward as saved. */
-export function exportSshCommand(f: Forward, doc: ProfileDocument): string {
-  const lookup = (n: string) => doc.hosts.find((h) => h.name === n);
-  const h = lookup(f.host);
-  if (!h) throw new BurrowError('NOT_FOUND', `Forward '${f.name}' goes through host '${f.host}', which is not saved.`);
-  const args = ['ssh', '-N', forwardFlag(f.kind), formatForwardSpec(forwardToSpec(f))];
-  const ka = h.keepalive ?? DEFAULT_KEEPALIVE;
-  for (const [k, v] of hostOptions({ ...h, keepalive: ka }, lookup)) {
+/** ssh's arguments to reach a saved host with its own options (not its jumps), destination last. */
+function sshArgs(h: Host): string[] {
+  const args: string[] = [];
+  for (const [k, v] of hostOptions({ ...h, keepalive: h.keepalive ?? DEFAULT_KEEPALIVE })) {
     if (k === 'HostName' || k === 'User') continue;
     if (k === 'Port') args.push('-p', v);
     else if (k === 'IdentityFile') args.push('-i', v);
-    else if (k === 'ProxyJump') args.push('-J', v);
     else args.push('-o', `${k}=${v}`);
   }
   args.push(`${h.user ? `${h.user}@` : ''}${h.hostname}`);
-  return args.map(shellQuote).join(' ');
+  return args;
+}
+
+function requireHost(doc: ProfileDocument, name: string, what: string): Host {
+  const h = doc.hosts.find((x) => x.name === name);
+  if (!h) throw new BurrowError('NOT_FOUND', `${what} goes through host '${name}', which is not saved.`);
+  return h;
+}
+
+/**
+ * The ProxyCommand that reaches `to` through its jump chain (outermost first),
+ * each hop with its own key and options: ssh -J would reach every hop with
+ * ssh's defaults. Each hop's -W names the next host literally (no %h tokens,
+ * so nothing to escape when commands nest).
+ */
+function proxyCommand(to: Host, doc: ProfileDocument, what: string): string {
+  let command: string | undefined;
+  const chain = to.jump.map((name) => requireHost(doc, name, what));
+  chain.forEach((hop, i) => {
+    const next = chain[i + 1] ?? to;
+    const nextAt = `${next.hostname.includes(':') ? `[${next.hostname}]` : next.hostname}:${next.port}`;
+    const args = ['ssh', ...(command ? ['-o', `ProxyCommand=${command}`] : []), '-W', nextAt, ...sshArgs(hop)];
+    command = args.map(shellQuote).join(' ');
+  });
+  return command!;
+}
+
+/** A hop as -J writes it: [user@]host[:port]. */
+function hopSpec(h: Host): string {
+  const host = h.hostname.includes(':') ? `[${h.hostname}]` : h.hostname;
+  return `${h.user ? `${h.user}@` : ''}${host}${h.port !== 22 ? `:${h.port}` : ''}`;
+}
+
+/** The `ssh` command line that sets up one forward as saved. */
+export function exportSshCommand(f: Forward, doc: ProfileDocument): string {
+  const h = requireHost(doc, f.host, `Forward '${f.name}'`);
+  const hops = h.jump.map((name) => requireHost(doc, name, `Host '${h.name}'`));
+  // -J is enough when no hop has options of its own (ssh reaches -J hops with its defaults).
+  const plain = hops.every((hop) => hostOptions(hop).every(([k]) => k === 'HostName' || k === 'User' || k === 'Port'));
+  const jump = !hops.length ? [] : plain ? ['-J', hops.map(hopSpec).join(',')] : ['-o', `ProxyCommand=${proxyCommand(h, doc, `Host '${h.name}'`)}`];
+  return ['ssh', '-N', forwardFlag(f.kind), formatForwardSpec(forwardToSpec(f)), ...jump, ...sshArgs(h)].map(shellQuote).join(' ');
 }
 
 /**

@@ -53,7 +53,10 @@ export function importSshConfig(full: SSHConfig): Incoming {
   const forwards: ForwardInput[] = [];
   const skipped: ImportItem[] = [];
   const byName = new Map<string, HostInput>();
-  const aliases = new Set<string>();
+  /** Each Host line's first plain pattern, with the line's other plain patterns (its aliases). */
+  const aliases = new Map<string, string[]>();
+  /** An alias that only ever follows another name on a Host line -> that first name: one host, not two. */
+  const primaryOf = new Map<string, string>();
   /** Why a host was skipped, by its name (its forwards are reported with it). */
   const hostSkips = new Map<string, string>();
   const skipHost = (name: string, reason: string) => {
@@ -71,8 +74,17 @@ export function importSshConfig(full: SSHConfig): Incoming {
       skipped.push({ kind: 'host', name: `Host ${block.patterns.join(' ')}`, action: 'skip', reason: 'a wildcard-only block; what it sets is applied to the hosts it matches.' });
       continue;
     }
-    for (const p of plain) aliases.add(p);
+    const [head, ...rest] = plain;
+    primaryOf.delete(head);
+    if (!aliases.has(head)) aliases.set(head, []);
+    for (const p of rest) {
+      if (aliases.has(p) || primaryOf.has(p)) continue;
+      primaryOf.set(p, head);
+      aliases.get(head)!.push(p);
+    }
   }
+  // A name that heads a Host line of its own is a host of its own, even if it followed another name elsewhere.
+  for (const [head, others] of aliases) aliases.set(head, others.filter((o) => !aliases.has(o)));
 
   /** Imports one host (an alias, or a jump hop written as [user@]host[:port]); returns its saved name or null. */
   const importHost = (spec: string, trail: string[]): string | null => {
@@ -83,6 +95,7 @@ export function importSshConfig(full: SSHConfig): Incoming {
       skipHost(spec, (e as Error).message);
       return null;
     }
+    if (!dest.user && !dest.port && primaryOf.has(dest.host)) dest = { ...dest, host: primaryOf.get(dest.host)! };
     const name = dest.user || dest.port ? `${dest.user ? `${dest.user}@` : ''}${dest.host}${dest.port ? `-${dest.port}` : ''}` : dest.host;
     if (byName.has(name)) return name;
     if (trail.includes(name)) {
@@ -98,7 +111,7 @@ export function importSshConfig(full: SSHConfig): Incoming {
     const user = dest.user ?? first(c.user);
     const ctx = { host: dest.host, alias: dest.host, port, user: user ?? userInfo().username };
     const hostname = expandTokens(first(c.hostname) ?? dest.host, ctx);
-    const tctx = { ...ctx, host: hostname };
+    const tctx = { ...ctx, host: hostname, hostKeyAlias: first(c.hostkeyalias) };
     const host: HostInput = { name, hostname, port, ...(user ? { user: expandTokens(user, ctx) } : {}) };
 
     const identities = all(c.identityfile).map((f) => expandTokens(f.replace(/^"|"$/g, ''), tctx));
@@ -135,6 +148,8 @@ export function importSshConfig(full: SSHConfig): Incoming {
       }
     }
     if (notes.length) host.notes = notes.join(' ');
+    const others = !dest.user && !dest.port ? (aliases.get(dest.host) ?? []).filter((a) => NAME_PATTERN.test(a)) : [];
+    if (others.length) host.aliases = others;
     byName.set(name, host);
 
     const jump = first(c.proxyjump);
@@ -155,13 +170,18 @@ export function importSshConfig(full: SSHConfig): Incoming {
     return name;
   };
 
-  for (const alias of aliases) {
+  for (const [alias, others] of aliases) {
     let name: string | null = null;
     if (!NAME_PATTERN.test(alias)) skipHost(alias, `'${alias}' cannot be a Burrow host name (letters, digits and . _ @ + - only); rename the Host in the ssh config to import it.`);
     else name = importHost(alias, []);
-    const c = computeHost(config, alias);
+    // The forwards ssh would set up for the host under any of its names, each once.
+    const seen = new Set<string>();
     for (const [key, kind, letter] of FORWARD_KEYS) {
-      all(c[key]).forEach((line, i) => {
+      const lines = [alias, ...others].flatMap((n) => all(computeHost(config, n)[key]));
+      lines.forEach((line, i) => {
+        const once = line.trim().replace(/\s+/g, ' ');
+        if (seen.has(`${key} ${once}`)) return;
+        seen.add(`${key} ${once}`);
         const text = line.trim().replace(/\s+/, ':');
         const label = `${alias} ${FORWARD_LABELS[key]} ${line.trim()}`;
         if (!name) {

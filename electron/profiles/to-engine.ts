@@ -1,11 +1,11 @@
 // Saved profiles -> what the tunnel engine runs: a Host (with its jump chain,
 // by reference) becomes a HostConfig, a Forward a ForwardSpec.
-import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { BurrowError } from '../../shared/errors';
 import { forwardToSpec, type Forward, type Host, type Settings } from '../../shared/model';
 import type { ForwardSpec } from '../../shared/forward-spec';
 import { DEFAULTS, DEFAULT_KNOWN_HOSTS } from '../sshconfig/host-options';
+import { expandTokens, type TokenContext } from '../sshconfig/ssh-config';
 import type { HostConfig, Prompter } from '../tunnels/types';
 
 export interface EngineHostOptions {
@@ -25,8 +25,14 @@ export function needsSocksPassword(spec: ForwardSpec): boolean {
   return spec.socksAuth !== undefined && spec.socksAuth.password === null;
 }
 
-export function expandHome(p: string): string {
-  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
+/** The %-tokens of a saved host's paths, as ssh_config(5) defines them for this host. */
+function tokenContext(host: Host): TokenContext {
+  return { host: host.hostname, alias: host.name, port: host.port, user: host.user ?? userInfo().username };
+}
+
+/** The key file a saved host uses, ~ and %-tokens expanded (undefined without one). */
+export function hostKeyFile(host: Host): string | undefined {
+  return host.auth.method === 'key' && host.auth.keyPath ? expandTokens(host.auth.keyPath, tokenContext(host)) : undefined;
 }
 
 export function toHostConfig(host: Host, opts: EngineHostOptions, trail: string[] = []): HostConfig {
@@ -40,17 +46,20 @@ export function toHostConfig(host: Host, opts: EngineHostOptions, trail: string[
     // A hop's own jump hosts come before it, as with ProxyJump.
     return [...cfg.jump, { ...cfg, jump: [] }];
   });
+  // Paths may hold ssh_config's %-tokens (IdentityFile ~/.ssh/id_%r): expanded at each use, as ssh does.
+  const tokens = tokenContext(host);
+  const keyFile = hostKeyFile(host);
   return {
     alias: host.name,
     hostname: host.hostname,
     port: host.port,
-    user: host.user ?? userInfo().username,
-    identityFiles: host.auth.method === 'key' && host.auth.keyPath ? [expandHome(host.auth.keyPath)] : [],
+    user: tokens.user,
+    identityFiles: keyFile ? [keyFile] : [],
     identitiesOnly: host.auth.identitiesOnly ?? false,
     password: host.auth.method === 'password' ? opts.passwords?.get(host.name) : undefined,
     passwordAuthentication: true,
     tryKeyboardInteractive: true,
-    knownHostsFiles: host.knownHostsFile ? [expandHome(host.knownHostsFile)] : DEFAULT_KNOWN_HOSTS,
+    knownHostsFiles: host.knownHostsFile ? [expandTokens(host.knownHostsFile, tokens)] : DEFAULT_KNOWN_HOSTS,
     strictHostKeyChecking: host.strictHostKeyChecking,
     serverAliveInterval: keepalive.interval,
     serverAliveCountMax: keepalive.countMax,

@@ -229,7 +229,8 @@ export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
   const user = userFirst ?? lookup(cli, computed, 'user') ?? userInfo().username;
   const ctx = { host: dest.host, alias: dest.host, port, user };
   const hostname = expandTokens(hostnameRaw, ctx);
-  const tctx = { ...ctx, host: hostname };
+  const hostKeyAlias = lookup(cli, computed, 'hostkeyalias');
+  const tctx = { ...ctx, host: hostname, hostKeyAlias };
 
   const knownHosts = lookup(cli, computed, 'userknownhostsfile');
   const strict = (lookup(cli, computed, 'stricthostkeychecking') ?? DEFAULTS.strictHostKeyChecking).toLowerCase();
@@ -239,7 +240,6 @@ export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
   const macs = algorithmOption(cli, computed, 'macs', 'mac', dest.host);
   const hostKeyAlgorithms = algorithmOption(cli, computed, 'hostkeyalgorithms', 'hostKey', dest.host);
   const globalKnownHosts = lookup(cli, computed, 'globalknownhostsfile');
-  const hostKeyAlias = lookup(cli, computed, 'hostkeyalias');
   const family = lookup(cli, computed, 'addressfamily')?.toLowerCase();
   if (family !== undefined) OPTIONS.addressfamily.check(family);
   const num = (key: string, dflt: number) => {

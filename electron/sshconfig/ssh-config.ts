@@ -1,7 +1,8 @@
 // Reading OpenSSH client config files: the `ssh-config` package parses and
 // computes; this adds what it lacks (Include, and the %h/%p/%r/~ tokens).
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { createHash } from 'node:crypto';
+import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { BurrowError } from '../../shared/errors';
@@ -164,24 +165,42 @@ export interface TokenContext {
   alias: string;
   port: number;
   user: string;
+  /** HostKeyAlias, when set (%k). */
+  hostKeyAlias?: string;
 }
 
-/** Expands ~ and the %-tokens OpenSSH defines for paths and names. */
+/**
+ * Expands ~ and the %-tokens OpenSSH expands in IdentityFile, UserKnownHostsFile,
+ * IdentityAgent and the like (ssh_config(5) TOKENS: %% %C %d %h %i %k %L %l %n
+ * %p %r %u); an unknown token is left as written.
+ */
 export function expandTokens(value: string, ctx: TokenContext): string {
+  const local = hostname();
   const expanded = value.replace(/%(.)/g, (all, t: string) => {
     switch (t) {
       case 'h':
         return ctx.host;
       case 'n':
         return ctx.alias;
+      case 'k':
+        return ctx.hostKeyAlias ?? ctx.alias;
       case 'p':
         return String(ctx.port);
       case 'r':
         return ctx.user;
       case 'u':
         return userInfo().username;
+      case 'i':
+        return String(process.getuid?.() ?? userInfo().uid);
       case 'd':
         return homedir();
+      case 'l':
+        return local;
+      case 'L':
+        return local.split('.')[0];
+      case 'C':
+        // As ssh's connection hash: SHA-1 of %l%h%p%r, in hex.
+        return createHash('sha1').update(`${local}${ctx.host}${ctx.port}${ctx.user}`).digest('hex');
       case '%':
         return '%';
       default:

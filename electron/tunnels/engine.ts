@@ -255,11 +255,11 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       if (e.spec.kind !== 'remote') bound = await runtime.start();
       await session.start();
       if (e.spec.kind === 'remote') bound = await runtime.start();
-      if (generation !== e.generation) throw new BurrowError('SSH_DISCONNECTED', `Forward '${id}' was stopped while starting.`);
+      if (generation !== e.generation) throw new BurrowError('SSH_DISCONNECTED', 'Stopped while starting.');
     } catch (err) {
       await runtime.stop().catch(() => undefined);
       this.releaseSession(e, session);
-      const be = isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message);
+      const be = this.selfConflict(e, isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message));
       if (generation === e.generation) {
         this.log(e, 'error', be.message, be.code);
         this.setState(e, { state: 'failed', reason: reasonOf(be) });
@@ -283,6 +283,15 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     }
     this.published(e, bound);
     return this.info(e);
+  }
+
+  /** A port in use by another forward of this engine: name it (the OS would name this very process). */
+  private selfConflict(e: Entry, err: BurrowError): BurrowError {
+    const at = e.spec.listen;
+    if (err.code !== 'PORT_IN_USE' || isUnix(at)) return err;
+    const other = [...this.forwards.values()].find((o) => o !== e && o.runtime && o.state.bound && !isUnix(o.state.bound) && o.state.bound.port === at.port);
+    if (!other) return err;
+    return new BurrowError('PORT_IN_USE', `Local port ${at.port} is already used by forward '${other.id}' of this same Burrow process: both are set to listen on it. Give one of them another port.`);
   }
 
   private async teardown(e: Entry) {

@@ -124,7 +124,9 @@ export function createHostVerifier(host: HostConfig, prompter: Prompter | undefi
     if (mode === 'yes' || host.batchMode || !prompter) {
       refused = new BurrowError(
         'HOSTKEY_UNKNOWN',
-        `${unknownMsg} and StrictHostKeyChecking is ${mode === 'ask' ? 'ask, but no one can be asked' : 'yes'}. Verify the fingerprint with the server's administrator, then connect once with -o StrictHostKeyChecking=ask (or accept-new).`,
+        mode === 'yes'
+          ? `${unknownMsg} and StrictHostKeyChecking is yes. Verify the fingerprint with the server's administrator, then add the key to known_hosts, or connect once with StrictHostKeyChecking ask (to be asked) or accept-new.`
+          : `${unknownMsg}, and no one can be asked to trust it (${host.batchMode ? 'BatchMode is on' : 'not on a terminal'}). Verify the fingerprint with the server's administrator, then connect once where you can answer the question (on a terminal, or in the desktop app), or add the key to known_hosts.`,
       );
       return false;
     }

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import { BurrowError, isBurrowError } from '../../shared/errors';
-import { formatEndpoint, forwardFlag, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
+import { formatEndpoint, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { listen } from './listener';
 import { bridge, countInto } from './pipe';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
@@ -31,7 +31,7 @@ export class ListenerForward implements ForwardRuntime {
 
   async start(): Promise<Endpoint> {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (sock) => this.accept(sock));
-    const bound = await listen(server, this.spec.listen, forwardFlag(this.spec.kind));
+    const bound = await listen(server, this.spec.listen);
     // Errors after listening (rare: e.g. EMFILE) must not take the process down.
     server.on('error', (err) => this.ctx.log('error', `Listener ${formatEndpoint(bound)} failed: ${err.message}`, 'BIND_FAILED'));
     this.server = server;

@@ -5,29 +5,28 @@ import net from 'node:net';
 import { BurrowError } from '../../shared/errors';
 import { formatEndpoint, isUnix, type Endpoint } from '../../shared/forward-spec';
 import { findPortOwner } from './port-owner';
+import { unprivilegedPort } from '../../shared/presets';
 
 /** A bind address that means every address (-L *:port, -L :port, -g). */
 export function isWildcard(host: string): boolean {
   return host === '' || host === '*';
 }
 
-export function bindError(err: NodeJS.ErrnoException, bindAt: Endpoint, flag: string): BurrowError {
+/** A bind that failed, said without naming flags: each front end adds its own example (the CLI's reporter, the app's fixes). */
+export function bindError(err: NodeJS.ErrnoException, bindAt: Endpoint): BurrowError {
   const at = isUnix(bindAt) || !isWildcard(bindAt.host) ? bindAt : { ...bindAt, host: '*' };
   const where = formatEndpoint(at);
   if (err.code === 'EADDRINUSE') {
     if (isUnix(at)) return new BurrowError('PORT_IN_USE', `The socket path ${at.path} already exists. Remove it or choose another path.`);
     const owner = findPortOwner(at.port);
     const by = owner ? ` by ${owner.command} (pid ${owner.pid})` : '';
-    return new BurrowError(
-      'PORT_IN_USE',
-      `Local port ${at.port} is already in use${by} on ${at.host}. Choose another port (for example ${flag} ${at.port + 1}:...) or stop the program using it.`,
-    );
+    return new BurrowError('PORT_IN_USE', `Local port ${at.port} is already in use${by}: cannot listen on ${where}. Choose another port, or stop the program using it.`);
   }
   if (err.code === 'EACCES' && !isUnix(at)) {
     if (at.port < 1024) {
       return new BurrowError(
         'PORT_PRIVILEGED',
-        `Binding local port ${at.port} needs root or administrator rights. Use a port above 1024 instead (1100 stands in for 110, as in ${flag} 1100:mail.example.com:110).`,
+        `Binding local port ${at.port} needs root or administrator rights. Use a port of 1024 or above instead (such as ${unprivilegedPort(at.port)} for ${at.port}).`,
       );
     }
     return new BurrowError('BIND_FAILED', `Not allowed to listen on ${where}: ${err.message}.`);
@@ -71,7 +70,7 @@ async function addCompanion(server: net.Server, host: string, port: number): Pro
 }
 
 /** Binds a server (created with allowHalfOpen), resolving once it listens with where it listens. */
-export async function listen(server: net.Server, at: Endpoint, flag: string): Promise<Endpoint> {
+export async function listen(server: net.Server, at: Endpoint): Promise<Endpoint> {
   try {
     if (isUnix(at)) {
       await new Promise<void>((resolve, reject) => {
@@ -96,6 +95,6 @@ export async function listen(server: net.Server, at: Endpoint, flag: string): Pr
     }
     return { host: at.host, port: await bind(server, { host: at.host, port: at.port, exclusive: true }) };
   } catch (e) {
-    throw bindError(e as NodeJS.ErrnoException, at, flag);
+    throw bindError(e as NodeJS.ErrnoException, at);
   }
 }

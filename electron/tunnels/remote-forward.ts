@@ -108,34 +108,59 @@ export class RemoteForward implements ForwardRuntime {
     return b;
   }
 
-  /** The server says only "no": find out why, by looking at the port through the session. */
+  /**
+   * The server says only "no": find out why, through the session. A channel that
+   * opens to the port proves it is taken. Whether a port-0 listen is granted tells
+   * whether remote forwarding is allowed at all (AllowTcpForwarding local/no), so
+   * the refusal is the port's own (in use, or privileged), even where local
+   * forwarding channels are forbidden (AllowTcpForwarding remote) and the first
+   * probe cannot tell.
+   */
   private async explainRefusal(at: Endpoint, again: boolean): Promise<BurrowError> {
     const where = formatEndpoint(at);
     if (isUnix(at)) {
       return new BurrowError('REMOTE_REFUSED', `The server refused to listen on the socket ${at.path}: the path may exist already (StreamLocalBindUnlink no), the directory is not writable, or its sshd_config sets AllowStreamLocalForwarding no.`);
     }
+    const inUse = (): BurrowError =>
+      again
+        ? new BurrowError(
+            'REMOTE_REFUSED',
+            `The server refused to listen on ${where} again after the reconnect: port ${at.port} is still in use on the server, probably by the previous connection, which the server has not yet noticed is gone (its ClientAliveInterval decides when), or by another program there.`,
+          )
+        : new BurrowError('REMOTE_REFUSED', `The server could not listen on ${where}: port ${at.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`);
+    let localForbidden = false;
     if (at.port !== 0) {
       const probeHost = at.host === '' || at.host === '0.0.0.0' || at.host === '*' ? '127.0.0.1' : at.host;
       try {
         const ch = await this.ctx.session.openChannel({ host: probeHost, port: at.port }, { host: '127.0.0.1', port: 0 }, 5000);
         ch.on('error', () => undefined);
         ch.destroy();
-        if (again) {
-          return new BurrowError(
-            'REMOTE_REFUSED',
-            `The server refused to listen on ${where} again after the reconnect: port ${at.port} is still in use on the server, probably by the previous connection, which the server has not yet noticed is gone (its ClientAliveInterval decides when), or by another program there.`,
-          );
-        }
-        return new BurrowError('REMOTE_REFUSED', `The server could not listen on ${where}: port ${at.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`);
+        return inUse();
       } catch (probe) {
-        if (probe instanceof BurrowError && probe.code === 'DEST_PROHIBITED') {
-          return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}: its /etc/ssh/sshd_config forbids forwarding (AllowTcpForwarding no). Its administrator can change that and restart sshd.`);
-        }
+        localForbidden = probe instanceof BurrowError && probe.code === 'DEST_PROHIBITED';
       }
     }
-    const low = at.port > 0 && at.port < 1024 ? ' Ports below 1024 need a root login on the server.' : '';
+    const remoteAllowed = at.port !== 0 && (await this.portZeroGranted(at));
+    if (remoteAllowed) {
+      if (at.port < 1024) return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}: port ${at.port} is in use on the server, or needs a root login there (ports below 1024). Choose a port of 1024 or above, or 0 to let the server pick one.`);
+      return inUse();
+    }
+    if (localForbidden) {
+      return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}: its /etc/ssh/sshd_config forbids forwarding (AllowTcpForwarding no). Its administrator can change that and restart sshd.`);
+    }
     const gw = at.host !== 'localhost' && !isLoopback(at.host) ? ' For a non-loopback address the server also needs GatewayPorts yes or clientspecified.' : '';
-    return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}. Its /etc/ssh/sshd_config may forbid remote forwarding (AllowTcpForwarding no or local).${low}${gw}`);
+    return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}. Its /etc/ssh/sshd_config may forbid remote forwarding (AllowTcpForwarding no or local, or a PermitListen rule).${gw}`);
+  }
+
+  /** True when the server grants a listen on port 0 of the same address (then gives it back at once). */
+  private async portZeroGranted(at: { host: string; port: number }): Promise<boolean> {
+    try {
+      const b = await this.ctx.session.listenRemote({ host: at.host, port: 0 }, (_info, _accept, reject) => reject());
+      this.ctx.session.unlistenRemote(b);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private incoming(info: { srcIP?: string; srcPort?: number }, accept: () => Duplex, reject: () => void) {

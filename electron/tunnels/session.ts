@@ -113,7 +113,7 @@ export function sessionKey(h: HostConfig): string {
 }
 
 export function hostLabel(h: HostConfig): string {
-  const base = `${h.user}@${h.hostname}${h.port === 22 ? '' : `:${h.port}`}`;
+  const base = `${h.user}@${h.port !== 22 && h.hostname.includes(':') ? `[${h.hostname}]` : h.hostname}${h.port === 22 ? '' : `:${h.port}`}`;
   return h.alias && h.alias !== h.hostname ? `${h.alias} (${base})` : base;
 }
 
@@ -296,6 +296,8 @@ export class SshSession extends EventEmitter {
   private attemptReconnect() {
     this.retryTimer = undefined;
     if (this.statusInfo.status !== 'reconnecting' || this.connecting) return;
+    // The attempt is under way: no countdown any more (it may take up to ConnectTimeout).
+    this.setStatus({ status: 'reconnecting', reason: this.statusInfo.reason, attempt: this.attempt });
     void this.connect((err) => {
       if (this.statusInfo.status === 'closed') return;
       if (!this.everUp && !isTransient(err)) {

@@ -39,7 +39,7 @@ export function sessionError(err: Error & { level?: string; code?: string }, hos
   if (err instanceof BurrowError) return err;
   const code = err.code ?? '';
   if (err.level === 'client-socket' || code) {
-    if (code === 'ECONNREFUSED') return new BurrowError('SSH_CONNECT_FAILED', `Could not connect to ${hostLabel}: connection refused. Check that sshd runs there and the port is right (-p).`);
+    if (code === 'ECONNREFUSED') return new BurrowError('SSH_CONNECT_FAILED', `Could not connect to ${hostLabel}: connection refused. Check that sshd runs there and the port is right.`);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BurrowError('SSH_CONNECT_FAILED', `Could not resolve the host name of ${hostLabel}. Check the spelling or your DNS.`);
     if (code === 'ETIMEDOUT') return new BurrowError('SSH_TIMEOUT', `Connecting to ${hostLabel} timed out. The host may be down or firewalled.`);
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new BurrowError('SSH_CONNECT_FAILED', `${hostLabel} is unreachable from this machine (${code}). Check your network.`);

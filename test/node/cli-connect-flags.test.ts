@@ -386,7 +386,7 @@ describe('a forward that fails to start', () => {
     expect(r.code).toBe(1);
     const errors = r.events.filter((e) => e.event === 'error');
     expect(errors.map((e) => e.forward)).toEqual(['L1', 'L2']);
-    expect(errors[1].message).toMatch(/^L2: not started, as 127\.0\.0\.1 could not be reached: /);
+    expect(errors[1].message).toBe('Not started: 127.0.0.1 could not be reached (see the error of L1).');
     expect(r.events.filter((e) => e.event === 'state' && e.forward === 'L2')).toEqual([]);
   });
 });

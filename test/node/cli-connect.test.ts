@@ -242,15 +242,21 @@ describe('burrow connect: refusals at start-up exit 1', () => {
     const r = await burrowDone(['connect', '-L', `${busy}:127.0.0.1:${echo.port}`, ...base(), dest()]);
     holder.close();
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`Local port ${busy} is already in use by node (pid ${process.pid}) on 127.0.0.1`);
+    // Said once, with an example spec of this command.
+    expect(r.stderr).toBe(
+      'burrow: L1: connecting\n' +
+        `burrow: L1: error: Local port ${busy} is already in use by node (pid ${process.pid}): cannot listen on 127.0.0.1:${busy}. Choose another port, or stop the program using it. For example: -L 127.0.0.1:${busy + 1}:127.0.0.1:${echo.port}\n` +
+        'burrow: L1: failed (see the error above)\n' +
+        'burrow: nothing could be started; exiting\n',
+    );
   });
 
-  it('a port below 1024 without privileges: suggests a port above 1024', async () => {
+  it('a port below 1024 without privileges: suggests one of 1024 or above', async () => {
     // As root, run the command as 'nobody' so that the OS refuses the bind.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, env: { HOME: dir } } : {};
     const r = await burrowDone(['connect', '-L', `110:127.0.0.1:${echo.port}`, '-p', String(sshd.port), '-F', '/dev/null', '-o', 'BatchMode=yes', dest()], asNobody);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('Binding local port 110 needs root or administrator rights. Use a port above 1024 instead (1100 stands in for 110');
+    expect(r.stderr).toContain(`burrow: L1: error: Binding local port 110 needs root or administrator rights. Use a port of 1024 or above instead (such as 1100 for 110). For example: -L 127.0.0.1:1100:127.0.0.1:${echo.port}\n`);
   });
 
   it('a wrong passphrase typed at the terminal', async () => {

@@ -42,6 +42,6 @@ describe('burrow preset', () => {
     // An explicit name is the person's choice: a clash is refused, not renamed.
     const named = await burrowDone(['preset', 'pop3', '--via', 'mail', '--name', 'pop3-mail'], { env: env() });
     expect(named.code).toBe(2);
-    expect(named.stderr).toBe("burrow preset: A forward named 'pop3-mail' already exists; pick another name or edit it.\n");
+    expect(named.stderr).toBe("burrow: error: A forward named 'pop3-mail' already exists; pick another name or edit it.\n");
   }, 60_000);
 });

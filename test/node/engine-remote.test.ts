@@ -132,6 +132,38 @@ describe('remote forwards', () => {
       await cleanup(locked);
     }
   });
+
+  it('AllowTcpForwarding remote: a taken port is said to be in use, not forwarding forbidden (the channel probe is prohibited there)', async () => {
+    const remoteOnly = await startSshd({ config: ['AllowTcpForwarding remote'] });
+    const holder = await serve((s) => s.end());
+    const holder6 = net.createServer().listen(holder.port, '::1');
+    await new Promise((r, j) => holder6.once('listening', r).once('error', j));
+    try {
+      const e = engine();
+      e.add('taken-remote-only', hostFor(remoteOnly), parseForwardSpec('remote', `${holder.port}:127.0.0.1:${echo.port}`));
+      const err = (await e.start('taken-remote-only').catch((x) => x)) as BurrowError;
+      expect(err.code).toBe('REMOTE_REFUSED');
+      expect(err.message).toBe(`The server could not listen on localhost:${holder.port}: port ${holder.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`);
+    } finally {
+      await holder.close();
+      holder6.close();
+      await cleanup(remoteOnly);
+    }
+  });
+
+  it('AllowTcpForwarding local: -R is said to be forbidden by the server, not a port in use', async () => {
+    const localOnly = await startSshd({ config: ['AllowTcpForwarding local'] });
+    try {
+      const e = engine();
+      const port = await freePort();
+      e.add('remote-forbidden', hostFor(localOnly), parseForwardSpec('remote', `${port}:127.0.0.1:${echo.port}`));
+      const err = (await e.start('remote-forbidden').catch((x) => x)) as BurrowError;
+      expect(err.code).toBe('REMOTE_REFUSED');
+      expect(err.message).toBe(`The server refused to listen on localhost:${port}. Its /etc/ssh/sshd_config may forbid remote forwarding (AllowTcpForwarding no or local, or a PermitListen rule).`);
+    } finally {
+      await cleanup(localOnly);
+    }
+  });
 });
 
 describe('local forwards with Unix sockets', () => {

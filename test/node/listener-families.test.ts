@@ -52,7 +52,7 @@ describe('listen(): address families', () => {
   it('localhost listens on 127.0.0.1 and ::1, hands both to the one server, and frees both on close', async () => {
     const port = await freePort();
     const { server: srv, seen } = server();
-    expect(await listen(srv, { host: 'localhost', port }, '-L')).toEqual({ host: 'localhost', port });
+    expect(await listen(srv, { host: 'localhost', port })).toEqual({ host: 'localhost', port });
     expect(await accepts('127.0.0.1', port)).toBe(true);
     expect(await accepts('::1', port)).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
@@ -64,7 +64,7 @@ describe('listen(): address families', () => {
 
   it('localhost with port 0 takes the same port on ::1 as on 127.0.0.1', async () => {
     const { server: srv } = server();
-    const bound = (await listen(srv, { host: 'localhost', port: 0 }, '-L')) as { port: number };
+    const bound = (await listen(srv, { host: 'localhost', port: 0 })) as { port: number };
     expect(bound.port).toBeGreaterThan(0);
     expect(await accepts('127.0.0.1', bound.port)).toBe(true);
     expect(await accepts('::1', bound.port)).toBe(true);
@@ -75,7 +75,7 @@ describe('listen(): address families', () => {
     for (const host of ['*', '']) {
       const port = await freePort();
       const { server: srv } = server();
-      expect(await listen(srv, { host, port }, '-L')).toEqual({ host: '*', port });
+      expect(await listen(srv, { host, port })).toEqual({ host: '*', port });
       expect(await accepts('127.0.0.1', port)).toBe(true);
       expect(await accepts('::1', port)).toBe(true);
       await close(srv);
@@ -85,7 +85,7 @@ describe('listen(): address families', () => {
   it('an explicit address stays that address: 127.0.0.1 is not reached over ::1', async () => {
     const port = await freePort();
     const { server: srv } = server();
-    await listen(srv, { host: '127.0.0.1', port }, '-L');
+    await listen(srv, { host: '127.0.0.1', port });
     expect(await accepts('127.0.0.1', port)).toBe(true);
     expect(await accepts('::1', port)).toBe(false);
     await close(srv);
@@ -94,9 +94,9 @@ describe('listen(): address families', () => {
   it('a port taken on 127.0.0.1 is still refused with PORT_IN_USE, and nothing stays bound on ::1', async () => {
     const port = await freePort();
     const { server: holder } = server();
-    await listen(holder, { host: '127.0.0.1', port }, '-L');
+    await listen(holder, { host: '127.0.0.1', port });
     const { server: srv } = server();
-    await expect(listen(srv, { host: 'localhost', port }, '-L')).rejects.toMatchObject({ code: 'PORT_IN_USE' });
+    await expect(listen(srv, { host: 'localhost', port })).rejects.toMatchObject({ code: 'PORT_IN_USE' });
     expect(await free('::1', port)).toBe(true);
     await close(holder);
   });

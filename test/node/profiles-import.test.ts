@@ -106,7 +106,9 @@ describe('export and import', () => {
       'ssh -N -L 127.0.0.1:1100:mail.example.com:110 -J j@bastion.example.com:2200 -o ServerAliveInterval=20 -o ServerAliveCountMax=2 me@other.example.com',
     );
     const frag = exportSshConfig(doc);
-    expect(frag).toContain('Host other\n    HostName other.example.com\n    User me\n    ProxyJump j@bastion.example.com:2200');
+    // The jump by its exported alias, so that ssh reaches it with its own options (cli-wording.test.ts runs ssh through one).
+    expect(frag).toContain('Host jump\n    HostName bastion.example.com\n    User j\n    Port 2200\n');
+    expect(frag).toContain('Host other\n    HostName other.example.com\n    User me\n    ServerAliveInterval 20\n    ServerAliveCountMax 2\n    ProxyJump jump\n');
     expect(frag).toContain('    LocalForward 127.0.0.1:1100 mail.example.com:110');
   });
 });

@@ -234,7 +234,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     const r = await burrow(['up', 'proxy']);
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      "burrow up: Forward 'proxy' requires the SOCKS login 'alice', and no password was given: set BURROW_SOCKS_PASSWORD, or run on a terminal to be asked. Nothing was started.",
+      "burrow: error: Forward 'proxy' requires the SOCKS login 'alice', and no password was given: set BURROW_SOCKS_PASSWORD, or run on a terminal to be asked. Nothing was started.",
     );
     const tooLong = await burrow(['up', 'proxy'], { env: { BURROW_SOCKS_PASSWORD: 'x'.repeat(300) } });
     expect(tooLong.code).toBe(2);
@@ -265,7 +265,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     const ssh = await burrow(['export', '--format', 'ssh', 'proxy']);
     expect(ssh.code).toBe(0);
     expect(ssh.out).toMatch(/^ssh -N -D 127\.0\.0\.1:\d+ /);
-    expect(ssh.err).toContain("burrow export: note: forward 'proxy' requires the SOCKS login 'alice' in Burrow, but OpenSSH's SOCKS proxy (-D, DynamicForward) has no login");
+    expect(ssh.err).toContain("burrow: note: forward 'proxy' requires the SOCKS login 'alice' in Burrow, but OpenSSH's SOCKS proxy (-D, DynamicForward) has no login");
   });
 
   it('edit changes and clears the login', async () => {

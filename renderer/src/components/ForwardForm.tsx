@@ -4,10 +4,10 @@
 // require a login: the user name is saved with it, the password only in the
 // secret store (kept, replaced or forgotten when editing).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { isLoopback } from '../../../shared/forward-spec';
+import { exposureOf } from '../../../shared/exposure';
 import { socksSecretProblem } from '../../../shared/contract';
 import { ForwardSchema, type ForwardInput } from '../../../shared/model';
-import { PRESETS, preferredLocalPort } from '../../../shared/presets';
+import { unprivilegedPort } from '../../../shared/presets';
 import type { ForwardKind } from '../../../shared/forward-spec';
 import { reportStartFailure, startForward } from '../actions';
 import { ApiError, call, errorMessage } from '../api';
@@ -127,11 +127,6 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
   return out;
 }
 
-/** The port to use instead of a privileged one: the preset's choice (110 -> 1100), else port + 1000. */
-function unprivileged(port: number): number {
-  const preset = PRESETS.find((p) => p.port === port);
-  return preset ? preferredLocalPort(preset) : port + 1000;
-}
 
 function usePortCheck(port: number | undefined, bindAddress: string, skip: boolean) {
   const [result, setResult] = useState<{ port: number; free: boolean; suggestion?: number } | null>(null);
@@ -213,11 +208,12 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const check = usePortCheck(listensHere ? portNum : undefined, d.bindAddress, unchangedPort);
   const sharedWith = snapshot?.forwards.find((v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && v.forward.port === portNum && portNum !== undefined);
   const bind = d.bindAddress.trim();
-  const exposed = bind !== '' && !isLoopback(bind);
 
   // SOCKS login: what is stored, and what saving sends as the secret.
   const canStore = snapshot?.secretStoreAvailable ?? false;
   const login = d.kind === 'dynamic' && d.socksUser.trim() !== '';
+  // The same rule as the command line's warnings (an empty field is the loopback default).
+  const exposure = bind === '' ? null : exposureOf(d.kind, { host: bind, port: portNum ?? 0 }, { socksLogin: login });
   const passwordStored = !!original?.socksSecretRef && original.socksUser !== undefined;
   /** undefined keeps what is stored, null forgets it, a string replaces it. */
   const secretToSend = (): string | null | undefined => {
@@ -334,11 +330,9 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
               label="Bind address"
               error={shown('bindAddress')}
               hint={
-                exposed ? (
+                exposure ? (
                   <p className="warning" role="note">
-                    {d.kind === 'remote'
-                      ? `Anyone who can reach the SSH server can use this port (it listens on ${bind}). Leave it empty for the server's loopback only.`
-                      : `Anyone on your network can use this port (it listens on ${bind}, not only on this computer). Use 127.0.0.1 unless that is what you want.`}
+                    {exposure.message}
                   </p>
                 ) : (
                   <span className="muted">Empty: {d.kind === 'remote' ? "the server's localhost" : '127.0.0.1, this computer only'}.</span>
@@ -354,9 +348,9 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 <>
                   {listensHere && portNum !== undefined && portNum < 1024 && (
                     <p className="note" role="note">
-                      Ports below 1024 need administrator rights; use {unprivileged(portNum)} instead of {portNum}.{' '}
-                      <button type="button" className="link" onClick={() => set('port', String(unprivileged(portNum)))}>
-                        Use {unprivileged(portNum)}
+                      Ports below 1024 need administrator rights; use {unprivilegedPort(portNum)} instead of {portNum}.{' '}
+                      <button type="button" className="link" onClick={() => set('port', String(unprivilegedPort(portNum)))}>
+                        Use {unprivilegedPort(portNum)}
                       </button>
                     </p>
                   )}

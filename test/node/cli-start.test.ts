@@ -109,7 +109,7 @@ describe('usage errors say what is accepted (exit 2)', () => {
   it("'burrow ls extra' is refused", async () => {
     const r = await runInProcess(dir, ['ls', 'extra']);
     expect(r.code).toBe(2);
-    expect(r.err).toBe("burrow ls: 'burrow ls' lists every saved host and forward and takes no arguments (got: extra). See 'burrow ls --help'.\n");
+    expect(r.err).toBe("burrow: error: 'burrow ls' lists every saved host and forward and takes no arguments (got: extra). See 'burrow ls --help'.\n");
   });
 
   it("'--json=1' says that --json takes no value", async () => {

@@ -311,7 +311,7 @@ describe.skipIf(!isRoot)('a folder this user can read but not write', () => {
 
     const add = runAs(dir, ['add', 'host', 'x', '127.0.0.2']);
     expect(add.code).toBe(1);
-    expect(add.err).toContain(`burrow add: Could not save ${join(dir, 'config.json')}: this user cannot write there (EACCES): nothing was changed. Make the folder writable (chmod u+w '${dir}') or set BURROW_CONFIG_DIR to a folder you can write.`);
+    expect(add.err).toContain(`burrow: error: Could not save ${join(dir, 'config.json')}: this user cannot write there (EACCES): nothing was changed. Make the folder writable (chmod u+w '${dir}') or set BURROW_CONFIG_DIR to a folder you can write.`);
     expect(readFileSync(join(dir, 'config.json')).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['config.json']);
   }, 120_000);

@@ -45,9 +45,10 @@ import {
 import { checkHostRules } from './host-rules';
 import { mergeInto, type ImportReport, type Incoming, type MergeOptions } from './merge';
 import { migrate, versionOf } from './migrations';
-import { configDir, STORE_FILE } from './paths';
+import { configDir, STORE_FILE, STORE_NAME } from './paths';
 import type { SecretStore } from './secrets';
-import { removeOrphanTemps, writeFailure, writeFileDurable } from './durable-write';
+import { createConfStore, openDurableStore, type CreateStore, type DurableStore } from './conf-store';
+import { removeOrphanTemps, writeFailure } from './durable-write';
 import { LockLost, withFileLock, type HeldLock, type LockOptions } from './file-lock';
 import { hashOf, keepAside, parseLenient, readRaw, recoverDocument } from './store-file';
 
@@ -58,6 +59,8 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
   /** The profile lock's timing (tests), and a signal that stops waiting for it (Ctrl-C). */
   lock?: LockOptions;
+  /** The store binding of config.json: the app passes electron-store (electron/app/store.ts); default plain `conf`. */
+  createStore?: CreateStore;
   /** For tests of concurrent writers: runs under the lock, with the new file written, just before it replaces the old one. */
   beforeRename?: () => void;
 }
@@ -135,6 +138,8 @@ export class ProfileRepository {
   private chain: Promise<unknown> = Promise.resolve();
   private listeners = new Set<(change: ProfileChange) => void>();
   private watcher?: FSWatcher;
+  /** conf (or electron-store) on this.path, made durable; created at the first write, under the lock. */
+  private backend?: DurableStore;
   /** References this process made in a session-only secret store: kept in memory, never written to the file. */
   private readonly sessionRefs = new Set<string>();
   /** Where those references belong ('host:NAME', 'forward:NAME'), to put them back on what is read from the file. */
@@ -143,7 +148,7 @@ export class ProfileRepository {
   private constructor(
     path: string,
     private readonly secrets: SecretStore,
-    private readonly opts: Pick<OpenOptions, 'lock' | 'beforeRename'>,
+    private readonly opts: Pick<OpenOptions, 'lock' | 'beforeRename' | 'createStore'>,
   ) {
     this.path = path;
   }
@@ -447,8 +452,8 @@ export class ProfileRepository {
    * read (`expected`, its hash) and the lock is still ours at that moment.
    */
   private write(doc: ProfileDocument, lock: HeldLock, expected: string | null): void {
-    const text = JSON.stringify({ ...this.other, ...this.forDisk(doc) }, undefined, '\t');
-    writeFileDurable(this.path, text, {
+    this.backend ??= openDurableStore(this.opts.createStore ?? createConfStore, this.path, STORE_NAME);
+    const written = this.backend.write({ ...this.other, ...this.forDisk(doc) }, {
       beforeRename: () => {
         this.opts.beforeRename?.();
         lock.assertHeld();
@@ -456,7 +461,7 @@ export class ProfileRepository {
       },
     });
     this.doc = doc;
-    this.hash = hashOf(text);
+    this.hash = hashOf(written);
   }
 
   /**

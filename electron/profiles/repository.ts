@@ -2,7 +2,11 @@
 //
 // - The app, the CLI and tests open it with `ProfileRepository.open({ secrets })`
 //   on <configDir>/config.json (BURROW_CONFIG_DIR, else Electron's userData
-//   folder for "Burrow"), the file electron-store would use, in its JSON format.
+//   folder for "Burrow"). It is saved through a `conf` store (the CLI, tests)
+//   or, in the app, through electron-store (`createStore`, electron/app/store.ts),
+//   both in conf's JSON format. The repository reads the file itself (to hash
+//   it and rescue a damaged one); conf only writes it, made durable
+//   (conf-store.ts) and never outside the repository's lock.
 // - Every change is a function applied under an inter-process lock
 //   (file-lock.ts) to the file as it is on disk right now: a write by another
 //   process (the app, the CLI) is noticed by its content hash, reloaded, and
@@ -11,8 +15,9 @@
 //   lock and that the file is still what it read; if not (it was frozen past
 //   the lock's staleness and another process wrote), it redoes the change on
 //   the current file.
-// - Writes are atomic and durable (durable-write.ts: all bytes, fsync, rename):
-//   a full disk is an error that changes nothing, never a truncated file.
+// - Writes are atomic and durable (conf's `_write` replaced by durable-write.ts:
+//   all bytes, fsync, the lock and hash check, rename, folder fsync): a full
+//   disk is an error that changes nothing, never a truncated file.
 // - A corrupt file (or one whose schemaVersion cannot be read) is kept aside as
 //   config.corrupt-<timestamp>.json, what can be read is kept, and `warnings`
 //   says where the old file went.

@@ -17,7 +17,6 @@
 // and no clearInvalidConfig, and its own reads never throw on a damaged file
 // (else conf could not even be created to write the repaired one).
 import { dirname, resolve } from 'node:path';
-import Conf from 'conf';
 import { BurrowError } from '../../shared/errors';
 import { ensurePrivateDir, FILE_MODE, writeFileDurable } from './durable-write';
 
@@ -37,7 +36,7 @@ export interface StoreOptions {
   deserialize: (text: string) => Record<string, unknown>;
 }
 
-export type CreateStore = (options: StoreOptions) => ConfLike;
+export type CreateStore = (options: StoreOptions) => ConfLike | Promise<ConfLike>;
 
 /** conf's view of the file: an object, or empty when the file is damaged (the repository rescues it; conf's reads are not used). */
 function deserialize(text: string): Record<string, unknown> {
@@ -53,8 +52,11 @@ export function storeOptions(cwd: string, configName: string): StoreOptions {
   return { cwd, configName, clearInvalidConfig: false, configFileMode: FILE_MODE, watch: false, deserialize };
 }
 
-/** The CLI's and the tests' store: plain conf. */
-export const createConfStore: CreateStore = (options) => new Conf<Record<string, unknown>>(options);
+/** The CLI's and the tests' store: plain conf, loaded at the first write (commands that only read never load it). */
+export const createConfStore: CreateStore = async (options) => {
+  const { default: Conf } = await import('conf');
+  return new Conf<Record<string, unknown>>(options);
+};
 
 /** conf's private members this module relies on. */
 interface ConfInternals {
@@ -116,8 +118,8 @@ export function makeDurable(store: ConfLike): DurableStore {
 }
 
 /** Creates the store for `path` (<cwd>/<configName>.json) and makes it durable; the store must resolve to that very file. */
-export function openDurableStore(create: CreateStore, path: string, configName: string): DurableStore {
-  const store = create(storeOptions(dirname(path), configName));
+export async function openDurableStore(create: CreateStore, path: string, configName: string): Promise<DurableStore> {
+  const store = await create(storeOptions(dirname(path), configName));
   if (resolve(store.path) !== resolve(path)) throw new BurrowError('INTERNAL', `The profile store writes ${store.path}, not ${path}.`);
   return makeDurable(store);
 }

@@ -447,7 +447,7 @@ export class ProfileRepository {
       if (this.readOnlyReason) throw new BurrowError('CONFLICT', this.readOnlyReason);
       const draft = structuredClone(this.doc);
       change(draft);
-      this.write(parseDocument(draft), lock, this.hash ?? null);
+      await this.write(parseDocument(draft), lock, this.hash ?? null);
       this.emit('local');
     });
   }
@@ -456,8 +456,8 @@ export class ProfileRepository {
    * Replaces the file with `doc`, provided it still holds what this process
    * read (`expected`, its hash) and the lock is still ours at that moment.
    */
-  private write(doc: ProfileDocument, lock: HeldLock, expected: string | null): void {
-    this.backend ??= openDurableStore(this.opts.createStore ?? createConfStore, this.path, STORE_NAME);
+  private async write(doc: ProfileDocument, lock: HeldLock, expected: string | null): Promise<void> {
+    this.backend ??= await openDurableStore(this.opts.createStore ?? createConfStore, this.path, STORE_NAME);
     const written = this.backend.write({ ...this.other, ...this.forDisk(doc) }, {
       beforeRename: () => {
         this.opts.beforeRename?.();
@@ -590,7 +590,7 @@ export class ProfileRepository {
     }
     if (needsWrite) {
       this.other = other;
-      this.write(this.withSession(doc), lock, raw.hash);
+      await this.write(this.withSession(doc), lock, raw.hash);
       if (seenBefore) this.emit('external');
     } else this.set(doc, other, raw.hash);
   }

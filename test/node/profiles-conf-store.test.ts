@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 const mode = (p: string) => statSync(p).mode & 0o777;
-const confOn = (dir: string) => createConfStore(storeOptions(dir, 'config')) as Conf<Record<string, unknown>>;
+const confOn = (dir: string) => new Conf<Record<string, unknown>>(storeOptions(dir, 'config'));
 
 describe("conf's private write seam", () => {
   it('conf still has _write and _ensureDirectory on its prototype, and _serialize on an instance', () => {
@@ -137,6 +137,17 @@ describe('the repository over a store binding', () => {
     expect(repo.warnings.map((w) => w.code)).toEqual(['STORE_CORRUPT']);
     expect(existsSync(repo.warnings[0].movedTo!)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).hosts.map((h: { name: string }) => h.name)).toEqual(['a']);
+  });
+
+  it('is created at the first write only: opening a valid file and reading it (burrow ls) never loads conf', async () => {
+    const dir = tmp();
+    let made = 0;
+    const createStore: CreateStore = (o) => (made++, createConfStore(o));
+    await (await ProfileRepository.open({ dir, secrets: new NoSecretStore(), createStore })).addHost({ name: 'a', hostname: 'a.example.com' });
+    expect(made).toBe(1);
+    const reader = await ProfileRepository.open({ dir, secrets: new NoSecretStore(), createStore });
+    expect(reader.listHosts().map((h) => h.name)).toEqual(['a']);
+    expect(made).toBe(1);
   });
 
   it('refuses a store that would write another file, and writes nothing', async () => {

@@ -2,6 +2,7 @@
 // browser mode (`burrow web`) and the tests: profile repository + tunnel engine
 // + prompt broker + the contract's dispatcher + the event hub.
 import { dirname } from 'node:path';
+import type { CreateStore } from '../profiles/conf-store';
 import { ProfileRepository } from '../profiles/repository';
 import { RuntimeStatusPublisher, type PublisherKind } from '../profiles/runtime-status';
 import type { SecretStore } from '../profiles/secrets';
@@ -20,6 +21,8 @@ export interface ServicesOptions {
   /** The folder of config.json (the app: userData; tests: a temp dir; default BURROW_CONFIG_DIR). */
   configDir?: string;
   secretStore: SecretStore;
+  /** The store binding of config.json: the app passes electron-store; plain `conf` otherwise. Both write durably. */
+  createStore?: CreateStore;
   engine?: Omit<EngineOptions, 'prompter'>;
   /** How long a prompt waits for a person (ms). */
   promptTimeoutMs?: number;
@@ -65,7 +68,7 @@ function storedPassphrasePrompter(broker: PromptBroker, repo: ProfileRepository)
 }
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
-  const repo = await ProfileRepository.open({ secrets: opts.secretStore, dir: opts.configDir, env: opts.env });
+  const repo = await ProfileRepository.open({ secrets: opts.secretStore, dir: opts.configDir, createStore: opts.createStore, env: opts.env });
   const broker = new PromptBroker({ timeoutMs: opts.promptTimeoutMs });
   const prompter = storedPassphrasePrompter(broker, repo);
   const engine = new TunnelEngine({ ...opts.engine, prompter });

@@ -19,6 +19,7 @@ import { trayIconState, type TrayAction } from '../shell/tray-menu';
 import { bindIpc, sendEvent } from './ipc';
 import { showNotification } from './notifications';
 import { SafeStorageSecretStore } from './secrets';
+import { createElectronStore } from './store';
 import { BurrowTray } from './tray';
 import { applySessionPolicies, createMainWindow } from './window';
 
@@ -79,6 +80,7 @@ async function main() {
   services = await createServices({
     configDir,
     secretStore: new SafeStorageSecretStore(configDir),
+    createStore: createElectronStore,
     publishStatus: 'desktop',
     settingsChanged: (s) => applyLoginItem(s.launchAtLogin),
     onInternalError: (channel, err) => note(`Internal error in ${channel}: ${(err as Error)?.stack ?? String(err)}`, 'error'),

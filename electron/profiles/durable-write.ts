@@ -4,9 +4,10 @@
 // fsync of the folder. Anything that goes wrong leaves the target untouched
 // and removes the temporary file. Files and folders are private to the user.
 //
-// (conf/electron-store write through `atomically`, which ignores a short
-// write and renames a truncated file into place: on a full disk that lost
-// whole profile files. So the repository writes through this instead.)
+// (conf/electron-store's own writer, `atomically`, ignores a short write and
+// renames a truncated file into place: on a full disk that lost whole profile
+// files. So conf-store.ts installs this as the writer of the conf or
+// electron-store instance the repository saves config.json through.)
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -2,7 +2,11 @@
 //
 // - The app, the CLI and tests open it with `ProfileRepository.open({ secrets })`
 //   on <configDir>/config.json (BURROW_CONFIG_DIR, else Electron's userData
-//   folder for "Burrow"), the file electron-store would use, in its JSON format.
+//   folder for "Burrow"). It is saved through a `conf` store (the CLI, tests)
+//   or, in the app, through electron-store (`createStore`, electron/app/store.ts),
+//   both in conf's JSON format. The repository reads the file itself (to hash
+//   it and rescue a damaged one); conf only writes it, made durable
+//   (conf-store.ts) and never outside the repository's lock.
 // - Every change is a function applied under an inter-process lock
 //   (file-lock.ts) to the file as it is on disk right now: a write by another
 //   process (the app, the CLI) is noticed by its content hash, reloaded, and
@@ -11,8 +15,9 @@
 //   lock and that the file is still what it read; if not (it was frozen past
 //   the lock's staleness and another process wrote), it redoes the change on
 //   the current file.
-// - Writes are atomic and durable (durable-write.ts: all bytes, fsync, rename):
-//   a full disk is an error that changes nothing, never a truncated file.
+// - Writes are atomic and durable (conf's `_write` replaced by durable-write.ts:
+//   all bytes, fsync, the lock and hash check, rename, folder fsync): a full
+//   disk is an error that changes nothing, never a truncated file.
 // - A corrupt file (or one whose schemaVersion cannot be read) is kept aside as
 //   config.corrupt-<timestamp>.json, what can be read is kept, and `warnings`
 //   says where the old file went.
@@ -45,9 +50,10 @@ import {
 import { checkHostRules } from './host-rules';
 import { mergeInto, type ImportReport, type Incoming, type MergeOptions } from './merge';
 import { migrate, versionOf } from './migrations';
-import { configDir, STORE_FILE } from './paths';
+import { configDir, STORE_FILE, STORE_NAME } from './paths';
 import type { SecretStore } from './secrets';
-import { removeOrphanTemps, writeFailure, writeFileDurable } from './durable-write';
+import { createConfStore, openDurableStore, type CreateStore, type DurableStore } from './conf-store';
+import { removeOrphanTemps, writeFailure } from './durable-write';
 import { LockLost, withFileLock, type HeldLock, type LockOptions } from './file-lock';
 import { hashOf, keepAside, parseLenient, readRaw, recoverDocument } from './store-file';
 
@@ -58,6 +64,8 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
   /** The profile lock's timing (tests), and a signal that stops waiting for it (Ctrl-C). */
   lock?: LockOptions;
+  /** The store binding of config.json: the app passes electron-store (electron/app/store.ts); default plain `conf`. */
+  createStore?: CreateStore;
   /** For tests of concurrent writers: runs under the lock, with the new file written, just before it replaces the old one. */
   beforeRename?: () => void;
 }
@@ -135,6 +143,8 @@ export class ProfileRepository {
   private chain: Promise<unknown> = Promise.resolve();
   private listeners = new Set<(change: ProfileChange) => void>();
   private watcher?: FSWatcher;
+  /** conf (or electron-store) on this.path, made durable; created at the first write, under the lock. */
+  private backend?: DurableStore;
   /** References this process made in a session-only secret store: kept in memory, never written to the file. */
   private readonly sessionRefs = new Set<string>();
   /** Where those references belong ('host:NAME', 'forward:NAME'), to put them back on what is read from the file. */
@@ -143,7 +153,7 @@ export class ProfileRepository {
   private constructor(
     path: string,
     private readonly secrets: SecretStore,
-    private readonly opts: Pick<OpenOptions, 'lock' | 'beforeRename'>,
+    private readonly opts: Pick<OpenOptions, 'lock' | 'beforeRename' | 'createStore'>,
   ) {
     this.path = path;
   }
@@ -437,7 +447,7 @@ export class ProfileRepository {
       if (this.readOnlyReason) throw new BurrowError('CONFLICT', this.readOnlyReason);
       const draft = structuredClone(this.doc);
       change(draft);
-      this.write(parseDocument(draft), lock, this.hash ?? null);
+      await this.write(parseDocument(draft), lock, this.hash ?? null);
       this.emit('local');
     });
   }
@@ -446,9 +456,9 @@ export class ProfileRepository {
    * Replaces the file with `doc`, provided it still holds what this process
    * read (`expected`, its hash) and the lock is still ours at that moment.
    */
-  private write(doc: ProfileDocument, lock: HeldLock, expected: string | null): void {
-    const text = JSON.stringify({ ...this.other, ...this.forDisk(doc) }, undefined, '\t');
-    writeFileDurable(this.path, text, {
+  private async write(doc: ProfileDocument, lock: HeldLock, expected: string | null): Promise<void> {
+    this.backend ??= await openDurableStore(this.opts.createStore ?? createConfStore, this.path, STORE_NAME);
+    const written = this.backend.write({ ...this.other, ...this.forDisk(doc) }, {
       beforeRename: () => {
         this.opts.beforeRename?.();
         lock.assertHeld();
@@ -456,7 +466,7 @@ export class ProfileRepository {
       },
     });
     this.doc = doc;
-    this.hash = hashOf(text);
+    this.hash = hashOf(written);
   }
 
   /**
@@ -580,7 +590,7 @@ export class ProfileRepository {
     }
     if (needsWrite) {
       this.other = other;
-      this.write(this.withSession(doc), lock, raw.hash);
+      await this.write(this.withSession(doc), lock, raw.hash);
       if (seenBefore) this.emit('external');
     } else this.set(doc, other, raw.hash);
   }

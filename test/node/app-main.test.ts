@@ -1,10 +1,11 @@
 // The desktop app's main process, as built (out/main/main.js), run under plain
 // Node with a recording fake of 'electron' (test/support/electron-fake): the
 // window's settings, the app protocol, every IPC channel from untrusted and
-// trusted frames, the tray menu driving a forward through a real sshd, and quit.
+// trusted frames, the profiles saved through electron-store, the tray menu
+// driving a forward through a real sshd, and quit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -115,6 +116,12 @@ describe('the built main process under a recording fake of Electron', () => {
     expect(await invoke('host.add', { host })).toMatchObject({ ok: true });
     const forward = { name: 'echo', kind: 'local', port: echoPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' };
     expect(await invoke('forward.add', { forward })).toMatchObject({ ok: true });
+    // Saved through the app's store binding, electron-store (it registers its renderer helper's channel), 0600 in a 0700 folder.
+    expect(await app.calls('ipcMain.on')).toEqual([{ api: 'ipcMain.on', args: ['electron-store-get-data'] }]);
+    const configFile = path.join(dir, 'config', 'config.json');
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toMatchObject({ hosts: [{ name: 'test' }], forwards: [{ name: 'echo' }] });
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(configFile)).mode & 0o777).toBe(0o700);
 
     const label = `echo — 127.0.0.1:${echoPort}`;
     await waitFor('the forward in the tray', trayItems, (items) => items.some((i) => i.label === `${label} (stopped)` && i.checked === false));

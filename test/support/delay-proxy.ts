@@ -18,6 +18,8 @@ export interface DirectionStats {
   /** Data chunks read from the sender (one per 'data' event). */
   chunks: number;
   bytes: number;
+  /** Bytes held now (sent, not yet delivered). */
+  held: number;
   /** Most bytes held at once (sent, not yet delivered): a lower bound of the window in flight. */
   maxHeld: number;
 }
@@ -45,7 +47,6 @@ interface Held {
 /** One direction: a FIFO of chunks, each delivered at its due time. */
 function delayLane(from: net.Socket, to: net.Socket, oneWayMs: number, bytesPerSecond: number | undefined, stats: DirectionStats) {
   const queue: Held[] = [];
-  let held = 0;
   let timer: NodeJS.Timeout | undefined;
   let lastDeparture = 0;
   const flush = () => {
@@ -55,7 +56,7 @@ function delayLane(from: net.Socket, to: net.Socket, oneWayMs: number, bytesPerS
       const { data } = queue.shift()!;
       if (data === null) to.end();
       else {
-        held -= data.length;
+        stats.held -= data.length;
         if (!to.destroyed) to.write(data);
       }
     }
@@ -71,8 +72,8 @@ function delayLane(from: net.Socket, to: net.Socket, oneWayMs: number, bytesPerS
   from.on('data', (d: Buffer) => {
     stats.chunks++;
     stats.bytes += d.length;
-    held += d.length;
-    stats.maxHeld = Math.max(stats.maxHeld, held);
+    stats.held += d.length;
+    stats.maxHeld = Math.max(stats.maxHeld, stats.held);
     push(d);
   });
   from.on('end', () => push(null));
@@ -86,8 +87,8 @@ export function startDelayProxy(opts: DelayProxyOptions): Promise<DelayProxy> {
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     const upstream = net.connect({ ...opts.target, allowHalfOpen: true, noDelay: true });
     const conn: ProxiedConnection = {
-      up: { chunks: 0, bytes: 0, maxHeld: 0 },
-      down: { chunks: 0, bytes: 0, maxHeld: 0 },
+      up: { chunks: 0, bytes: 0, held: 0, maxHeld: 0 },
+      down: { chunks: 0, bytes: 0, held: 0, maxHeld: 0 },
       upSinceDown: 0,
       closed: Promise.resolve(),
     };

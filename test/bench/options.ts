@@ -26,7 +26,7 @@ export interface BenchOptions {
   longLink: { rttsMs: number[]; bulkBytes: number; rounds: number; firstByteRounds: number; slowReaderBytes: number; bytesPerSecond?: number };
 }
 
-export const USAGE = `Usage: npm run bench -- [--quick] [--only local,default,app,memory,dynamic,remote,long] [--cpu-prof DIR] [--bulk-mib N] [--rounds N] [--link-mib-s N]`;
+export const USAGE = `Usage: npm run bench -- [--quick] [--only local,default,app,memory,dynamic,remote,long] [--cpu-prof DIR] [--bulk-mib N] [--rounds N] [--link-mib-s N] [--rtts 0,50,100]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -34,7 +34,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const known = new Set(['--quick', '--only', '--cpu-prof', '--bulk-mib', '--rounds', '--link-mib-s']);
+  const known = new Set(['--quick', '--only', '--cpu-prof', '--bulk-mib', '--rounds', '--link-mib-s', '--rtts']);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) throw new Error(`Unknown argument '${argv[i]}'. ${USAGE}`);
     if (argv[i] !== '--quick') i++;
@@ -54,9 +54,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     cpuProfileDir: value('--cpu-prof'),
     deadlineMs: quick ? 4 * 60_000 : 20 * 60_000,
     longLink: {
-      rttsMs: quick ? [0, 100] : [0, 50, 100],
-      bulkBytes: (quick ? 8 : 64) * MiB,
-      rounds: quick ? 1 : 3,
+      rttsMs: value('--rtts')?.split(',').map(Number) ?? (quick ? [0, 100] : [0, 50, 100]),
+      bulkBytes: Number(value('--bulk-mib') ?? (quick ? 8 : 64)) * MiB,
+      rounds,
       firstByteRounds: quick ? 1 : 5,
       slowReaderBytes: (quick ? 8 : 32) * MiB,
       bytesPerSecond: value('--link-mib-s') ? Number(value('--link-mib-s')) * MiB : undefined,

@@ -12,7 +12,7 @@ import type { ForwardSpec } from '../../shared/forward-spec';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
 import { waitState } from '../support/engine-state';
-import { echoServer, roundTrip, type TestServer } from '../support/tcp';
+import { echoServer, roundTrip, sha256, sourceServer, type TestServer } from '../support/tcp';
 import { startDelayProxy, type DelayProxy } from '../support/delay-proxy';
 
 const undo: Array<() => unknown> = [];
@@ -20,10 +20,10 @@ afterEach(async () => {
   for (const u of undo.splice(0).reverse()) await u();
 });
 
-async function setUp(rttMs: number) {
+async function setUp(rttMs: number, bytesPerSecond?: number) {
   const s: Sshd = await startSshd();
   undo.push(() => cleanup(s));
-  const proxy: DelayProxy = await startDelayProxy({ target: { host: '127.0.0.1', port: s.port }, rttMs });
+  const proxy: DelayProxy = await startDelayProxy({ target: { host: '127.0.0.1', port: s.port }, rttMs, bytesPerSecond });
   undo.push(() => proxy.close());
   const echo: TestServer = await echoServer();
   undo.push(() => echo.close());
@@ -74,14 +74,15 @@ const echoes = (port: number) =>
 describe('keepalive as OpenSSH counts it', () => {
   it('ServerAliveInterval 1, ServerAliveCountMax 2 over a 1.5 s round trip: the healthy slow link stays up (as ssh -N does)', async () => {
     const { s, proxy, echo, knownHosts } = await setUp(1500);
+    // Each login takes about ten round trips (15 s here): both at once.
+    const sshPort = await freePort();
+    const ssh = openSsh(s, proxy.port, knownHosts, sshPort, echo.port);
     const e = burrowEngine();
     e.add('slow', hostFor(s, { port: proxy.port, knownHostsFiles: [knownHosts], serverAliveInterval: 1, serverAliveCountMax: 2 }), local(echo.port));
     expect((await e.start('slow')).state.state).toBe('active');
     const changes: string[] = [];
     e.on('state', (id: string, st: { state: string }) => id === 'slow' && changes.push(st.state));
-    const sshPort = await freePort();
-    const ssh = openSsh(s, proxy.port, knownHosts, sshPort, echo.port);
-    await until('ssh -L to answer', () => echoes(sshPort));
+    await until('ssh -L to answer', () => echoes(sshPort), 40_000);
 
     // Eight intervals: up to two keepalives are in flight at any time, each answered after 1.5 s.
     await new Promise((r) => setTimeout(r, 8_000));
@@ -90,7 +91,7 @@ describe('keepalive as OpenSSH counts it', () => {
     expect(await echoes(boundPort(e, 'slow'))).toBe(true);
     // One SSH connection each over the whole time: nobody reconnected.
     expect(proxy.connections).toHaveLength(2);
-  }, 60_000);
+  }, 90_000);
 
   it('a frozen server: Burrow gives up after ServerAliveCountMax unanswered keepalives, as many as ssh -N sends, and reconnects', async () => {
     const { s, proxy, echo, knownHosts } = await setUp(2);
@@ -114,5 +115,25 @@ describe('keepalive as OpenSSH counts it', () => {
     expect(sshCode).toBe(255);
     expect({ burrow: burrowConn.upSinceDown, ssh: sshConn.upSinceDown }).toEqual({ burrow: 2, ssh: 2 });
     expect(state.reason).toEqual({ code: 'SSH_TIMEOUT', message: `test-sshd (${s.user}@127.0.0.1:${proxy.port}) stopped answering keepalives; the connection is considered lost.` });
+  }, 60_000);
+
+  it('a busy link whose keepalive answers queue behind data (paced to 1 MiB/s) is not cut: data from the server postpones the check, as in OpenSSH', async () => {
+    const MiB = 1024 * 1024;
+    const { s, proxy, knownHosts } = await setUp(100, MiB);
+    const src = await sourceServer(10 * MiB);
+    undo.push(() => src.close());
+    const e = burrowEngine();
+    e.add('busy', hostFor(s, { port: proxy.port, knownHostsFiles: [knownHosts], serverAliveInterval: 1, serverAliveCountMax: 2 }), local(src.port));
+    expect((await e.start('busy')).state.state).toBe('active');
+    const changes: string[] = [];
+    e.on('state', (id: string, st: { state: string }) => id === 'busy' && changes.push(st.state));
+
+    const got = await roundTrip(boundPort(e, 'busy'), Buffer.alloc(0));
+    expect(got.length).toBe(10 * MiB);
+    expect(sha256(got)).toBe(src.sha256);
+    // The window let several seconds of data queue ahead of each keepalive answer.
+    expect(proxy.connections[0].down.maxHeld).toBeGreaterThan(3 * MiB);
+    expect(changes).toEqual([]);
+    expect(proxy.connections).toHaveLength(1);
   }, 60_000);
 });

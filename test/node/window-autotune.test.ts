@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import { cleanup, startSshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
-import { serve } from '../support/tcp';
+import { sourceServer } from '../support/tcp';
 import { startDelayProxy, type DelayProxy } from '../support/delay-proxy';
 
 const MiB = 1024 * 1024;
@@ -19,29 +19,6 @@ const undo: Array<() => unknown> = [];
 afterEach(async () => {
   for (const u of undo.splice(0).reverse()) await u();
 });
-
-/** A source that sends `total` bytes (16 distinct chunks, honouring backpressure) to whoever connects. */
-async function source(total: number, sentHash: ReturnType<typeof createHash>) {
-  const chunks = Array.from({ length: 16 }, (_, i) => createHash('sha512').update(String(i)).digest().toString('hex').repeat(2048));
-  const bufs = chunks.map((c) => Buffer.from(c.slice(0, 256 * 1024)));
-  const srv = await serve((sock) => {
-    let sent = 0;
-    const pump = () => {
-      while (sent < total) {
-        const b = bufs[(sent / b0) % bufs.length];
-        sentHash.update(b);
-        sent += b.length;
-        if (!sock.write(b)) return;
-      }
-      sock.end();
-    };
-    const b0 = bufs[0].length;
-    sock.on('drain', pump);
-    pump();
-  });
-  undo.push(() => srv.close());
-  return srv;
-}
 
 /** Engine -> proxy (rttMs) -> sshd, and a -L forward to `target`; resolves with the local port. */
 async function tunnel(rttMs: number, target: number) {
@@ -89,20 +66,20 @@ describe('receive window auto-tuning (patched ssh2)', () => {
 
   it('a download over a 200 ms round trip: the window grows past ssh2s fixed 2 MiB, and every byte arrives intact', async () => {
     const TOTAL = 48 * MiB;
-    const sent = createHash('sha256');
-    const src = await source(TOTAL, sent);
+    const src = await sourceServer(TOTAL);
+    undo.push(() => src.close());
     const { proxy, port } = await tunnel(200, src.port);
     const got = await download(port, 0);
     expect(got.bytes).toBe(TOTAL);
-    expect(got.hash).toBe(sent.digest('hex'));
+    expect(got.hash).toBe(src.sha256);
     // In flight at once from sshd to Burrow: at most 2 MiB (plus a packet) with a fixed window.
     expect(proxy.connections[0].down.maxHeld).toBeGreaterThan(4 * MiB);
   }, 60_000);
 
   it('a slow local reader over the same link: memory here stays bounded (the window stops growing and shrinks) and every byte arrives', async () => {
     const TOTAL = 64 * MiB;
-    const sent = createHash('sha256');
-    const src = await source(TOTAL, sent);
+    const src = await sourceServer(TOTAL);
+    undo.push(() => src.close());
     const { proxy, port } = await tunnel(200, src.port);
     // The proxy lives in this process too: what it holds is the link's, not Burrow's.
     const held = () => proxy.connections.reduce((n, c) => n + c.up.held + c.down.held, 0);
@@ -114,7 +91,7 @@ describe('receive window auto-tuning (patched ssh2)', () => {
       // About 10 MiB/s: far below what a 16 MiB window over 200 ms could bring.
       const got = await download(port, 100);
       expect(got.bytes).toBe(TOTAL);
-      expect(got.hash).toBe(sent.digest('hex'));
+      expect(got.hash).toBe(src.sha256);
     } finally {
       clearInterval(timer);
     }

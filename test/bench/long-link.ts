@@ -146,7 +146,7 @@ export async function longLink(sshd: Sshd, targets: Targets, o: LongLinkOptions)
         }
         // What the proxy held at most is what was in flight: the window actually used.
         const inFlight = (d: 'down' | 'up') => ({ metric: `${rttMs} ms:   most bytes in flight ${d === 'down' ? 'server -> client' : 'client -> server'} (MiB)`, burrow: fmt(burrowConn[d].maxHeld / MiB, 2), openssh: fmt(sshConn[d].maxHeld / MiB, 2), ratio: ratio(burrowConn[d].maxHeld, sshConn[d].maxHeld) });
-        rows.push(inFlight('down'), inFlight('up'));
+        if (rttMs > 0) rows.push(inFlight('down'), inFlight('up'));
         if (rttMs === Math.max(...o.rttsMs)) {
           const peak: Record<string, number> = {};
           for (const which of ['Burrow', 'OpenSSH'] as const) {

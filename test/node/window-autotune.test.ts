@@ -76,7 +76,7 @@ describe('receive window auto-tuning (patched ssh2)', () => {
     expect(proxy.connections[0].down.maxHeld).toBeGreaterThan(4 * MiB);
   }, 60_000);
 
-  it('a slow local reader over the same link: memory here stays bounded (the window stops growing and shrinks) and every byte arrives', async () => {
+  it('a slow local reader over the same link: memory here stays bounded (the window stops growing while the reader lags) and every byte arrives', async () => {
     const TOTAL = 64 * MiB;
     const src = await sourceServer(TOTAL);
     undo.push(() => src.close());

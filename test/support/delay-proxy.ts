@@ -66,6 +66,13 @@ function delayLane(from: net.Socket, to: net.Socket, oneWayMs: number, bytesPerS
     const now = performance.now();
     const departure = bytesPerSecond && data ? Math.max(now, lastDeparture) + (data.length / bytesPerSecond) * 1000 : now;
     lastDeparture = departure;
+    // Nothing to wait for (no delay, no pacing): straight through, without a timer hop.
+    if (queue.length === 0 && departure + oneWayMs <= now) {
+      if (data === null) to.end();
+      else if (!to.destroyed) to.write(data);
+      stats.held -= data?.length ?? 0;
+      return;
+    }
     queue.push({ due: departure + oneWayMs, data });
     if (!timer) timer = setTimeout(flush, queue[0].due - now);
   };

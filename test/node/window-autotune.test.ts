@@ -76,6 +76,23 @@ describe('receive window auto-tuning (patched ssh2)', () => {
     expect(proxy.connections[0].down.maxHeld).toBeGreaterThan(4 * MiB);
   }, 60_000);
 
+  it('on loopback the window stays at 2 MiB: an exhausted window there means a busy receiver, not a long link', async () => {
+    const { Channel } = createRequire(import.meta.url)('ssh2/lib/Channel.js') as { Channel: { prototype: { push(this: { _winMax?: number }, d: unknown): boolean } } };
+    let largest = 0;
+    const push = Channel.prototype.push;
+    Channel.prototype.push = function (d) {
+      largest = Math.max(largest, this._winMax ?? 0);
+      return push.call(this, d);
+    };
+    undo.push(() => (Channel.prototype.push = push));
+    const src = await sourceServer(64 * MiB);
+    undo.push(() => src.close());
+    const { port } = await tunnel(0, src.port);
+    const got = await download(port, 0);
+    expect(got.hash).toBe(src.sha256);
+    expect(largest).toBe(2 * MiB);
+  }, 60_000);
+
   it('a slow local reader over the same link: memory here stays bounded (the window stops growing while the reader lags) and every byte arrives', async () => {
     const TOTAL = 64 * MiB;
     const src = await sourceServer(TOTAL);

@@ -3,12 +3,9 @@
 // node bin/run-ts.mjs test/bench/login-trace.ts [rttMs]
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { cleanup, freePort, startSshd } from '../support/sshd';
-import { startDelayProxy } from '../support/delay-proxy';
+import { knownHostsVia, startDelayProxy } from '../support/delay-proxy';
 import { echoServer } from '../support/tcp';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import { hostFor } from '../support/hosts';
@@ -17,8 +14,7 @@ const rtt = Number(process.argv[2] ?? 1000);
 const sshd = await startSshd();
 const echo = await echoServer();
 const proxy = await startDelayProxy({ target: { host: '127.0.0.1', port: sshd.port }, rttMs: rtt });
-const kh = join(mkdtempSync(join(tmpdir(), 'burrow-trace-')), 'known_hosts');
-writeFileSync(kh, `[127.0.0.1]:${proxy.port} ${sshd.hostPublicKey}\n`);
+const kh = knownHostsVia(sshd, proxy.port);
 
 async function echoWhenUp(port: number, t0: number) {
   for (;;) {

@@ -4,13 +4,11 @@
 // windows are the limit), first byte through a new tunnel (process start to echo),
 // and the tunnel process's RSS while a slow reader downloads.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { freePort, type Sshd } from '../support/sshd';
-import { startDelayProxy } from '../support/delay-proxy';
+import { knownHostsVia, startDelayProxy } from '../support/delay-proxy';
 import { BURROW } from '../support/cli';
 import { end, track } from './children';
 import { EngineProcess } from './engine-process';
@@ -37,9 +35,7 @@ export interface LongLinkOptions {
 
 /** The sshd as seen through the proxy: its port, and a known_hosts entry for that port. */
 function viaProxy(sshd: Sshd, port: number): Sshd {
-  const knownHosts = join(mkdtempSync(join(tmpdir(), 'burrow-bench-proxy-')), 'known_hosts');
-  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${sshd.hostPublicKey}\n`);
-  return { ...sshd, port, knownHosts };
+  return { ...sshd, port, knownHosts: knownHostsVia(sshd, port) };
 }
 
 /** Connects to port until it accepts, then one byte there and back; ms from t0. */
@@ -71,7 +67,7 @@ async function firstByte(link: Sshd, echoPort: number, cipher: string, which: 'B
   const t0 = performance.now();
   const proc =
     which === 'Burrow'
-      ? spawn(process.execPath, [BURROW, 'connect', ...common], { stdio: 'ignore', env: { ...process.env, BURROW_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'burrow-bench-cfg-')) } })
+      ? spawn(process.execPath, [BURROW, 'connect', ...common], { stdio: 'ignore', env: { ...process.env, BURROW_CONFIG_DIR: join(link.dir, 'burrow-config') } })
       : spawn('ssh', ['-N', ...common], { stdio: 'ignore' });
   track(proc);
   try {

@@ -5,15 +5,13 @@
 // same proxy carries OpenSSH's client as the reference.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import type { ForwardSpec } from '../../shared/forward-spec';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
 import { waitState } from '../support/engine-state';
 import { echoServer, roundTrip, sha256, sourceServer, type TestServer } from '../support/tcp';
-import { startDelayProxy, type DelayProxy } from '../support/delay-proxy';
+import { knownHostsVia, startDelayProxy, type DelayProxy } from '../support/delay-proxy';
 
 const undo: Array<() => unknown> = [];
 afterEach(async () => {
@@ -28,8 +26,7 @@ async function setUp(rttMs: number, bytesPerSecond?: number) {
   const echo: TestServer = await echoServer();
   undo.push(() => echo.close());
   // Both clients reach sshd through the proxy's port: trust its host key there.
-  const knownHosts = join(s.dir, 'known_hosts_proxy');
-  writeFileSync(knownHosts, `[127.0.0.1]:${proxy.port} ${s.hostPublicKey}\n`);
+  const knownHosts = knownHostsVia(s, proxy.port);
   return { s, proxy, echo, knownHosts };
 }
 

@@ -6,13 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import { cleanup, startSshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';
 import { sourceServer } from '../support/tcp';
-import { startDelayProxy, type DelayProxy } from '../support/delay-proxy';
+import { knownHostsVia, startDelayProxy, type DelayProxy } from '../support/delay-proxy';
 
 const MiB = 1024 * 1024;
 const undo: Array<() => unknown> = [];
@@ -26,8 +24,7 @@ async function tunnel(rttMs: number, target: number) {
   undo.push(() => cleanup(s));
   const proxy: DelayProxy = await startDelayProxy({ target: { host: '127.0.0.1', port: s.port }, rttMs });
   undo.push(() => proxy.close());
-  const knownHosts = join(s.dir, 'known_hosts_proxy');
-  writeFileSync(knownHosts, `[127.0.0.1]:${proxy.port} ${s.hostPublicKey}\n`);
+  const knownHosts = knownHostsVia(s, proxy.port);
   const e = new TunnelEngine();
   undo.push(() => e.shutdown());
   e.add('dl', hostFor(s, { port: proxy.port, knownHostsFiles: [knownHosts] }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: target } });
@@ -36,7 +33,7 @@ async function tunnel(rttMs: number, target: number) {
 }
 
 /** Reads everything from the local port; `pauseMs` after every MiB makes a slow reader. */
-function download(port: number, pauseMs: number, onByte?: () => void): Promise<{ bytes: number; hash: string }> {
+function download(port: number, pauseMs: number): Promise<{ bytes: number; hash: string }> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     let bytes = 0;
@@ -46,7 +43,6 @@ function download(port: number, pauseMs: number, onByte?: () => void): Promise<{
       hash.update(d);
       bytes += d.length;
       sincePause += d.length;
-      onByte?.();
       if (pauseMs && sincePause >= MiB) {
         sincePause = 0;
         sock.pause();

@@ -4,6 +4,9 @@
 // SSH window, not the proxy, limits a stream. Optionally paced to a bandwidth.
 // Used by the keepalive and window tests and by the benchmark's long-link section.
 import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Sshd } from './sshd';
 
 export interface DelayProxyOptions {
   /** Where every accepted connection goes. */
@@ -136,4 +139,11 @@ export function startDelayProxy(opts: DelayProxyOptions): Promise<DelayProxy> {
       }),
     );
   });
+}
+
+/** A known_hosts file (in the sshd's directory) that trusts `s`'s host key at the proxy's port. */
+export function knownHostsVia(s: Sshd, proxyPort: number): string {
+  const file = join(s.dir, `known_hosts_via_${proxyPort}`);
+  writeFileSync(file, `[127.0.0.1]:${proxyPort} ${s.hostPublicKey}\n`);
+  return file;
 }

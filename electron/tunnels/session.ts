@@ -79,18 +79,6 @@ function isNetworkError(err: Error & { level?: string; code?: unknown }): boolea
   );
 }
 
-/**
- * ssh2 checks `++count > max` at each interval before sending a keepalive, so it
- * gives up after (max + 1) x interval. Passing one less makes a silent server
- * noticed within interval x ServerAliveCountMax, as the product promises. Never 0:
- * ssh2 would then give up at the first interval without having sent anything, and
- * cut a healthy idle session every interval; with a count of 1 detection takes
- * two intervals.
- */
-export function ssh2KeepaliveCountMax(serverAliveCountMax: number): number {
-  return Math.max(1, serverAliveCountMax - 1);
-}
-
 /** Exponential backoff with jitter: the delay before attempt n (1-based). */
 export function backoffDelay(attempt: number, policy: ReconnectPolicy, random = Math.random): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
@@ -656,7 +644,8 @@ export class SshSession extends EventEmitter {
         sock: transport as ConnectConfig['sock'],
         readyTimeout: 0,
         keepaliveInterval: hop.serverAliveInterval > 0 ? hop.serverAliveInterval * 1000 : 0,
-        keepaliveCountMax: ssh2KeepaliveCountMax(hop.serverAliveCountMax),
+        // ssh2 counts as OpenSSH does: it sends up to CountMax unanswered keepalives and gives up at the next interval.
+        keepaliveCountMax: hop.serverAliveCountMax,
         hostVerifier: hv.verifier as unknown as ConnectConfig['hostVerifier'],
         authHandler: auth.handler as unknown as ConnectConfig['authHandler'],
         algorithms: sshAlgorithms(hop),

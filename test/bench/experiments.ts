@@ -69,6 +69,11 @@ const patches: Record<string, Patch> = {
       return out;
     };
   },
+  /** ssh2's fixed 2 MiB receive window, as before patches/ssh2+1.17.0.patch: its auto-tuning state can never be set. */
+  fixedwindow() {
+    const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: object } };
+    Object.defineProperty(Channel.prototype, '_winMax', { get: () => undefined, set: () => undefined });
+  },
   /** Packet padding from a pool of random bytes instead of one randomFillSync per packet. */
   randpool() {
     const real = crypto.randomFillSync;

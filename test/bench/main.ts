@@ -9,6 +9,7 @@ import { EngineProcess } from './engine-process';
 import { machineLines, opensshDefaultCipher, ssh2DefaultCipher, ssh2NativeBinding } from './machine';
 import { bulk, manyAtOnce, memoryPerConnection, newConnectionLatency } from './measure';
 import { idleForwardMemory } from './memory';
+import { longLink } from './long-link';
 import { parseOptions, type BenchOptions } from './options';
 import { Report, type Section } from './report';
 import { startPair, type PairOptions } from './sides';
@@ -92,6 +93,11 @@ async function run(opts: BenchOptions): Promise<Report> {
       ['dynamic', `-D (SOCKS5), both ${CIPHER}`, (s) => otherKind('dynamic', opts, sshd!, targets!, s)],
       ['remote', `-R, both ${CIPHER}`, (s) => otherKind('remote', opts, sshd!, targets!, s)],
       ['start', 'Start time of the `burrow` command', (s) => cliStart(s, opts.quick ? 5 : 15)],
+      ['long', `Long link: -L through a delay proxy, both ${CIPHER}`, async (s) => {
+        const l = await longLink(sshd!, targets!, { ...opts.longLink, cipher: CIPHER });
+        s.rows.push(...l.rows);
+        s.notes.push(...l.notes);
+      }],
     ];
     for (const [key, title, step] of steps) {
       if (!wanted(key)) continue;

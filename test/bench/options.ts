@@ -22,9 +22,11 @@ export interface BenchOptions {
   cpuProfileDir?: string;
   /** Give up (and clean up) after this long. */
   deadlineMs: number;
+  /** The long-link section (long-link.ts). */
+  longLink: { rttsMs: number[]; bulkBytes: number; rounds: number; firstByteRounds: number; slowReaderBytes: number; bytesPerSecond?: number };
 }
 
-export const USAGE = `Usage: npm run bench -- [--quick] [--only local,default,app,memory,dynamic,remote,start] [--cpu-prof DIR]`;
+export const USAGE = `Usage: npm run bench -- [--quick] [--only local,default,app,memory,dynamic,remote,start,long] [--cpu-prof DIR] [--bulk-mib N] [--rounds N] [--link-mib-s N] [--rtts 0,50,100]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -32,7 +34,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const known = new Set(['--quick', '--only', '--cpu-prof', '--bulk-mib', '--rounds']);
+  const known = new Set(['--quick', '--only', '--cpu-prof', '--bulk-mib', '--rounds', '--link-mib-s', '--rtts']);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) throw new Error(`Unknown argument '${argv[i]}'. ${USAGE}`);
     if (argv[i] !== '--quick') i++;
@@ -50,6 +52,14 @@ export function parseOptions(argv: string[]): BenchOptions {
     forwardCounts: [1, 50, 200],
     only: (value('--only') ?? '').split(',').filter(Boolean),
     cpuProfileDir: value('--cpu-prof'),
-    deadlineMs: quick ? 4 * 60_000 : 15 * 60_000,
+    deadlineMs: quick ? 4 * 60_000 : 20 * 60_000,
+    longLink: {
+      rttsMs: value('--rtts')?.split(',').map(Number) ?? (quick ? [0, 100] : [0, 50, 100]),
+      bulkBytes: Number(value('--bulk-mib') ?? (quick ? 8 : 64)) * MiB,
+      rounds,
+      firstByteRounds: quick ? 1 : 5,
+      slowReaderBytes: (quick ? 8 : 32) * MiB,
+      bytesPerSecond: value('--link-mib-s') ? Number(value('--link-mib-s')) * MiB : undefined,
+    },
   };
 }

@@ -475,7 +475,7 @@ describe('reconnectAll() on a silently dead session', () => {
     const sshd = await sshdForTest();
     const echo = await echoForTest();
     const engine = engineForTest();
-    // Keepalive as shipped: a dead server would be noticed only after 45 s.
+    // Keepalive as shipped: a dead server would be noticed only after 60 s (15 s x (3 + 1)).
     engine.add('sleepy', hostFor(sshd, { serverAliveInterval: 15, serverAliveCountMax: 3, connectTimeout: 15 }), {
       kind: 'local',
       listen: { host: '127.0.0.1', port: 0 },

@@ -57,3 +57,30 @@ export function roundTrip(to: number | string, data: Buffer, host = '127.0.0.1')
     sock.on('connect', () => sock.end(data));
   });
 }
+
+/** 16 distinct 256 KiB chunks: enough variety that a reordered or lost chunk changes the hash. */
+const SOURCE_CHUNK = 256 * 1024;
+const SOURCE_CHUNKS = Array.from({ length: 16 }, (_, i) => Buffer.from(createHash('sha512').update(String(i)).digest('hex').repeat(2048)));
+
+/**
+ * A server that sends `total` bytes (a multiple of 256 KiB, honouring backpressure)
+ * to each connection, then ends; `sha256` is the hash of those bytes.
+ */
+export async function sourceServer(total: number): Promise<TestServer & { sha256: string }> {
+  const hash = createHash('sha256');
+  for (let sent = 0; sent < total; sent += SOURCE_CHUNK) hash.update(SOURCE_CHUNKS[(sent / SOURCE_CHUNK) % 16]);
+  const srv = await serve((sock) => {
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        const b = SOURCE_CHUNKS[(sent / SOURCE_CHUNK) % 16];
+        sent += SOURCE_CHUNK;
+        if (!sock.write(b)) return;
+      }
+      sock.end();
+    };
+    sock.on('drain', pump);
+    pump();
+  });
+  return { ...srv, sha256: hash.digest('hex') };
+}

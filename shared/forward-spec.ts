@@ -5,7 +5,8 @@ import { BurrowError } from './errors';
 export type TcpEndpoint = { host: string; port: number };
 export type UnixEndpoint = { path: string };
 export type Endpoint = TcpEndpoint | UnixEndpoint;
-export type ForwardKind = 'local' | 'remote' | 'dynamic';
+export const FORWARD_KINDS = ['local', 'remote', 'dynamic'] as const;
+export type ForwardKind = (typeof FORWARD_KINDS)[number];
 
 export interface ForwardSpec {
   kind: ForwardKind;

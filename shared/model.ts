@@ -7,6 +7,7 @@ import { BurrowError } from './errors';
 import {
   DEFAULT_LOCAL_BIND,
   DEFAULT_REMOTE_BIND,
+  FORWARD_KINDS,
   type Endpoint,
   type ForwardKind,
   type ForwardSpec,
@@ -35,7 +36,6 @@ export const SSH_CIPHERS = [
 
 export const AUTH_METHODS = ['agent', 'key', 'password', 'keyboard-interactive'] as const;
 export const STRICT_HOST_KEY_CHECKING = ['yes', 'accept-new', 'no', 'ask'] as const;
-export const FORWARD_KINDS = ['local', 'remote', 'dynamic'] as const;
 
 // ---------------------------------------------------------------- field helpers
 

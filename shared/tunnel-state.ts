@@ -2,7 +2,13 @@
 // live connections. One definition for the engine, the IPC contract and the UI.
 import type { BurrowError, ErrorCode, ErrorDetails } from './errors';
 
-export type ForwardStateName = 'stopped' | 'connecting' | 'active' | 'reconnecting' | 'failed';
+export const FORWARD_STATE_NAMES = ['stopped', 'connecting', 'active', 'reconnecting', 'failed'] as const;
+export type ForwardStateName = (typeof FORWARD_STATE_NAMES)[number];
+
+/** Running: it holds its port or is about to (everything but stopped and failed). */
+export function isRunning(s: ForwardStateName | undefined): boolean {
+  return s === 'connecting' || s === 'active' || s === 'reconnecting';
+}
 
 export interface ForwardReason {
   code: ErrorCode;

@@ -11,6 +11,7 @@ import { socksPasswordProblem, type Forward, type Host, type ProfileDocument } f
 import type { ProfileRepository } from '../profiles/repository';
 import { needsSocksPassword, toEngineForward } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
+import { isRunning } from '../../shared/tunnel-state';
 import type { ForwardState, Prompter } from '../tunnels/types';
 
 export interface SyncReport {
@@ -80,7 +81,6 @@ export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, 
   return report;
 }
 
-const running = (s: string) => s === 'connecting' || s === 'active' || s === 'reconnecting';
 
 export interface EngineSyncer {
   /**
@@ -105,7 +105,7 @@ export function engineSyncer(engine: TunnelEngine, repo: ProfileRepository): Eng
   let run: Promise<SyncReport> | null = null;
   const due = () => void version++;
   const stopped = (_id: string, s: ForwardState) => {
-    if (!running(s.state)) due();
+    if (!isRunning(s.state)) due();
   };
   const off = repo.subscribe(due);
   engine.on('state', stopped);
@@ -153,7 +153,7 @@ export interface StartOptions {
  */
 export async function startSaved(engine: TunnelEngine, name: string, opts: StartOptions = {}): Promise<void> {
   const info = engine.get(name);
-  if (!running(info.state.state) && needsSocksPassword(info.spec)) {
+  if (!isRunning(info.state.state) && needsSocksPassword(info.spec)) {
     let pending = asking.get(engine)?.get(name);
     if (!pending) {
       const byName = asking.get(engine) ?? new Map<string, Promise<void>>();
@@ -183,7 +183,7 @@ async function supplySocksPassword(engine: TunnelEngine, name: string, opts: Sta
   if (problem) throw new BurrowError('VALIDATION', `Forward '${name}': ${problem}`);
   // The definition may have changed while the person typed: use the current one.
   const now = engine.get(name);
-  if (running(now.state.state) || !needsSocksPassword(now.spec)) return;
+  if (isRunning(now.state.state) || !needsSocksPassword(now.spec)) return;
   if (now.spec.socksAuth?.username !== username) {
     throw new BurrowError('CONFLICT', `The SOCKS user of forward '${name}' changed while its password was asked for; start it again.`);
   }

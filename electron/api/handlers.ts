@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
 import type { AlgorithmKind, ForwardView, GroupResult, HostView, PresetView, SavedForwardView, Snapshot } from '../../shared/contract';
+import { isRunning } from '../../shared/tunnel-state';
 import { ValidationError, describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import { PRESETS, findPreset, takenLocalPorts } from '../../shared/presets';
 import { presetForward, presetLabels } from '../profiles/presets';
@@ -38,7 +39,6 @@ export interface HandlerDeps {
   homeDir?: string;
 }
 
-const running = (s: string) => s === 'connecting' || s === 'active' || s === 'reconnecting';
 
 function forwardView(deps: HandlerDeps, f: Forward, doc: ProfileDocument): ForwardView {
   const { engine } = deps;
@@ -180,7 +180,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'forward.update': async ({ name, forward, secret }) => {
       const current = repo.requireForward(name);
-      const wasRunning = engine.has(name) && running(engine.get(name).state.state);
+      const wasRunning = engine.has(name) && isRunning(engine.get(name).state.state);
       // The SOCKS password a running forward was started with, to restart it without asking again.
       const runningPassword = wasRunning ? engine.get(name).spec.socksAuth?.password : undefined;
       const f = await repo.updateForward(name, replaceWith(current, forward), { secret });
@@ -212,7 +212,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await ensureInEngine(deps, name);
       const info = engine.get(name);
       // Restarting keeps the SOCKS password the forward runs with (asked for once).
-      const password = running(info.state.state) ? info.spec.socksAuth?.password : undefined;
+      const password = isRunning(info.state.state) ? info.spec.socksAuth?.password : undefined;
       await engine.stop(name);
       await ensureInEngine(deps, name);
       await startOne(name, password);

@@ -8,6 +8,7 @@ import { RuntimeStatusPublisher, type PublisherKind } from '../profiles/runtime-
 import type { SecretStore } from '../profiles/secrets';
 import { hostKeyFile } from '../profiles/to-engine';
 import { TunnelEngine, type EngineOptions } from '../tunnels/engine';
+import { isRunning } from '../../shared/tunnel-state';
 import type { ForwardState, Prompter } from '../tunnels/types';
 import type { Settings } from '../../shared/model';
 import { createDispatcher, type Dispatcher } from './dispatcher';
@@ -100,7 +101,6 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     homeDir: homeFrom(opts.env),
   });
   const dispatcher = createDispatcher(handlers, { onInternalError: opts.onInternalError });
-  const running = new Set(['connecting', 'active', 'reconnecting']);
 
   return {
     engine,
@@ -120,7 +120,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       );
       return failed;
     },
-    runningCount: () => engine.list().filter((f) => running.has(f.state.state)).length,
+    runningCount: () => engine.list().filter((f) => isRunning(f.state.state)).length,
     async dispose() {
       broker.cancelAll();
       offSync();

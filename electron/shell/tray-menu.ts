@@ -1,6 +1,6 @@
 // The tray's menu and icon as pure functions of state; electron/app/tray.ts turns
 // the model into a Menu. Rebuilt on every state change.
-import type { ForwardStateName } from '../tunnels/types';
+import { isRunning, type ForwardStateName } from '../../shared/tunnel-state';
 
 export interface TrayForward {
   id: string;
@@ -55,10 +55,6 @@ const STATE_LABEL: Record<ForwardStateName, string> = {
   failed: 'failed',
 };
 
-/** Running = checked: anything but stopped and failed holds its port or is about to. */
-export function isRunning(s: ForwardStateName): boolean {
-  return s === 'connecting' || s === 'active' || s === 'reconnecting';
-}
 
 export function forwardLabel(f: TrayForward): string {
   const state = f.state === 'active' && f.destinationFailing ? 'destination failing' : STATE_LABEL[f.state];

@@ -5,6 +5,7 @@
 // list of names it implements (it throws "Unsupported algorithm" otherwise).
 import { createRequire } from 'node:module';
 import { BurrowError } from '../../shared/errors';
+import type { AlgorithmKind } from '../../shared/contract';
 
 interface Ssh2Constants {
   DEFAULT_CIPHER: string[];
@@ -23,7 +24,7 @@ interface Ssh2Constants {
 let constants: Ssh2Constants | undefined;
 const ssh2Constants = () => (constants ??= createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as Ssh2Constants);
 
-export type AlgorithmKind = 'cipher' | 'kex' | 'hostKey' | 'mac';
+export type { AlgorithmKind };
 
 function lists(option: string, defaults: keyof Ssh2Constants, supported: keyof Ssh2Constants) {
   return {

@@ -6,6 +6,7 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { BurrowError } from '../../shared/errors';
+import { expandHome } from '../tunnels/auth';
 
 export const DEFAULT_SSH_CONFIG = join(homedir(), '.ssh', 'config');
 
@@ -15,10 +16,6 @@ export interface LoadedSshConfig {
   files: string[];
   /** Include patterns that matched no file, or files that could not be read. */
   problems: string[];
-}
-
-function expandTilde(p: string): string {
-  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
 }
 
 function globFiles(pattern: string): string[] {
@@ -62,7 +59,7 @@ function expandIncludeLines(text: string, file: string, files: string[], problem
       if (!m) return line;
       const out: string[] = [];
       for (const raw of m[1].split(/\s+/).map((s) => s.replace(/^"|"$/g, ''))) {
-        const p = expandTilde(raw);
+        const p = expandHome(raw);
         // Relative includes are relative to ~/.ssh, as in OpenSSH's user config.
         const pattern = isAbsolute(p) ? p : join(homedir(), '.ssh', p);
         const matches = globFiles(pattern);
@@ -207,7 +204,7 @@ export function expandTokens(value: string, ctx: TokenContext): string {
         return all;
     }
   });
-  return expandTilde(expanded);
+  return expandHome(expanded);
 }
 
 export function first(v: string | string[] | undefined): string | undefined {

@@ -1,10 +1,11 @@
 // The tunnel engine's public vocabulary. The app, the CLI and the tray consume these.
 import type { ForwardSpec } from '../../shared/forward-spec';
 import type { ForwardState, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, SecretQuestion } from '../../shared/tunnel-state';
+import type { STRICT_HOST_KEY_CHECKING } from '../../shared/model';
 
 export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, LogLevel, SecretQuestion } from '../../shared/tunnel-state';
 
-export type StrictHostKeyChecking = 'yes' | 'accept-new' | 'no' | 'ask';
+export type StrictHostKeyChecking = (typeof STRICT_HOST_KEY_CHECKING)[number];
 
 /** Everything needed to open one SSH session (one hop). */
 export interface HostConfig {

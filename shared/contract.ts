@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { Endpoint, ForwardKind } from './forward-spec';
 import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
+import type { ShapeLimits } from './input-shape';
 import { ForwardSchema, HostSchema, SettingsSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
@@ -314,6 +315,24 @@ export interface ValidationIssue {
 }
 
 export type Failure = { ok: false; code: ErrorCode; message: string; issues?: ValidationIssue[] };
+
+/**
+ * What any request may hold, checked before its schema (shared/input-shape.ts):
+ * room for the largest inputs above (5 MB of import text, 10,000 names) and the
+ * deepest (host.test's algorithm lists), and not much more.
+ */
+export const REQUEST_LIMITS: ShapeLimits = {
+  maxDepth: 16,
+  maxArrayLength: 10_000,
+  maxStringLength: 5_000_000,
+  maxKeys: 100,
+  maxKeyLength: 200,
+  maxValues: 50_000,
+  maxTotalChars: 12_000_000,
+};
+
+/** A failure lists at most this many issues (and says how many more there were). */
+export const MAX_ISSUES = 5;
 export type Result<T> = { ok: true; value: T } | Failure;
 
 // ---------------------------------------------------------------- events (main -> renderer)

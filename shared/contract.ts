@@ -250,7 +250,7 @@ export const contract = {
   ),
   /** Is this local port free right now? For the form's port-in-use check. */
   'port.check': ch<{ port: number; free: boolean; suggestion?: number }>()(
-    z.strictObject({ port: z.number({ error: 'Port must be a number.' }).int().min(1, { error: 'Port must be between 1 and 65535.' }).max(65535, { error: 'Port must be between 1 and 65535.' }), bindAddress: z.string().max(255).optional() }),
+    z.strictObject({ port: z.number({ error: 'Port must be a number.' }).int().min(1, { error: 'Port must be between 1 and 65535.' }).max(65535, { error: 'Port must be between 1 and 65535.' }), bindAddress: z.string().max(255).regex(/^\S*$/, { error: 'Bind address must not contain spaces.' }).optional() }),
   ),
 
   'group.start': ch<GroupResult>()(byGroup),

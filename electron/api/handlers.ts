@@ -8,7 +8,7 @@ import { PRESETS, findPreset, takenLocalPorts } from '../../shared/presets';
 import { presetForward, presetLabels } from '../profiles/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
 import type { Incoming } from '../profiles/merge';
-import { isPortFree } from '../profiles/port-probe';
+import { checkLocalPort } from '../profiles/port-probe';
 import type { ProfileRepository } from '../profiles/repository';
 import { importSshConfigFile, importSshConfigText, withProblemItems } from '../profiles/ssh-config-import';
 import { SOCKS_PASSWORD_UNKNOWN, toHostConfig } from '../profiles/to-engine';
@@ -275,15 +275,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return afterSave(f.name, start ? () => startOne(f.name) : null);
     },
 
-    'port.check': async ({ port, bindAddress }) => {
-      const free = await isPortFree(port, bindAddress ?? '127.0.0.1');
-      if (free) return { port, free };
-      const taken = new Set(takenLocalPorts(repo.document().forwards));
-      for (let p = port + 1; p <= 65535; p++) {
-        if (!taken.has(p) && (await isPortFree(p, bindAddress ?? '127.0.0.1'))) return { port, free, suggestion: p };
-      }
-      return { port, free };
-    },
+    'port.check': ({ port, bindAddress }) => checkLocalPort(port, bindAddress, new Set(takenLocalPorts(repo.document().forwards))),
 
     'group.start': ({ group }) => groupAction(group, true),
     'group.stop': ({ group }) => groupAction(group, false),

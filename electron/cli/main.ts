@@ -1,4 +1,5 @@
 // The `burrow` command: one module per subcommand, listed here.
+import { own } from '../../shared/own-property';
 import { connect, CONNECT_HELP } from './connect';
 import { ADD_HELP, EDIT_HELP, EXPORT_HELP, IMPORT_HELP, LS_HELP, PRESET_HELP, RM_HELP, add, edit, exportCmd, importCmd, ls, preset, rm } from './profile-commands';
 import { UP_HELP, up } from './up';
@@ -44,10 +45,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    io.stdout.write(topic && commands[topic] ? commands[topic].help : mainHelp());
+    const about = topic === undefined ? undefined : own(commands, topic);
+    io.stdout.write(about ? about.help : mainHelp());
     return 0;
   }
-  const cmd = commands[name];
+  const cmd = own(commands, name);
   if (!cmd) {
     io.stderr.write(`burrow: unknown command '${name}'. Run 'burrow --help' for the list.\n`);
     return 2;

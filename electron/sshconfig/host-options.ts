@@ -4,6 +4,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
+import { own } from '../../shared/own-property';
 import { parsePort } from '../../shared/forward-spec';
 import type { HostConfig, StrictHostKeyChecking } from '../tunnels/types';
 import { ALGORITHMS, resolveAlgorithms, type AlgorithmKind } from './algorithms';
@@ -84,7 +85,7 @@ export function parseOption(arg: string): [string, string] {
     throw new BurrowError('OPTION_INVALID', `Cannot read -o '${arg}': write it as Option=value, for example -o ServerAliveInterval=30.`);
   }
   const key = m[1].toLowerCase();
-  const known = OPTIONS[key];
+  const known = own(OPTIONS, key);
   if (!known) {
     const names = Object.values(OPTIONS)
       .map((o) => o.name)

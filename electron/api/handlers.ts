@@ -95,10 +95,28 @@ async function ensureInEngine(deps: HandlerDeps, name: string): Promise<void> {
   if (problem) throw new BurrowError('VALIDATION', problem.message);
 }
 
+/** Entries one import may hold: each is validated, merged and reported, so the answer and the time it takes stay bounded. */
+export const MAX_IMPORT_ENTRIES = 10_000;
+
+const tooBig = (what: string, n: number) =>
+  new BurrowError('VALIDATION', `${what} holds ${n} entries; Burrow imports at most ${MAX_IMPORT_ENTRIES} at a time. Split it and import the parts one after the other.`);
+
 function readImport(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; text?: string; path?: string; defaultPath?: true }): Incoming {
+  const incoming = readImportSource(deps, source);
+  const n = incoming.hosts.length + incoming.forwards.length + (incoming.skipped?.length ?? 0);
+  if (n > MAX_IMPORT_ENTRIES) throw tooBig('The import', n);
+  return incoming;
+}
+
+function readImportSource(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; text?: string; path?: string; defaultPath?: true }): Incoming {
   if (source.format === 'json') return parseExport(source.text ?? '', 'The import');
-  // Pasted or chosen-file text: Include lines are followed as in ~/.ssh/config; what cannot be read gets a report line.
-  if (source.text !== undefined) return withProblemItems(importSshConfigText(source.text));
+  if (source.text !== undefined) {
+    // Counted before parsing: computing every Host of a huge text would take long before the total could be checked.
+    const blocks = source.text.match(/^[ \t]*(host|match)\b/gim)?.length ?? 0;
+    if (blocks > MAX_IMPORT_ENTRIES) throw tooBig('The ssh_config text', blocks);
+    // Pasted or chosen-file text: Include lines are followed as in ~/.ssh/config; what cannot be read gets a report line.
+    return withProblemItems(importSshConfigText(source.text));
+  }
   const file = source.path ?? deps.sshConfigPath ?? join(sshDir(deps.homeDir ?? homedir()), 'config');
   const r = importSshConfigFile(file);
   const problems = r.problems.map((p) => ({ kind: 'host' as const, name: file, action: 'skip' as const, reason: p }));

@@ -102,6 +102,18 @@ describe('requests that used to crash the process are answered with a Failure', 
     expect(failure(await viaWebSocket(services.dispatcher, 'toString', '{}')).message).toBe("Unknown request 'toString'.");
   });
 
+  it('an import of more than 10,000 entries is refused before each one is validated and reported', async () => {
+    const json = JSON.stringify({ format: 'burrow-profiles', schemaVersion: 1, hosts: new Array(1_000_000).fill({}) });
+    const r = failure(await viaWebSocket(services.dispatcher, 'import.preview', JSON.stringify({ source: { format: 'json', text: json } })));
+    expect(r.message).toBe('The import: hosts is a list of 1000000 items; at most 10000 are accepted.');
+    const text = Array.from({ length: 10_001 }, (_, i) => `Host h${i}\n  HostName 127.0.0.1\n`).join('');
+    const ssh = failure(await viaWebSocket(services.dispatcher, 'import.preview', JSON.stringify({ source: { format: 'ssh_config', text } })));
+    expect(ssh.message).toBe('The ssh_config text holds 10001 entries; Burrow imports at most 10000 at a time. Split it and import the parts one after the other.');
+    expect(failure(await viaIpc(services.dispatcher, 'import.apply', { source: { format: 'json', text: deepJson(5000) } })).message).toBe(
+      'The import: 0.0.0.0.0.0... is nested more than 16 levels deep; at most 16 are accepted.',
+    );
+  });
+
   it('a handler that throws something unprintable, with an error reporter that throws too, still gives a Failure', async () => {
     const nasty = { toString: () => { throw new Error('no'); } };
     const handlers = Object.fromEntries(CHANNELS.map((c) => [c, () => { throw nasty; }])) as unknown as Handlers;

@@ -107,8 +107,8 @@ export function shapeProblems(value: unknown, limits: ShapeLimits, opts: { max?:
     const keys = Object.keys(obj);
     const long = keys.find((k) => k.length > limits.maxKeyLength);
     if (keys.length > limits.maxKeys) report(item, `has ${keys.length} fields; at most ${limits.maxKeys} are accepted.`);
-    else if (long !== undefined) report(item, `has a field name ${long.length} characters long; at most ${limits.maxKeyLength} are accepted.`);
     else if (keys.includes('__proto__')) report(item, "has a field named '__proto__', which is not accepted.");
+    else if (long !== undefined) report(item, `has a field name ${long.length} characters long; at most ${limits.maxKeyLength} are accepted.`);
     else if (depth >= limits.maxDepth && keys.length > 0) report(item, `is nested more than ${limits.maxDepth} levels deep; at most ${limits.maxDepth} are accepted.`);
     else {
       for (const k of keys) chars += k.length;

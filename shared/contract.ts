@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from './errors';
 import type { Endpoint, ForwardKind } from './forward-spec';
 import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
+import type { ShapeLimits } from './input-shape';
 import { ForwardSchema, HostSchema, SettingsSchema, portSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
@@ -257,7 +258,7 @@ export const contract = {
   ),
   /** Is this local port free right now? For the form's port-in-use check. */
   'port.check': ch<{ port: number; free: boolean; suggestion?: number }>()(
-    z.strictObject({ port: z.number({ error: 'Port must be a number.' }).int().min(1, { error: 'Port must be between 1 and 65535.' }).max(65535, { error: 'Port must be between 1 and 65535.' }), bindAddress: z.string().max(255).optional() }),
+    z.strictObject({ port: z.number({ error: 'Port must be a number.' }).int().min(1, { error: 'Port must be between 1 and 65535.' }).max(65535, { error: 'Port must be between 1 and 65535.' }), bindAddress: z.string().max(255).regex(/^\S*$/, { error: 'Bind address must not contain spaces.' }).optional() }),
   ),
 
   'group.start': ch<GroupResult>()(byGroup),
@@ -322,6 +323,24 @@ export interface ValidationIssue {
 }
 
 export type Failure = { ok: false; code: ErrorCode; message: string; issues?: ValidationIssue[]; details?: ErrorDetails };
+
+/**
+ * What any request may hold, checked before its schema (shared/input-shape.ts):
+ * room for the largest inputs above (5 MB of import text, 10,000 names) and the
+ * deepest (host.test's algorithm lists), and not much more.
+ */
+export const REQUEST_LIMITS: ShapeLimits = {
+  maxDepth: 16,
+  maxArrayLength: 10_000,
+  maxStringLength: 5_000_000,
+  maxKeys: 100,
+  maxKeyLength: 200,
+  maxValues: 50_000,
+  maxTotalChars: 12_000_000,
+};
+
+/** A failure lists at most this many issues (and says how many more there were). */
+export const MAX_ISSUES = 5;
 export type Result<T> = { ok: true; value: T } | Failure;
 
 // ---------------------------------------------------------------- events (main -> renderer)

@@ -39,7 +39,37 @@ export const STRICT_HOST_KEY_CHECKING = ['yes', 'accept-new', 'no', 'ask'] as co
 
 // ---------------------------------------------------------------- field helpers
 
-const described = (input: unknown) => (input === undefined ? 'missing' : JSON.stringify(input));
+/** Text for a message, shortened: a message never carries a whole (possibly huge) input. */
+export function clipped(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/**
+ * A value as a message shows it ("x", 5, a list of 3 items): short, and
+ * without walking into lists or objects, so that no input (nested 5000 deep,
+ * a BigInt, a cycle) can make describing it fail.
+ */
+export function described(input: unknown): string {
+  if (input === undefined) return 'missing';
+  if (input === null) return 'null';
+  switch (typeof input) {
+    case 'string':
+      return JSON.stringify(clipped(input));
+    case 'number':
+    case 'boolean':
+      return String(input);
+    case 'bigint':
+      return 'a BigInt';
+    case 'object':
+      if (Array.isArray(input)) return input.length === 0 ? 'an empty list' : `a list of ${input.length} item${input.length === 1 ? '' : 's'}`;
+      return Object.getPrototypeOf(input) === Object.prototype || Object.getPrototypeOf(input) === null ? 'an object' : `a ${Object.prototype.toString.call(input).slice(8, -1)}`;
+    default:
+      return `a ${typeof input}`;
+  }
+}
+
+/** Text input quoted for a message ('db prod'), shortened. */
+const quoted = (input: unknown) => `'${clipped(String(input))}'`;
 
 /** A required piece of text without whitespace (host names, user names). */
 function word(label: string, max = 255) {
@@ -48,7 +78,7 @@ function word(label: string, max = 255) {
     .trim()
     .min(1, { error: `${label} is required.` })
     .max(max, { error: `${label} is longer than ${max} characters; shorten it.` })
-    .regex(/^\S*$/, { error: (i) => `${label} '${String(i.input)}' contains spaces; remove them.` });
+    .regex(/^\S*$/, { error: (i) => `${label} ${quoted(i.input)} contains spaces; remove them.` });
 }
 
 export function nameSchema(what: 'Host' | 'Forward') {
@@ -59,7 +89,7 @@ export function nameSchema(what: 'Host' | 'Forward') {
     .max(NAME_MAX, { error: `${what} name is longer than ${NAME_MAX} characters; shorten it.` })
     .regex(NAME_PATTERN, {
       error: (i) =>
-        `${what} name '${String(i.input)}' may only contain letters, digits and . _ @ + - (starting with a letter or digit); for example 'db-prod'.`,
+        `${what} name ${quoted(i.input)} may only contain letters, digits and . _ @ + - (starting with a letter or digit); for example 'db-prod'.`,
     });
 }
 
@@ -214,7 +244,7 @@ export const ForwardSchema = z
     /** Where it listens (client side for local/dynamic, server side for remote). Absent: 127.0.0.1, or localhost on the server. */
     bindAddress: z
       .string({ error: (i) => `Bind address must be text (got ${described(i.input)}).` })
-      .regex(/^\S*$/, { error: (i) => `Bind address '${String(i.input)}' contains spaces; remove them.` })
+      .regex(/^\S*$/, { error: (i) => `Bind address ${quoted(i.input)} contains spaces; remove them.` })
       .optional(),
     /** The listening port; for remote forwards 0 lets the server choose. */
     port: z.number({ error: (i) => `Port must be a number (got ${described(i.input)}).` }).optional(),

@@ -9,7 +9,7 @@ import { PRESETS, findPreset, takenLocalPorts } from '../../shared/presets';
 import { presetForward, presetLabels } from '../profiles/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';
 import type { Incoming } from '../profiles/merge';
-import { isPortFree } from '../profiles/port-probe';
+import { checkLocalPort } from '../profiles/port-probe';
 import type { ProfileRepository } from '../profiles/repository';
 import { importSshConfigFile, importSshConfigText, withProblemItems } from '../profiles/ssh-config-import';
 import { toHostConfig } from '../profiles/to-engine';
@@ -74,10 +74,28 @@ async function ensureInEngine(deps: HandlerDeps, name: string): Promise<void> {
   if (problem) throw new BurrowError('VALIDATION', problem.message);
 }
 
+/** Entries one import may hold: each is validated, merged and reported, so the answer and the time it takes stay bounded. */
+export const MAX_IMPORT_ENTRIES = 10_000;
+
+const tooBig = (what: string, n: number) =>
+  new BurrowError('VALIDATION', `${what} holds ${n} entries; Burrow imports at most ${MAX_IMPORT_ENTRIES} at a time. Split it and import the parts one after the other.`);
+
 function readImport(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; text?: string; path?: string; defaultPath?: true }): Incoming {
+  const incoming = readImportSource(deps, source);
+  const n = incoming.hosts.length + incoming.forwards.length + (incoming.skipped?.length ?? 0);
+  if (n > MAX_IMPORT_ENTRIES) throw tooBig('The import', n);
+  return incoming;
+}
+
+function readImportSource(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; text?: string; path?: string; defaultPath?: true }): Incoming {
   if (source.format === 'json') return parseExport(source.text ?? '', 'The import');
-  // Pasted or chosen-file text: Include lines are followed as in ~/.ssh/config; what cannot be read gets a report line.
-  if (source.text !== undefined) return withProblemItems(importSshConfigText(source.text));
+  if (source.text !== undefined) {
+    // Counted before parsing: computing every Host of a huge text would take long before the total could be checked.
+    const blocks = source.text.match(/^[ \t]*(host|match)\b/gim)?.length ?? 0;
+    if (blocks > MAX_IMPORT_ENTRIES) throw tooBig('The ssh_config text', blocks);
+    // Pasted or chosen-file text: Include lines are followed as in ~/.ssh/config; what cannot be read gets a report line.
+    return withProblemItems(importSshConfigText(source.text));
+  }
   const file = source.path ?? deps.sshConfigPath ?? join(sshDir(deps.homeDir ?? homedir()), 'config');
   const r = importSshConfigFile(file);
   const problems = r.problems.map((p) => ({ kind: 'host' as const, name: file, action: 'skip' as const, reason: p }));
@@ -254,15 +272,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return afterSave(f.name, start ? () => startOne(f.name) : null);
     },
 
-    'port.check': async ({ port, bindAddress }) => {
-      const free = await isPortFree(port, bindAddress ?? '127.0.0.1');
-      if (free) return { port, free };
-      const taken = new Set(takenLocalPorts(repo.document().forwards));
-      for (let p = port + 1; p <= 65535; p++) {
-        if (!taken.has(p) && (await isPortFree(p, bindAddress ?? '127.0.0.1'))) return { port, free, suggestion: p };
-      }
-      return { port, free };
-    },
+    'port.check': ({ port, bindAddress }) => checkLocalPort(port, bindAddress, new Set(takenLocalPorts(repo.document().forwards))),
 
     'group.start': ({ group }) => groupAction(group, true),
     'group.stop': ({ group }) => groupAction(group, false),

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isBurrowError } from '../../shared/errors';
+import { own } from '../../shared/own-property';
 import type { KeyFileCandidate, KeyFileFormat, KeyFileList } from '../../shared/contract';
 import { loadIdentity } from '../tunnels/auth';
 
@@ -66,7 +67,8 @@ export function typeName(sshType: string): string {
     'sk-ssh-ed25519@openssh.com': 'ED25519-SK',
     'sk-ecdsa-sha2-nistp256@openssh.com': 'ECDSA-SK',
   };
-  if (known[sshType]) return known[sshType];
+  const name = own(known, sshType);
+  if (name) return name;
   if (sshType.startsWith('ecdsa-sha2-')) return 'ECDSA';
   return sshType;
 }

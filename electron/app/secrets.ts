@@ -3,6 +3,7 @@
 // never in the profile store. On Linux the 'basic_text' backend (a hard-coded
 // key) counts as unavailable.
 import { safeStorage } from 'electron';
+import { own } from '../../shared/own-property';
 import { SecretsFile, secretsFilePath } from '../profiles/secrets-file';
 import type { SecretStore } from '../profiles/secrets';
 
@@ -30,7 +31,7 @@ export class SafeStorageSecretStore implements SecretStore {
 
   async get(key: string): Promise<string | null> {
     if (!(await this.available())) return null;
-    const b64 = this.file.read()[key];
+    const b64 = own(this.file.read(), key);
     if (!b64) return null;
     const s = safeStorage as MaybeAsync;
     const buf = Buffer.from(b64, 'base64');

@@ -1,6 +1,8 @@
 // Export: profiles as JSON (never a secret), one forward as an `ssh` command
 // line, hosts as an ssh_config fragment. And reading such a JSON file back.
 import { BurrowError } from '../../shared/errors';
+import { REQUEST_LIMITS } from '../../shared/contract';
+import { fieldOf, shapeProblems } from '../../shared/input-shape';
 import { forwardFlag, formatForwardSpec } from '../../shared/forward-spec';
 import { DEFAULT_KEEPALIVE, SCHEMA_VERSION, forwardToSpec, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import type { Incoming } from './merge';
@@ -44,6 +46,9 @@ export function parseExport(text: string, source = 'the file'): Incoming {
   } catch (e) {
     throw new BurrowError('VALIDATION', `${source} is not JSON (${(e as Error).message}); give a file made by 'burrow export --format json'.`);
   }
+  // Each entry is validated and reported: the same limits as a request keep that bounded.
+  const shape = shapeProblems(value, REQUEST_LIMITS);
+  if (shape.length) throw new BurrowError('VALIDATION', `${source}: ${shape[0].path.length ? fieldOf(shape[0].path) : 'the text'} ${shape[0].message}`);
   const v = value as Partial<ProfilesExport> | null;
   if (!v || typeof v !== 'object' || v.format !== EXPORT_FORMAT) {
     throw new BurrowError('VALIDATION', `${source} is not a Burrow profile export (its "format" is not "${EXPORT_FORMAT}"); give a file made by 'burrow export --format json'.`);

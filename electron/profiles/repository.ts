@@ -521,7 +521,7 @@ export class ProfileRepository {
       return;
     }
     const parsed = parseLenient(raw.text);
-    if (!parsed || parsed.repaired || !isObject(parsed.value) || versionOf(parsed.value) !== SCHEMA_VERSION) return;
+    if (!parsed || parsed.repaired || parsed.damage || !isObject(parsed.value) || versionOf(parsed.value) !== SCHEMA_VERSION) return;
     const { ours, other } = split(parsed.value);
     const r = ProfileDocumentSchema.safeParse(ours);
     if (r.success) this.set(r.data, other, raw.hash);
@@ -548,7 +548,7 @@ export class ProfileRepository {
     const parsed = parseLenient(raw.text);
     let value: Record<string, unknown> = parsed && isObject(parsed.value) ? parsed.value : {};
     let needsWrite = false;
-    let corrupt: string | null = !parsed ? 'it is not readable JSON' : parsed.repaired ? 'it was damaged JSON' : !isObject(parsed.value) ? 'it is not a JSON object' : null;
+    let corrupt: string | null = !parsed ? 'it is not readable JSON' : parsed.repaired ? 'it was damaged JSON' : parsed.damage ? `it is damaged: ${parsed.damage}` : !isObject(parsed.value) ? 'it is not a JSON object' : null;
 
     const version = versionOf(value);
     if (!corrupt && version === null) corrupt = `its schemaVersion is ${Object.hasOwn(value, 'schemaVersion') ? `not a version number (${JSON.stringify(value.schemaVersion)})` : 'missing'}`;

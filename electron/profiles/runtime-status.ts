@@ -8,6 +8,7 @@
 // remove it.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { own } from '../../shared/own-property';
 import type { ForwardState, ForwardStateName } from '../../shared/tunnel-state';
 import { writeFileDurable } from './durable-write';
 import { pidAlive, processStartId } from './process-identity';
@@ -148,7 +149,10 @@ function removeQuietly(file: string): void {
 
 /** Which live process runs (or last failed) a forward, and how. */
 export function runtimeOf(statuses: RuntimeStatus[], forward: string): { status: RuntimeStatus; forward: PublishedForward } | undefined {
-  const found = statuses.map((status) => ({ status, forward: status.forwards[forward] })).filter((x) => x.forward);
+  const found = statuses.flatMap((status) => {
+    const published = own(status.forwards, forward);
+    return published ? [{ status, forward: published }] : [];
+  });
   // A process that runs it wins over one where it failed.
   return found.find((x) => x.forward.state !== 'failed') ?? found[0];
 }

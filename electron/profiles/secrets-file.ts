@@ -52,7 +52,7 @@ export class SecretsFile {
   /** Removes one entry (nothing happens when it is not there). */
   delete(key: string): Promise<void> {
     return this.update((entries) => {
-      if (!(key in entries)) return false;
+      if (!Object.hasOwn(entries, key)) return false;
       delete entries[key];
     });
   }

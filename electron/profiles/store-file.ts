@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { jsonrepair } from 'jsonrepair';
+import { fieldOf, shapeProblems, type ShapeLimits } from '../../shared/input-shape';
 import {
   DEFAULT_SETTINGS,
   ForwardSchema,
@@ -61,17 +62,42 @@ export function keepAside(path: string, bytes: Uint8Array, now = new Date()): st
   return target;
 }
 
-/** Parses the file's text; unreadable JSON is repaired when possible (a truncated write, a stray comma). */
-export function parseLenient(text: string): { value: unknown; repaired: boolean } | null {
+/**
+ * What a profile file may hold (shared/input-shape.ts): far more than Burrow
+ * writes, but no nesting that would overflow the stack of whatever walks it
+ * next (validation, writing it back) and no '__proto__' fields.
+ */
+export const FILE_LIMITS: ShapeLimits = {
+  maxDepth: 32,
+  maxArrayLength: 100_000,
+  maxStringLength: 10_000_000,
+  maxKeys: 10_000,
+  maxKeyLength: 10_000,
+  maxValues: 10_000_000,
+  maxTotalChars: Number.POSITIVE_INFINITY,
+};
+
+/**
+ * Parses the file's text; unreadable JSON is repaired when possible (a
+ * truncated write, a stray comma). Parts past FILE_LIMITS are removed from the
+ * value, and `damage` says where they were: the file is then damaged too.
+ */
+export function parseLenient(text: string): { value: unknown; repaired: boolean; damage?: string } | null {
+  let parsed: { value: unknown; repaired: boolean };
   try {
-    return { value: JSON.parse(text), repaired: false };
+    parsed = { value: JSON.parse(text), repaired: false };
   } catch {
     try {
-      return { value: JSON.parse(jsonrepair(text)), repaired: true };
+      parsed = { value: JSON.parse(jsonrepair(text)), repaired: true };
     } catch {
       return null;
     }
   }
+  const problems = shapeProblems(parsed.value, FILE_LIMITS, { max: Number.POSITIVE_INFINITY, prune: true });
+  if (problems.length === 0) return parsed;
+  const shown = problems.slice(0, 3).map((p) => `${p.path.length ? fieldOf(p.path) : 'the file'} ${p.message.replace(/\.$/, '')}`);
+  const more = problems.length > 3 ? `; and ${problems.length - 3} more such places` : '';
+  return { ...parsed, damage: `${shown.join('; ')}${more}` };
 }
 
 export interface Recovered {

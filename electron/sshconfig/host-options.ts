@@ -4,6 +4,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
+import { own } from '../../shared/own-property';
 import { parsePort } from '../../shared/forward-spec';
 import type { HostConfig, StrictHostKeyChecking } from '../tunnels/types';
 import { ALGORITHMS, resolveAlgorithms, type AlgorithmKind } from './algorithms';
@@ -106,7 +107,7 @@ export const IGNORED_OPTIONS: Record<string, [name: string, why: string]> = {
 
 /** The note for an ignored option, or undefined when the option is used. */
 export function ignoredOptionNote(key: string, value: string): string | undefined {
-  const ignored = IGNORED_OPTIONS[key];
+  const ignored = own(IGNORED_OPTIONS, key);
   return ignored && `-o ${ignored[0]}=${value} is ignored: it changes nothing for forwarding (${ignored[1]}).`;
 }
 
@@ -119,8 +120,8 @@ export function parseOption(arg: string): [string, string] {
     throw new BurrowError('OPTION_INVALID', `Cannot read -o '${arg}': write it as Option=value, for example -o ServerAliveInterval=30.`);
   }
   const key = m[1].toLowerCase();
-  if (key in IGNORED_OPTIONS) return [key, m[2]];
-  const known = OPTIONS[key];
+  if (own(IGNORED_OPTIONS, key) !== undefined) return [key, m[2]];
+  const known = own(OPTIONS, key);
   if (!known) {
     const names = Object.values(OPTIONS)
       .map((o) => o.name)

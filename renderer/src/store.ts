@@ -79,8 +79,8 @@ export class Store {
       this.mergeView(v, false);
       this.watchHostKey(v.forward.name, v.state);
     }
-    for (const name of [...this.live.keys()]) if (!(name in states)) this.live.delete(name);
-    for (const name of [...this.hostKeyRefused]) if (!(name in states)) this.hostKeyRefused.delete(name);
+    for (const name of [...this.live.keys()]) if (!Object.hasOwn(states, name)) this.live.delete(name);
+    for (const name of [...this.hostKeyRefused]) if (!Object.hasOwn(states, name)) this.hostKeyRefused.delete(name);
     this.states = states;
     this.notify('snapshot');
     this.notify('states');

@@ -6,7 +6,7 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { BurrowError } from '../../shared/errors';
-import { expandHome } from '../tunnels/auth';
+import { expandHome } from '../tunnels/home';
 
 export const DEFAULT_SSH_CONFIG = join(homedir(), '.ssh', 'config');
 

@@ -23,9 +23,6 @@ export interface AuthMemo {
 
 export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n));
 
-export function expandHome(p: string): string {
-  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
-}
 
 /** Reads an identity file and refuses, with what to do, files ssh2 cannot use or ssh would not use. Exported for tests. */
 export function readIdentity(file: string): Buffer {

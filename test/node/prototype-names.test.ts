@@ -59,12 +59,13 @@ describe('names of Object.prototype properties', () => {
     }
   });
 
-  it('burrow toString / help constructor / -o constructor=... are an unknown command, the main help and an unknown option', async () => {
+  it('burrow toString / help constructor / -o constructor=... are an unknown command, a command without help and an unknown option', async () => {
     const cmd = await runInProcess(dir, ['toString']);
-    expect(cmd).toMatchObject({ code: 2, err: "burrow: unknown command 'toString'. Run 'burrow --help' for the list.\n" });
+    expect(cmd.code).toBe(2);
+    expect(cmd.err).toMatch(/^burrow: unknown command 'toString'\. Commands: /);
     const help = await runInProcess(dir, ['help', 'constructor']);
-    expect(help.code).toBe(0);
-    expect(help.out).toContain('Usage: burrow <command>');
+    expect(help.code).toBe(2);
+    expect(help.err).toMatch(/^burrow: no help for 'constructor': there is no such command\. Commands: /);
     const opt = await runInProcess(dir, ['add', 'host', 'x', '127.0.0.1', '-o', 'constructor=1']);
     expect(opt.code).not.toBe(0);
     expect(opt.err).toContain("Unknown option 'constructor' in -o constructor=1. Burrow understands: StrictHostKeyChecking");

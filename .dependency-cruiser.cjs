@@ -1,10 +1,13 @@
 // Layers, enforced (npm run lint): each folder may import only from the ones
 // below it. From the bottom: shared/ (the contract and model; neither Node nor
-// DOM), electron/tunnels (the engine over ssh2), electron/sshconfig,
-// electron/profiles, electron/api (the dispatcher and services), then the
-// entry points: electron/shell and electron/web, electron/cli, electron/app
-// (the only place that imports Electron). The renderer sees only shared/.
-const LAYERS = ['tunnels', 'sshconfig', 'profiles', 'api', 'shell', 'web', 'cli', 'app'];
+// DOM), electron/tunnels (the engine over ssh2), electron/sshconfig (reading
+// ssh_config), electron/profiles (saved profiles and secrets), electron/api
+// (the dispatcher and services), electron/serve (serving the renderer safely:
+// CSP, headers, files), electron/desktop (tray, notifications, quit and
+// background policies), electron/web (the browser mode's server),
+// electron/cli (the `burrow` command), electron/app (the only place that
+// imports Electron). The renderer sees only shared/. See docs/architecture.md.
+const LAYERS = ['tunnels', 'sshconfig', 'profiles', 'api', 'serve', 'desktop', 'web', 'cli', 'app'];
 const above = (layer) => LAYERS.slice(LAYERS.indexOf(layer) + 1);
 
 module.exports = {

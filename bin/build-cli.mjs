@@ -19,7 +19,7 @@ const COMMANDS = {
   connect: 'electron/cli/connect.ts',
   up: 'electron/cli/up.ts',
   'profile-commands': 'electron/cli/profile-commands.ts',
-  web: 'electron/web/command.ts',
+  web: 'electron/cli/web.ts',
 };
 
 const common = {

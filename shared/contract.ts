@@ -136,7 +136,7 @@ export interface KeyFileList {
   problem?: string;
 }
 
-/** The algorithm lists a host can set, as the engine's resolver names them (electron/sshconfig/algorithms.ts). */
+/** The algorithm lists a host can set, as the engine's resolver names them (electron/tunnels/algorithms.ts). */
 export const ALGORITHM_KINDS = ['cipher', 'kex', 'hostKey', 'mac'] as const;
 export type AlgorithmKind = (typeof ALGORITHM_KINDS)[number];
 

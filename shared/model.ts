@@ -172,7 +172,7 @@ export type Auth = z.infer<typeof AuthSchema>;
 /**
  * A list of algorithm names (KexAlgorithms, HostKeyAlgorithms, MACs) as the
  * engine resolved it: which names ssh2 implements is the engine's to say
- * (electron/sshconfig/algorithms.ts resolveAlgorithms), so here only the shape.
+ * (electron/tunnels/algorithms.ts resolveAlgorithms), so here only the shape.
  */
 function algorithmList(label: string, option: string, example: string) {
   return z

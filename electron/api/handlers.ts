@@ -18,7 +18,7 @@ import { SshSession } from '../tunnels/session';
 import type { Prompter } from '../tunnels/types';
 import type { Handlers } from './dispatcher';
 import { listKeyFiles, sshDir } from './key-files';
-import { resolveAlgorithms } from '../sshconfig/algorithms';
+import { resolveAlgorithms } from '../tunnels/algorithms';
 import { startSaved, type SyncReport } from './engine-sync';
 import type { PromptBroker } from './prompt-broker';
 

@@ -1,21 +1,21 @@
 // Burrow's Electron main process: thin glue between Electron and the plain-Node
-// services (electron/api, electron/shell). Everything with logic is tested there.
+// services (electron/api, electron/desktop, electron/serve). Everything with logic is tested there.
 import { app, BrowserWindow, dialog, powerMonitor, protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices, type Services } from '../api/services';
-import { setLinuxAutostart } from '../shell/autostart-linux';
-import { dockSync, loginItemPlan, startsHidden } from '../shell/background';
-import { resolveAppRequest } from '../shell/app-protocol';
-import { RotatingLogFile } from '../shell/log-file';
-import { NotifyPolicy } from '../shell/notify-policy';
-import { createQuitFlow } from '../shell/quit-flow';
-import { pollingNetworkWatcher, wireReconnectTriggers } from '../shell/reconnect-triggers';
-import { APP_PROTOCOL_PRIVILEGES, APP_SCHEME, securityHeaders, trustedOrigins } from '../shell/security';
-import { runTrayAction } from '../shell/tray-actions';
-import { trayRefresher } from '../shell/tray-input';
-import { trayIconState, type TrayAction } from '../shell/tray-menu';
+import { setLinuxAutostart } from '../desktop/autostart-linux';
+import { dockSync, loginItemPlan, startsHidden } from '../desktop/background';
+import { resolveAppRequest } from '../serve/app-protocol';
+import { RotatingLogFile } from '../desktop/log-file';
+import { NotifyPolicy } from '../desktop/notify-policy';
+import { createQuitFlow } from '../desktop/quit-flow';
+import { pollingNetworkWatcher, wireReconnectTriggers } from '../desktop/reconnect-triggers';
+import { APP_PROTOCOL_PRIVILEGES, APP_SCHEME, securityHeaders, trustedOrigins } from '../serve/security';
+import { runTrayAction } from '../desktop/tray-actions';
+import { trayRefresher } from '../desktop/tray-input';
+import { trayIconState, type TrayAction } from '../desktop/tray-menu';
 import { bindIpc, sendEvent } from './ipc';
 import { showNotification } from './notifications';
 import { SafeStorageSecretStore } from './secrets';
@@ -66,7 +66,7 @@ async function main() {
   });
   applySessionPolicies(trustedOrigins(devServer));
 
-  // Launch at login, in the tray: an autostart entry on Linux, the login item elsewhere (electron/shell/background.ts).
+  // Launch at login, in the tray: an autostart entry on Linux, the login item elsewhere (electron/desktop/background.ts).
   const applyLoginItem = (openAtLogin: boolean) => {
     const plan = loginItemPlan({ platform: process.platform, openAtLogin, packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), appImage: process.env.APPIMAGE });
     if (plan.kind === 'linux-autostart') setLinuxAutostart(plan.enabled, plan.exec);

@@ -1,8 +1,8 @@
 // The tray: its icon says the overall state; its menu is built from the pure
-// model in electron/shell/tray-menu.ts and rebuilt on every change.
+// model in electron/desktop/tray-menu.ts and rebuilt on every change.
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
-import { buildTrayMenu, trayIconFile, trayIconState, trayToolTip, type TrayAction, type TrayInput, type TrayItem } from '../shell/tray-menu';
+import { buildTrayMenu, trayIconFile, trayIconState, trayToolTip, type TrayAction, type TrayInput, type TrayItem } from '../desktop/tray-menu';
 
 function toTemplate(items: TrayItem[], act: (a: TrayAction) => void): MenuItemConstructorOptions[] {
   return items.map((i): MenuItemConstructorOptions => {

@@ -1,7 +1,7 @@
-// The main window: hardened (electron/shell/security.ts), loaded from burrow://app/,
+// The main window: hardened (electron/serve/security.ts), loaded from burrow://app/,
 // navigation and new windows blocked, https links to the system browser.
 import { BrowserWindow, shell, session } from 'electron';
-import { allowNavigation, allowPermission, externalLink, windowOptions, APP_ENTRY } from '../shell/security';
+import { allowNavigation, allowPermission, externalLink, windowOptions, APP_ENTRY } from '../serve/security';
 
 export function applySessionPolicies(trusted: string[]): void {
   const ses = session.defaultSession;

@@ -34,7 +34,7 @@ export const commands: Record<string, CommandEntry> = {
   preset: { summary: "Save a forward for a common service ('preset pop3 --via HOST')", load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.PRESET_HELP, run: m.preset })) },
   import: { summary: 'Import ~/.ssh/config or a JSON export (with a report)', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.IMPORT_HELP, run: m.importCmd })) },
   export: { summary: 'Export profiles as JSON, an ssh_config fragment or an ssh command', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.EXPORT_HELP, run: m.exportCmd })) },
-  web: { summary: 'Open the desktop UI in a browser (127.0.0.1 only, with an access token)', load: lazy('web', () => import('../web/command'), (m) => ({ help: m.WEB_HELP, run: m.web })) },
+  web: { summary: 'Open the desktop UI in a browser (127.0.0.1 only, with an access token)', load: lazy('web', () => import('./web'), (m) => ({ help: m.WEB_HELP, run: m.web })) },
 };
 
 export const VERSION_TEXT = `burrow ${version} (Node.js ${process.versions.node}${process.versions.electron ? `, Electron ${process.versions.electron}` : ''})\n`;

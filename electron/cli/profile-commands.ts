@@ -19,7 +19,7 @@ import { ForgetOnlySecretStore, secretsFilePath } from '../profiles/secrets-file
 import { importSshConfigFile } from '../profiles/ssh-config-import';
 import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
 import { parseDestination, parseOption } from '../sshconfig/host-options';
-import { resolveAlgorithms, type AlgorithmKind } from '../sshconfig/algorithms';
+import { resolveAlgorithms, type AlgorithmKind } from '../tunnels/algorithms';
 import { has, parseArgs, values, type FlagSpec, type ParsedArgs } from './args';
 import { exitCodeFor } from './exit-codes';
 import type { CliIO } from './io';

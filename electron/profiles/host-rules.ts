@@ -4,7 +4,7 @@
 // (merge.ts), so the window, the command line and JSON or ssh_config imports
 // all refuse the same hosts with the same message.
 import { ValidationError, type Host } from '../../shared/model';
-import { resolveAlgorithms, type AlgorithmKind } from '../sshconfig/algorithms';
+import { resolveAlgorithms, type AlgorithmKind } from '../tunnels/algorithms';
 
 /** The model's algorithm fields by the resolver's kinds. */
 const ALGORITHM_FIELDS = { ciphers: 'cipher', kex: 'kex', hostKey: 'hostKey', mac: 'mac' } as const;

@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { NAME_PATTERN, SSH_CIPHERS, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
-import { ALGORITHMS, resolveAlgorithms } from '../sshconfig/algorithms';
+import { ALGORITHMS, resolveAlgorithms } from '../tunnels/algorithms';
 import { parseDestination } from '../sshconfig/host-options';
 import { all, computeHost, configBlocks, expandTokens, first, isPlainHostPattern, loadSshConfig, parseSshConfigText, withoutMatchBlocks } from '../sshconfig/ssh-config';
 import type { ImportItem, Incoming } from './merge';

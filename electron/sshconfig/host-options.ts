@@ -7,7 +7,7 @@ import { BurrowError } from '../../shared/errors';
 import { own } from '../../shared/own-property';
 import { parsePort } from '../../shared/forward-spec';
 import type { HostConfig, StrictHostKeyChecking } from '../tunnels/types';
-import { ALGORITHMS, resolveAlgorithms, type AlgorithmKind } from './algorithms';
+import { ALGORITHMS, resolveAlgorithms, type AlgorithmKind } from '../tunnels/algorithms';
 import { all, computeHost, expandTokens, first, type ComputedHost } from './ssh-config';
 import type SSHConfig from 'ssh-config';
 

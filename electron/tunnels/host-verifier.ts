@@ -4,7 +4,7 @@
 import type { Algorithms } from 'ssh2';
 import { BurrowError, type HostKeyChangedDetails } from '../../shared/errors';
 import { removeKeyCommand } from '../../shared/host-key-warning';
-import { ALGORITHMS, COMPRESSION_ON } from '../sshconfig/algorithms';
+import { ALGORITHMS, COMPRESSION_ON } from './algorithms';
 import {
   SYSTEM_KNOWN_HOSTS,
   appendKnownHost,

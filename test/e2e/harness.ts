@@ -11,7 +11,7 @@ import { CHANNELS, EVENTS } from '../../shared/contract';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 import type { SecretStore } from '../../electron/profiles/secrets';
 import { createWebServices, type WebServices } from '../../electron/web/services';
-import { PROJECT_ROOT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/web/static-files';
+import { PROJECT_ROOT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/serve/static-files';
 
 import { cleanup, freePort, type Sshd } from '../support/sshd';
 

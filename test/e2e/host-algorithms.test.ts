@@ -4,7 +4,7 @@
 // ssh2 supports; saved lists show when editing.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALGORITHMS } from '../../electron/sshconfig/algorithms';
+import { ALGORITHMS } from '../../electron/tunnels/algorithms';
 import { closeAll, consoleErrors, openApp, startWorld, type World } from './harness';
 import { closeWithEscape, eventually, openNewHostForm, saveHost, textOf } from './ui-helpers';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALGORITHMS, resolveAlgorithms } from '../../electron/sshconfig/algorithms';
+import { ALGORITHMS, resolveAlgorithms } from '../../electron/tunnels/algorithms';
 import { parseOption, resolveHost } from '../../electron/sshconfig/host-options';
 import { loadSshConfig } from '../../electron/sshconfig/ssh-config';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';

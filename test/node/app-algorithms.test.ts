@@ -1,5 +1,5 @@
 // A host's algorithm lists (Ciphers, KexAlgorithms, HostKeyAlgorithms, MACs):
-// the model keeps plain lists, the engine's resolver (electron/sshconfig/algorithms.ts)
+// the model keeps plain lists, the engine's resolver (electron/tunnels/algorithms.ts)
 // says which names are real, through algorithms.resolve for the host form and
 // in host.add / host.update, and the ssh_config import keeps them resolved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Channel } from '../../shared/contract';
-import { ALGORITHMS } from '../../electron/sshconfig/algorithms';
+import { ALGORITHMS } from '../../electron/tunnels/algorithms';
 import { createServices, type Services } from '../../electron/api/services';
 import { MemorySecretStore } from '../../electron/profiles/secrets';
 import { HostSchema, SCHEMA_VERSION } from '../../shared/model';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { autostartFile, setLinuxAutostart } from '../../electron/shell/autostart-linux';
+import { autostartFile, setLinuxAutostart } from '../../electron/desktop/autostart-linux';
 
 describe('launch at login on Linux', () => {
   it('writes and removes an XDG autostart entry that starts hidden', () => {

@@ -3,7 +3,7 @@
 // the way each platform understands "start in the tray", and a login launch on
 // macOS starts hidden.
 import { describe, expect, it } from 'vitest';
-import { dockShouldShow, dockSync, loginItemPlan, startsHidden, type WindowLike } from '../../electron/shell/background';
+import { dockShouldShow, dockSync, loginItemPlan, startsHidden, type WindowLike } from '../../electron/desktop/background';
 
 const win = (s: Partial<{ destroyed: boolean; visible: boolean; minimized: boolean }>): WindowLike => ({
   isDestroyed: () => !!s.destroyed,

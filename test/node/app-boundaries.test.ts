@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { trayInput } from '../../electron/shell/tray-input';
+import { trayInput } from '../../electron/desktop/tray-input';
 
 const root = path.resolve(import.meta.dirname, '../..');
 function files(dir: string): string[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { RotatingLogFile, formatLogLine, redact } from '../../electron/shell/log-file';
+import { RotatingLogFile, formatLogLine, redact } from '../../electron/desktop/log-file';
 
 describe('rotating log file', () => {
   it('writes one line per event and rotates, keeping N old files', () => {

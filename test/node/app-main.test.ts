@@ -10,7 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CHANNELS, DESKTOP_METHODS, desktopChannel, ipcChannel, ipcEvent } from '../../shared/contract';
-import { APP_ENTRY, contentSecurityPolicy, webPreferences } from '../../electron/shell/security';
+import { APP_ENTRY, contentSecurityPolicy, webPreferences } from '../../electron/serve/security';
 import { runBuiltMain, type FakeApp, type Recorded } from '../support/electron-fake/driver';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../support/tcp';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotifyPolicy, classify, type Clock, type DesktopNotification } from '../../electron/shell/notify-policy';
+import { NotifyPolicy, classify, type Clock, type DesktopNotification } from '../../electron/desktop/notify-policy';
 import type { ForwardState } from '../../electron/tunnels/types';
 
 function fakeClock() {

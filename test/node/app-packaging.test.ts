@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { allTrayIconFiles } from '../../electron/shell/tray-menu';
+import { allTrayIconFiles } from '../../electron/desktop/tray-menu';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);

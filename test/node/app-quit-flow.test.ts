@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { createQuitFlow } from '../../electron/shell/quit-flow';
+import { createQuitFlow } from '../../electron/desktop/quit-flow';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import { cleanup, freePort, startSshd, type Sshd } from '../support/sshd';
 import { hostFor } from '../support/hosts';

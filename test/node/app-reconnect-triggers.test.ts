@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import type os from 'node:os';
-import { networkSignature, pollingNetworkWatcher, wireReconnectTriggers, type PowerEvents } from '../../electron/shell/reconnect-triggers';
+import { networkSignature, pollingNetworkWatcher, wireReconnectTriggers, type PowerEvents } from '../../electron/desktop/reconnect-triggers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const iface = (address: string, internal = false) => ({ address, internal, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as os.NetworkInterfaceInfo;

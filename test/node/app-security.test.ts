@@ -14,8 +14,8 @@ import {
   trustedOrigins,
   webPreferences,
   windowOptions,
-} from '../../electron/shell/security';
-import { resolveAppRequest } from '../../electron/shell/app-protocol';
+} from '../../electron/serve/security';
+import { resolveAppRequest } from '../../electron/serve/app-protocol';
 
 describe('window security settings', () => {
   it('isolates and sandboxes the renderer, with no Node and no web-security override', () => {

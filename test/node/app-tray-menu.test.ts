@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { allTrayIconFiles, buildTrayMenu, trayIconFile, trayIconState, trayToolTip, type TrayForward, type TrayItem } from '../../electron/shell/tray-menu';
+import { allTrayIconFiles, buildTrayMenu, trayIconFile, trayIconState, trayToolTip, type TrayForward, type TrayItem } from '../../electron/desktop/tray-menu';
 
 const fwd = (id: string, state: TrayForward['state'], extra: Partial<TrayForward> = {}): TrayForward => ({ id, name: id, state, localAddress: `localhost:${1000 + id.length}`, ...extra });
 const labels = (items: TrayItem[]) => items.map((i) => (i.kind === 'separator' ? '---' : i.label));

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../electron/api/services';
 import { MemorySecretStore } from '../../electron/profiles/secrets';
-import { runTrayAction, trayFailureNotice } from '../../electron/shell/tray-actions';
-import { trayInput, trayPresets, trayRefresher } from '../../electron/shell/tray-input';
-import { buildTrayMenu, type TrayAction, type TrayInput, type TrayItem } from '../../electron/shell/tray-menu';
+import { runTrayAction, trayFailureNotice } from '../../electron/desktop/tray-actions';
+import { trayInput, trayPresets, trayRefresher } from '../../electron/desktop/tray-input';
+import { buildTrayMenu, type TrayAction, type TrayInput, type TrayItem } from '../../electron/desktop/tray-menu';
 import type { Forward } from '../../shared/model';
 
 const fwd = (name: string, port: number, kind: Forward['kind'] = 'local'): Forward =>

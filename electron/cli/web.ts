@@ -1,11 +1,11 @@
 // `burrow web [--port N]`: the desktop UI in a browser, for development, tests
 // and headless machines (reach it through an SSH forward).
 import { BurrowError } from '../../shared/errors';
-import { parseArgs, values, has } from '../cli/args';
-import type { CliIO } from '../cli/io';
-import { startWebServer } from './server';
-import { createWebServices } from './services';
-import { BUILD_HINT, RENDERER_OUT, buildRenderer, rendererBuilt } from './static-files';
+import { parseArgs, values, has } from './args';
+import type { CliIO } from './io';
+import { startWebServer } from '../web/server';
+import { createWebServices } from '../web/services';
+import { BUILD_HINT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../serve/static-files';
 
 export const WEB_HELP = `Usage: burrow web [--port N] [--no-build]
 

@@ -51,7 +51,7 @@ export interface LoginItemContext {
 }
 
 export type LoginItemPlan =
-  /** Linux has no login-item API: an XDG autostart entry running this command (electron/shell/autostart-linux.ts). */
+  /** Linux has no login-item API: an XDG autostart entry running this command (electron/desktop/autostart-linux.ts). */
   | { kind: 'linux-autostart'; enabled: boolean; exec: string[] }
   /** app.setLoginItemSettings(settings) on macOS and Windows. */
   | { kind: 'login-item'; settings: { openAtLogin: boolean; openAsHidden?: boolean; path?: string; args?: string[] } };

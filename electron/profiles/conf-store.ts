@@ -8,7 +8,7 @@
 // the instance with durable-write.ts (every byte or an error, fsync, the
 // repository's check that its lock is still held just before the rename,
 // rename, folder fsync), and `_ensureDirectory` with a 0700 folder. The seam is
-// private: test/node/profiles-conf-store.test.ts fails when conf no longer
+// private: test/node/profiles/conf-store.test.ts fails when conf no longer
 // writes through `_write`, and every write here checks that it did.
 //
 // conf does not interpret the file: the repository reads it (by content hash),

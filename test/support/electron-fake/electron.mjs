@@ -1,6 +1,6 @@
 // A recording fake of the 'electron' module, only as much as Burrow's main
 // process (and electron-store) uses. The built main bundle runs on it under
-// plain Node (test/node/app-main.test.ts): every call is recorded, and any
+// plain Node (test/node/app/main.test.ts): every call is recorded, and any
 // access to something not faked here throws and is recorded as 'unfaked', so a
 // new use of Electron cannot pass unnoticed. The test drives it over the
 // child-process IPC channel (see `ops` below).

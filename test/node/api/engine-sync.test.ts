@@ -1,0 +1,62 @@
+// The engine follows the saved profiles from their change events, not by
+// re-reading them (and decrypting every stored password) on each request.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServices, type Services } from '../../../electron/api/services';
+import { MemorySecretStore } from '../../../electron/profiles/secrets';
+import { okCaller } from '../../support/dispatch';
+
+class CountingSecretStore extends MemorySecretStore {
+  gets = 0;
+  override async get(key: string) {
+    this.gets++;
+    return super.get(key);
+  }
+}
+
+let dir: string;
+let services: Services;
+const secrets = new CountingSecretStore();
+const ok = okCaller(() => services);
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'burrow-sync-'));
+  services = await createServices({ configDir: dir, secretStore: secrets, watchProfiles: false });
+  for (let i = 0; i < 5; i++) {
+    await ok('host.add', { host: { name: `pw${i}`, hostname: '127.0.0.1', port: 9, auth: { method: 'password' } }, secret: `secret-${i}` });
+  }
+  await ok('forward.add', { forward: { name: 'f', kind: 'local', port: 40999, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' } });
+});
+
+afterAll(async () => {
+  await services?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('engine sync', () => {
+  it('requests that change nothing fetch no secret', async () => {
+    await ok('state.get', undefined);
+    const before = secrets.gets;
+    for (let i = 0; i < 3; i++) {
+      await ok('state.get', undefined);
+      await ok('forward.logs', { name: 'f' });
+      await ok('forward.connections', { name: 'f' });
+    }
+    expect(secrets.gets - before).toBe(0);
+  });
+
+  it('a saved change reaches the engine before the answer, and one from another process on the next request', async () => {
+    await ok('forward.update', { name: 'f', forward: { name: 'f', kind: 'local', port: 40998, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' } });
+    expect(services.engine.get('f').spec.listen).toMatchObject({ port: 40998 });
+    // Another process edits the file (as `burrow edit` would).
+    const file = path.join(dir, 'config.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.forwards[0].port = 40997;
+    writeFileSync(file, JSON.stringify(doc));
+    services.repo.refresh();
+    await ok('state.get', undefined);
+    expect(services.engine.get('f').spec.listen).toMatchObject({ port: 40997 });
+  });
+});

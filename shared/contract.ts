@@ -5,7 +5,7 @@
 // Pure: no Node, no DOM.
 import { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from './errors';
-import type { Endpoint, ForwardKind } from './forward-spec';
+import type { ForwardKind } from './forward-spec';
 import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
 import type { ShapeLimits } from './input-shape';
 import { ForwardSchema, HostSchema, SettingsSchema, portSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
@@ -151,8 +151,6 @@ export interface ResolvedAlgorithmList {
 export type PromptRequest =
   | { id: string; type: 'hostKey'; question: HostKeyQuestion; createdAt: number; expiresAt: number }
   | { id: string; type: 'secret'; question: SecretQuestion; createdAt: number; expiresAt: number };
-
-export type { Endpoint };
 
 // ---------------------------------------------------------------- input schemas
 

@@ -167,7 +167,6 @@ export const AuthSchema = z
       ctx.addIssue({ code: 'custom', path: ['keyPath'], message: "Key file is required when the authentication method is 'key'; give the path of a private key, e.g. ~/.ssh/id_ed25519." });
     }
   });
-export type Auth = z.infer<typeof AuthSchema>;
 
 /**
  * A list of algorithm names (KexAlgorithms, HostKeyAlgorithms, MACs) as the
@@ -480,10 +479,6 @@ export function specToEndpoints(spec: ForwardSpec): ForwardEndpoints {
   return out;
 }
 
-/** A full Forward from a spec and the rest of its fields, validated. */
-export function specToForward(spec: ForwardSpec, rest: Omit<ForwardInput, keyof ForwardEndpoints>): Forward {
-  return parseForward({ ...rest, ...specToEndpoints(spec) });
-}
 
 /** "127.0.0.1:1100 -> mail.example.com:110 via other": one line for lists and menus. */
 export function describeForward(f: Forward): string {

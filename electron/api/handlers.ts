@@ -2,9 +2,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
-import type { AlgorithmKind, ForwardView, GroupResult, HostView, PresetView, SavedForwardView, Snapshot } from '../../shared/contract';
+import type { ForwardView, GroupResult, HostView, PresetView, SavedForwardView, Snapshot } from '../../shared/contract';
 import { isRunning } from '../../shared/tunnel-state';
-import { ValidationError, describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
+import { describeForward, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import { PRESETS, findPreset, takenLocalPorts } from '../../shared/presets';
 import { presetForward, presetLabels } from '../profiles/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../profiles/export';

@@ -36,7 +36,6 @@ if (!app.requestSingleInstanceLock()) {
 
 async function main() {
   let win: BrowserWindow | undefined;
-  let services: Services | undefined;
 
   let ready = false;
   const showWindow = () => {
@@ -77,7 +76,7 @@ async function main() {
 
   // Profiles and the encrypted secrets they refer to live side by side (the CLI removes orphaned entries there).
   const configDir = process.env.BURROW_CONFIG_DIR || userData;
-  services = await createServices({
+  const svc: Services = await createServices({
     configDir,
     secretStore: new SafeStorageSecretStore(configDir),
     createStore: createElectronStore,
@@ -85,7 +84,6 @@ async function main() {
     settingsChanged: (s) => applyLoginItem(s.launchAtLogin),
     onInternalError: (channel, err) => note(`Internal error in ${channel}: ${(err as Error)?.stack ?? String(err)}`, 'error'),
   });
-  const svc = services;
   for (const w of svc.repo.warnings) note(w.message, 'warn');
 
   const openWindow = (show: boolean) => {

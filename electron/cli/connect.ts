@@ -286,7 +286,7 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
   };
   for (const id of ids) {
     if (stopped !== undefined) break;
-    const { host, spec } = engine.get(id);
+    const { host } = engine.get(id);
     const key = sessionKey(host);
     const down = unreachable.get(key);
     if (down) {

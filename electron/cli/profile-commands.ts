@@ -174,7 +174,6 @@ export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }
 
 // ------------------------------------------------------------------ add / edit host
 
-const HOST_FLAGS: FlagSpec = { withValue: 'pliJo', boolean: '', long: ['no-jump'], longWithValue: ['auth', 'name', 'known-hosts', 'notes'] };
 const HOST_FLAG_HELP = `  --hostname ADDR     (edit) The server's address or DNS name
   -p port             SSH port (default 22)
   -l user             User to log in as (default: your local user name)
@@ -221,9 +220,14 @@ function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: strin
   for (const o of values(p, '-o')) {
     const [k, v] = parseOption(o);
     if (k === 'stricthostkeychecking') patch.strictHostKeyChecking = (v.toLowerCase() === 'off' ? 'no' : v.toLowerCase()) as Host['strictHostKeyChecking'];
-    else if (k === 'serveraliveinterval') (keepalive.interval = Number(v)), (keepaliveSet = true);
-    else if (k === 'serveralivecountmax') (keepalive.countMax = Number(v)), (keepaliveSet = true);
-    else if (k in SAVED_ALGORITHMS) {
+    else if (k === 'serveraliveinterval') {
+      keepalive.interval = Number(v);
+      keepaliveSet = true;
+    } else if (k === 'serveralivecountmax') {
+      keepalive.countMax = Number(v);
+      keepaliveSet = true;
+    }
+    else if (Object.hasOwn(SAVED_ALGORITHMS, k)) {
       // +, - and ^ applied to the default; the other lists of the host are kept.
       const [kind, field] = SAVED_ALGORITHMS[k];
       patch.algorithms = { ...(base?.algorithms ?? {}), ...(patch.algorithms ?? {}), [field]: resolveAlgorithms(kind, v).list };

@@ -2,9 +2,9 @@
 // into the saved document by name, with a report line for each entry:
 // added, already there, in conflict (kept as saved), replaced, or skipped and why.
 import { isDeepStrictEqual } from 'node:util';
-import type { ImportAction, ImportItem } from '../../shared/contract';
+import type { ImportItem } from '../../shared/contract';
 
-export type { ImportAction, ImportItem };
+export type { ImportItem };
 import { ForwardSchema, HostSchema, referenceProblems, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import { hostProblems } from './host-rules';
 

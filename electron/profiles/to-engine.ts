@@ -6,7 +6,7 @@ import { forwardToSpec, type Forward, type Host, type Settings } from '../../sha
 import type { ForwardSpec } from '../../shared/forward-spec';
 import { DEFAULTS, DEFAULT_KNOWN_HOSTS } from '../sshconfig/host-options';
 import { expandTokens, type TokenContext } from '../sshconfig/ssh-config';
-import type { HostConfig, Prompter } from '../tunnels/types';
+import type { HostConfig } from '../tunnels/types';
 
 export interface EngineHostOptions {
   /** Looks a host up by name (jump hosts). */
@@ -91,17 +91,3 @@ export function toEngineForward(f: Forward, opts: EngineHostOptions): EngineForw
   return { id: f.name, host: toHostConfig(host, opts), spec };
 }
 
-/**
- * Answers passphrase questions for key files whose passphrase is stored, and
- * passes every other question on to the person.
- */
-export function prompterWithPassphrases(base: Prompter | undefined, passphrases: ReadonlyMap<string, string>): Prompter | undefined {
-  if (passphrases.size === 0) return base;
-  return {
-    hostKey: (q) => (base ? base.hostKey(q) : Promise.resolve('reject')),
-    secret: async (q) => {
-      if (q.kind === 'passphrase' && passphrases.has(q.subject)) return passphrases.get(q.subject)!;
-      return base ? base.secret(q) : null;
-    },
-  };
-}

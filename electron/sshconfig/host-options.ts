@@ -7,12 +7,11 @@ import { BurrowError } from '../../shared/errors';
 import { own } from '../../shared/own-property';
 import { parsePort } from '../../shared/forward-spec';
 import type { HostConfig, StrictHostKeyChecking } from '../tunnels/types';
-import { ALGORITHMS, resolveAlgorithms, type AlgorithmKind } from '../tunnels/algorithms';
+import { resolveAlgorithms, type AlgorithmKind } from '../tunnels/algorithms';
 import { all, computeHost, expandTokens, first, type ComputedHost } from './ssh-config';
 import type SSHConfig from 'ssh-config';
 
 export const DEFAULT_KNOWN_HOSTS = [join(homedir(), '.ssh', 'known_hosts'), join(homedir(), '.ssh', 'known_hosts2')];
-export { SYSTEM_KNOWN_HOSTS as DEFAULT_GLOBAL_KNOWN_HOSTS } from '../tunnels/known-hosts';
 export const DEFAULTS = {
   port: 22,
   strictHostKeyChecking: 'ask' as StrictHostKeyChecking,

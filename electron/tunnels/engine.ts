@@ -242,7 +242,6 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
   }
 
   private async startEntry(e: Entry): Promise<ForwardInfo> {
-    const id = e.id;
     const generation = ++e.generation;
     e.stats = emptyStats();
     this.setState(e, { state: 'connecting' });

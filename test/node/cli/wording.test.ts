@@ -91,7 +91,7 @@ describe('burrow import ssh-config', () => {
     const ls = JSON.parse((await runInProcess(dir, ['ls', '--json'])).out);
     expect(ls.hosts.map((h: { name: string }) => h.name)).toEqual(['mail', 'relay']);
     expect(ls.hosts[0].aliases).toEqual(['mail-tunnel']);
-    expect((await runInProcess(dir, ['ls'])).out).toMatch(/^  mail .*aliases=mail-tunnel$/m);
+    expect((await runInProcess(dir, ['ls'])).out).toMatch(/^ {2}mail .*aliases=mail-tunnel$/m);
     // A jump through the alias is a jump through the one host.
     expect(ls.hosts[1].jump).toEqual(['mail']);
     expect(ls.forwards.map((f: { name: string; host: string }) => `${f.name} via ${f.host}`)).toEqual([`mail-L${p1} via mail`, `mail-L${p2} via mail`]);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TunnelEngine } from '../../../electron/tunnels/engine';
 import { resolveHost } from '../../../electron/sshconfig/host-options';
-import type { ForwardState, HostConfig } from '../../../electron/tunnels/types';
+import type { HostConfig } from '../../../electron/tunnels/types';
 import { BurrowError } from '../../../shared/errors';
 import type { ForwardSpec } from '../../../shared/forward-spec';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../../support/sshd';

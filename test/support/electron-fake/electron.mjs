@@ -195,14 +195,14 @@ export const session = strict('session', {
 });
 
 // ---- tray, menus, images, notifications, dialogs, shell -------------------------
-let lastTray = null;
+const trays = [];
 class FakeTray extends EventEmitter {
   _destroyed = false;
   menu = null;
   constructor(image) {
     super();
     record('Tray', image);
-    lastTray = this;
+    trays.push(this);
     return strict('Tray', this);
   }
   _use(method, ...args) {
@@ -324,9 +324,9 @@ const ops = {
     return fn({ senderFrame, sender: w?.webContents }, input);
   },
   handlers: () => [...handlers.keys()],
-  tray: () => ({ items: trayItems(lastTray?.menu?.template), destroyed: lastTray?.isDestroyed() ?? null }),
+  tray: () => ({ items: trayItems(trays.at(-1)?.menu?.template), destroyed: trays.at(-1)?.isDestroyed() ?? null }),
   click({ labels }) {
-    const item = findItem(lastTray?.menu?.template, labels);
+    const item = findItem(trays.at(-1)?.menu?.template, labels);
     if (!item.click) throw new Error(`tray item ${item.label} has no click handler`);
     item.click(item, undefined, {});
     return item.label;

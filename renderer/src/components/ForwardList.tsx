@@ -75,9 +75,9 @@ const SectionHeader = memo(function SectionHeader({ section, groupBy }: { sectio
   const what = groupBy === 'host' ? `host ${section.title}` : `group ${section.title}`;
   return (
     <div className="section-head">
-      <h3>
+      <h2>
         {section.title} <span className="muted">{groupBy === 'host' ? 'host' : 'group'} · {plural(names.length, 'forward')} · {running} running</span>
-      </h3>
+      </h2>
       <div className="section-actions">
         <button type="button" className="small" aria-label={`Start all in ${what}`} onClick={() => groupAction(section.key, names, true, section.isGroup)} disabled={running === names.length}>
           Start all

@@ -3,12 +3,12 @@
 // the dark theme: 0 violations. Plus the contrast axe cannot see (WCAG 2.2 AA,
 // 1.4.11: >= 3:1 for focus indicators and controls; 1.4.3: >= 4.5:1 for the
 // 11 px kind badges), computed from the page's own colours.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTcpip, startFakeServer, type FakeServer } from '../support/ssh2-server';
-import { freePort, startSshd, type Sshd } from '../support/sshd';
+import { freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, sshdHostInput, startWorld, type World } from './harness';
 import { axeViolations, detailsPane, eventually, dialogNamed, openForwardForm, openHostsDialog, row, rowState, waitForText } from './ui-helpers';
@@ -35,6 +35,10 @@ beforeAll(async () => {
   writeFileSync(join(world.dir, 'empty_known_hosts'), '');
   await dispatch('host.add', { host: sshdHostInput(sshd, 'fresh', { knownHostsFile: join(world.dir, 'empty_known_hosts'), strictHostKeyChecking: 'ask' }) });
   await dispatch('host.add', { host: { name: 'vault', hostname: '127.0.0.1', port: twoFactor.port, user: 'alice', auth: { method: 'keyboard-interactive' }, knownHostsFile: twoFactor.knownHosts } });
+  // A host whose key changed: its known_hosts remembers another key.
+  const impostor = readFileSync(`${keygen(join(world.dir, 'impostor_ed25519'))}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  writeFileSync(join(world.dir, 'moved_known_hosts'), `[127.0.0.1]:${sshd.port} ${impostor}\n`);
+  await dispatch('host.add', { host: sshdHostInput(sshd, 'legacy', { knownHostsFile: join(world.dir, 'moved_known_hosts') }) });
   await dispatch('forward.add', { forward: await localForwardInput('pop3-mail', 'mail', echo.port, { group: 'mail' }), start: true });
   await dispatch('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', port: await freePort(), host: 'mail' } });
   await dispatch('forward.add', { forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'mail' } });
@@ -129,7 +133,7 @@ describe('accessibility (axe-core) and contrast', () => {
         await checkDialog(page, 'Edit forward pop3-mail', () => detailsPane(page, 'pop3-mail').getByRole('button', { name: 'Edit', exact: true }).click());
         await checkDialog(page, 'Remove pop3-mail?', () => detailsPane(page, 'pop3-mail').getByRole('button', { name: 'Remove', exact: true }).click());
 
-        // The prompts: an unknown host key, a password and a one-time code.
+        // The prompts: an unknown host key, a password and a one-time code; then the changed host key warning.
         await page.getByRole('switch', { name: 'fresh-echo', exact: true }).click();
         const hostKey = page.getByRole('alertdialog', { name: 'Unknown host key' });
         await hostKey.waitFor();
@@ -151,6 +155,16 @@ describe('accessibility (axe-core) and contrast', () => {
         await waitForText(rowState(page, 'vault-echo'), /^Active$/);
         await page.getByRole('switch', { name: 'vault-echo', exact: true }).click();
         await waitForText(rowState(page, 'vault-echo'), /^Stopped$/);
+
+        // The changed host key warning (its forward removed afterwards: a failed one brings the warning back on load).
+        await dispatchOk(world, 'forward.add', { forward: await localForwardInput('legacy-echo', 'legacy', echo.port) });
+        await page.getByRole('switch', { name: 'legacy-echo', exact: true }).click();
+        const alarm = page.getByRole('alertdialog', { name: /^Warning: the host key of .* has changed$/ });
+        await alarm.waitFor();
+        await expectNoViolations(page, 'changed host key warning');
+        await alarm.getByRole('button', { name: 'Close', exact: true }).last().click();
+        await alarm.waitFor({ state: 'detached' });
+        await dispatchOk(world, 'forward.remove', { name: 'legacy-echo' });
       } finally {
         await context.close();
       }

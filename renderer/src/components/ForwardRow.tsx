@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import type { ForwardView } from '../../../shared/contract';
 import { startForward, stopForward } from '../actions';
 import { rate } from '../format';
-import { KIND_LETTER, destinationText, isRunning, listenText } from '../forward-meta';
+import { KIND_LETTER, destinationText, isRunning, listenText, stateLabel } from '../forward-meta';
 import { useLive } from '../hooks/useStore';
 import { useUi } from '../ui';
 import { Sparkline } from './Sparkline';
@@ -35,7 +35,7 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
       className={`row ${props.selected ? 'selected' : ''}`}
       data-forward={f.name}
       aria-current={props.selected || undefined}
-      aria-label={`${f.name}, ${state.state}`}
+      aria-label={`${f.name}, ${stateLabel(state)}`}
       tabIndex={props.selected ? 0 : -1}
       onClick={() => ui.select(f.name)}
       onDoubleClick={() => ui.open({ type: 'forward', name: f.name })}
@@ -45,7 +45,9 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
         <span className={`kind kind-${f.kind}`} title={`${f.kind} forward`}>
           {KIND_LETTER[f.kind]}
         </span>
-        <span className="name">{f.name}</span>
+        <span className="name" title={f.name}>
+          {f.name}
+        </span>
       </div>
       <div className="row-route">
         <span className="mono">{listenText(f, state)}</span>

@@ -1,5 +1,5 @@
 // The saved SSH hosts: a list to pick from, and the form to add or edit one.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { call, errorMessage } from '../api';
 import { useSnapshot } from '../hooks/useStore';
 import { notify } from '../notices';
@@ -14,20 +14,31 @@ export function HostsDialog(props: { edit?: string | null; onClose: () => void }
   const hosts = snapshot?.hosts ?? [];
   const original = typeof editing === 'string' ? hosts.find((h) => h.host.name === editing)?.host : undefined;
 
+  const dialogRef = useRef<HTMLDivElement>(null);
   const remove = async (name: string) => {
+    const names = hosts.map((h) => h.host.name);
+    const i = names.indexOf(name);
+    const next = names[i + 1] ?? names[i - 1];
     try {
       await call('host.remove', { name });
       await refresh();
     } catch (e) {
       notify({ tone: 'error', text: errorMessage(e) });
+      return;
     }
+    // The focus stays in the dialog: on the next host, or on Add host when none is left.
+    requestAnimationFrame(() => {
+      const root = dialogRef.current;
+      const target = next ? root?.querySelector<HTMLElement>(`[aria-label="Edit host ${CSS.escape(next)}"]`) : root?.querySelector<HTMLElement>('button.primary');
+      target?.focus();
+    });
   };
 
   const title = editing === undefined ? 'SSH hosts' : editing === null ? 'Add host' : `Edit host ${editing}`;
   return (
     <Dialog title={title} onClose={props.onClose} wide>
       {editing === undefined ? (
-        <>
+        <div ref={dialogRef}>
           {hosts.length === 0 ? (
             <p className="muted">No hosts yet. A host is an SSH server your forwards go through.</p>
           ) : (
@@ -77,7 +88,7 @@ export function HostsDialog(props: { edit?: string | null; onClose: () => void }
               Add host
             </button>
           </footer>
-        </>
+        </div>
       ) : (
         <HostForm
           key={String(editing)}

@@ -1,0 +1,95 @@
+// The review's medium defects, in real Chromium against the real engine and
+// sshd: notices raised under a modal dialog, where the focus goes after a
+// removal, the Failing filter and the row's accessible name, long names.
+import net from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startSshd, type Sshd } from '../support/sshd';
+import { echoServer, type TestServer } from '../support/tcp';
+import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
+import { detailsPane, dialogNamed, eventually, focused, hostRow, openHostsDialog, row, rowState, waitForText } from './ui-helpers';
+
+let sshd: Sshd;
+let echo: TestServer;
+let world: World;
+let page: Page;
+const dispatch = (c: string, i: unknown) => dispatchOk(world, c, i);
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  echo = await echoServer();
+  world = await startWorld();
+  await dispatch('host.add', { host: sshdHostInput(sshd, 'mail') });
+  ({ page } = await openApp(world));
+}, 120_000);
+
+afterEach(() => reloadIfDialogOpen(page));
+
+afterAll(() => closeAll(page?.context(), world, echo, sshd));
+
+describe('review fixes', () => {
+  it('a notice raised while a modal dialog is open shows inside it, reachable and dismissable', async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Export', exact: true }).click();
+    const dialog = dialogNamed(page, 'Export');
+    await dialog.getByRole('button', { name: 'Copy', exact: true }).click();
+    const notice = dialog.getByRole('status').filter({ hasText: 'Copied the export.' });
+    await notice.waitFor({ timeout: 5_000 });
+    await notice.getByRole('button', { name: 'Dismiss' }).click({ timeout: 5_000 });
+    await notice.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('after Remove forward the focus is on the next row, which is selected', async () => {
+    for (const n of ['rm-a', 'rm-b', 'rm-c']) await dispatch('forward.add', { forward: await localForwardInput(n, 'mail', echo.port) });
+    await row(page, 'rm-c').waitFor();
+    await row(page, 'rm-b').click();
+    await detailsPane(page, 'rm-b').getByRole('button', { name: 'Remove', exact: true }).click();
+    await dialogNamed(page, 'Remove rm-b?').getByRole('button', { name: 'Remove forward' }).click();
+    await row(page, 'rm-b').waitFor({ state: 'detached' });
+    await eventually('the focus on the next row', () => focused(row(page, 'rm-c')));
+    await detailsPane(page, 'rm-c').waitFor();
+    for (const n of ['rm-a', 'rm-c']) await dispatch('forward.remove', { name: n });
+  }, 60_000);
+
+  it('after Remove host the focus stays in the hosts dialog, on the next host', async () => {
+    for (const n of ['host-a', 'host-b']) await dispatch('host.add', { host: sshdHostInput(sshd, n) });
+    const dialog = await openHostsDialog(page);
+    await dialog.getByRole('button', { name: 'Remove host host-a' }).click();
+    await hostRow(page, 'host-a').waitFor({ state: 'detached' });
+    await eventually('the focus on the next host', () => focused(dialog.getByRole('button', { name: 'Edit host host-b' })));
+    await dialog.getByRole('button', { name: 'Remove host host-b' }).click();
+    await hostRow(page, 'host-b').waitFor({ state: 'detached' });
+    await eventually('the focus on the next host', () => focused(dialog.getByRole('button', { name: 'Edit host mail' })));
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('"Failing" finds an active forward whose destination fails, and the row says so to assistive technology', async () => {
+    const closed = await freePort();
+    const input = await localForwardInput('refusing', 'mail', closed);
+    await dispatch('forward.add', { forward: input, start: true });
+    await dispatch('forward.add', { forward: await localForwardInput('fine', 'mail', echo.port), start: true });
+    await waitForText(rowState(page, 'refusing'), /^Active$/);
+    await new Promise<void>((resolve) => {
+      const s = net.connect(input.port, '127.0.0.1');
+      s.on('error', () => resolve());
+      s.on('close', () => resolve());
+    });
+    await waitForText(rowState(page, 'refusing'), /destination failing/i);
+    expect(await row(page, 'refusing').getAttribute('aria-label')).toBe('refusing, Active, destination failing');
+
+    await page.getByLabel('Filter by state', { exact: true }).selectOption('problems');
+    await row(page, 'refusing').waitFor();
+    await row(page, 'fine').waitFor({ state: 'detached' });
+    await page.getByLabel('Filter by state', { exact: true }).selectOption('all');
+    for (const n of ['refusing', 'fine']) await dispatch('forward.remove', { name: n });
+  }, 60_000);
+
+  it('a long name cut in the row is there in full as its tooltip', async () => {
+    const name = 'work-bastion-L21100-postgres-reporting-replica-eu-west-1';
+    await dispatch('forward.add', { forward: await localForwardInput(name, 'mail', echo.port) });
+    const label = row(page, name).locator('.name');
+    await label.waitFor();
+    expect(await label.getAttribute('title')).toBe(name);
+    await dispatch('forward.remove', { name });
+  }, 60_000);
+});

@@ -2,17 +2,13 @@
 // browser mode's connection state.
 import { useSyncExternalStore } from 'react';
 import { createPortal } from 'react-dom';
-import { webConnection } from '../api';
 import { dismiss, noticeStore } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
+import { useEngineLost } from '../hooks/useEngineLost';
 import { useTopDialog } from '../hooks/useTopDialog';
 
-const noConnection = { subscribe: () => () => undefined, get: () => null };
-
 function ConnectionBanner() {
-  const c = webConnection;
-  const state = useSyncExternalStore(c ? c.onConnection : noConnection.subscribe, c ? c.connection : noConnection.get);
-  if (!state || state.status === 'open' || (state.status === 'connecting' && state.attempts === 0)) return null;
+  if (!useEngineLost()) return null;
   return (
     <div className="banner error" role="alert">
       Lost the connection to <code>burrow web</code>; reconnecting… If this stays, check that <code>burrow web</code> still runs, and open the URL it printed (with its ?token=).

@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState, type RefObject } from 'react';
 // Moving the focus after a dialog closed: closing gives it back to the element
 // that opened the dialog, which may be gone (the details pane of a removed
 // forward), and then it would fall to <body>.
@@ -10,4 +11,18 @@ export function focusAfterClose(from: HTMLDialogElement | null, target: () => HT
     target()?.focus();
   };
   requestAnimationFrame(step);
+}
+
+/**
+ * For a form saved with errors: call request() when the save is refused; once
+ * the errors are shown, the first invalid field gets the focus (its message is
+ * read with it), and the form's one summary alert says what to do.
+ */
+export function useFocusFirstInvalid<T extends HTMLElement>(): { ref: RefObject<T | null>; request: () => void } {
+  const ref = useRef<T>(null);
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    if (asked) ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [asked]);
+  return { ref, request: () => setAsked((n) => n + 1) };
 }

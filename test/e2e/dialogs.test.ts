@@ -264,7 +264,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     const interval = () => dialog.getByLabel('Default keepalive interval (seconds)', { exact: true });
     const count = () => dialog.getByLabel('Default keepalive count', { exact: true });
     await interval().fill('x');
-    await dialog.getByRole('alert').first().waitFor();
+    await eventually('the interval marked invalid', async () => (await interval().getAttribute('aria-invalid')) === 'true');
     expect(await dialog.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
     await interval().fill('30');
     await count().fill('5');

@@ -29,7 +29,7 @@ describe('host form: algorithms', () => {
 
     const kex = form.getByLabel('Key exchange algorithms', { exact: true });
     await kex.fill('curve25519-sha256,sntrup761x25519-sha512@openssh.com');
-    const refused = form.getByRole('alert').filter({ hasText: "Unsupported KexAlgorithms name 'sntrup761x25519-sha512@openssh.com'" });
+    const refused = form.locator('.field-error').filter({ hasText: "Unsupported KexAlgorithms name 'sntrup761x25519-sha512@openssh.com'" });
     await refused.waitFor();
     expect(await textOf(refused)).toContain('curve25519-sha256@libssh.org');
     expect(await kex.getAttribute('aria-invalid')).toBe('true');

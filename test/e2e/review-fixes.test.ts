@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
-import { detailsPane, dialogNamed, eventually, focused, hostRow, openHostsDialog, row, rowState, waitForText } from './ui-helpers';
+import { detailsPane, dialogNamed, eventually, fillForwardForm, focused, hostRow, openForwardForm, openHostsDialog, row, rowState, textOf, waitForText } from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -82,6 +82,20 @@ describe('review fixes', () => {
     await row(page, 'fine').waitFor({ state: 'detached' });
     await page.getByLabel('Filter by state', { exact: true }).selectOption('all');
     for (const n of ['refusing', 'fine']) await dispatch('forward.remove', { name: n });
+  }, 60_000);
+
+  it('saving a form with errors focuses the first invalid field and announces one summary', async () => {
+    const form = await openForwardForm(page);
+    await fillForwardForm(form, { name: 'bad name', port: 70000, destinationHost: '', destinationPort: 0 });
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await eventually('the focus on the first invalid field', () => focused(form.getByLabel('Name', { exact: true })));
+    const alerts = form.getByRole('alert');
+    expect(await alerts.count()).toBe(1);
+    expect(await textOf(alerts)).toBe('Fix the fields marked above, then save again.');
+    // Each field's message is read with the field.
+    const describedBy = (await form.getByLabel('Local port', { exact: true }).getAttribute('aria-describedby'))!.split(' ')[0];
+    expect(await textOf(form.locator(`[id="${describedBy}"]`))).toBe('Local port must be between 1 and 65535 (got 70000).');
+    await page.keyboard.press('Escape');
   }, 60_000);
 
   it('a long name cut in the row is there in full as its tooltip', async () => {

@@ -16,6 +16,7 @@ import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
 import { refresh } from '../sync';
 import { useUi } from '../ui';
+import { useFocusFirstInvalid } from '../focus';
 import { Dialog } from './Dialog';
 import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
@@ -230,9 +231,10 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
     setTouched((t) => ({ ...t, socksUser: true, secret: true }));
   };
 
+  const invalid = useFocusFirstInvalid<HTMLFormElement>();
   const save = async (start: boolean) => {
     setSubmitted(true);
-    if (!parsed.success || Object.keys(errors).length) return;
+    if (!parsed.success || Object.keys(errors).length) return invalid.request();
     setSaving(true);
     try {
       const secret = secretToSend();
@@ -258,6 +260,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   return (
     <Dialog title={original ? `Edit forward ${original.name}` : 'Add forward'} onClose={props.onClose} wide>
       <form
+        ref={invalid.ref}
         className="form"
         noValidate
         onSubmit={(e) => {

@@ -1,6 +1,6 @@
 // The review's medium defects, in real Chromium against the real engine and
 // sshd: notices raised under a modal dialog, where the focus goes after a
-// removal, the Failing filter and the row's accessible name, long names.
+// removal, the Failing filter, the row's accessible name and its reason, long names.
 import net from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,10 @@ describe('review fixes', () => {
     });
     await waitForText(rowState(page, 'refusing'), /destination failing/i);
     expect(await row(page, 'refusing').getAttribute('aria-label')).toBe('refusing, Active, destination failing');
+    // The clamped reason leads with the cause; the engine's whole message is its tooltip.
+    const reason = rowState(page, 'refusing').locator('.state-reason');
+    expect(await textOf(reason)).toBe(`Connection refused by 127.0.0.1:${closed}`);
+    expect(await reason.getAttribute('title')).toMatch(/refused/);
 
     await page.getByLabel('Filter by state', { exact: true }).selectOption('problems');
     await row(page, 'refusing').waitFor();

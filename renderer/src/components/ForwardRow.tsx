@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import type { ForwardView } from '../../../shared/contract';
 import { startForward, stopForward } from '../actions';
 import { rate } from '../format';
-import { KIND_LETTER, destinationText, isRunning, listenText, stateLabel } from '../forward-meta';
+import { KIND_LETTER, destinationText, isRunning, listenText, reasonHeadline, stateLabel } from '../forward-meta';
 import { useEngineLost } from '../hooks/useEngineLost';
 import { useLive } from '../hooks/useStore';
 import { useUi } from '../ui';
@@ -68,7 +68,7 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
             <span className="state-reason">No connection to Burrow</span>
           </span>
         ) : (
-          <StateText state={state} />
+          <StateText state={state} headline={reasonHeadline(f, state.reason)} />
         )}
       </div>
       <div className="row-conns" aria-label="Open connections" title={`${stats.totalConnections} since start`}>

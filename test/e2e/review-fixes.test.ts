@@ -102,12 +102,20 @@ describe('review fixes', () => {
     await page.keyboard.press('Escape');
   }, 60_000);
 
-  it('a long name cut in the row is there in full as its tooltip', async () => {
-    const name = 'work-bastion-L21100-postgres-reporting-replica-eu-west-1';
-    await dispatch('forward.add', { forward: await localForwardInput(name, 'mail', echo.port) });
-    const label = row(page, name).locator('.name');
-    await label.waitFor();
-    expect(await label.getAttribute('title')).toBe(name);
-    await dispatch('forward.remove', { name });
+  it('long names that share a prefix stay apart: cut in the middle, their ends shown, the full name as tooltip', async () => {
+    const names = ['110', '143', '587'].map((p) => `work-bastion-L21100-mail-internal-example-com-${p}`);
+    for (const name of names) await dispatch('forward.add', { forward: await localForwardInput(name, 'mail', echo.port) });
+    for (const name of names) {
+      const label = row(page, name).locator('.name');
+      await label.waitFor();
+      expect(await label.getAttribute('title')).toBe(name);
+      expect(await textOf(label)).toBe(name); // read whole by assistive technology
+      // The end is drawn in full, inside the name's box, while the start is cut.
+      const [box, end] = [await label.boundingBox(), await label.locator('.name-end').boundingBox()];
+      expect(end!.width).toBeGreaterThan(0);
+      expect(end!.x + end!.width).toBeLessThanOrEqual(box!.x + box!.width + 0.5);
+      expect(await textOf(label.locator('.name-end'))).toBe(name.slice(-8));
+      await dispatch('forward.remove', { name });
+    }
   }, 60_000);
 });

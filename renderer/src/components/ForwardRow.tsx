@@ -12,6 +12,9 @@ import { Sparkline } from './Sparkline';
 import { StateText } from './StateText';
 import { Switch } from './Switch';
 
+/** How many of a name's last characters are never cut. */
+const NAME_END = 8;
+
 export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; via: string; selected: boolean }) {
   const { forward: f } = props.view;
   const live = useLive(f.name);
@@ -49,7 +52,9 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
           {KIND_LETTER[f.kind]}
         </span>
         <span className="name" title={f.name}>
-          {f.name}
+          {/* Cut in the middle: names that share a long prefix (imported ones) stay apart by their ends. */}
+          <span className="name-start">{f.name.slice(0, -NAME_END)}</span>
+          <span className="name-end">{f.name.slice(-NAME_END)}</span>
         </span>
       </div>
       <div className="row-route">

@@ -105,7 +105,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     await addHost.click();
     const hostDialog = dialogNamed(page, 'Add host');
     await hostDialog.waitFor();
-    expect(await focused(hostDialog.getByLabel('Host name', { exact: true }))).toBe(true);
+    expect(await focused(hostDialog.getByLabel('Name', { exact: true }))).toBe(true);
     await page.keyboard.press('Escape');
     await eventually('host dialog closed', async () => (await hostDialog.count()) === 0);
     expect(await form.isVisible()).toBe(true);

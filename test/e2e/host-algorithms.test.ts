@@ -21,7 +21,7 @@ afterAll(() => closeAll(page?.context(), world));
 describe('host form: algorithms', () => {
   it('checks each list with the engine resolver as you type, refuses unknown names, and saves the resolved lists', async () => {
     const form = await openNewHostForm(page);
-    await form.getByLabel('Host name', { exact: true }).fill('tuned');
+    await form.getByLabel('Name', { exact: true }).fill('tuned');
     await form.getByLabel('Address', { exact: true }).fill('tuned.example.com');
     const disclosure = form.locator('details.algorithms');
     expect(await disclosure.getAttribute('open')).toBeNull();

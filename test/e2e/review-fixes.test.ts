@@ -102,6 +102,31 @@ describe('review fixes', () => {
     await page.keyboard.press('Escape');
   }, 60_000);
 
+  it('a health result is forgotten when the forward restarts', async () => {
+    await dispatch('forward.add', { forward: await localForwardInput('healthy', 'mail', echo.port), start: true });
+    await waitForText(rowState(page, 'healthy'), /^Active$/);
+    await row(page, 'healthy').click();
+    const details = detailsPane(page, 'healthy');
+    await details.getByRole('button', { name: 'Health check' }).click();
+    const result = details.getByText(/^Healthy, round trip/);
+    await result.waitFor();
+    await details.getByRole('button', { name: 'Restart', exact: true }).click();
+    await result.waitFor({ state: 'detached' });
+    await waitForText(rowState(page, 'healthy'), /^Active$/);
+    expect(await result.count()).toBe(0);
+    await dispatch('forward.remove', { name: 'healthy' });
+  }, 60_000);
+
+  it('by group, forwards without one are "Ungrouped", not "Ungrouped group"', async () => {
+    await dispatch('forward.add', { forward: await localForwardInput('loner', 'mail', echo.port) });
+    await page.getByLabel('Group by', { exact: true }).selectOption('group');
+    const head = page.getByRole('region', { name: 'Ungrouped' }).getByRole('heading');
+    expect(await textOf(head)).toMatch(/^Ungrouped \d+ forwards? · \d+ running$/);
+    await page.getByRole('button', { name: 'Start all in the ungrouped forwards' }).waitFor();
+    await page.getByLabel('Group by', { exact: true }).selectOption('host');
+    await dispatch('forward.remove', { name: 'loner' });
+  }, 60_000);
+
   it('long names that share a prefix stay apart: cut in the middle, their ends shown, the full name as tooltip', async () => {
     const names = ['110', '143', '587'].map((p) => `work-bastion-L21100-mail-internal-example-com-${p}`);
     for (const name of names) await dispatch('forward.add', { forward: await localForwardInput(name, 'mail', echo.port) });

@@ -174,7 +174,7 @@ export async function openEditHostForm(page: Page, name: string): Promise<Locato
  * key file picker picks it itself).
  */
 export async function fillSshdHost(form: Locator, sshd: Sshd, name: string, opts: { keyFile?: string } = {}): Promise<void> {
-  await form.getByLabel('Host name', { exact: true }).fill(name);
+  await form.getByLabel('Name', { exact: true }).fill(name);
   await form.getByLabel('Address', { exact: true }).fill('127.0.0.1');
   await form.getByLabel('SSH port', { exact: true }).fill(String(sshd.port));
   await form.getByLabel('User', { exact: true }).fill(sshd.user);

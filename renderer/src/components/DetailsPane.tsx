@@ -95,8 +95,12 @@ function EventLog({ name }: { name: string }) {
   );
 }
 
-function Health({ name, running }: { name: string; running: boolean }) {
+function Health({ name, running, active }: { name: string; running: boolean; active: boolean }) {
   const [r, setR] = useState<HealthResult | 'running' | null>(null);
+  // A result is about one run of the forward: a stop, restart or reconnect forgets it.
+  useEffect(() => {
+    if (!active) setR(null);
+  }, [name, active]);
   useEffect(() => setR(null), [name]);
   const run = async () => {
     setR('running');
@@ -225,7 +229,7 @@ export function DetailsPane({ name }: { name: string }) {
         <ThroughputChart rates={live?.rates ?? []} />
       </section>
       <section aria-label="Health">
-        <Health name={name} running={running} />
+        <Health name={name} running={running} active={state.state === 'active'} />
       </section>
       <section>
         <h3>Connections</h3>

@@ -73,11 +73,11 @@ const SectionHeader = memo(function SectionHeader({ section, groupBy }: { sectio
   const states = useStates();
   const names = section.rows.map((r) => r.forward.name);
   const running = names.filter((n) => isRunning(states[n]?.state)).length;
-  const what = groupBy === 'host' ? `host ${section.title}` : `group ${section.title}`;
+  const what = groupBy === 'host' ? `host ${section.title}` : section.key ? `group ${section.title}` : 'the ungrouped forwards';
   return (
     <div className="section-head">
       <h2>
-        {section.title} <span className="muted">{groupBy === 'host' ? 'host' : 'group'} · {plural(names.length, 'forward')} · {running} running</span>
+        {section.title} <span className="muted">{groupBy === 'host' ? 'host · ' : section.key ? 'group · ' : ''}{plural(names.length, 'forward')} · {running} running</span>
       </h2>
       <div className="section-actions">
         <button type="button" className="small" aria-label={`Start all in ${what}`} onClick={() => groupAction(section.key, names, true, section.isGroup)} disabled={running === names.length}>

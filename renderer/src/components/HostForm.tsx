@@ -234,7 +234,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       }}
     >
       <div className="grid3">
-        <Field label="Host name" error={shown('name')} hint={<span className="muted">What Burrow calls it, e.g. mail.</span>}>
+        <Field label="Name" error={shown('name')} hint={<span className="muted">What Burrow calls it, e.g. mail (the Host alias in ssh_config); the server's address goes in Address.</span>}>
           {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} spellCheck={false} />}
         </Field>
         <Field label="Address" error={shown('hostname')}>

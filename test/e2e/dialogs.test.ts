@@ -115,7 +115,8 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     // While the host form is open, the forward form under it cannot be used.
     await addHost.click();
     await hostDialog.waitFor();
-    const name = form.getByLabel('Name', { exact: true });
+    // The forward form's own Name field (the host form on top, nested in it, has one too).
+    const name = form.getByLabel('Name', { exact: true }).first();
     await tryFocus(name);
     expect(await focused(name)).toBe(false);
     await fillSshdHost(hostDialog, sshd, 'devbox', { keyFile: sshd.userKey });

@@ -125,6 +125,7 @@ describe('accessibility (axe-core) and contrast', () => {
         await checkDialog(page, 'SSH hosts', () => openHostsDialog(page));
         await checkDialog(page, 'Add host', async () => (await openHostsDialog(page)).getByRole('button', { name: 'Add host' }).click());
         await checkDialog(page, 'Edit host mail', async () => (await openHostsDialog(page)).getByRole('button', { name: 'Edit host mail' }).click());
+        await checkDialog(page, 'Remove host mail?', async () => (await openHostsDialog(page)).getByRole('button', { name: 'Remove host mail' }).click());
         await checkDialog(page, 'Start from a preset', () => toolbarButton(page, 'Presets'));
         await checkDialog(page, 'Import', () => toolbarButton(page, 'Import'));
         await checkDialog(page, 'Export', () => toolbarButton(page, 'Export'));

@@ -51,13 +51,19 @@ describe('review fixes', () => {
     for (const n of ['rm-a', 'rm-c']) await dispatch('forward.remove', { name: n });
   }, 60_000);
 
-  it('after Remove host the focus stays in the hosts dialog, on the next host', async () => {
+  it('Remove host asks first; afterwards the focus stays in the hosts dialog, on the next host', async () => {
     for (const n of ['host-a', 'host-b']) await dispatch('host.add', { host: sshdHostInput(sshd, n) });
     const dialog = await openHostsDialog(page);
+    // Removing asks first; Cancel keeps the host.
     await dialog.getByRole('button', { name: 'Remove host host-a' }).click();
+    await dialogNamed(page, 'Remove host host-a?').getByRole('button', { name: 'Cancel' }).click();
+    await hostRow(page, 'host-a').waitFor();
+    await dialog.getByRole('button', { name: 'Remove host host-a' }).click();
+    await dialogNamed(page, 'Remove host host-a?').getByRole('button', { name: 'Remove host', exact: true }).click();
     await hostRow(page, 'host-a').waitFor({ state: 'detached' });
     await eventually('the focus on the next host', () => focused(dialog.getByRole('button', { name: 'Edit host host-b' })));
     await dialog.getByRole('button', { name: 'Remove host host-b' }).click();
+    await dialogNamed(page, 'Remove host host-b?').getByRole('button', { name: 'Remove host', exact: true }).click();
     await hostRow(page, 'host-b').waitFor({ state: 'detached' });
     await eventually('the focus on the next host', () => focused(dialog.getByRole('button', { name: 'Edit host mail' })));
     await page.keyboard.press('Escape');

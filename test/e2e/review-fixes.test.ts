@@ -108,6 +108,16 @@ describe('review fixes', () => {
     await page.keyboard.press('Escape');
   }, 60_000);
 
+  it("the forward form's placeholders read as examples or defaults, not as values", async () => {
+    const form = await openForwardForm(page);
+    const placeholder = (label: string) => form.getByLabel(label, { exact: true }).getAttribute('placeholder');
+    expect(await placeholder('Local port')).toBe('e.g. 1100');
+    expect(await placeholder('Destination host')).toBe('e.g. localhost');
+    expect(await placeholder('Destination port')).toBe('e.g. 110');
+    expect(await placeholder('Bind address')).toBe('default: 127.0.0.1');
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
   it('a health result is forgotten when the forward restarts', async () => {
     await dispatch('forward.add', { forward: await localForwardInput('healthy', 'mail', echo.port), start: true });
     await waitForText(rowState(page, 'healthy'), /^Active$/);

@@ -281,7 +281,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
 
         <div className="grid2">
           <Field label="Name" error={shown('name')}>
-            {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} placeholder="pop3-mail" spellCheck={false} />}
+            {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} placeholder="e.g. pop3-mail" spellCheck={false} />}
           </Field>
           <Field
             label="SSH host"
@@ -329,7 +329,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             error={shown('listenSocket')}
             hint={<span className="muted">{d.kind === 'remote' ? 'A path on the SSH server, where it listens.' : 'A path on this computer, where it listens.'}</span>}
           >
-            {(a) => <input {...a} value={d.listenSocket} onChange={(e) => set('listenSocket', e.target.value)} placeholder={d.kind === 'remote' ? '/tmp/app.sock' : '/tmp/db.sock'} spellCheck={false} />}
+            {(a) => <input {...a} value={d.listenSocket} onChange={(e) => set('listenSocket', e.target.value)} placeholder={d.kind === 'remote' ? 'e.g. /tmp/app.sock' : 'e.g. /tmp/db.sock'} spellCheck={false} />}
           </Field>
         ) : (
           <div className="grid2">
@@ -348,7 +348,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 )
               }
             >
-              {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'localhost' : '127.0.0.1'} spellCheck={false} />}
+              {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'default: localhost' : 'default: 127.0.0.1'} spellCheck={false} />}
             </Field>
             <Field
               label={portLabel}
@@ -383,7 +383,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 </>
               }
             >
-              {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? '1080' : '1100'} />}
+              {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? 'e.g. 1080' : 'e.g. 1100'} />}
             </Field>
           </div>
         )}
@@ -394,16 +394,16 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             error={shown('destinationSocket')}
             hint={<span className="muted">{d.kind === 'local' ? 'A path on the SSH server, e.g. /run/postgresql/.s.PGSQL.5432.' : 'A path on this computer.'}</span>}
           >
-            {(a) => <input {...a} value={d.destinationSocket} onChange={(e) => set('destinationSocket', e.target.value)} placeholder="/run/app.sock" spellCheck={false} />}
+            {(a) => <input {...a} value={d.destinationSocket} onChange={(e) => set('destinationSocket', e.target.value)} placeholder="e.g. /run/app.sock" spellCheck={false} />}
           </Field>
         )}
         {d.kind !== 'dynamic' && variant !== 'toSocket' && (
           <div className="grid2">
             <Field label="Destination host" error={shown('destinationHost')} hint={<span className="muted">{d.kind === 'local' ? 'As the SSH server sees it; localhost is the server itself.' : 'As this computer sees it.'}</span>}>
-              {(a) => <input {...a} value={d.destinationHost} onChange={(e) => set('destinationHost', e.target.value)} placeholder="localhost" spellCheck={false} />}
+              {(a) => <input {...a} value={d.destinationHost} onChange={(e) => set('destinationHost', e.target.value)} placeholder="e.g. localhost" spellCheck={false} />}
             </Field>
             <Field label="Destination port" error={shown('destinationPort')}>
-              {(a) => <input {...a} value={d.destinationPort} inputMode="numeric" onChange={(e) => set('destinationPort', e.target.value)} placeholder="110" />}
+              {(a) => <input {...a} value={d.destinationPort} inputMode="numeric" onChange={(e) => set('destinationPort', e.target.value)} placeholder="e.g. 110" />}
             </Field>
           </div>
         )}
@@ -465,7 +465,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             )}
           </Field>
           <Field label="Tags" error={shown('tags')} hint={<span className="muted">Optional, comma separated; the search finds forwards by tag.</span>}>
-            {(a) => <input {...a} value={d.tags} onChange={(e) => set('tags', e.target.value)} placeholder="mail, work" spellCheck={false} />}
+            {(a) => <input {...a} value={d.tags} onChange={(e) => set('tags', e.target.value)} placeholder="e.g. mail, work" spellCheck={false} />}
           </Field>
         </div>
         <Field label="Notes" error={shown('notes')}>

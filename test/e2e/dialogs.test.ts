@@ -253,42 +253,54 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
   }, 60_000);
 
   it('saves settings: notifications, start hidden and the default keepalive survive a reload and sit in the store file', async () => {
+    // The browser mode has no login item and no tray: it does not offer them.
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
-    let dialog = dialogNamed(page, 'Settings');
-    await dialog.waitFor();
-    const notifications = () => dialog.getByRole('checkbox', { name: 'Notify when a forward fails, drops or recovers' });
-    const hidden = () => dialog.getByRole('checkbox', { name: 'Start hidden in the tray' });
-    expect(await notifications().isChecked()).toBe(true);
-    expect(await hidden().isChecked()).toBe(false);
-    await notifications().uncheck();
-    await hidden().check();
-    const interval = () => dialog.getByLabel('Default keepalive interval (seconds)', { exact: true });
-    const count = () => dialog.getByLabel('Default keepalive count', { exact: true });
-    await interval().fill('x');
-    await eventually('the interval marked invalid', async () => (await interval().getAttribute('aria-invalid')) === 'true');
-    expect(await dialog.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
-    await interval().fill('30');
-    await count().fill('5');
-    await shot('settings');
-    await dialog.getByRole('button', { name: 'Save settings' }).click();
-    await eventually('settings closed', async () => (await dialog.count()) === 0);
-
-    const file = JSON.parse(readFileSync(join(world.dir, 'config', 'config.json'), 'utf8')) as { settings: unknown };
-    expect(file.settings).toMatchObject({ notifications: false, startHidden: true, keepalive: { interval: 30, countMax: 5 } });
-
-    await page.reload();
-    await page.getByRole('button', { name: 'Settings', exact: true }).click();
-    dialog = dialogNamed(page, 'Settings');
-    await dialog.waitFor();
-    expect(await notifications().isChecked()).toBe(false);
-    expect(await hidden().isChecked()).toBe(true);
-    expect(await interval().inputValue()).toBe('30');
-    expect(await count().inputValue()).toBe('5');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-    // The host form offers the new default.
-    const hostForm = await openNewHostForm(page);
-    expect(await hostForm.getByLabel('Keepalive interval (seconds)', { exact: true }).getAttribute('placeholder')).toBe('30');
+    await dialogNamed(page, 'Settings').getByRole('checkbox', { name: 'Notify when a forward fails, drops or recovers' }).waitFor();
+    expect(await dialogNamed(page, 'Settings').getByRole('checkbox', { name: /Launch at login|Start hidden/ }).count()).toBe(0);
     await closeWithEscape(page);
+    // The desktop app's window (a preload object, as in Electron) does.
+    const { page: desk, context } = await openApp(world, { desktop: { chooseKeyFile: () => null } });
+    try {
+      const page = desk;
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      let dialog = dialogNamed(page, 'Settings');
+      await dialog.waitFor();
+      const notifications = () => dialog.getByRole('checkbox', { name: 'Notify when a forward fails, drops or recovers' });
+      const hidden = () => dialog.getByRole('checkbox', { name: 'Start hidden in the tray' });
+      expect(await notifications().isChecked()).toBe(true);
+      expect(await hidden().isChecked()).toBe(false);
+      await notifications().uncheck();
+      await hidden().check();
+      const interval = () => dialog.getByLabel('Default keepalive interval (seconds)', { exact: true });
+      const count = () => dialog.getByLabel('Default keepalive count', { exact: true });
+      await interval().fill('x');
+      await eventually('the interval marked invalid', async () => (await interval().getAttribute('aria-invalid')) === 'true');
+      expect(await dialog.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+      await interval().fill('30');
+      await count().fill('5');
+      await shot('settings');
+      await dialog.getByRole('button', { name: 'Save settings' }).click();
+      await eventually('settings closed', async () => (await dialog.count()) === 0);
+
+      const file = JSON.parse(readFileSync(join(world.dir, 'config', 'config.json'), 'utf8')) as { settings: unknown };
+      expect(file.settings).toMatchObject({ notifications: false, startHidden: true, keepalive: { interval: 30, countMax: 5 } });
+
+      await page.reload();
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      dialog = dialogNamed(page, 'Settings');
+      await dialog.waitFor();
+      expect(await notifications().isChecked()).toBe(false);
+      expect(await hidden().isChecked()).toBe(true);
+      expect(await interval().inputValue()).toBe('30');
+      expect(await count().inputValue()).toBe('5');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      // The host form offers the new default.
+      const hostForm = await openNewHostForm(page);
+      expect(await hostForm.getByLabel('Keepalive interval (seconds)', { exact: true }).getAttribute('placeholder')).toBe('30');
+      await closeWithEscape(page);
+    } finally {
+      await context.close();
+    }
   }, 60_000);
 
   it('kept the console clean', () => {

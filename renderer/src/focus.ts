@@ -3,12 +3,16 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 // that opened the dialog, which may be gone (the details pane of a removed
 // forward), and then it would fall to <body>.
 
-/** Focuses what `target` finds once the dialog `from` has closed (checked each frame, for at most a second). */
+/**
+ * Focuses what `target` finds once the dialog `from` has closed and the target
+ * is rendered (checked each frame, for at most a second).
+ */
 export function focusAfterClose(from: HTMLDialogElement | null, target: () => HTMLElement | null | undefined): void {
   let frames = 60;
   const step = () => {
-    if (from?.open && from.isConnected && --frames > 0) return void requestAnimationFrame(step);
-    target()?.focus();
+    const el = from?.open && from.isConnected ? null : target();
+    if (el) el.focus();
+    if ((!el || document.activeElement !== el) && --frames > 0) requestAnimationFrame(step);
   };
   requestAnimationFrame(step);
 }

@@ -2,6 +2,7 @@
 // opens the host form on top of step 2, and saving it comes back to step 2
 // with the new host picked; step 2 also takes the service's own host (POP3 on
 // mail.example.com through other.example.com) without going through Customize….
+// Customize… then Save puts the focus on the new row (the button that opened the form is gone).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd } from '../support/sshd';
@@ -45,5 +46,16 @@ describe('presets with no host yet', () => {
     const saved = world.services.repo.listForwards()[0];
     expect(saved).toMatchObject({ kind: 'local', host: 'other', destinationHost: 'mail.example.com', destinationPort: 110 });
     await row(page, saved.name).waitFor();
+  }, 60_000);
+
+  it('Customize… then Save: the focus is on the new row', async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Presets', exact: true }).click();
+    await page.getByRole('button', { name: /Forward IMAP to localhost:\d+/ }).click();
+    await page.getByRole('dialog', { name: /IMAP/ }).getByRole('button', { name: 'Customize…' }).click();
+    const form = dialogNamed(page, 'Add forward');
+    await form.getByLabel('Name', { exact: true }).fill('imap-custom');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    await eventually('the focus on the new row', () => focused(row(page, 'imap-custom')));
   }, 60_000);
 });

@@ -16,7 +16,7 @@ import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
 import { refresh } from '../sync';
 import { useUi } from '../ui';
-import { useFocusFirstInvalid } from '../focus';
+import { focusAfterClose, useFocusFirstInvalid } from '../focus';
 import { Dialog } from './Dialog';
 import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
@@ -244,7 +244,10 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         : await call('forward.add', { forward: parsed.data, start, ...(typeof secret === 'string' ? { secret } : {}) });
       store.mergeView(view);
       ui.select(view.forward.name);
+      const dialog = invalid.ref.current?.closest('dialog') ?? null;
       props.onClose();
+      // The saved forward's row takes the focus (the button that opened the form may be gone, e.g. Customize… of a preset).
+      focusAfterClose(dialog, () => document.querySelector<HTMLElement>(`li[data-forward="${CSS.escape(view.forward.name)}"]`));
       if (view.startError) void reportStartFailure(view.forward.name, view.startError, ui);
       else if (original && start && !isRunning(view.state.state)) void startForward(view.forward.name, ui);
     } catch (e) {

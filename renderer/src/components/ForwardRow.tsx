@@ -53,8 +53,8 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
         </span>
         <span className="name" title={f.name}>
           {/* Cut in the middle: names that share a long prefix (imported ones) stay apart by their ends. */}
-          <span className="name-start">{f.name.slice(0, -NAME_END)}</span>
-          <span className="name-end">{f.name.slice(-NAME_END)}</span>
+          <span className="name-start">{f.name.slice(0, Math.max(0, f.name.length - NAME_END))}</span>
+          <span className="name-end">{f.name.slice(Math.max(0, f.name.length - NAME_END))}</span>
         </span>
       </div>
       <div className="row-route">

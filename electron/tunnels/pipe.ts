@@ -21,6 +21,24 @@ export function countInto(...totals: ByteTotals[]): ByteCounter {
 }
 
 /**
+ * Lets go of one side. An ssh2 channel's destroy() only asks the server to close
+ * it, and it emits 'close' after the server's answer *and* once what it still
+ * holds has been read: a channel no longer piped anywhere (its reader is gone)
+ * would never emit it, and the connection would stay in the books for good.
+ * Reading on (into nothing) lets it finish.
+ */
+function letGo(side: Duplex): void {
+  side.destroy();
+  side.resume();
+}
+
+/** Runs fn once the side has closed, also when it closed before we looked (a client gone while its channel was opening). */
+function whenClosed(side: Duplex, fn: () => void): void {
+  if (side.closed) process.nextTick(fn);
+  else side.once('close', fn);
+}
+
+/**
  * `near` is the side that connected to us, `far` the side we opened.
  * Resolves when both are closed. Errors on either side destroy both; the
  * caller has already attached its own 'error' handlers.
@@ -32,8 +50,8 @@ export function bridge(near: Duplex, far: Duplex, count: ByteCounter): Promise<v
       if (++closed === 2) resolve();
     };
     const kill = () => {
-      near.destroy();
-      far.destroy();
+      letGo(near);
+      letGo(far);
     };
     near.on('data', (d: Buffer) => count('out', d.length));
     far.on('data', (d: Buffer) => count('in', d.length));
@@ -41,15 +59,15 @@ export function bridge(near: Duplex, far: Duplex, count: ByteCounter): Promise<v
     far.pipe(near);
     near.once('error', kill);
     far.once('error', kill);
-    near.once('close', () => {
+    whenClosed(near, () => {
       onClose();
       // The near side is fully gone: nobody will read what the far side sends.
-      far.destroy();
+      letGo(far);
     });
-    far.once('close', () => {
+    whenClosed(far, () => {
       onClose();
       // Let what is already queued reach the near side, then let go of it.
-      if (!near.destroyed) near.end(() => near.destroy());
+      if (!near.destroyed) near.end(() => letGo(near));
     });
   });
 }

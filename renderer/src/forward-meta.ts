@@ -47,3 +47,27 @@ export function viaText(host: string, hosts: HostView[] | undefined): string {
   const h = hosts?.find((x) => x.host.name === host);
   return h && h.host.jump.length ? [...h.host.jump, host].join(' → ') : host;
 }
+
+/**
+ * A destination failure, cause first, for the list's two clamped lines (the
+ * engine's message starts with which connection it was; the full message is
+ * the tooltip and in the details). Undefined: show the message as it is.
+ */
+export function reasonHeadline(f: Forward, reason: ForwardState['reason']): string | undefined {
+  if (!reason || f.kind === 'dynamic' || f.destinationSocket) return undefined;
+  const dest = destinationText(f);
+  switch (reason.code) {
+    case 'DEST_REFUSED':
+      return `Connection refused by ${dest}`;
+    case 'DEST_PROHIBITED':
+      return `The SSH server forbids forwarding to ${dest}`;
+    case 'DEST_UNRESOLVED':
+      return `The SSH server cannot resolve the name in ${dest}`;
+    case 'DEST_TIMEOUT':
+      return `${dest} did not answer in time`;
+    case 'DEST_FAILED':
+      return `Cannot reach ${dest}`;
+    default:
+      return undefined;
+  }
+}

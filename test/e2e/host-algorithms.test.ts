@@ -21,7 +21,7 @@ afterAll(() => closeAll(page?.context(), world));
 describe('host form: algorithms', () => {
   it('checks each list with the engine resolver as you type, refuses unknown names, and saves the resolved lists', async () => {
     const form = await openNewHostForm(page);
-    await form.getByLabel('Host name', { exact: true }).fill('tuned');
+    await form.getByLabel('Name', { exact: true }).fill('tuned');
     await form.getByLabel('Address', { exact: true }).fill('tuned.example.com');
     const disclosure = form.locator('details.algorithms');
     expect(await disclosure.getAttribute('open')).toBeNull();
@@ -29,7 +29,7 @@ describe('host form: algorithms', () => {
 
     const kex = form.getByLabel('Key exchange algorithms', { exact: true });
     await kex.fill('curve25519-sha256,sntrup761x25519-sha512@openssh.com');
-    const refused = form.getByRole('alert').filter({ hasText: "Unsupported KexAlgorithms name 'sntrup761x25519-sha512@openssh.com'" });
+    const refused = form.locator('.field-error').filter({ hasText: "Unsupported KexAlgorithms name 'sntrup761x25519-sha512@openssh.com'" });
     await refused.waitFor();
     expect(await textOf(refused)).toContain('curve25519-sha256@libssh.org');
     expect(await kex.getAttribute('aria-invalid')).toBe('true');

@@ -1,6 +1,8 @@
 // Small waits for the browser tests (playwright-core has no expect()), and the
 // UI sequences several tests go through (the forward form, the host form).
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import type { Sshd } from '../support/sshd';
 
@@ -172,7 +174,7 @@ export async function openEditHostForm(page: Page, name: string): Promise<Locato
  * key file picker picks it itself).
  */
 export async function fillSshdHost(form: Locator, sshd: Sshd, name: string, opts: { keyFile?: string } = {}): Promise<void> {
-  await form.getByLabel('Host name', { exact: true }).fill(name);
+  await form.getByLabel('Name', { exact: true }).fill(name);
   await form.getByLabel('Address', { exact: true }).fill('127.0.0.1');
   await form.getByLabel('SSH port', { exact: true }).fill(String(sshd.port));
   await form.getByLabel('User', { exact: true }).fill(sshd.user);
@@ -202,4 +204,23 @@ export async function saveHost(form: Locator, name: string): Promise<void> {
 export async function closeHostsDialog(page: Page): Promise<void> {
   await page.getByRole('dialog', { name: 'SSH hosts' }).getByRole('button', { name: 'Close', exact: true }).first().click();
   await eventually('the hosts dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
+}
+
+// ---- Accessibility ----
+
+let axeSource: string | undefined;
+
+/**
+ * Runs axe-core (injected into the page) against WCAG 2.2 A/AA and axe's best
+ * practices, and returns each violation as "rule: target(s)". With a dialog
+ * open, the modal is what a person can reach: everything else is inert.
+ * Evaluated rather than added as a script tag: the page's CSP refuses inline scripts.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource);
+  const results = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] })`)) as {
+    violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+  };
+  return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)})` : ''}`));
 }

@@ -6,6 +6,7 @@ import { copyText, fixesFor, runAction, startForward, stopForward } from '../act
 import { call, errorMessage } from '../api';
 import { bytes, clock, duration } from '../format';
 import { KINDS, destinationText, isRunning, listenText, viaText } from '../forward-meta';
+import { useEngineLost } from '../hooks/useEngineLost';
 import { useLive, useLogs, useSnapshot } from '../hooks/useStore';
 import { notify } from '../notices';
 import { store } from '../store';
@@ -94,8 +95,12 @@ function EventLog({ name }: { name: string }) {
   );
 }
 
-function Health({ name, running }: { name: string; running: boolean }) {
+function Health({ name, running, active }: { name: string; running: boolean; active: boolean }) {
   const [r, setR] = useState<HealthResult | 'running' | null>(null);
+  // A result is about one run of the forward: a stop, restart or reconnect forgets it.
+  useEffect(() => {
+    if (!active) setR(null);
+  }, [name, active]);
   useEffect(() => setR(null), [name]);
   const run = async () => {
     setR('running');
@@ -122,6 +127,7 @@ export function DetailsPane({ name }: { name: string }) {
   const ui = useUi();
   const snapshot = useSnapshot();
   const live = useLive(name);
+  const lost = useEngineLost();
   const view = snapshot?.forwards.find((v) => v.forward.name === name);
   if (!view) return null;
   const f = view.forward;
@@ -148,7 +154,7 @@ export function DetailsPane({ name }: { name: string }) {
           )}
         </div>
       </header>
-      <div className="details-actions">
+      <fieldset className="details-actions" disabled={lost} aria-label={lost ? 'Actions (no connection to Burrow)' : 'Actions'}>
         {running ? (
           <button type="button" onClick={() => stopForward(name)}>
             Stop
@@ -170,7 +176,7 @@ export function DetailsPane({ name }: { name: string }) {
         <button type="button" className="danger" onClick={() => ui.open({ type: 'confirmRemove', name })}>
           Remove
         </button>
-      </div>
+      </fieldset>
 
       <section className="details-state" aria-label="State">
         <StateText state={state} withReason={false} />
@@ -223,7 +229,7 @@ export function DetailsPane({ name }: { name: string }) {
         <ThroughputChart rates={live?.rates ?? []} />
       </section>
       <section aria-label="Health">
-        <Health name={name} running={running} />
+        <Health name={name} running={running} active={state.state === 'active'} />
       </section>
       <section>
         <h3>Connections</h3>

@@ -17,7 +17,8 @@ export function Field(props: {
       <label htmlFor={id}>{props.label}</label>
       {props.children({ id, 'aria-invalid': !!props.error, 'aria-describedby': describedBy })}
       {props.error && (
-        <p className="field-error" id={errId} role="alert">
+        // Not an alert of its own: read with the field (aria-describedby); a refused save focuses the first one and says so once.
+        <p className="field-error" id={errId}>
           {props.error}
         </p>
       )}

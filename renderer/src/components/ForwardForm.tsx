@@ -16,6 +16,7 @@ import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
 import { refresh } from '../sync';
 import { useUi } from '../ui';
+import { focusAfterClose, useFocusFirstInvalid } from '../focus';
 import { Dialog } from './Dialog';
 import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
@@ -226,9 +227,10 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
     setTouched((t) => ({ ...t, socksUser: true, secret: true }));
   };
 
+  const invalid = useFocusFirstInvalid<HTMLFormElement>();
   const save = async (start: boolean) => {
     setSubmitted(true);
-    if (!parsed.success || Object.keys(errors).length) return;
+    if (!parsed.success || Object.keys(errors).length) return invalid.request();
     setSaving(true);
     try {
       const secret = secretToSend();
@@ -238,7 +240,10 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         : await call('forward.add', { forward: parsed.data, start, ...(typeof secret === 'string' ? { secret } : {}) });
       store.mergeView(view);
       ui.select(view.forward.name);
+      const dialog = invalid.ref.current?.closest('dialog') ?? null;
       props.onClose();
+      // The saved forward's row takes the focus (the button that opened the form may be gone, e.g. Customize… of a preset).
+      focusAfterClose(dialog, () => document.querySelector<HTMLElement>(`li[data-forward="${CSS.escape(view.forward.name)}"]`));
       if (view.startError) void reportStartFailure(view.forward.name, view.startError, ui);
       else if (original && start && !isRunning(view.state.state)) void startForward(view.forward.name, ui);
     } catch (e) {
@@ -254,6 +259,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   return (
     <Dialog title={original ? `Edit forward ${original.name}` : 'Add forward'} onClose={props.onClose} wide>
       <form
+        ref={invalid.ref}
         className="form"
         noValidate
         onSubmit={(e) => {
@@ -274,7 +280,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
 
         <div className="grid2">
           <Field label="Name" error={shown('name')}>
-            {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} placeholder="pop3-mail" spellCheck={false} />}
+            {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} placeholder="e.g. pop3-mail" spellCheck={false} />}
           </Field>
           <Field
             label="SSH host"
@@ -322,7 +328,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             error={shown('listenSocket')}
             hint={<span className="muted">{d.kind === 'remote' ? 'A path on the SSH server, where it listens.' : 'A path on this computer, where it listens.'}</span>}
           >
-            {(a) => <input {...a} value={d.listenSocket} onChange={(e) => set('listenSocket', e.target.value)} placeholder={d.kind === 'remote' ? '/tmp/app.sock' : '/tmp/db.sock'} spellCheck={false} />}
+            {(a) => <input {...a} value={d.listenSocket} onChange={(e) => set('listenSocket', e.target.value)} placeholder={d.kind === 'remote' ? 'e.g. /tmp/app.sock' : 'e.g. /tmp/db.sock'} spellCheck={false} />}
           </Field>
         ) : (
           <div className="grid2">
@@ -339,7 +345,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 )
               }
             >
-              {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'localhost' : '127.0.0.1'} spellCheck={false} />}
+              {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'default: localhost' : 'default: 127.0.0.1'} spellCheck={false} />}
             </Field>
             <Field
               label={portLabel}
@@ -374,7 +380,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 </>
               }
             >
-              {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? '1080' : '1100'} />}
+              {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? 'e.g. 1080' : 'e.g. 1100'} />}
             </Field>
           </div>
         )}
@@ -385,16 +391,16 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             error={shown('destinationSocket')}
             hint={<span className="muted">{d.kind === 'local' ? 'A path on the SSH server, e.g. /run/postgresql/.s.PGSQL.5432.' : 'A path on this computer.'}</span>}
           >
-            {(a) => <input {...a} value={d.destinationSocket} onChange={(e) => set('destinationSocket', e.target.value)} placeholder="/run/app.sock" spellCheck={false} />}
+            {(a) => <input {...a} value={d.destinationSocket} onChange={(e) => set('destinationSocket', e.target.value)} placeholder="e.g. /run/app.sock" spellCheck={false} />}
           </Field>
         )}
         {d.kind !== 'dynamic' && variant !== 'toSocket' && (
           <div className="grid2">
             <Field label="Destination host" error={shown('destinationHost')} hint={<span className="muted">{d.kind === 'local' ? 'As the SSH server sees it; localhost is the server itself.' : 'As this computer sees it.'}</span>}>
-              {(a) => <input {...a} value={d.destinationHost} onChange={(e) => set('destinationHost', e.target.value)} placeholder="localhost" spellCheck={false} />}
+              {(a) => <input {...a} value={d.destinationHost} onChange={(e) => set('destinationHost', e.target.value)} placeholder="e.g. localhost" spellCheck={false} />}
             </Field>
             <Field label="Destination port" error={shown('destinationPort')}>
-              {(a) => <input {...a} value={d.destinationPort} inputMode="numeric" onChange={(e) => set('destinationPort', e.target.value)} placeholder="110" />}
+              {(a) => <input {...a} value={d.destinationPort} inputMode="numeric" onChange={(e) => set('destinationPort', e.target.value)} placeholder="e.g. 110" />}
             </Field>
           </div>
         )}
@@ -456,7 +462,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             )}
           </Field>
           <Field label="Tags" error={shown('tags')} hint={<span className="muted">Optional, comma separated; the search finds forwards by tag.</span>}>
-            {(a) => <input {...a} value={d.tags} onChange={(e) => set('tags', e.target.value)} placeholder="mail, work" spellCheck={false} />}
+            {(a) => <input {...a} value={d.tags} onChange={(e) => set('tags', e.target.value)} placeholder="e.g. mail, work" spellCheck={false} />}
           </Field>
         </div>
         <Field label="Notes" error={shown('notes')}>

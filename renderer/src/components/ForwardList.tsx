@@ -2,7 +2,7 @@
 // when forwards are added, edited or removed, or a state changes while
 // filtering by state; stats ticks never reach it.
 import { memo, useMemo } from 'react';
-import type { ForwardStateName, ForwardView, HostView } from '../../../shared/contract';
+import type { ForwardState, ForwardView, HostView } from '../../../shared/contract';
 import { groupAction } from '../actions';
 import { isRunning, viaText } from '../forward-meta';
 import { plural } from '../format';
@@ -23,11 +23,12 @@ export interface Filters {
 
 const NO_GROUP = 'Ungrouped';
 
-function matchesState(filter: StateFilter, s: ForwardStateName | undefined) {
+function matchesState(filter: StateFilter, st: ForwardState | undefined) {
+  const s = st?.state;
   if (filter === 'all') return true;
   if (filter === 'running') return isRunning(s);
   if (filter === 'stopped') return s === 'stopped' || s === undefined;
-  return s === 'failed' || s === 'reconnecting';
+  return s === 'failed' || s === 'reconnecting' || (s === 'active' && !!st?.destinationFailing);
 }
 
 function matchesText(v: ForwardView, text: string) {
@@ -58,7 +59,7 @@ export function useSections(forwards: ForwardView[], filters: Filters): Section[
       if (filters.host && f.host !== filters.host) continue;
       if (filters.group && (f.group ?? '') !== filters.group) continue;
       if (!matchesText(v, filters.text.trim())) continue;
-      if (stateKey && !matchesState(filters.state, stateKey[f.name]?.state)) continue;
+      if (stateKey && !matchesState(filters.state, stateKey[f.name])) continue;
       const key = filters.groupBy === 'host' ? f.host : (f.group ?? '');
       let s = map.get(key);
       if (!s) map.set(key, (s = { key, title: key || NO_GROUP, isGroup: filters.groupBy === 'group' && key !== '', rows: [] }));
@@ -72,12 +73,12 @@ const SectionHeader = memo(function SectionHeader({ section, groupBy }: { sectio
   const states = useStates();
   const names = section.rows.map((r) => r.forward.name);
   const running = names.filter((n) => isRunning(states[n]?.state)).length;
-  const what = groupBy === 'host' ? `host ${section.title}` : `group ${section.title}`;
+  const what = groupBy === 'host' ? `host ${section.title}` : section.key ? `group ${section.title}` : 'the ungrouped forwards';
   return (
     <div className="section-head">
-      <h3>
-        {section.title} <span className="muted">{groupBy === 'host' ? 'host' : 'group'} · {plural(names.length, 'forward')} · {running} running</span>
-      </h3>
+      <h2>
+        {section.title} <span className="muted">{groupBy === 'host' ? 'host · ' : section.key ? 'group · ' : ''}{plural(names.length, 'forward')} · {running} running</span>
+      </h2>
       <div className="section-actions">
         <button type="button" className="small" aria-label={`Start all in ${what}`} onClick={() => groupAction(section.key, names, true, section.isGroup)} disabled={running === names.length}>
           Start all

@@ -4,12 +4,16 @@ import { memo, useState } from 'react';
 import type { ForwardView } from '../../../shared/contract';
 import { startForward, stopForward } from '../actions';
 import { rate } from '../format';
-import { KIND_LETTER, destinationText, isRunning, listenText } from '../forward-meta';
+import { KIND_LETTER, destinationText, isRunning, listenText, reasonHeadline, stateLabel } from '../forward-meta';
+import { useEngineLost } from '../hooks/useEngineLost';
 import { useLive } from '../hooks/useStore';
 import { useUi } from '../ui';
 import { Sparkline } from './Sparkline';
 import { StateText } from './StateText';
 import { Switch } from './Switch';
+
+/** How many of a name's last characters are never cut. */
+const NAME_END = 8;
 
 export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; via: string; selected: boolean }) {
   const { forward: f } = props.view;
@@ -20,6 +24,8 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
   const stats = live?.stats ?? props.view.stats;
   const last = live?.rates.at(-1);
   const running = isRunning(state.state);
+  // Without the engine the last known state may be wrong: say unknown, and offer no action.
+  const lost = useEngineLost();
 
   const toggle = async (on: boolean) => {
     setBusy(true);
@@ -35,17 +41,21 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
       className={`row ${props.selected ? 'selected' : ''}`}
       data-forward={f.name}
       aria-current={props.selected || undefined}
-      aria-label={`${f.name}, ${state.state}`}
+      aria-label={`${f.name}, ${lost ? 'state unknown' : stateLabel(state)}`}
       tabIndex={props.selected ? 0 : -1}
       onClick={() => ui.select(f.name)}
       onDoubleClick={() => ui.open({ type: 'forward', name: f.name })}
     >
-      <Switch label={f.name} checked={running} busy={busy || state.state === 'connecting'} onChange={toggle} title={running ? `Stop ${f.name}` : `Start ${f.name}`} />
+      <Switch label={f.name} checked={running && !lost} busy={!lost && (busy || state.state === 'connecting')} disabled={lost} onChange={toggle} title={lost ? 'No connection to Burrow' : running ? `Stop ${f.name}` : `Start ${f.name}`} />
       <div className="row-name">
         <span className={`kind kind-${f.kind}`} title={`${f.kind} forward`}>
           {KIND_LETTER[f.kind]}
         </span>
-        <span className="name">{f.name}</span>
+        <span className="name" title={f.name}>
+          {/* Cut in the middle: names that share a long prefix (imported ones) stay apart by their ends. */}
+          <span className="name-start">{f.name.slice(0, Math.max(0, f.name.length - NAME_END))}</span>
+          <span className="name-end">{f.name.slice(Math.max(0, f.name.length - NAME_END))}</span>
+        </span>
       </div>
       <div className="row-route">
         <span className="mono">{listenText(f, state)}</span>
@@ -56,7 +66,15 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
         <span className="via">via {props.via}</span>
       </div>
       <div className="row-state">
-        <StateText state={state} />
+        {lost ? (
+          <span className="state state-unknown">
+            <span className="state-dot" aria-hidden="true" />
+            <span className="state-label">Unknown</span>
+            <span className="state-reason">No connection to Burrow</span>
+          </span>
+        ) : (
+          <StateText state={state} headline={reasonHeadline(f, state.reason)} />
+        )}
       </div>
       <div className="row-conns" aria-label="Open connections" title={`${stats.totalConnections} since start`}>
         <span className="num">{stats.openConnections}</span>

@@ -12,6 +12,7 @@ import { Field, firstByField } from './Field';
 import { JumpChainPicker, chainProblem } from './JumpChainPicker';
 import { KeyFilePicker } from './KeyFilePicker';
 import { StoredSecret, type SecretWhat } from './StoredSecret';
+import { useFocusFirstInvalid } from '../focus';
 
 const AUTH_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
   agent: 'SSH agent',
@@ -180,11 +181,12 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     }
   };
 
+  const invalid = useFocusFirstInvalid<HTMLFormElement>();
   const save = async () => {
     setSubmitted(true);
     // An algorithm value typed a moment ago may not be checked yet: saving waits for the resolver.
     const pending = ALGORITHM_FIELDS.some((f) => checks[f.field]?.status === 'checking');
-    if ((!parsed.success && !pending) || Object.keys(errors).length) return;
+    if ((!parsed.success && !pending) || Object.keys(errors).length) return invalid.request();
     setSaving(true);
     try {
       let host = parsed.success ? (parsed.data as HostInput) : null;
@@ -222,6 +224,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
 
   return (
     <form
+      ref={invalid.ref}
       className="form"
       noValidate
       aria-label={props.original ? `Edit host ${props.original.name}` : 'New host'}
@@ -231,7 +234,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       }}
     >
       <div className="grid3">
-        <Field label="Host name" error={shown('name')} hint={<span className="muted">What Burrow calls it, e.g. mail.</span>}>
+        <Field label="Name" error={shown('name')} hint={<span className="muted">What Burrow calls it, e.g. mail (the Host alias in ssh_config); the server's address goes in Address.</span>}>
           {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} spellCheck={false} />}
         </Field>
         <Field label="Address" error={shown('hostname')}>
@@ -321,6 +324,11 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       {errors['(form)'] && (
         <p className="form-error" role="alert">
           {errors['(form)']}
+        </p>
+      )}
+      {submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
+        <p className="form-error" role="alert">
+          Fix the fields marked above, then save again.
         </p>
       )}
       <div className="test-result" role="status" aria-live="polite">

@@ -27,7 +27,8 @@ function Alarm({ alarm }: { alarm: HostKeyAlarm }) {
           <strong>This could be an attack:</strong> someone may be intercepting the connection to <span className="mono">{host}</span> (a man-in-the-middle). It also happens when the server was reinstalled or given new keys.
         </p>
         <p>
-          Burrow refused to connect, so {alarm.forwards.length === 1 ? 'the forward' : 'the forwards'} <span className="mono">{list(alarm.forwards)}</span> did not start.
+          {/* True whether they were starting or had been running (a reconnect, or a key changed during the session). */}
+          Burrow refused to connect, so {alarm.forwards.length === 1 ? 'the forward' : 'the forwards'} <span className="mono">{list(alarm.forwards)}</span> {alarm.forwards.length === 1 ? 'is' : 'are'} not running.
         </p>
       </div>
       {w.host ? (

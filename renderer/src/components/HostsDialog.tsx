@@ -1,8 +1,9 @@
 // The saved SSH hosts: a list to pick from, and the form to add or edit one.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { call, errorMessage } from '../api';
 import { useSnapshot } from '../hooks/useStore';
 import { notify } from '../notices';
+import { focusAfterClose } from '../focus';
 import { refresh } from '../sync';
 import { Dialog } from './Dialog';
 import { HostForm } from './HostForm';
@@ -14,20 +15,34 @@ export function HostsDialog(props: { edit?: string | null; onClose: () => void }
   const hosts = snapshot?.hosts ?? [];
   const original = typeof editing === 'string' ? hosts.find((h) => h.host.name === editing)?.host : undefined;
 
+  const dialogRef = useRef<HTMLDivElement>(null);
+  // Removing asks first, as removing a forward does.
+  const [confirming, setConfirming] = useState<string | null>(null);
   const remove = async (name: string) => {
+    const confirmDialog = document.activeElement?.closest('dialog') ?? null;
+    setConfirming(null);
+    const names = hosts.map((h) => h.host.name);
+    const i = names.indexOf(name);
+    const next = names[i + 1] ?? names[i - 1];
     try {
       await call('host.remove', { name });
       await refresh();
     } catch (e) {
       notify({ tone: 'error', text: errorMessage(e) });
+      return;
     }
+    // The focus stays in the dialog: on the next host, or on Add host when none is left.
+    focusAfterClose(confirmDialog, () => {
+      const root = dialogRef.current;
+      return next ? root?.querySelector<HTMLElement>(`[aria-label="Edit host ${CSS.escape(next)}"]`) : root?.querySelector<HTMLElement>('button.primary');
+    });
   };
 
   const title = editing === undefined ? 'SSH hosts' : editing === null ? 'Add host' : `Edit host ${editing}`;
   return (
     <Dialog title={title} onClose={props.onClose} wide>
       {editing === undefined ? (
-        <>
+        <div ref={dialogRef}>
           {hosts.length === 0 ? (
             <p className="muted">No hosts yet. A host is an SSH server your forwards go through.</p>
           ) : (
@@ -60,7 +75,7 @@ export function HostsDialog(props: { edit?: string | null; onClose: () => void }
                       <button type="button" className="small" aria-label={`Edit host ${h.name}`} onClick={() => setEditing(h.name)}>
                         Edit
                       </button>
-                      <button type="button" className="small danger" aria-label={`Remove host ${h.name}`} onClick={() => remove(h.name)}>
+                      <button type="button" className="small danger" aria-label={`Remove host ${h.name}`} onClick={() => setConfirming(h.name)}>
                         Remove
                       </button>
                     </td>
@@ -77,7 +92,20 @@ export function HostsDialog(props: { edit?: string | null; onClose: () => void }
               Add host
             </button>
           </footer>
-        </>
+          {confirming && (
+            <Dialog title={`Remove host ${confirming}?`} onClose={() => setConfirming(null)} className="stacked">
+              <p>Its settings and any stored password or passphrase are deleted. Forwards that go through it must be removed or moved to another host first.</p>
+              <footer className="dialog-actions">
+                <button type="button" onClick={() => setConfirming(null)} autoFocus>
+                  Cancel
+                </button>
+                <button type="button" className="danger primary" onClick={() => void remove(confirming)}>
+                  Remove host
+                </button>
+              </footer>
+            </Dialog>
+          )}
+        </div>
       ) : (
         <HostForm
           key={String(editing)}

@@ -1,16 +1,14 @@
 // The notices at the bottom, plus the profile store's warnings and the
 // browser mode's connection state.
 import { useSyncExternalStore } from 'react';
-import { webConnection } from '../api';
+import { createPortal } from 'react-dom';
 import { dismiss, noticeStore } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
-
-const noConnection = { subscribe: () => () => undefined, get: () => null };
+import { useEngineLost } from '../hooks/useEngineLost';
+import { useTopDialog } from '../hooks/useTopDialog';
 
 function ConnectionBanner() {
-  const c = webConnection;
-  const state = useSyncExternalStore(c ? c.onConnection : noConnection.subscribe, c ? c.connection : noConnection.get);
-  if (!state || state.status === 'open' || (state.status === 'connecting' && state.attempts === 0)) return null;
+  if (!useEngineLost()) return null;
   return (
     <div className="banner error" role="alert">
       {state.refused ?? (
@@ -25,6 +23,34 @@ function ConnectionBanner() {
 export function Notices() {
   const notices = useSyncExternalStore(noticeStore.subscribe, noticeStore.get);
   const warnings = useSnapshot()?.warnings ?? [];
+  // Under a modal dialog a notice would be dimmed, unclickable and hidden from
+  // assistive technology: it goes inside the dialog on top instead.
+  const dialog = useTopDialog();
+  const toasts = (
+    <div className="toasts" aria-live="polite">
+      {notices.map((n) => (
+        <div key={n.id} className={`toast ${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'}>
+          <span>{n.text}</span>
+          {n.actions?.map((a) => (
+            <button
+              key={a.label}
+              type="button"
+              className="small"
+              onClick={() => {
+                dismiss(n.id);
+                void a.run();
+              }}
+            >
+              {a.label}
+            </button>
+          ))}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
   return (
     <>
       <ConnectionBanner />
@@ -33,29 +59,7 @@ export function Notices() {
           {w.message}
         </div>
       ))}
-      <div className="toasts" aria-live="polite">
-        {notices.map((n) => (
-          <div key={n.id} className={`toast ${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'}>
-            <span>{n.text}</span>
-            {n.actions?.map((a) => (
-              <button
-                key={a.label}
-                type="button"
-                className="small"
-                onClick={() => {
-                  dismiss(n.id);
-                  void a.run();
-                }}
-              >
-                {a.label}
-              </button>
-            ))}
-            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
-              ×
-            </button>
-          </div>
-        ))}
-      </div>
+      {dialog ? createPortal(toasts, dialog) : toasts}
     </>
   );
 }

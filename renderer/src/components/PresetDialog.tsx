@@ -1,12 +1,14 @@
 // One-click starting points: step one picks the service, step two the host.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PresetView } from '../../../shared/contract';
 import { reportStartFailure } from '../actions';
 import { call, errorMessage } from '../api';
 import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
 import { useUi } from '../ui';
+import { refresh } from '../sync';
 import { Dialog } from './Dialog';
+import { HostForm } from './HostForm';
 
 export function PresetDialog(props: { onClose: () => void }) {
   const ui = useUi();
@@ -17,6 +19,25 @@ export function PresetDialog(props: { onClose: () => void }) {
   const [host, setHost] = useState(hosts[0]?.host.name ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Where the service runs, as the SSH host sees it; empty: on the SSH host itself. */
+  const [destination, setDestination] = useState('');
+  // "Add a host" opens the host form on top of step 2; once saved, step 2 comes back with it picked.
+  const [addingHost, setAddingHost] = useState(false);
+  const hostSelect = useRef<HTMLSelectElement>(null);
+  const [focusHost, setFocusHost] = useState(false);
+  useEffect(() => {
+    if (addingHost || !focusHost) return;
+    hostSelect.current?.focus();
+    setFocusHost(false);
+  }, [addingHost, focusHost, hosts.length]);
+  const hostAdded = async (name?: string) => {
+    if (name) {
+      await refresh();
+      setHost(name);
+      setFocusHost(true);
+    }
+    setAddingHost(false);
+  };
 
   useEffect(() => {
     call('presets.list', {})
@@ -33,7 +54,7 @@ export function PresetDialog(props: { onClose: () => void }) {
     setError(null);
     try {
       // Saved is saved: a start that fails afterwards comes back as startError, and the row shows it with its fixes.
-      const view = await call('forward.fromPreset', { presetId: picked.id, host, start });
+      const view = await call('forward.fromPreset', { presetId: picked.id, host, start, ...(destination.trim() ? { destinationHost: destination.trim() } : {}) });
       store.mergeView(view);
       ui.select(view.forward.name);
       props.onClose();
@@ -52,7 +73,7 @@ export function PresetDialog(props: { onClose: () => void }) {
       draft:
         picked.kind === 'dynamic'
           ? { name: `${picked.id}-${host}`, kind: 'dynamic', port: picked.localPort, host, tags: ['preset'] }
-          : { name: `${picked.id}-${host}`, kind: 'local', port: picked.localPort, destinationHost: 'localhost', destinationPort: picked.port, host, tags: ['preset'] },
+          : { name: `${picked.id}-${host}`, kind: 'local', port: picked.localPort, destinationHost: destination.trim() || 'localhost', destinationPort: picked.port, host, tags: ['preset'] },
     });
   };
 
@@ -85,14 +106,14 @@ export function PresetDialog(props: { onClose: () => void }) {
           {hosts.length === 0 ? (
             <p className="warning">
               There is no SSH host yet.{' '}
-              <button type="button" className="link" onClick={() => ui.open({ type: 'hosts', edit: null })}>
+              <button type="button" className="link" onClick={() => setAddingHost(true)}>
                 Add a host
               </button>
             </p>
           ) : (
             <div className="field">
               <label htmlFor="preset-host">SSH host</label>
-              <select id="preset-host" value={host} onChange={(e) => setHost(e.target.value)} autoFocus>
+              <select id="preset-host" ref={hostSelect} value={host} onChange={(e) => setHost(e.target.value)} autoFocus>
                 {hosts.map((h) => (
                   <option key={h.host.name} value={h.host.name}>
                     {h.host.name} ({h.host.hostname})
@@ -101,10 +122,21 @@ export function PresetDialog(props: { onClose: () => void }) {
               </select>
             </div>
           )}
+          {picked.kind !== 'dynamic' && (
+            <div className="field">
+              <label htmlFor="preset-destination">Service host (optional)</label>
+              <input id="preset-destination" value={destination} onChange={(e) => setDestination(e.target.value)} aria-describedby="preset-destination-hint" />
+              <p id="preset-destination-hint" className="field-hint muted">
+                Leave empty when the service runs on the SSH host itself; otherwise the name or address the SSH host reaches it by (e.g. mail.example.com).
+              </p>
+            </div>
+          )}
           <p className="muted">
             {picked.kind === 'dynamic'
               ? `A SOCKS proxy on 127.0.0.1:${picked.localPort} through ${host || 'the host'}.`
-              : `127.0.0.1:${picked.localPort} on this computer reaches port ${picked.port} on ${host || 'the host'} itself.`}
+              : destination.trim()
+                ? `127.0.0.1:${picked.localPort} on this computer reaches port ${picked.port} on ${destination.trim()}, through ${host || 'the host'}.`
+                : `127.0.0.1:${picked.localPort} on this computer reaches port ${picked.port} on ${host || 'the host'} itself.`}
           </p>
           {error && (
             <p className="form-error" role="alert">
@@ -126,6 +158,12 @@ export function PresetDialog(props: { onClose: () => void }) {
             </button>
           </footer>
         </form>
+      )}
+      {addingHost && (
+        <Dialog title="Add host" onClose={() => setAddingHost(false)} wide className="stacked">
+          <p className="stacked-context muted">For {picked?.title ?? 'the preset'}: once saved, the new host is picked in step 2.</p>
+          <HostForm onDone={(name) => void hostAdded(name)} />
+        </Dialog>
       )}
     </Dialog>
   );

@@ -1,7 +1,7 @@
 // Launch at login, start hidden, notifications and the default keepalive.
 import { useState } from 'react';
 import { SettingsPatchSchema } from '../../../shared/contract';
-import { call, errorMessage } from '../api';
+import { call, desktop, errorMessage } from '../api';
 import { useSnapshot } from '../hooks/useStore';
 import { refresh } from '../sync';
 import { Dialog } from './Dialog';
@@ -41,12 +41,17 @@ export function SettingsDialog(props: { onClose: () => void }) {
           void save();
         }}
       >
-        <label className="check">
-          <input type="checkbox" checked={launchAtLogin} onChange={(e) => setLaunch(e.target.checked)} /> Launch at login
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={startHidden} onChange={(e) => setHidden(e.target.checked)} /> Start hidden in the tray
-        </label>
+        {/* The desktop app's own settings: a browser (burrow web) has no login item and no tray. */}
+        {desktop && (
+          <>
+            <label className="check">
+              <input type="checkbox" checked={launchAtLogin} onChange={(e) => setLaunch(e.target.checked)} /> Launch at login
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={startHidden} onChange={(e) => setHidden(e.target.checked)} /> Start hidden in the tray
+            </label>
+          </>
+        )}
         <label className="check">
           <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> Notify when a forward fails, drops or recovers
         </label>

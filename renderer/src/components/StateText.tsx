@@ -13,7 +13,8 @@ function Countdown({ at }: { at: number }) {
   return <>{s > 0 ? ` in ${s} s` : ' now'}</>;
 }
 
-export function StateText({ state, withReason = true }: { state: ForwardState; withReason?: boolean }) {
+/** `headline`: the reason said shorter, cause first (the full message becomes its tooltip). */
+export function StateText({ state, withReason = true, headline }: { state: ForwardState; withReason?: boolean; headline?: string }) {
   const tone = state.state === 'active' && state.destinationFailing ? 'warn' : state.state;
   return (
     <span className={`state state-${tone}`}>
@@ -23,7 +24,11 @@ export function StateText({ state, withReason = true }: { state: ForwardState; w
         {state.state === 'reconnecting' && state.nextAttemptAt ? <Countdown at={state.nextAttemptAt} /> : null}
         {state.state === 'reconnecting' && state.attempt ? ` (attempt ${state.attempt})` : null}
       </span>
-      {withReason && state.reason && <span className="state-reason">{state.reason.message}</span>}
+      {withReason && state.reason && (
+        <span className="state-reason" title={state.reason.message}>
+          {headline ?? state.reason.message}
+        </span>
+      )}
     </span>
   );
 }

@@ -4,11 +4,13 @@ import { useSyncExternalStore } from 'react';
 import { createPortal } from 'react-dom';
 import { dismiss, noticeStore } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
-import { useEngineLost } from '../hooks/useEngineLost';
+import { useEngineLost, useWebConnection } from '../hooks/useEngineLost';
 import { useTopDialog } from '../hooks/useTopDialog';
 
 function ConnectionBanner() {
-  if (!useEngineLost()) return null;
+  const state = useWebConnection();
+  const lost = useEngineLost();
+  if (!lost || !state) return null;
   return (
     <div className="banner error" role="alert">
       {state.refused ?? (

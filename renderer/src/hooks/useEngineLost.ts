@@ -6,9 +6,14 @@ import { webConnection } from '../api';
 
 const never = { subscribe: () => () => undefined, get: () => null };
 
-export function useEngineLost(): boolean {
+/** The browser mode's connection state (null in the desktop app). */
+export function useWebConnection() {
   const c = webConnection;
-  const state = useSyncExternalStore(c ? c.onConnection : never.subscribe, c ? c.connection : never.get);
+  return useSyncExternalStore(c ? c.onConnection : never.subscribe, c ? c.connection : never.get);
+}
+
+export function useEngineLost(): boolean {
+  const state = useWebConnection();
   // A first connection still being made is not "lost".
   return !!state && state.status !== 'open' && !(state.status === 'connecting' && state.attempts === 0);
 }

@@ -30,7 +30,6 @@ export interface HostKeyAlarm {
 
 export const HISTORY = 60;
 const ZERO_STATS: ForwardStats = { openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 };
-const STOPPED: ForwardState = { state: 'stopped' };
 
 type Listener = () => void;
 
@@ -207,4 +206,3 @@ function sameStats(a: ForwardStats, b: ForwardStats) {
 }
 
 export const store = new Store();
-export { STOPPED };

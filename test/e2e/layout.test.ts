@@ -51,7 +51,7 @@ afterAll(async () => {
 // Page-side code below: the tests' tsconfig has no DOM types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any, innerWidth: number, innerHeight: number;
-type El = { getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number } } & Record<string, any>;
+type El = { getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number } } & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The box of an element, or null when it is not rendered. */
 const box = (l: Locator) => l.boundingBox();

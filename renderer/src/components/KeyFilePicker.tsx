@@ -42,7 +42,7 @@ export function KeyFilePicker(props: { value: string; onChange: (value: string) 
   }, []);
   useEffect(load, [load]);
 
-  const keys = list?.keys ?? [];
+  const keys = useMemo(() => list?.keys ?? [], [list]);
   const shown = useMemo(() => {
     const f = filter?.trim().toLowerCase();
     if (!f) return keys;

@@ -1,5 +1,5 @@
 // One-click starting points: step one picks the service, step two the host.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PresetView } from '../../../shared/contract';
 import { reportStartFailure } from '../actions';
 import { call, errorMessage } from '../api';
@@ -13,7 +13,7 @@ import { HostForm } from './HostForm';
 export function PresetDialog(props: { onClose: () => void }) {
   const ui = useUi();
   const snapshot = useSnapshot();
-  const hosts = snapshot?.hosts ?? [];
+  const hosts = useMemo(() => snapshot?.hosts ?? [], [snapshot]);
   const [presets, setPresets] = useState<PresetView[] | null>(null);
   const [picked, setPicked] = useState<PresetView | null>(null);
   const [host, setHost] = useState(hosts[0]?.host.name ?? '');

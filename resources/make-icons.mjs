@@ -38,7 +38,12 @@ function png(size, rgba) {
     raw[y * (size * 4 + 1)] = 0;
     rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 function ico(pngs) {
   const header = Buffer.alloc(6 + 16 * pngs.length);
@@ -85,7 +90,10 @@ function render(size, shape, colourOf, background) {
   const S = 4;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < S; sy++) {
         for (let sx = 0; sx < S; sx++) {
           const x = (px + (sx + 0.5) / S) / size;
@@ -93,7 +101,10 @@ function render(size, shape, colourOf, background) {
           const part = shape(x, y);
           const c = part ? colourOf(part) : background?.(x, y);
           if (!c) continue;
-          r += c[0]; g += c[1]; b += c[2]; a += c[3] ?? 255;
+          r += c[0];
+          g += c[1];
+          b += c[2];
+          a += c[3] ?? 255;
         }
       }
       const n = S * S;
@@ -129,13 +140,15 @@ for (const state of ['off', 'healthy', 'trouble']) {
 
 // The app icon: the healthy arch in white on a rounded blue square.
 const roundedSquare = (x, y) => {
-  const r = 0.2, m = 0.04;
+  const r = 0.2,
+    m = 0.04;
   const cx = Math.min(Math.max(x, m + r), 1 - m - r);
   const cy = Math.min(Math.max(y, m + r), 1 - m - r);
   return (x - cx) ** 2 + (y - cy) ** 2 <= r * r && inRect(x, y, m, m, 1 - m, 1 - m);
 };
 const appShape = (x, y) => {
-  const u = (x - 0.5) / 0.62 + 0.5, v = (y - 0.52) / 0.62 + 0.5;
+  const u = (x - 0.5) / 0.62 + 0.5,
+    v = (y - 0.52) / 0.62 + 0.5;
   return outerArch(u, v) && !tunnel(u, v) ? 'body' : null;
 };
 const appBg = (x, y) => (roundedSquare(x, y) ? [31, 111, 235] : null);

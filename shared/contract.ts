@@ -6,17 +6,23 @@
 import { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from './errors';
 import type { ForwardKind } from './forward-spec';
-import type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
+import type {
+  ForwardReason,
+  ForwardState,
+  ForwardStateName,
+  ForwardStats,
+  HealthResult,
+  HostKeyQuestion,
+  LiveConnection,
+  LogEntry,
+  SecretQuestion,
+} from './tunnel-state';
 import type { ShapeLimits } from './input-shape';
 import { ForwardSchema, HostSchema, SettingsSchema, portSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
 
 export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion };
-
-
-
-
 
 /** A saved forward with its live state and counters. */
 export interface ForwardView {
@@ -56,9 +62,6 @@ export interface Snapshot {
   /** Whether passwords and passphrases can be stored safely on this machine. */
   secretStoreAvailable: boolean;
 }
-
-
-
 
 export interface HostTestResult {
   ok: boolean;
@@ -105,8 +108,6 @@ export interface PresetView {
   /** "Forward POP3 to localhost:1100" */
   title: string;
 }
-
-
 
 /** The formats of private key files Burrow recognises by their first line. */
 export type KeyFileFormat = 'openssh' | 'pem' | 'pkcs8' | 'putty';
@@ -226,12 +227,16 @@ export const contract = {
    * `secret`: the SOCKS password of a dynamic forward with a socksUser, stored
    * only where a safe store exists (else asked for when the forward starts).
    */
-  'forward.add': ch<SavedForwardView>()(z.strictObject({ forward: ForwardSchema, start: z.boolean().optional(), secret: secretValue.optional() }).superRefine(checkSocksSecret)),
+  'forward.add': ch<SavedForwardView>()(
+    z.strictObject({ forward: ForwardSchema, start: z.boolean().optional(), secret: secretValue.optional() }).superRefine(checkSocksSecret),
+  ),
   /**
    * Replaces the saved forward `name` (may rename it). A running forward is restarted with the new definition.
    * secret: a new SOCKS password; null forgets the stored one; left out keeps it.
    */
-  'forward.update': ch<SavedForwardView>()(z.strictObject({ name: forwardName, forward: ForwardSchema, secret: secretValue.nullable().optional() }).superRefine(checkSocksSecret)),
+  'forward.update': ch<SavedForwardView>()(
+    z.strictObject({ name: forwardName, forward: ForwardSchema, secret: secretValue.nullable().optional() }).superRefine(checkSocksSecret),
+  ),
   'forward.remove': ch<{ removed: string }>()(byForward),
   'forward.start': ch<ForwardView>()(byForward),
   'forward.stop': ch<ForwardView>()(byForward),
@@ -241,7 +246,9 @@ export const contract = {
   'forward.healthCheck': ch<HealthResult>()(byForward),
   'forward.logs': ch<LogEntry[]>()(z.strictObject({ name: forwardName, limit: z.number().int().min(1).max(10_000).optional() })),
   'forward.connections': ch<LiveConnection[]>()(byForward),
-  'forward.closeConnection': ch<{ closed: boolean }>()(z.strictObject({ name: forwardName, connectionId: z.number({ error: 'Connection id must be a number.' }).int().nonnegative() })),
+  'forward.closeConnection': ch<{ closed: boolean }>()(
+    z.strictObject({ name: forwardName, connectionId: z.number({ error: 'Connection id must be a number.' }).int().nonnegative() }),
+  ),
   /** A new forward from a preset through a saved host ("Forward POP3 to localhost:1100"). */
   'forward.fromPreset': ch<SavedForwardView>()(
     z.strictObject({
@@ -256,7 +263,14 @@ export const contract = {
   ),
   /** Is this local port free right now? For the form's port-in-use check. */
   'port.check': ch<{ port: number; free: boolean; suggestion?: number }>()(
-    z.strictObject({ port: z.number({ error: 'Port must be a number.' }).int().min(1, { error: 'Port must be between 1 and 65535.' }).max(65535, { error: 'Port must be between 1 and 65535.' }), bindAddress: z.string().max(255).regex(/^\S*$/, { error: 'Bind address must not contain spaces.' }).optional() }),
+    z.strictObject({
+      port: z
+        .number({ error: 'Port must be a number.' })
+        .int()
+        .min(1, { error: 'Port must be between 1 and 65535.' })
+        .max(65535, { error: 'Port must be between 1 and 65535.' }),
+      bindAddress: z.string().max(255).regex(/^\S*$/, { error: 'Bind address must not contain spaces.' }).optional(),
+    }),
   ),
 
   'group.start': ch<GroupResult>()(byGroup),
@@ -265,17 +279,28 @@ export const contract = {
   /** `secret`: the password or key passphrase to store (only where a safe store exists). */
   'host.add': ch<{ host: HostView; warnings: { code: string; message: string }[] }>()(z.strictObject({ host: HostSchema, secret: secretValue.optional() })),
   /** Replaces host `name` (may rename it; forwards follow). secret null forgets the stored one. */
-  'host.update': ch<{ host: HostView; warnings: { code: string; message: string }[] }>()(z.strictObject({ name: hostName, host: HostSchema, secret: secretValue.nullable().optional() })),
+  'host.update': ch<{ host: HostView; warnings: { code: string; message: string }[] }>()(
+    z.strictObject({ name: hostName, host: HostSchema, secret: secretValue.nullable().optional() }),
+  ),
   'host.remove': ch<{ removed: string }>()(byHost),
   /** Opens an SSH session to a saved host (or an unsaved one from the form) and closes it. */
   'host.test': ch<HostTestResult>()(
-    z.union([z.strictObject({ name: hostName }), z.strictObject({ host: HostSchema, secret: secretValue.optional() })], { error: 'Give { name } of a saved host or { host } to test.' }),
+    z.union([z.strictObject({ name: hostName }), z.strictObject({ host: HostSchema, secret: secretValue.optional() })], {
+      error: 'Give { name } of a saved host or { host } to test.',
+    }),
   ),
 
   'import.preview': ch<ImportResult>()(z.strictObject({ source: importSource })),
   /** Applies the import; `select` limits it to these host/forward names (the preview's checkboxes). */
-  'import.apply': ch<ImportResult>()(z.strictObject({ source: importSource, select: z.array(z.string().max(200)).max(10_000).optional(), replace: z.boolean().optional() })),
-  'export': ch<ExportResult>()(z.strictObject({ format: z.enum(['ssh_config', 'json'], { error: 'Format must be ssh_config or json.' }), forwards: z.array(forwardName).max(10_000).optional() })),
+  'import.apply': ch<ImportResult>()(
+    z.strictObject({ source: importSource, select: z.array(z.string().max(200)).max(10_000).optional(), replace: z.boolean().optional() }),
+  ),
+  export: ch<ExportResult>()(
+    z.strictObject({
+      format: z.enum(['ssh_config', 'json'], { error: 'Format must be ssh_config or json.' }),
+      forwards: z.array(forwardName).max(10_000).optional(),
+    }),
+  ),
 
   'prompt.answer': ch<{ accepted: boolean }>()(z.strictObject({ id: z.string().min(1).max(100), answer: PromptAnswerSchema })),
   /** Prompts waiting for a person (for a window opened after they were asked). */
@@ -366,7 +391,8 @@ export const EVENTS: readonly EventName[] = ['state', 'stats', 'prompt', 'prompt
 export type ApiMethodName<C extends string> = C extends `${infer A}.${infer B}` ? `${A}${Capitalize<ApiMethodName<B>>}` : C;
 
 /** A channel as a method: resolves with its Result, never rejects for a domain error (check `ok`). */
-export type ApiMethod<C extends Channel> = undefined extends Input<C> ? (input?: Input<C>) => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;
+export type ApiMethod<C extends Channel> =
+  undefined extends Input<C> ? (input?: Input<C>) => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;
 
 /** One method per contract channel: `burrow.forwardStart({ name })`, `burrow.stateGet()`, `burrow.export({ format })`. */
 export type ChannelMethods = { readonly [C in Channel as ApiMethodName<C>]: ApiMethod<C> };

@@ -85,8 +85,7 @@ function bindHost(raw: string | undefined, kind: ForwardKind): string {
 }
 
 export function parseForwardSpec(kind: ForwardKind, spec: string): ForwardSpec {
-  const bad = (why: string) =>
-    new BurrowError('SPEC_INVALID', `${FLAG[kind]} ${spec}: ${why}. Expected ${FORMS[kind]}.`);
+  const bad = (why: string) => new BurrowError('SPEC_INVALID', `${FLAG[kind]} ${spec}: ${why}. Expected ${FORMS[kind]}.`);
   const f = fields(spec.trim());
   if (!f || f.length === 0 || f.some((x, i) => x === '' && i !== 0)) throw bad('malformed forward specification');
 

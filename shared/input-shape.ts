@@ -95,7 +95,8 @@ export function shapeProblems(value: unknown, limits: ShapeLimits, opts: { max?:
     const depth = item.path.length;
     if (Array.isArray(obj)) {
       if (obj.length > limits.maxArrayLength) report(item, `is a list of ${obj.length} items; at most ${limits.maxArrayLength} are accepted.`);
-      else if (depth >= limits.maxDepth && obj.length > 0) report(item, `is nested more than ${limits.maxDepth} levels deep; at most ${limits.maxDepth} are accepted.`);
+      else if (depth >= limits.maxDepth && obj.length > 0)
+        report(item, `is nested more than ${limits.maxDepth} levels deep; at most ${limits.maxDepth} are accepted.`);
       // Pushed last first, so that items are met in order; holes of a sparse list are read as undefined.
       else for (let i = obj.length - 1; i >= 0; i--) stack.push({ v: obj[i], path: [...item.path, i], parent: obj, key: i });
       continue;
@@ -109,7 +110,8 @@ export function shapeProblems(value: unknown, limits: ShapeLimits, opts: { max?:
     if (keys.length > limits.maxKeys) report(item, `has ${keys.length} fields; at most ${limits.maxKeys} are accepted.`);
     else if (keys.includes('__proto__')) report(item, "has a field named '__proto__', which is not accepted.");
     else if (long !== undefined) report(item, `has a field name ${long.length} characters long; at most ${limits.maxKeyLength} are accepted.`);
-    else if (depth >= limits.maxDepth && keys.length > 0) report(item, `is nested more than ${limits.maxDepth} levels deep; at most ${limits.maxDepth} are accepted.`);
+    else if (depth >= limits.maxDepth && keys.length > 0)
+      report(item, `is nested more than ${limits.maxDepth} levels deep; at most ${limits.maxDepth} are accepted.`);
     else {
       for (const k of keys) chars += k.length;
       if (chars > limits.maxTotalChars) break;

@@ -4,15 +4,7 @@
 // Pure: no Node, no DOM.
 import { z } from 'zod';
 import { BurrowError } from './errors';
-import {
-  DEFAULT_LOCAL_BIND,
-  DEFAULT_REMOTE_BIND,
-  FORWARD_KINDS,
-  type Endpoint,
-  type ForwardKind,
-  type ForwardSpec,
-  isUnix,
-} from './forward-spec';
+import { DEFAULT_LOCAL_BIND, DEFAULT_REMOTE_BIND, FORWARD_KINDS, type Endpoint, type ForwardKind, type ForwardSpec, isUnix } from './forward-spec';
 
 export const SCHEMA_VERSION = 1;
 
@@ -62,7 +54,9 @@ export function described(input: unknown): string {
       return 'a BigInt';
     case 'object':
       if (Array.isArray(input)) return input.length === 0 ? 'an empty list' : `a list of ${input.length} item${input.length === 1 ? '' : 's'}`;
-      return Object.getPrototypeOf(input) === Object.prototype || Object.getPrototypeOf(input) === null ? 'an object' : `a ${Object.prototype.toString.call(input).slice(8, -1)}`;
+      return Object.getPrototypeOf(input) === Object.prototype || Object.getPrototypeOf(input) === null
+        ? 'an object'
+        : `a ${Object.prototype.toString.call(input).slice(8, -1)}`;
     default:
       return `a ${typeof input}`;
   }
@@ -88,8 +82,7 @@ export function nameSchema(what: 'Host' | 'Forward') {
     .min(1, { error: `${what} name is required.` })
     .max(NAME_MAX, { error: `${what} name is longer than ${NAME_MAX} characters; shorten it.` })
     .regex(NAME_PATTERN, {
-      error: (i) =>
-        `${what} name ${quoted(i.input)} may only contain letters, digits and . _ @ + - (starting with a letter or digit); for example 'db-prod'.`,
+      error: (i) => `${what} name ${quoted(i.input)} may only contain letters, digits and . _ @ + - (starting with a letter or digit); for example 'db-prod'.`,
     });
 }
 
@@ -164,7 +157,11 @@ export const AuthSchema = z
   .superRefine((a, ctx) => {
     // An empty path has its own message above.
     if (a.method === 'key' && a.keyPath === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['keyPath'], message: "Key file is required when the authentication method is 'key'; give the path of a private key, e.g. ~/.ssh/id_ed25519." });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keyPath'],
+        message: "Key file is required when the authentication method is 'key'; give the path of a private key, e.g. ~/.ssh/id_ed25519.",
+      });
     }
   });
 
@@ -182,7 +179,9 @@ function algorithmList(label: string, option: string, example: string) {
 export const AlgorithmsSchema = z.object(
   {
     ciphers: z
-      .array(oneOf('Cipher', SSH_CIPHERS), { error: (i) => `Ciphers must be a list of cipher names, e.g. ["aes128-gcm@openssh.com"] (got ${described(i.input)}).` })
+      .array(oneOf('Cipher', SSH_CIPHERS), {
+        error: (i) => `Ciphers must be a list of cipher names, e.g. ["aes128-gcm@openssh.com"] (got ${described(i.input)}).`,
+      })
       .min(1, { error: 'The cipher list is empty; name at least one cipher, or leave the list out to use the defaults.' })
       .optional(),
     /** KexAlgorithms, in order of preference. */
@@ -264,7 +263,9 @@ export const ForwardSchema = z
      * The password is a secret: it lives in the secret store, never here.
      */
     socksUser: word('Proxy user name', SOCKS_FIELD_MAX)
-      .refine((u) => utf8Length(u) <= SOCKS_FIELD_MAX, { error: `Proxy user name is longer than ${SOCKS_FIELD_MAX} bytes, the most SOCKS can carry; shorten it.` })
+      .refine((u) => utf8Length(u) <= SOCKS_FIELD_MAX, {
+        error: `Proxy user name is longer than ${SOCKS_FIELD_MAX} bytes, the most SOCKS can carry; shorten it.`,
+      })
       .optional(),
     /** Where the SOCKS password is kept in the secret store. Set by the repository only. */
     socksSecretRef: z.string().min(1).optional(),
@@ -363,13 +364,20 @@ export function referenceProblems(doc: Pick<ProfileDocument, 'hosts' | 'forwards
     if (forwardNames.has(f.name)) out.push({ path: ['forwards', i, 'name'], message: `There are two forwards named '${f.name}'; rename one.` });
     forwardNames.add(f.name);
     if (!hosts.has(f.host)) {
-      out.push({ path: ['forwards', i, 'host'], message: `Forward '${f.name}' goes through host '${f.host}', which does not exist; add that host first or pick another.` });
+      out.push({
+        path: ['forwards', i, 'host'],
+        message: `Forward '${f.name}' goes through host '${f.host}', which does not exist; add that host first or pick another.`,
+      });
     }
   });
   doc.hosts.forEach((h, i) => {
     h.jump.forEach((j, k) => {
       if (j === h.name) out.push({ path: ['hosts', i, 'jump', k], message: `Host '${h.name}' cannot be its own jump host; remove it from the jump list.` });
-      else if (!hosts.has(j)) out.push({ path: ['hosts', i, 'jump', k], message: `Host '${h.name}' jumps through '${j}', which does not exist; add that host first or remove it from the jump list.` });
+      else if (!hosts.has(j))
+        out.push({
+          path: ['hosts', i, 'jump', k],
+          message: `Host '${h.name}' jumps through '${j}', which does not exist; add that host first or remove it from the jump list.`,
+        });
     });
     const loop = jumpLoop(h.name, hosts);
     if (loop) out.push({ path: ['hosts', i, 'jump'], message: `The jump hosts of '${h.name}' loop (${loop.join(' -> ')}); break the loop.` });
@@ -478,7 +486,6 @@ export function specToEndpoints(spec: ForwardSpec): ForwardEndpoints {
   }
   return out;
 }
-
 
 /** "127.0.0.1:1100 -> mail.example.com:110 via other": one line for lists and menus. */
 export function describeForward(f: Forward): string {

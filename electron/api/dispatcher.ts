@@ -4,7 +4,17 @@
 // throw into the transport, make dispatch() reject, or reach a service unvalidated.
 import type { z } from 'zod';
 import { isBurrowError } from '../../shared/errors';
-import { MAX_ISSUES, REQUEST_LIMITS, contract, type Channel, type Failure, type Output, type ParsedInput, type Result, type ValidationIssue } from '../../shared/contract';
+import {
+  MAX_ISSUES,
+  REQUEST_LIMITS,
+  contract,
+  type Channel,
+  type Failure,
+  type Output,
+  type ParsedInput,
+  type Result,
+  type ValidationIssue,
+} from '../../shared/contract';
 import { fieldOf, shapeProblems } from '../../shared/input-shape';
 import { ValidationError, clipped, described } from '../../shared/model';
 
@@ -38,7 +48,8 @@ const withField = (i: ValidationIssue) => (GENERIC.test(i.message) && i.field !=
 
 export function toFailure(err: unknown, onInternal?: (err: unknown) => void): Failure {
   if (err instanceof ValidationError) return validationFailure(err.problems.map((p) => ({ field: p.path.map(String).join('.'), message: p.message })));
-  if (isBurrowError(err)) return { ok: false, code: err.code, message: clipped(err.message, MAX_MESSAGE_LENGTH), ...(err.details ? { details: err.details } : {}) };
+  if (isBurrowError(err))
+    return { ok: false, code: err.code, message: clipped(err.message, MAX_MESSAGE_LENGTH), ...(err.details ? { details: err.details } : {}) };
   try {
     onInternal?.(err);
   } catch {

@@ -81,7 +81,6 @@ export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, 
   return report;
 }
 
-
 export interface EngineSyncer {
   /**
    * Resolves once the engine holds every saved change made so far. Cheap when

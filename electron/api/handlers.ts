@@ -39,7 +39,6 @@ export interface HandlerDeps {
   homeDir?: string;
 }
 
-
 function forwardView(deps: HandlerDeps, f: Forward, doc: ProfileDocument): ForwardView {
   const { engine } = deps;
   const info = engine.has(f.name) ? engine.get(f.name) : undefined;
@@ -78,7 +77,10 @@ async function ensureInEngine(deps: HandlerDeps, name: string): Promise<void> {
 export const MAX_IMPORT_ENTRIES = 10_000;
 
 const tooBig = (what: string, n: number) =>
-  new BurrowError('VALIDATION', `${what} holds ${n} entries; Burrow imports at most ${MAX_IMPORT_ENTRIES} at a time. Split it and import the parts one after the other.`);
+  new BurrowError(
+    'VALIDATION',
+    `${what} holds ${n} entries; Burrow imports at most ${MAX_IMPORT_ENTRIES} at a time. Split it and import the parts one after the other.`,
+  );
 
 function readImport(deps: HandlerDeps, source: { format: 'ssh_config' | 'json'; text?: string; path?: string; defaultPath?: true }): Incoming {
   const incoming = readImportSource(deps, source);
@@ -351,7 +353,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'presets.list': async () => {
       const labels = await presetLabels(repo.document(), PRESETS);
-      return labels.map(({ preset: p, localPort, label }): PresetView => ({ id: p.id, label: p.label, kind: p.port === undefined ? 'dynamic' : 'local', port: p.port, localPort, title: label }));
+      return labels.map(({ preset: p, localPort, label }): PresetView => ({
+        id: p.id,
+        label: p.label,
+        kind: p.port === undefined ? 'dynamic' : 'local',
+        port: p.port,
+        localPort,
+        title: label,
+      }));
     },
 
     'keys.list': () => listKeyFiles(deps.homeDir ?? homedir()),

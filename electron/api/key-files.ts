@@ -114,7 +114,10 @@ export function opensshHeader(text: string): { cipher: string; keyType?: string 
 
 /** Looks at one file: a candidate when its first line is a private-key header, else null. */
 export async function inspectKeyFile(file: string, text: string): Promise<Omit<KeyFileCandidate, 'displayPath'> | null> {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].trim();
+  const firstLine = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]
+    .trim();
   const kind = classify(firstLine);
   if (!kind) return null;
   const out: Omit<KeyFileCandidate, 'displayPath'> = { path: file, format: kind.format };

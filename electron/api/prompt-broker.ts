@@ -52,7 +52,10 @@ export class PromptBroker extends EventEmitter<PromptBrokerEvents> implements Pr
     const p = this.pendingById.get(id);
     if (!p) throw new BurrowError('NOT_FOUND', 'This question was already answered, cancelled or has expired.');
     if (p.request.type !== answer.type) {
-      throw new BurrowError('VALIDATION', `This question asks for a ${p.request.type === 'hostKey' ? 'host key decision' : 'secret'}, not a ${answer.type === 'hostKey' ? 'host key decision' : 'secret'}.`);
+      throw new BurrowError(
+        'VALIDATION',
+        `This question asks for a ${p.request.type === 'hostKey' ? 'host key decision' : 'secret'}, not a ${answer.type === 'hostKey' ? 'host key decision' : 'secret'}.`,
+      );
     }
     this.close(id, answer, 'answered');
     return { accepted: true };

@@ -67,7 +67,14 @@ async function main() {
 
   // Launch at login, in the tray: an autostart entry on Linux, the login item elsewhere (electron/desktop/background.ts).
   const applyLoginItem = (openAtLogin: boolean) => {
-    const plan = loginItemPlan({ platform: process.platform, openAtLogin, packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), appImage: process.env.APPIMAGE });
+    const plan = loginItemPlan({
+      platform: process.platform,
+      openAtLogin,
+      packaged: app.isPackaged,
+      execPath: process.execPath,
+      appPath: app.getAppPath(),
+      appImage: process.env.APPIMAGE,
+    });
     if (plan.kind === 'linux-autostart') setLinuxAutostart(plan.enabled, plan.exec);
     else app.setLoginItemSettings(plan.settings);
   };
@@ -144,7 +151,8 @@ async function main() {
   svc.repo.subscribe(() => void refreshTray());
   void refreshTray();
   // For the Playwright smoke test only: what the tray shows.
-  if (process.env.BURROW_E2E === '1') Object.assign(globalThis, { __burrowTray: () => ({ menu: tray.lastMenu, icon: trayIconState(svc.engine.list().map((f) => f.state)) }) });
+  if (process.env.BURROW_E2E === '1')
+    Object.assign(globalThis, { __burrowTray: () => ({ menu: tray.lastMenu, icon: trayIconState(svc.engine.list().map((f) => f.state)) }) });
 
   // Sleep and network changes: reconnect without anyone clicking.
   wireReconnectTriggers({ power: powerMonitor, network: pollingNetworkWatcher(), reconnectAll: () => svc.engine.reconnectAll(), log: (m) => note(m) });

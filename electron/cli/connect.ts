@@ -73,7 +73,11 @@ Connection:
   -6                  Connect to the SSH server over IPv6 only
                       (as -o AddressFamily=inet6)
   -o Option=value     An ssh_config option (repeatable). Understood:
-${wrapList(Object.values(OPTIONS).map((o) => o.name), 22, 78)}.
+${wrapList(
+  Object.values(OPTIONS).map((o) => o.name),
+  22,
+  78,
+)}.
                       StrictHostKeyChecking is yes, accept-new, no or ask;
                       ProxyCommand only as none. Known hosts are also read
                       from /etc/ssh/ssh_known_hosts (GlobalKnownHostsFile),
@@ -170,11 +174,16 @@ export function planConnect(argv: string[], io: CliIO): ConnectPlan {
     throw new BurrowError(
       'USAGE',
       "-f (go to the background) is not supported: Burrow has no background mode. Run 'burrow connect' in the foreground under a service manager " +
-        "(a systemd --user service, launchd, or a terminal multiplexer), or save the forward and run it in the desktop app, which keeps it running from the tray.",
+        '(a systemd --user service, launchd, or a terminal multiplexer), or save the forward and run it in the desktop app, which keeps it running from the tray.',
     );
   }
   if (parsed.positional.length !== 1) {
-    throw new BurrowError('USAGE', parsed.positional.length === 0 ? "Missing destination. Usage: burrow connect [-L spec]... destination (see 'burrow connect --help')." : `Expected one destination, got: ${parsed.positional.join(' ')}.`);
+    throw new BurrowError(
+      'USAGE',
+      parsed.positional.length === 0
+        ? "Missing destination. Usage: burrow connect [-L spec]... destination (see 'burrow connect --help')."
+        : `Expected one destination, got: ${parsed.positional.join(' ')}.`,
+    );
   }
   const specs: Array<[flag: string, text: string]> = [];
   const options: OptionList = [];
@@ -310,12 +319,20 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
       const nothingMore = ids.indexOf(id) === ids.length - 1;
       if (host.exitOnForwardFailure) {
         await engine.shutdown();
-        reporter.event('stopped', { reason: 'forward-failure', forward: id }, `${id}: could not be set up and ExitOnForwardFailure is yes: stopped every forward`);
+        reporter.event(
+          'stopped',
+          { reason: 'forward-failure', forward: id },
+          `${id}: could not be set up and ExitOnForwardFailure is yes: stopped every forward`,
+        );
         return 1;
       }
       if (SESSION_FAILURES.test(err.code)) unreachable.set(key, { err, forward: id });
       else if (ids.length > 1 && !(nothingMore && running.length === 0)) {
-        reporter.event('log', { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` }, `${id}: could not be set up; the other forwards keep running`);
+        reporter.event(
+          'log',
+          { level: 'warn', forward: id, message: `${id} could not be set up; the other forwards keep running.` },
+          `${id}: could not be set up; the other forwards keep running`,
+        );
       }
     }
   }

@@ -7,5 +7,7 @@ export const EXIT_USAGE = 2;
 /** 2 for bad input (nothing was started), 1 for everything else. */
 export function exitCodeFor(err: unknown): number {
   if (!isBurrowError(err)) return 1;
-  return ['USAGE', 'SPEC_INVALID', 'PORT_RANGE', 'OPTION_UNKNOWN', 'OPTION_INVALID', 'KEY_UNREADABLE', 'KEY_UNSUPPORTED', 'VALIDATION'].includes(err.code) ? EXIT_USAGE : 1;
+  return ['USAGE', 'SPEC_INVALID', 'PORT_RANGE', 'OPTION_UNKNOWN', 'OPTION_INVALID', 'KEY_UNREADABLE', 'KEY_UNSUPPORTED', 'VALIDATION'].includes(err.code)
+    ? EXIT_USAGE
+    : 1;
 }

@@ -21,7 +21,15 @@ export interface CliIO {
 
 /** The real process's streams and environment, with the signals entry.ts installed first. */
 export function processIO(signals: ProcessSignals): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stopSignal: signals.stopSignal, onRetrySignal: signals.onRetrySignal, interrupt: signals.interrupt };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    stopSignal: signals.stopSignal,
+    onRetrySignal: signals.onRetrySignal,
+    interrupt: signals.interrupt,
+  };
 }
 
 /**
@@ -46,7 +54,8 @@ export function appendLogFile(path: string): Writable {
         writeSync(fd, stamped);
       } catch (e) {
         // A full disk must not take the tunnels down: say it once on stderr, then go on without the log.
-        if (!failed) process.stderr.write(`burrow: warning: cannot write the log file ${path} (-E): ${(e as Error).message}; events are no longer logged there.\n`);
+        if (!failed)
+          process.stderr.write(`burrow: warning: cannot write the log file ${path} (-E): ${(e as Error).message}; events are no longer logged there.\n`);
         failed = true;
       }
       done();

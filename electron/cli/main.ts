@@ -25,16 +25,86 @@ const lazy =
     pick(typeof BURROW_BUNDLE !== 'undefined' ? (loadBundle(bundle) as M) : await load());
 
 export const commands: Record<string, CommandEntry> = {
-  connect: { summary: 'Forward ports through one SSH server (ssh -L/-R/-D/-J)', load: lazy('connect', () => import('./connect'), (m) => ({ help: m.CONNECT_HELP, run: m.connect })) },
-  up: { summary: 'Run saved forwards by name, group or all, in the foreground', load: lazy('up', () => import('./up'), (m) => ({ help: m.UP_HELP, run: m.up })) },
-  ls: { summary: 'List saved hosts and forwards', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.LS_HELP, run: m.ls })) },
-  add: { summary: 'Save a host or a forward (add host | add forward)', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.ADD_HELP, run: m.add })) },
-  edit: { summary: 'Change a saved host or forward', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.EDIT_HELP, run: m.edit })) },
-  rm: { summary: 'Remove a saved host or forward', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.RM_HELP, run: m.rm })) },
-  preset: { summary: "Save a forward for a common service ('preset pop3 --via HOST')", load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.PRESET_HELP, run: m.preset })) },
-  import: { summary: 'Import ~/.ssh/config or a JSON export (with a report)', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.IMPORT_HELP, run: m.importCmd })) },
-  export: { summary: 'Export profiles as JSON, an ssh_config fragment or an ssh command', load: lazy('profile-commands', () => import('./profile-commands'), (m) => ({ help: m.EXPORT_HELP, run: m.exportCmd })) },
-  web: { summary: 'Open the desktop UI in a browser (127.0.0.1 only, with an access token)', load: lazy('web', () => import('./web'), (m) => ({ help: m.WEB_HELP, run: m.web })) },
+  connect: {
+    summary: 'Forward ports through one SSH server (ssh -L/-R/-D/-J)',
+    load: lazy(
+      'connect',
+      () => import('./connect'),
+      (m) => ({ help: m.CONNECT_HELP, run: m.connect }),
+    ),
+  },
+  up: {
+    summary: 'Run saved forwards by name, group or all, in the foreground',
+    load: lazy(
+      'up',
+      () => import('./up'),
+      (m) => ({ help: m.UP_HELP, run: m.up }),
+    ),
+  },
+  ls: {
+    summary: 'List saved hosts and forwards',
+    load: lazy(
+      'profile-commands',
+      () => import('./profile-commands'),
+      (m) => ({ help: m.LS_HELP, run: m.ls }),
+    ),
+  },
+  add: {
+    summary: 'Save a host or a forward (add host | add forward)',
+    load: lazy(
+      'profile-commands',
+      () => import('./profile-commands'),
+      (m) => ({ help: m.ADD_HELP, run: m.add }),
+    ),
+  },
+  edit: {
+    summary: 'Change a saved host or forward',
+    load: lazy(
+      'profile-commands',
+      () => import('./profile-commands'),
+      (m) => ({ help: m.EDIT_HELP, run: m.edit }),
+    ),
+  },
+  rm: {
+    summary: 'Remove a saved host or forward',
+    load: lazy(
+      'profile-commands',
+      () => import('./profile-commands'),
+      (m) => ({ help: m.RM_HELP, run: m.rm }),
+    ),
+  },
+  preset: {
+    summary: "Save a forward for a common service ('preset pop3 --via HOST')",
+    load: lazy(
+      'profile-commands',
+      () => import('./profile-commands'),
+      (m) => ({ help: m.PRESET_HELP, run: m.preset }),
+    ),
+  },
+  import: {
+    summary: 'Import ~/.ssh/config or a JSON export (with a report)',
+    load: lazy(
+      'profile-commands',
+      () => import('./profile-commands'),
+      (m) => ({ help: m.IMPORT_HELP, run: m.importCmd }),
+    ),
+  },
+  export: {
+    summary: 'Export profiles as JSON, an ssh_config fragment or an ssh command',
+    load: lazy(
+      'profile-commands',
+      () => import('./profile-commands'),
+      (m) => ({ help: m.EXPORT_HELP, run: m.exportCmd }),
+    ),
+  },
+  web: {
+    summary: 'Open the desktop UI in a browser (127.0.0.1 only, with an access token)',
+    load: lazy(
+      'web',
+      () => import('./web'),
+      (m) => ({ help: m.WEB_HELP, run: m.web }),
+    ),
+  },
 };
 
 export const VERSION_TEXT = `burrow ${version} (Node.js ${process.versions.node}${process.versions.electron ? `, Electron ${process.versions.electron}` : ''})\n`;
@@ -68,7 +138,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const topic = name === 'help' ? rest[0] : undefined;
     if (rest.length > (name === 'help' ? 1 : 0)) {
       const extra = rest.slice(name === 'help' ? 1 : 0).join(' ');
-      io.stderr.write(`burrow: ${name === 'help' ? "'burrow help' takes one command name" : `'burrow ${name}' takes nothing more`} (got also: ${extra}). Run 'burrow help <command>'.\n`);
+      io.stderr.write(
+        `burrow: ${name === 'help' ? "'burrow help' takes one command name" : `'burrow ${name}' takes nothing more`} (got also: ${extra}). Run 'burrow help <command>'.\n`,
+      );
       return 2;
     }
     if (topic === undefined) {
@@ -83,7 +155,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (name.startsWith('-')) {
-    io.stderr.write(`burrow: unknown option '${name}'. Before a command only --help, -h, --version and -V are accepted; run 'burrow --help' for the commands.\n`);
+    io.stderr.write(
+      `burrow: unknown option '${name}'. Before a command only --help, -h, --version and -V are accepted; run 'burrow --help' for the commands.\n`,
+    );
     return 2;
   }
   if (!Object.hasOwn(commands, name)) {

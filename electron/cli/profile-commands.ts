@@ -114,7 +114,10 @@ export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now 
   if (f.state === 'reconnecting') {
     // No next try (or its time has come): the attempt is under way, not "next try in 0 s".
     const waiting = f.nextAttemptAt !== undefined && f.nextAttemptAt > now;
-    const parts = [f.attempt !== undefined ? `attempt ${f.attempt}${waiting ? '' : ' under way'}` : '', waiting ? `next try in ${Math.round((f.nextAttemptAt! - now) / 1000)} s` : ''].filter(Boolean);
+    const parts = [
+      f.attempt !== undefined ? `attempt ${f.attempt}${waiting ? '' : ' under way'}` : '',
+      waiting ? `next try in ${Math.round((f.nextAttemptAt! - now) / 1000)} s` : '',
+    ].filter(Boolean);
     what = `reconnecting${parts.length ? ` (${parts.join(', ')})` : ''}${f.reason ? `: ${f.reason}` : ''}`;
   }
   return `running in ${where}: ${what}`;
@@ -139,38 +142,58 @@ export function portProber(): (port: number, host: string) => Promise<boolean> {
 /** The forward's state: from a live app's status file, else (local TCP ports only) a probe of its port. */
 export async function forwardRunState(f: Forward, statuses: RuntimeStatus[], probe = portProber(), others: Forward[] = []): Promise<ForwardRunState> {
   const published = runtimeOf(statuses, f.name);
-  if (published) return { state: published.forward.state, text: describeRuntime(published.status, published.forward), runningIn: { pid: published.status.pid, app: published.status.kind } };
+  if (published)
+    return {
+      state: published.forward.state,
+      text: describeRuntime(published.status, published.forward),
+      runningIn: { pid: published.status.pid, app: published.status.kind },
+    };
   if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in Burrow' };
   const spec = forwardToSpec(f);
   const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
   if (await probe(f.port, host || '0.0.0.0')) return { state: 'stopped', text: 'stopped' };
   // Another saved forward on the same port that a Burrow process runs: this one is simply stopped.
   const sibling = others.find((o) => o.name !== f.name && o.kind !== 'remote' && o.port === f.port && runtimeOf(statuses, o.name));
-  if (sibling) return { state: 'stopped', text: `stopped (its port ${f.port} is used by forward '${sibling.name}', ${describeRuntime(runtimeOf(statuses, sibling.name)!.status, runtimeOf(statuses, sibling.name)!.forward)})` };
+  if (sibling)
+    return {
+      state: 'stopped',
+      text: `stopped (its port ${f.port} is used by forward '${sibling.name}', ${describeRuntime(runtimeOf(statuses, sibling.name)!.status, runtimeOf(statuses, sibling.name)!.forward)})`,
+    };
   // A busy port says only that something listens there: not that it is this forward.
   return { state: 'port in use', text: 'port in use, not by Burrow' };
 }
 
-export const ls: Run = command(LS_HELP, { withValue: '', boolean: '', long: [] }, async (p, io, cmd) => {
-  if (p.positional.length) throw usage(`'burrow ls' lists every saved host and forward and takes no arguments (got: ${p.positional.join(' ')}).`, cmd);
-  const repo = await openRepository(io);
-  const doc = repo.document();
-  const statuses = readRuntimeStatuses(dirname(repo.path));
-  const probe = portProber();
-  const forwards = await Promise.all(
-    doc.forwards.map(async (f) => {
-      const run = await forwardRunState(f, statuses, probe, doc.forwards);
-      return { ...f, state: run.state, status: run.text, ...(run.runningIn ? { runningIn: run.runningIn } : {}) };
-    }),
-  );
-  const lines = ['Hosts:'];
-  for (const h of doc.hosts) lines.push(`  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}${h.aliases?.length ? `  aliases=${h.aliases.join(',')}` : ''}`);
-  if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
-  lines.push('Forwards:');
-  for (const f of forwards) lines.push(`  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.status}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`);
-  if (!forwards.length) lines.push("  (none: 'burrow add forward' or 'burrow preset')");
-  return out(io, p, { hosts: doc.hosts, forwards, path: repo.path }, lines.join('\n'));
-}, 'ls');
+export const ls: Run = command(
+  LS_HELP,
+  { withValue: '', boolean: '', long: [] },
+  async (p, io, cmd) => {
+    if (p.positional.length) throw usage(`'burrow ls' lists every saved host and forward and takes no arguments (got: ${p.positional.join(' ')}).`, cmd);
+    const repo = await openRepository(io);
+    const doc = repo.document();
+    const statuses = readRuntimeStatuses(dirname(repo.path));
+    const probe = portProber();
+    const forwards = await Promise.all(
+      doc.forwards.map(async (f) => {
+        const run = await forwardRunState(f, statuses, probe, doc.forwards);
+        return { ...f, state: run.state, status: run.text, ...(run.runningIn ? { runningIn: run.runningIn } : {}) };
+      }),
+    );
+    const lines = ['Hosts:'];
+    for (const h of doc.hosts)
+      lines.push(
+        `  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}${h.aliases?.length ? `  aliases=${h.aliases.join(',')}` : ''}`,
+      );
+    if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
+    lines.push('Forwards:');
+    for (const f of forwards)
+      lines.push(
+        `  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.status}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`,
+      );
+    if (!forwards.length) lines.push("  (none: 'burrow add forward' or 'burrow preset')");
+    return out(io, p, { hosts: doc.hosts, forwards, path: repo.path }, lines.join('\n'));
+  },
+  'ls',
+);
 
 // ------------------------------------------------------------------ add / edit host
 
@@ -199,7 +222,11 @@ function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: strin
   const user = one(p, '-l');
   if (user !== undefined) patch.user = user;
   const jump = one(p, '-J');
-  if (jump !== undefined) patch.jump = jump.split(',').map((s) => s.trim()).filter(Boolean);
+  if (jump !== undefined)
+    patch.jump = jump
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (has(p, '--no-jump')) patch.jump = [];
   const known = one(p, '--known-hosts');
   if (known !== undefined) patch.knownHostsFile = known;
@@ -213,7 +240,11 @@ function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: strin
   if (key !== undefined || method !== undefined) {
     const prev = base?.auth;
     const m = (method ?? (key !== undefined ? 'key' : (prev?.method ?? 'agent'))) as Host['auth']['method'];
-    patch.auth = { method: m, ...(m === 'key' ? { keyPath: key ?? prev?.keyPath } : {}), ...(prev?.identitiesOnly ? { identitiesOnly: prev.identitiesOnly } : {}) };
+    patch.auth = {
+      method: m,
+      ...(m === 'key' ? { keyPath: key ?? prev?.keyPath } : {}),
+      ...(prev?.identitiesOnly ? { identitiesOnly: prev.identitiesOnly } : {}),
+    };
   }
   const keepalive = { ...(base?.keepalive ?? {}) } as { interval?: number; countMax?: number };
   let keepaliveSet = false;
@@ -226,13 +257,11 @@ function hostFlags(p: ParsedArgs, base: HostInput | Host | undefined, cmd: strin
     } else if (k === 'serveralivecountmax') {
       keepalive.countMax = Number(v);
       keepaliveSet = true;
-    }
-    else if (Object.hasOwn(SAVED_ALGORITHMS, k)) {
+    } else if (Object.hasOwn(SAVED_ALGORITHMS, k)) {
       // +, - and ^ applied to the default; the other lists of the host are kept.
       const [kind, field] = SAVED_ALGORITHMS[k];
       patch.algorithms = { ...(base?.algorithms ?? {}), ...(patch.algorithms ?? {}), [field]: resolveAlgorithms(kind, v).list };
-    }
-    else if (k === 'identitiesonly') patch.auth = { ...(patch.auth ?? base?.auth ?? { method: 'agent' }), identitiesOnly: v.toLowerCase() === 'yes' };
+    } else if (k === 'identitiesonly') patch.auth = { ...(patch.auth ?? base?.auth ?? { method: 'agent' }), identitiesOnly: v.toLowerCase() === 'yes' };
     else throw usage(`-o ${o}: ${o.split(/[= ]/)[0]} cannot be saved on a host.`, cmd);
   }
   if (keepaliveSet) patch.keepalive = { interval: keepalive.interval ?? 15, countMax: keepalive.countMax ?? 3 };
@@ -274,7 +303,6 @@ Example (POP3 on mail.example.com at localhost:1100, through 'other'):
   burrow add forward pop3 -L 1100:mail.example.com:110 --via other
 `;
 
-
 function forwardFlags(p: ParsedArgs, cmd: string): Patch<ForwardInput> {
   const patch: Patch<ForwardInput> = {};
   const specs = (['-L', '-R', '-D'] as const).flatMap((flag) => values(p, flag).map((v) => [flag, v] as const));
@@ -315,14 +343,20 @@ async function socksPasswordToSave(repo: ProfileRepository, io: CliIO, user: str
   if (!(await repo.secretsAvailable())) return undefined;
   const fromEnv = io.env.BURROW_SOCKS_PASSWORD;
   if (fromEnv) return fromEnv;
-  const asked = await ttyPrompter(io)?.secret({ kind: 'password', subject: `SOCKS user ${user} (forward ${forward})`, prompt: `Password for SOCKS user '${user}' of forward '${forward}': ` });
+  const asked = await ttyPrompter(io)?.secret({
+    kind: 'password',
+    subject: `SOCKS user ${user} (forward ${forward})`,
+    prompt: `Password for SOCKS user '${user}' of forward '${forward}': `,
+  });
   return asked || undefined;
 }
 
 /** What to tell about a saved forward's SOCKS login. */
 function loginNote(f: Forward): string | null {
   if (f.kind !== 'dynamic' || !f.socksUser) return null;
-  return f.socksSecretRef ? `SOCKS clients must log in as '${f.socksUser}'; the password is kept in the secret store.` : `SOCKS clients must log in as '${f.socksUser}'. ${NOT_KEPT}`;
+  return f.socksSecretRef
+    ? `SOCKS clients must log in as '${f.socksUser}'; the password is kept in the secret store.`
+    : `SOCKS clients must log in as '${f.socksUser}'. ${NOT_KEPT}`;
 }
 
 /** Prints a saved forward: the text line (with the login note), or JSON on stdout and the note on stderr; an exposed listener is warned about. */
@@ -334,34 +368,42 @@ function savedForward(io: CliIO, p: ParsedArgs, f: Forward, text: string): numbe
   return out(io, p, f, note && !has(p, '--json') ? `${text}\n${note}` : text);
 }
 
-export const add: Run = command(ADD_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-jump'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'socks-user'] }, async (p, io, cmd) => {
-  const [what, name, dest, ...extra] = p.positional;
-  if (what === 'host') {
-    if (!name || !dest) throw usage('Usage: burrow add host NAME [user@]hostname[:port].', cmd);
-    if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
-    const d = parseDestination(dest, true);
-    const base: HostInput = { name, hostname: d.host, ...(d.user ? { user: d.user } : {}), ...(d.port ? { port: d.port } : {}) };
-    const input = { ...base, ...hostFlags(p, undefined, cmd) } as HostInput;
-    const repo = await openRepository(io);
-    const r = await repo.addHost(dropNulls(input));
-    warn(io, r.warnings);
-    return out(io, p, r.value, `Saved host '${r.value.name}' (${r.value.user ? `${r.value.user}@` : ''}${r.value.hostname}:${r.value.port}).`);
-  }
-  if (what === 'forward') {
-    if (!name) throw usage('Usage: burrow add forward NAME (-L|-R|-D) SPEC --via HOST.', cmd);
-    if (dest || extra.length) throw usage(`Unexpected: ${[dest, ...extra].join(' ')}.`, cmd);
-    const patch = forwardFlags(p, cmd);
-    if (patch.kind === undefined) throw usage('Missing the forward: give -L, -R or -D with a spec, e.g. -L 1100:mail.example.com:110.', cmd);
-    if (patch.host === undefined) throw usage('Missing --via HOST: the saved host the forward goes through.', cmd);
-    if (patch.socksUser && patch.kind !== 'dynamic') throw usage('--socks-user sets the login of a SOCKS proxy: use it with -D, or leave it out.', cmd);
-    const repo = await openRepository(io);
-    const input = dropNulls({ ...patch, name }) as ForwardInput;
-    const secret = input.socksUser ? await socksPasswordToSave(repo, io, input.socksUser, name) : undefined;
-    const f = await repo.addForward(input, { secret });
-    return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}. Start it with: burrow up ${f.name}`);
-  }
-  throw usage(what ? `Unknown kind '${what}': use 'burrow add host' or 'burrow add forward'.` : "Say what to add: 'burrow add host' or 'burrow add forward'.", cmd);
-}, 'add');
+export const add: Run = command(
+  ADD_HELP,
+  { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-jump'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'socks-user'] },
+  async (p, io, cmd) => {
+    const [what, name, dest, ...extra] = p.positional;
+    if (what === 'host') {
+      if (!name || !dest) throw usage('Usage: burrow add host NAME [user@]hostname[:port].', cmd);
+      if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
+      const d = parseDestination(dest, true);
+      const base: HostInput = { name, hostname: d.host, ...(d.user ? { user: d.user } : {}), ...(d.port ? { port: d.port } : {}) };
+      const input = { ...base, ...hostFlags(p, undefined, cmd) } as HostInput;
+      const repo = await openRepository(io);
+      const r = await repo.addHost(dropNulls(input));
+      warn(io, r.warnings);
+      return out(io, p, r.value, `Saved host '${r.value.name}' (${r.value.user ? `${r.value.user}@` : ''}${r.value.hostname}:${r.value.port}).`);
+    }
+    if (what === 'forward') {
+      if (!name) throw usage('Usage: burrow add forward NAME (-L|-R|-D) SPEC --via HOST.', cmd);
+      if (dest || extra.length) throw usage(`Unexpected: ${[dest, ...extra].join(' ')}.`, cmd);
+      const patch = forwardFlags(p, cmd);
+      if (patch.kind === undefined) throw usage('Missing the forward: give -L, -R or -D with a spec, e.g. -L 1100:mail.example.com:110.', cmd);
+      if (patch.host === undefined) throw usage('Missing --via HOST: the saved host the forward goes through.', cmd);
+      if (patch.socksUser && patch.kind !== 'dynamic') throw usage('--socks-user sets the login of a SOCKS proxy: use it with -D, or leave it out.', cmd);
+      const repo = await openRepository(io);
+      const input = dropNulls({ ...patch, name }) as ForwardInput;
+      const secret = input.socksUser ? await socksPasswordToSave(repo, io, input.socksUser, name) : undefined;
+      const f = await repo.addForward(input, { secret });
+      return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}. Start it with: burrow up ${f.name}`);
+    }
+    throw usage(
+      what ? `Unknown kind '${what}': use 'burrow add host' or 'burrow add forward'.` : "Say what to add: 'burrow add host' or 'burrow add forward'.",
+      cmd,
+    );
+  },
+  'add',
+);
 
 function dropNulls<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
@@ -379,45 +421,69 @@ ${HOST_FLAG_HELP}
   --no-socks-user     (forward) Remove the SOCKS login and forget its password
 `;
 
-export const edit: Run = command(EDIT_HELP, { withValue: 'pliJoLRD', boolean: '', long: ['autostart', 'no-autostart', 'no-jump', 'no-socks-user'], longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name', 'socks-user', 'hostname'] }, async (p, io, cmd) => {
-  const [what, name, ...extra] = p.positional;
-  if (!name || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow edit host NAME ... or burrow edit forward NAME ...', cmd);
-  if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
-  const repo = await openRepository(io);
-  const rename = one(p, '--name');
-  if (what === 'forward' && has(p, '--hostname')) throw usage("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.", cmd);
-  if (what === 'host') {
-    const patch = { ...hostFlags(p, repo.requireHost(name), cmd), ...(rename ? { name: rename } : {}) };
-    const r = await repo.updateHost(name, patch);
-    warn(io, r.warnings);
-    return out(io, p, r.value, `Saved host '${r.value.name}'.`);
-  }
-  const current = repo.requireForward(name);
-  const patch = { ...forwardFlags(p, cmd), ...(rename ? { name: rename } : {}) };
-  const kind = patch.kind ?? current.kind;
-  if (patch.socksUser && kind !== 'dynamic') throw usage(`--socks-user sets the login of a SOCKS proxy, and '${name}' is a ${kind} forward: give -D too, or leave --socks-user out.`, cmd);
-  if (kind !== 'dynamic' && current.socksUser !== undefined && patch.socksUser === undefined) {
-    throw usage(`Forward '${name}' has the SOCKS login '${current.socksUser}', which only applies to SOCKS (dynamic) forwards: add --no-socks-user to remove it.`, cmd);
-  }
-  // A new user name: a new password (kept only where a secret store exists); removing the login forgets it.
-  const secret = patch.socksUser === null ? null : patch.socksUser && patch.socksUser !== current.socksUser ? await socksPasswordToSave(repo, io, patch.socksUser, name) : undefined;
-  const f = await repo.updateForward(name, patch, { secret });
-  return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}.`);
-}, 'edit');
+export const edit: Run = command(
+  EDIT_HELP,
+  {
+    withValue: 'pliJoLRD',
+    boolean: '',
+    long: ['autostart', 'no-autostart', 'no-jump', 'no-socks-user'],
+    longWithValue: ['auth', 'known-hosts', 'notes', 'via', 'group', 'tag', 'name', 'socks-user', 'hostname'],
+  },
+  async (p, io, cmd) => {
+    const [what, name, ...extra] = p.positional;
+    if (!name || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow edit host NAME ... or burrow edit forward NAME ...', cmd);
+    if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
+    const repo = await openRepository(io);
+    const rename = one(p, '--name');
+    if (what === 'forward' && has(p, '--hostname')) throw usage("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.", cmd);
+    if (what === 'host') {
+      const patch = { ...hostFlags(p, repo.requireHost(name), cmd), ...(rename ? { name: rename } : {}) };
+      const r = await repo.updateHost(name, patch);
+      warn(io, r.warnings);
+      return out(io, p, r.value, `Saved host '${r.value.name}'.`);
+    }
+    const current = repo.requireForward(name);
+    const patch = { ...forwardFlags(p, cmd), ...(rename ? { name: rename } : {}) };
+    const kind = patch.kind ?? current.kind;
+    if (patch.socksUser && kind !== 'dynamic')
+      throw usage(`--socks-user sets the login of a SOCKS proxy, and '${name}' is a ${kind} forward: give -D too, or leave --socks-user out.`, cmd);
+    if (kind !== 'dynamic' && current.socksUser !== undefined && patch.socksUser === undefined) {
+      throw usage(
+        `Forward '${name}' has the SOCKS login '${current.socksUser}', which only applies to SOCKS (dynamic) forwards: add --no-socks-user to remove it.`,
+        cmd,
+      );
+    }
+    // A new user name: a new password (kept only where a secret store exists); removing the login forgets it.
+    const secret =
+      patch.socksUser === null
+        ? null
+        : patch.socksUser && patch.socksUser !== current.socksUser
+          ? await socksPasswordToSave(repo, io, patch.socksUser, name)
+          : undefined;
+    const f = await repo.updateForward(name, patch, { secret });
+    return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}.`);
+  },
+  'edit',
+);
 
 export const RM_HELP = `Usage: burrow rm host NAME | burrow rm forward NAME [--json]
 
 Removes a saved host (refused while forwards or other hosts use it) or forward.
 `;
 
-export const rm: Run = command(RM_HELP, { withValue: '', boolean: '', long: [] }, async (p, io, cmd) => {
-  const [what, name, ...extra] = p.positional;
-  if (!name || extra.length || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow rm host NAME or burrow rm forward NAME.', cmd);
-  const repo = await openRepository(io);
-  if (what === 'host') await repo.removeHost(name);
-  else await repo.removeForward(name);
-  return out(io, p, { removed: { kind: what, name } }, `Removed ${what} '${name}'.`);
-}, 'rm');
+export const rm: Run = command(
+  RM_HELP,
+  { withValue: '', boolean: '', long: [] },
+  async (p, io, cmd) => {
+    const [what, name, ...extra] = p.positional;
+    if (!name || extra.length || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow rm host NAME or burrow rm forward NAME.', cmd);
+    const repo = await openRepository(io);
+    if (what === 'host') await repo.removeHost(name);
+    else await repo.removeForward(name);
+    return out(io, p, { removed: { kind: what, name } }, `Removed ${what} '${name}'.`);
+  },
+  'rm',
+);
 
 // ------------------------------------------------------------------ import / export
 
@@ -445,32 +511,37 @@ function formatReport(r: ImportReport, extra: string[] = []): string {
   return [head, ...lines, ...extra.map((e) => `  note: ${e}`)].join('\n');
 }
 
-export const importCmd: Run = command(IMPORT_HELP, { withValue: '', boolean: '', long: ['dry-run', 'replace'] }, async (p, io, cmd) => {
-  const [what, file, ...extra] = p.positional;
-  if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
-  const opts = { dryRun: has(p, '--dry-run'), replace: has(p, '--replace') };
-  if (what === 'ssh-config') {
-    const path = file ?? DEFAULT_SSH_CONFIG;
-    if (!existsSync(path)) throw usage(`The ssh config file ${path} does not exist; give its path.`, cmd);
-    const incoming = importSshConfigFile(path);
-    const repo = await openRepository(io);
-    const report = await repo.importProfiles(incoming, opts);
-    return out(io, p, { ...report, files: incoming.files, problems: incoming.problems }, formatReport(report, incoming.problems));
-  }
-  if (what === 'json') {
-    if (!file) throw usage('Give the file: burrow import json FILE.', cmd);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new BurrowError('USAGE', `Cannot read ${file}: ${(e as Error).message}.`);
+export const importCmd: Run = command(
+  IMPORT_HELP,
+  { withValue: '', boolean: '', long: ['dry-run', 'replace'] },
+  async (p, io, cmd) => {
+    const [what, file, ...extra] = p.positional;
+    if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
+    const opts = { dryRun: has(p, '--dry-run'), replace: has(p, '--replace') };
+    if (what === 'ssh-config') {
+      const path = file ?? DEFAULT_SSH_CONFIG;
+      if (!existsSync(path)) throw usage(`The ssh config file ${path} does not exist; give its path.`, cmd);
+      const incoming = importSshConfigFile(path);
+      const repo = await openRepository(io);
+      const report = await repo.importProfiles(incoming, opts);
+      return out(io, p, { ...report, files: incoming.files, problems: incoming.problems }, formatReport(report, incoming.problems));
     }
-    const repo = await openRepository(io);
-    const report = await repo.importProfiles(parseExport(text, file), opts);
-    return out(io, p, report, formatReport(report));
-  }
-  throw usage(what ? `Unknown source '${what}': use ssh-config or json.` : 'Say what to import: ssh-config or json.', cmd);
-}, 'import');
+    if (what === 'json') {
+      if (!file) throw usage('Give the file: burrow import json FILE.', cmd);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new BurrowError('USAGE', `Cannot read ${file}: ${(e as Error).message}.`);
+      }
+      const repo = await openRepository(io);
+      const report = await repo.importProfiles(parseExport(text, file), opts);
+      return out(io, p, report, formatReport(report));
+    }
+    throw usage(what ? `Unknown source '${what}': use ssh-config or json.` : 'Say what to import: ssh-config or json.', cmd);
+  },
+  'import',
+);
 
 export const EXPORT_HELP = `Usage: burrow export [--format json|ssh-config] 
        burrow export --format ssh FORWARD
@@ -482,30 +553,35 @@ Writes saved profiles to stdout. Passwords are never exported.
   --format ssh         One forward as an 'ssh' command line
 `;
 
-export const exportCmd: Run = command(EXPORT_HELP, { withValue: '', boolean: '', long: [], longWithValue: ['format'] }, async (p, io, cmd) => {
-  const format = one(p, '--format') ?? 'json';
-  const repo = await openRepository(io);
-  const doc = repo.document();
-  if (format === 'json') {
-    if (p.positional.length) throw usage('--format json exports everything; leave out the names.', cmd);
-    io.stdout.write(JSON.stringify(exportJson(doc), null, 2) + '\n');
-    return 0;
-  }
-  if (format === 'ssh-config') {
-    if (p.positional.length) throw usage('--format ssh-config exports every host; leave out the names.', cmd);
-    io.stdout.write(exportSshConfig(doc));
-    return 0;
-  }
-  if (format === 'ssh') {
-    if (p.positional.length !== 1) throw usage('--format ssh needs one forward name: burrow export --format ssh NAME.', cmd);
-    const f = repo.requireForward(p.positional[0]);
-    io.stdout.write(exportSshCommand(f, doc) + '\n');
-    const note = sshExportNote(f);
-    if (note) io.stderr.write(`burrow: note: ${note}\n`);
-    return 0;
-  }
-  throw usage(`Unknown --format '${format}': use json, ssh-config or ssh.`, cmd);
-}, 'export');
+export const exportCmd: Run = command(
+  EXPORT_HELP,
+  { withValue: '', boolean: '', long: [], longWithValue: ['format'] },
+  async (p, io, cmd) => {
+    const format = one(p, '--format') ?? 'json';
+    const repo = await openRepository(io);
+    const doc = repo.document();
+    if (format === 'json') {
+      if (p.positional.length) throw usage('--format json exports everything; leave out the names.', cmd);
+      io.stdout.write(JSON.stringify(exportJson(doc), null, 2) + '\n');
+      return 0;
+    }
+    if (format === 'ssh-config') {
+      if (p.positional.length) throw usage('--format ssh-config exports every host; leave out the names.', cmd);
+      io.stdout.write(exportSshConfig(doc));
+      return 0;
+    }
+    if (format === 'ssh') {
+      if (p.positional.length !== 1) throw usage('--format ssh needs one forward name: burrow export --format ssh NAME.', cmd);
+      const f = repo.requireForward(p.positional[0]);
+      io.stdout.write(exportSshCommand(f, doc) + '\n');
+      const note = sshExportNote(f);
+      if (note) io.stderr.write(`burrow: note: ${note}\n`);
+      return 0;
+    }
+    throw usage(`Unknown --format '${format}': use json, ssh-config or ssh.`, cmd);
+  },
+  'export',
+);
 
 // ------------------------------------------------------------------ preset
 
@@ -526,18 +602,23 @@ Presets: ${PRESETS.map((x) => `${x.id} (${x.port ?? 'SOCKS'})`).join(', ')}.
 Example: burrow preset pop3 --via other    -> localhost:1100 to other's POP3
 `;
 
-export const preset: Run = command(PRESET_HELP, { withValue: '', boolean: '', long: [], longWithValue: ['via', 'to', 'name'] }, async (p, io, cmd) => {
-  if (p.positional.length === 0) {
-    return out(io, p, PRESETS, PRESETS.map((x) => `  ${x.id.padEnd(10)} ${x.label}${x.port ? ` (port ${x.port})` : ''}`).join('\n'));
-  }
-  if (p.positional.length > 1) throw usage(`Give one preset (got ${p.positional.join(' ')}).`, cmd);
-  const pr = findPreset(p.positional[0]);
-  const via = one(p, '--via');
-  if (!via) throw usage(`Missing --via HOST: which saved host should ${pr.label} go through?`, cmd);
-  const repo = await openRepository(io);
-  repo.requireHost(via);
-  // The same function as the window and the tray: free local port, and PRESET-HOST-2, -3 ... when the name is taken.
-  const input = await presetForward(repo.document(), pr, { host: via, destinationHost: one(p, '--to'), name: one(p, '--name') });
-  const f = await repo.addForward(input);
-  return out(io, p, f, `Saved forward '${f.name}': ${pr.label} on localhost:${f.port} (${describeForward(f)}). Start it with: burrow up ${f.name}`);
-}, 'preset');
+export const preset: Run = command(
+  PRESET_HELP,
+  { withValue: '', boolean: '', long: [], longWithValue: ['via', 'to', 'name'] },
+  async (p, io, cmd) => {
+    if (p.positional.length === 0) {
+      return out(io, p, PRESETS, PRESETS.map((x) => `  ${x.id.padEnd(10)} ${x.label}${x.port ? ` (port ${x.port})` : ''}`).join('\n'));
+    }
+    if (p.positional.length > 1) throw usage(`Give one preset (got ${p.positional.join(' ')}).`, cmd);
+    const pr = findPreset(p.positional[0]);
+    const via = one(p, '--via');
+    if (!via) throw usage(`Missing --via HOST: which saved host should ${pr.label} go through?`, cmd);
+    const repo = await openRepository(io);
+    repo.requireHost(via);
+    // The same function as the window and the tray: free local port, and PRESET-HOST-2, -3 ... when the name is taken.
+    const input = await presetForward(repo.document(), pr, { host: via, destinationHost: one(p, '--to'), name: one(p, '--name') });
+    const f = await repo.addForward(input);
+    return out(io, p, f, `Saved forward '${f.name}': ${pr.label} on localhost:${f.port} (${describeForward(f)}). Start it with: burrow up ${f.name}`);
+  },
+  'preset',
+);

@@ -26,7 +26,10 @@ export function createReporter(io: CliIO, json: boolean): Reporter {
       else if (text !== null) human(text);
     },
     error(err, forward, hint) {
-      if (json) io.stdout.write(JSON.stringify({ event: 'error', time: new Date().toISOString(), forward, code: err.code, message: err.message, ...(hint ? { hint } : {}) }) + '\n');
+      if (json)
+        io.stdout.write(
+          JSON.stringify({ event: 'error', time: new Date().toISOString(), forward, code: err.code, message: err.message, ...(hint ? { hint } : {}) }) + '\n',
+        );
       else human(`${forward ? `${forward}: ` : ''}error: ${err.message}${hint ? ` ${hint}` : ''}`);
     },
   };

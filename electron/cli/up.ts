@@ -71,7 +71,11 @@ export async function socksPasswordsFor(chosen: Forward[], repo: ProfileReposito
     if (f.kind !== 'dynamic' || !f.socksUser) continue;
     let pw = (await repo.forwardSecret(f.name).catch(() => null)) ?? io.env.BURROW_SOCKS_PASSWORD ?? null;
     if (!pw && prompter) {
-      pw = await prompter.secret({ kind: 'password', subject: `SOCKS user ${f.socksUser} (forward ${f.name})`, prompt: `Password for SOCKS user '${f.socksUser}' of forward '${f.name}': ` });
+      pw = await prompter.secret({
+        kind: 'password',
+        subject: `SOCKS user ${f.socksUser} (forward ${f.name})`,
+        prompt: `Password for SOCKS user '${f.socksUser}' of forward '${f.name}': `,
+      });
     }
     if (!pw) {
       throw new BurrowError(
@@ -86,27 +90,37 @@ export async function socksPasswordsFor(chosen: Forward[], repo: ProfileReposito
   return out;
 }
 
-export const up: Run = command(UP_HELP, { withValue: '', boolean: '', long: ['all'], longWithValue: ['group'] }, async (p, io: CliIO) => {
-  const repo = await openRepository(io);
-  const doc = repo.document();
-  const chosen = selectForwards(doc.forwards, p.positional, values(p, '--group'), has(p, '--all'));
-  const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
-  const prompter = ttyPrompter(io);
-  const socksPasswords = await socksPasswordsFor(chosen, repo, io, prompter);
-  const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings, socksPasswords }));
-  const reporter = createReporter(io, has(p, '--json'));
-  const engine = new TunnelEngine({ prompter });
-  reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined, hintFor: upHints });
-  for (const f of planned) warnExposure(reporter, f.id, f.spec);
-  for (const f of planned) engine.add(f.id, f.host, f.spec);
-  // So that `burrow ls` (in another terminal) shows what this process runs.
-  const status = new RuntimeStatusPublisher(dirname(repo.path), 'cli');
-  const publish = () => status.publish(engine.list().map((f): [string, ForwardState] => [f.id, f.state]));
-  engine.on('state', publish);
-  try {
-    return await runForwards(engine, planned.map((f) => f.id), io, reporter);
-  } finally {
-    engine.off('state', publish);
-    status.remove();
-  }
-}, 'up');
+export const up: Run = command(
+  UP_HELP,
+  { withValue: '', boolean: '', long: ['all'], longWithValue: ['group'] },
+  async (p, io: CliIO) => {
+    const repo = await openRepository(io);
+    const doc = repo.document();
+    const chosen = selectForwards(doc.forwards, p.positional, values(p, '--group'), has(p, '--all'));
+    const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
+    const prompter = ttyPrompter(io);
+    const socksPasswords = await socksPasswordsFor(chosen, repo, io, prompter);
+    const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings, socksPasswords }));
+    const reporter = createReporter(io, has(p, '--json'));
+    const engine = new TunnelEngine({ prompter });
+    reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined, hintFor: upHints });
+    for (const f of planned) warnExposure(reporter, f.id, f.spec);
+    for (const f of planned) engine.add(f.id, f.host, f.spec);
+    // So that `burrow ls` (in another terminal) shows what this process runs.
+    const status = new RuntimeStatusPublisher(dirname(repo.path), 'cli');
+    const publish = () => status.publish(engine.list().map((f): [string, ForwardState] => [f.id, f.state]));
+    engine.on('state', publish);
+    try {
+      return await runForwards(
+        engine,
+        planned.map((f) => f.id),
+        io,
+        reporter,
+      );
+    } finally {
+      engine.off('state', publish);
+      status.remove();
+    }
+  },
+  'up',
+);

@@ -34,7 +34,8 @@ export async function web(argv: string[], io: CliIO): Promise<number> {
     if (p.positional.length) throw new BurrowError('USAGE', `Unexpected argument '${p.positional[0]}'. See 'burrow web --help'.`);
     const given = values(p, '--port').at(-1);
     if (given !== undefined) {
-      if (!/^\d+$/.test(given) || Number(given) < 1 || Number(given) > 65535) throw new BurrowError('USAGE', `--port must be a number between 1 and 65535 (got ${given}).`);
+      if (!/^\d+$/.test(given) || Number(given) < 1 || Number(given) > 65535)
+        throw new BurrowError('USAGE', `--port must be a number between 1 and 65535 (got ${given}).`);
       port = Number(given);
     }
     build = !has(p, '--no-build');

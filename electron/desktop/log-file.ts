@@ -20,7 +20,8 @@ const SECRET_PATTERNS: RegExp[] = [
 /** Masks anything that looks like a key block or a "password=..." pair. */
 export function redact(text: string): string {
   let out = text;
-  for (const re of SECRET_PATTERNS) out = out.replace(re, (m, a?: string, b?: string) => (m.startsWith('-----') ? '[private key removed]' : `${a}${b}[redacted]`));
+  for (const re of SECRET_PATTERNS)
+    out = out.replace(re, (m, a?: string, b?: string) => (m.startsWith('-----') ? '[private key removed]' : `${a}${b}[redacted]`));
   return out;
 }
 

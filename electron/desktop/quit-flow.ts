@@ -34,7 +34,13 @@ export function createQuitFlow(deps: QuitDeps): QuitFlow {
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const result = await Promise.race([deps.shutdown().then(() => 'done' as const, (err: Error) => err), timedOut]);
+    const result = await Promise.race([
+      deps.shutdown().then(
+        () => 'done' as const,
+        (err: Error) => err,
+      ),
+      timedOut,
+    ]);
     clearTimeout(timer);
     if (result === 'timeout') deps.log?.(`Stopping forwards took longer than ${timeoutMs} ms; quitting anyway.`);
     else if (result instanceof Error) deps.log?.(`Stopping forwards failed: ${result.message}; quitting anyway.`);

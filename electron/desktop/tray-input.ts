@@ -16,7 +16,11 @@ export async function trayPresets(doc: Pick<ProfileDocument, 'forwards'>, isFree
   return (await presetLabels(doc, PRESETS, isFree)).map(({ preset, localPort, label }) => ({ id: preset.id, label, localPort }));
 }
 
-export function trayInput(doc: Pick<ProfileDocument, 'forwards' | 'hosts'>, stateOf: (name: string) => ForwardState | undefined, presets: TrayPreset[]): TrayInput {
+export function trayInput(
+  doc: Pick<ProfileDocument, 'forwards' | 'hosts'>,
+  stateOf: (name: string) => ForwardState | undefined,
+  presets: TrayPreset[],
+): TrayInput {
   return {
     forwards: doc.forwards.map((f) => {
       const st = stateOf(f.name) ?? { state: 'stopped' as const };

@@ -55,14 +55,19 @@ const STATE_LABEL: Record<ForwardStateName, string> = {
   failed: 'failed',
 };
 
-
 export function forwardLabel(f: TrayForward): string {
   const state = f.state === 'active' && f.destinationFailing ? 'destination failing' : STATE_LABEL[f.state];
   return `${f.name} — ${f.localAddress} (${state})`;
 }
 
 function forwardItem(f: TrayForward): TrayItem {
-  return { kind: 'checkbox', label: forwardLabel(f), checked: isRunning(f.state), enabled: true, action: { type: 'toggle', forwardId: f.id, start: !isRunning(f.state) } };
+  return {
+    kind: 'checkbox',
+    label: forwardLabel(f),
+    checked: isRunning(f.state),
+    enabled: true,
+    action: { type: 'toggle', forwardId: f.id, start: !isRunning(f.state) },
+  };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
@@ -102,14 +107,12 @@ export function buildTrayMenu(input: TrayInput): TrayItem[] {
           : {
               kind: 'submenu',
               label: p.label,
-              items: hosts.map(
-                (h): TrayItem => ({
-                  kind: 'normal',
-                  label: `via ${h.name}`,
-                  enabled: true,
-                  action: { type: 'preset', presetId: p.id, hostId: h.id, ...(p.localPort !== undefined ? { localPort: p.localPort, label: p.label } : {}) },
-                }),
-              ),
+              items: hosts.map((h): TrayItem => ({
+                kind: 'normal',
+                label: `via ${h.name}`,
+                enabled: true,
+                action: { type: 'preset', presetId: p.id, hostId: h.id, ...(p.localPort !== undefined ? { localPort: p.localPort, label: p.label } : {}) },
+              })),
             },
       ),
     });
@@ -150,5 +153,11 @@ export function trayIconFile(state: TrayIconState, platform: Platform | string):
 /** Every file trayIconFile can name, for packaging checks. */
 export function allTrayIconFiles(): string[] {
   const states: TrayIconState[] = ['off', 'healthy', 'trouble'];
-  return states.flatMap((s) => [`tray/tray-${s}.png`, `tray/tray-${s}@2x.png`, `tray/tray-${s}Template.png`, `tray/tray-${s}Template@2x.png`, `tray/tray-${s}.ico`]);
+  return states.flatMap((s) => [
+    `tray/tray-${s}.png`,
+    `tray/tray-${s}@2x.png`,
+    `tray/tray-${s}Template.png`,
+    `tray/tray-${s}Template@2x.png`,
+    `tray/tray-${s}.ico`,
+  ]);
 }

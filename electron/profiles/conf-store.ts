@@ -86,7 +86,10 @@ export function makeDurable(store: ConfLike): DurableStore {
   const internals = store as unknown as ConfInternals;
   for (const name of ['_write', '_serialize', '_ensureDirectory'] as const) {
     if (typeof internals[name] !== 'function') {
-      throw new BurrowError('INTERNAL', `The profile store (${store.constructor?.name}) has no ${name}(): this version of conf cannot be made to write ${store.path} durably.`);
+      throw new BurrowError(
+        'INTERNAL',
+        `The profile store (${store.constructor?.name}) has no ${name}(): this version of conf cannot be made to write ${store.path} durably.`,
+      );
     }
   }
   const path = store.path;
@@ -111,7 +114,8 @@ export function makeDurable(store: ConfLike): DurableStore {
       } finally {
         pending = undefined;
       }
-      if (w.written === undefined) throw new BurrowError('INTERNAL', `conf did not write ${path} through _write(): it cannot be made durable with this version of conf.`);
+      if (w.written === undefined)
+        throw new BurrowError('INTERNAL', `conf did not write ${path} through _write(): it cannot be made durable with this version of conf.`);
       return w.written;
     },
   };

@@ -40,7 +40,7 @@ export function writeFileDurable(path: string, data: string | Uint8Array, opts: 
   try {
     const fd = openSync(tmp, 'wx', opts.mode ?? FILE_MODE);
     try {
-      for (let off = 0; off < buf.length; ) {
+      for (let off = 0; off < buf.length;) {
         const n = writeSync(fd, buf, off, buf.length - off);
         if (n <= 0) throw Object.assign(new Error('no space left on device (a write made no progress)'), { code: 'ENOSPC', syscall: 'write' });
         off += n;
@@ -148,7 +148,11 @@ export function writeFailure(e: unknown, path: string): BurrowError {
   const err = e as NodeJS.ErrnoException;
   const dir = dirname(path);
   if (isDiskFull(err)) {
-    return new BurrowError('DISK_FULL', `Could not save ${path}: the disk is full: nothing was changed. Free some space on the disk that holds ${dir} and try again.`, { cause: e });
+    return new BurrowError(
+      'DISK_FULL',
+      `Could not save ${path}: the disk is full: nothing was changed. Free some space on the disk that holds ${dir} and try again.`,
+      { cause: e },
+    );
   }
   if (isNotWritable(err)) {
     const how = err.code === 'EROFS' ? 'it is on a read-only file system' : `this user cannot write there (${err.code})`;

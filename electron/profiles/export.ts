@@ -29,7 +29,13 @@ function forwardWithoutSecret(f: Forward): Forward {
 }
 
 export function exportJson(doc: ProfileDocument, now = new Date()): ProfilesExport {
-  return { format: EXPORT_FORMAT, schemaVersion: SCHEMA_VERSION, exportedAt: now.toISOString(), hosts: doc.hosts.map(withoutSecret), forwards: doc.forwards.map(forwardWithoutSecret) };
+  return {
+    format: EXPORT_FORMAT,
+    schemaVersion: SCHEMA_VERSION,
+    exportedAt: now.toISOString(),
+    hosts: doc.hosts.map(withoutSecret),
+    forwards: doc.forwards.map(forwardWithoutSecret),
+  };
 }
 
 /** What an OpenSSH export of this forward leaves out; null when nothing. */
@@ -51,10 +57,16 @@ export function parseExport(text: string, source = 'the file'): Incoming {
   if (shape.length) throw new BurrowError('VALIDATION', `${source}: ${shape[0].path.length ? fieldOf(shape[0].path) : 'the text'} ${shape[0].message}`);
   const v = value as Partial<ProfilesExport> | null;
   if (!v || typeof v !== 'object' || v.format !== EXPORT_FORMAT) {
-    throw new BurrowError('VALIDATION', `${source} is not a Burrow profile export (its "format" is not "${EXPORT_FORMAT}"); give a file made by 'burrow export --format json'.`);
+    throw new BurrowError(
+      'VALIDATION',
+      `${source} is not a Burrow profile export (its "format" is not "${EXPORT_FORMAT}"); give a file made by 'burrow export --format json'.`,
+    );
   }
   if (typeof v.schemaVersion === 'number' && v.schemaVersion > SCHEMA_VERSION) {
-    throw new BurrowError('VALIDATION', `${source} comes from a newer Burrow (schema version ${v.schemaVersion}; this one knows ${SCHEMA_VERSION}); update Burrow to import it.`);
+    throw new BurrowError(
+      'VALIDATION',
+      `${source} comes from a newer Burrow (schema version ${v.schemaVersion}; this one knows ${SCHEMA_VERSION}); update Burrow to import it.`,
+    );
   }
   if (!Array.isArray(v.hosts ?? []) || !Array.isArray(v.forwards ?? [])) {
     throw new BurrowError('VALIDATION', `${source}: "hosts" and "forwards" must be lists; give a file made by 'burrow export --format json'.`);

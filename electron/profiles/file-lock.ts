@@ -89,7 +89,10 @@ async function acquire(path: string, opts: LockOptions): Promise<Lock> {
     }
     if (Date.now() > deadline) {
       const who = seen.owner ? `Burrow process ${seen.owner.pid}${seen.owner.host === hostname() ? '' : ` on ${seen.owner.host}`}` : 'another process';
-      throw new BurrowError('CONFLICT', `The profiles are locked by ${who} (${lockPath}) and it has not let go for ${Math.round((opts.timeoutMs ?? 30_000) / 100) / 10} s; nothing was changed. Try again, or remove that file if no Burrow is running.`);
+      throw new BurrowError(
+        'CONFLICT',
+        `The profiles are locked by ${who} (${lockPath}) and it has not let go for ${Math.round((opts.timeoutMs ?? 30_000) / 100) / 10} s; nothing was changed. Try again, or remove that file if no Burrow is running.`,
+      );
     }
     await sleep(delay * (0.5 + Math.random()), undefined, { signal: opts.signal }).catch((e) => {
       opts.signal?.throwIfAborted(); // the caller's reason, not Node's AbortError

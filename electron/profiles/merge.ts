@@ -8,8 +8,6 @@ export type { ImportItem };
 import { ForwardSchema, HostSchema, referenceProblems, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import { hostProblems } from './host-rules';
 
-
-
 export interface ImportReport {
   items: ImportItem[];
   /** False for a dry run. */
@@ -76,9 +74,13 @@ export function mergeInto(doc: ProfileDocument, incoming: Incoming, opts: MergeO
     const saved = withoutSecretRef(hosts[at]);
     if (isDeepStrictEqual(saved, h)) return items.push({ kind: 'host', name, action: 'exists' });
     const diff = differences(saved, h);
-    if (!opts.replace) return items.push({ kind: 'host', name, action: 'conflict', reason: `a saved host of that name differs in ${diff.join(', ')}; kept the saved one` });
+    if (!opts.replace)
+      return items.push({ kind: 'host', name, action: 'conflict', reason: `a saved host of that name differs in ${diff.join(', ')}; kept the saved one` });
     // Keep this machine's secret reference when replacing.
-    hosts[at] = { ...h, auth: hosts[at].auth.method === h.auth.method && hosts[at].auth.secretRef ? { ...h.auth, secretRef: hosts[at].auth.secretRef } : h.auth };
+    hosts[at] = {
+      ...h,
+      auth: hosts[at].auth.method === h.auth.method && hosts[at].auth.secretRef ? { ...h.auth, secretRef: hosts[at].auth.secretRef } : h.auth,
+    };
     items.push({ kind: 'host', name, action: 'replace', reason: `changed ${diff.join(', ')}` });
   });
 
@@ -98,7 +100,13 @@ export function mergeInto(doc: ProfileDocument, incoming: Incoming, opts: MergeO
     const savedForward = withoutSocksRef(forwards[at]);
     if (isDeepStrictEqual(savedForward, f)) return items.push({ kind: 'forward', name, action: 'exists' });
     const diff = differences(savedForward, f);
-    if (!opts.replace) return items.push({ kind: 'forward', name, action: 'conflict', reason: `a saved forward of that name differs in ${diff.join(', ')}; kept the saved one` });
+    if (!opts.replace)
+      return items.push({
+        kind: 'forward',
+        name,
+        action: 'conflict',
+        reason: `a saved forward of that name differs in ${diff.join(', ')}; kept the saved one`,
+      });
     // Keep this machine's SOCKS password when the login stays the same.
     const keepRef = forwards[at].socksSecretRef && f.kind === 'dynamic' && f.socksUser === forwards[at].socksUser;
     forwards[at] = keepRef ? { ...f, socksSecretRef: forwards[at].socksSecretRef } : f;
@@ -117,7 +125,10 @@ export function mergeInto(doc: ProfileDocument, incoming: Incoming, opts: MergeO
     const item = added.get(`${kind}:${entry.name}`);
     if (!item) {
       // A saved entry is inconsistent on its own: leave the document as it was.
-      return { next: doc, items: [...items.filter((x) => x.action !== 'add' && x.action !== 'replace'), { kind, name: entry.name, action: 'skip', reason: problem.message }] };
+      return {
+        next: doc,
+        items: [...items.filter((x) => x.action !== 'add' && x.action !== 'replace'), { kind, name: entry.name, action: 'skip', reason: problem.message }],
+      };
     }
     item.action = 'skip';
     item.reason = problem.message;

@@ -47,7 +47,10 @@ export function versionOf(doc: Record<string, unknown>): number | null {
 const FLAGS: Record<string, ForwardKind> = { '-L': 'local', '-R': 'remote', '-D': 'dynamic' };
 
 function slug(text: string): string {
-  const s = text.replace(/[^A-Za-z0-9._@+-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, NAME_MAX);
+  const s = text
+    .replace(/[^A-Za-z0-9._@+-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, NAME_MAX);
   return NAME_PATTERN.test(s) ? s : 'host';
 }
 
@@ -133,7 +136,12 @@ export const MIGRATIONS: Record<number, Migration> = {
 };
 
 /** Runs every step from the document's version up to SCHEMA_VERSION. */
-export function migrate(doc: Record<string, unknown>, ctx: MigrationContext, migrations = MIGRATIONS, target = SCHEMA_VERSION): MigrationResult & { from: number } {
+export function migrate(
+  doc: Record<string, unknown>,
+  ctx: MigrationContext,
+  migrations = MIGRATIONS,
+  target = SCHEMA_VERSION,
+): MigrationResult & { from: number } {
   const from = versionOf(doc);
   if (from === null) throw new Error('The profile schema version cannot be read.');
   let current = doc;

@@ -34,7 +34,10 @@ async function probeHost(bindAddress: string): Promise<string> {
   try {
     return (await lookup(bindAddress)).address;
   } catch (e) {
-    throw new BurrowError('BIND_FAILED', `Cannot listen on ${bindAddress}: the name cannot be resolved (${(e as NodeJS.ErrnoException).code ?? 'no address'}). Use 127.0.0.1, or an address this computer has.`);
+    throw new BurrowError(
+      'BIND_FAILED',
+      `Cannot listen on ${bindAddress}: the name cannot be resolved (${(e as NodeJS.ErrnoException).code ?? 'no address'}). Use 127.0.0.1, or an address this computer has.`,
+    );
   }
 }
 
@@ -44,7 +47,11 @@ async function probeHost(bindAddress: string): Promise<string> {
  * uses (`taken`), among the next SUGGESTION_SEARCH. A bind address this
  * computer does not have, or a name that does not resolve, is BIND_FAILED.
  */
-export async function checkLocalPort(port: number, bindAddress: string | undefined, taken: ReadonlySet<number>): Promise<{ port: number; free: boolean; suggestion?: number }> {
+export async function checkLocalPort(
+  port: number,
+  bindAddress: string | undefined,
+  taken: ReadonlySet<number>,
+): Promise<{ port: number; free: boolean; suggestion?: number }> {
   const host = await probeHost(bindAddress ?? '127.0.0.1');
   const err = await probePort(port, host);
   if (!err) return { port, free: true };

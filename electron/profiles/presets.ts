@@ -14,7 +14,11 @@ export function presetLocalPort(doc: Pick<ProfileDocument, 'forwards'>, p: Prese
 }
 
 /** Each preset with the port it would get now, and its label ("Forward POP3 to localhost:1101"). */
-export async function presetLabels(doc: Pick<ProfileDocument, 'forwards'>, presets: readonly Preset[], isFree: IsFree = localFree): Promise<Array<{ preset: Preset; localPort: number; label: string }>> {
+export async function presetLabels(
+  doc: Pick<ProfileDocument, 'forwards'>,
+  presets: readonly Preset[],
+  isFree: IsFree = localFree,
+): Promise<Array<{ preset: Preset; localPort: number; label: string }>> {
   return Promise.all(
     presets.map(async (preset) => {
       const localPort = await presetLocalPort(doc, preset, isFree);
@@ -25,5 +29,11 @@ export async function presetLabels(doc: Pick<ProfileDocument, 'forwards'>, prese
 
 /** The forward to save for a preset through a host: free local port (or the one a label promised), a unique default name. */
 export function presetForward(doc: Pick<ProfileDocument, 'forwards'>, p: Preset, choice: PresetChoice, isFree: IsFree = localFree): Promise<ForwardInput> {
-  return forwardFromPreset(p, choice, isFree, takenLocalPorts(doc.forwards), doc.forwards.map((f) => f.name));
+  return forwardFromPreset(
+    p,
+    choice,
+    isFree,
+    takenLocalPorts(doc.forwards),
+    doc.forwards.map((f) => f.name),
+  );
 }

@@ -191,13 +191,21 @@ export class ProfileRepository {
   /** The host, or BurrowError NOT_FOUND naming what exists. */
   requireHost(name: string): Host {
     const h = this.getHost(name);
-    if (!h) throw notFound('host', name, this.doc.hosts.map((x) => x.name));
+    if (!h)
+      throw notFound(
+        'host',
+        name,
+        this.doc.hosts.map((x) => x.name),
+      );
     return h;
   }
 
   listForwards(filter: { group?: string; tag?: string; host?: string } = {}): Forward[] {
     return this.document().forwards.filter(
-      (f) => (filter.group === undefined || f.group === filter.group) && (filter.tag === undefined || f.tags.includes(filter.tag)) && (filter.host === undefined || f.host === filter.host),
+      (f) =>
+        (filter.group === undefined || f.group === filter.group) &&
+        (filter.tag === undefined || f.tags.includes(filter.tag)) &&
+        (filter.host === undefined || f.host === filter.host),
     );
   }
 
@@ -207,7 +215,12 @@ export class ProfileRepository {
 
   requireForward(name: string): Forward {
     const f = this.getForward(name);
-    if (!f) throw notFound('forward', name, this.doc.forwards.map((x) => x.name));
+    if (!f)
+      throw notFound(
+        'forward',
+        name,
+        this.doc.forwards.map((x) => x.name),
+      );
     return f;
   }
 
@@ -229,7 +242,8 @@ export class ProfileRepository {
     checkHostRules(host);
     return this.withSecret(host, opts, undefined, async (h) => {
       await this.mutate((doc) => {
-        if (doc.hosts.some((x) => x.name === h.name)) throw new BurrowError('CONFLICT', `A host named '${h.name}' already exists; pick another name or edit it.`);
+        if (doc.hosts.some((x) => x.name === h.name))
+          throw new BurrowError('CONFLICT', `A host named '${h.name}' already exists; pick another name or edit it.`);
         doc.hosts.push(h);
       });
       return h;
@@ -252,7 +266,12 @@ export class ProfileRepository {
     return this.withSecret(host, opts, current, async (h) => {
       await this.mutate((doc) => {
         const at = doc.hosts.findIndex((x) => x.name === name);
-        if (at < 0) throw notFound('host', name, doc.hosts.map((x) => x.name));
+        if (at < 0)
+          throw notFound(
+            'host',
+            name,
+            doc.hosts.map((x) => x.name),
+          );
         if (h.name !== name) {
           if (doc.hosts.some((x) => x.name === h.name)) throw new BurrowError('CONFLICT', `A host named '${h.name}' already exists; pick another name.`);
           for (const f of doc.forwards) if (f.host === name) f.host = h.name;
@@ -269,7 +288,12 @@ export class ProfileRepository {
     let ref: string | undefined;
     await this.mutate((doc) => {
       const h = doc.hosts.find((x) => x.name === name);
-      if (!h) throw notFound('host', name, doc.hosts.map((x) => x.name));
+      if (!h)
+        throw notFound(
+          'host',
+          name,
+          doc.hosts.map((x) => x.name),
+        );
       const busy = hostInUse(doc, name);
       if (busy) throw new BurrowError('CONFLICT', busy);
       ref = h.auth.secretRef;
@@ -290,7 +314,8 @@ export class ProfileRepository {
     const f = parseForward(withoutSocksRef(input));
     return this.withSocksSecret(f, opts, undefined, async (x) => {
       await this.mutate((doc) => {
-        if (doc.forwards.some((y) => y.name === x.name)) throw new BurrowError('CONFLICT', `A forward named '${x.name}' already exists; pick another name or edit it.`);
+        if (doc.forwards.some((y) => y.name === x.name))
+          throw new BurrowError('CONFLICT', `A forward named '${x.name}' already exists; pick another name or edit it.`);
         doc.forwards.push(x);
       });
       return x;
@@ -306,8 +331,14 @@ export class ProfileRepository {
     return this.withSocksSecret(f, opts, current, async (x) => {
       await this.mutate((doc) => {
         const at = doc.forwards.findIndex((y) => y.name === name);
-        if (at < 0) throw notFound('forward', name, doc.forwards.map((y) => y.name));
-        if (x.name !== name && doc.forwards.some((y) => y.name === x.name)) throw new BurrowError('CONFLICT', `A forward named '${x.name}' already exists; pick another name.`);
+        if (at < 0)
+          throw notFound(
+            'forward',
+            name,
+            doc.forwards.map((y) => y.name),
+          );
+        if (x.name !== name && doc.forwards.some((y) => y.name === x.name))
+          throw new BurrowError('CONFLICT', `A forward named '${x.name}' already exists; pick another name.`);
         doc.forwards[at] = x;
       });
       return x;
@@ -318,7 +349,12 @@ export class ProfileRepository {
     let ref: string | undefined;
     await this.mutate((doc) => {
       const f = doc.forwards.find((x) => x.name === name);
-      if (!f) throw notFound('forward', name, doc.forwards.map((x) => x.name));
+      if (!f)
+        throw notFound(
+          'forward',
+          name,
+          doc.forwards.map((x) => x.name),
+        );
       ref = f.socksSecretRef;
       doc.forwards = doc.forwards.filter((x) => x.name !== name);
     });
@@ -434,7 +470,8 @@ export class ProfileRepository {
           return await withFileLock(this.path, fn, this.opts.lock);
         } catch (e) {
           if (!(e instanceof LockLost || e instanceof ChangedMeanwhile)) throw isFsError(e) ? writeFailure(e, this.path) : e;
-          if (attempt >= MAX_REDO) throw new BurrowError('CONFLICT', `The profile file ${this.path} kept changing while this change was being saved; nothing was changed. Try again.`);
+          if (attempt >= MAX_REDO)
+            throw new BurrowError('CONFLICT', `The profile file ${this.path} kept changing while this change was being saved; nothing was changed. Try again.`);
         }
       }
     });
@@ -458,13 +495,16 @@ export class ProfileRepository {
    */
   private async write(doc: ProfileDocument, lock: HeldLock, expected: string | null): Promise<void> {
     this.backend ??= await openDurableStore(this.opts.createStore ?? createConfStore, this.path, STORE_NAME);
-    const written = this.backend.write({ ...this.other, ...this.forDisk(doc) }, {
-      beforeRename: () => {
-        this.opts.beforeRename?.();
-        lock.assertHeld();
-        if (readRaw(this.path).hash !== expected) throw new ChangedMeanwhile();
+    const written = this.backend.write(
+      { ...this.other, ...this.forDisk(doc) },
+      {
+        beforeRename: () => {
+          this.opts.beforeRename?.();
+          lock.assertHeld();
+          if (readRaw(this.path).hash !== expected) throw new ChangedMeanwhile();
+        },
       },
-    });
+    );
     this.doc = doc;
     this.hash = hashOf(written);
   }
@@ -548,10 +588,19 @@ export class ProfileRepository {
     const parsed = parseLenient(raw.text);
     let value: Record<string, unknown> = parsed && isObject(parsed.value) ? parsed.value : {};
     let needsWrite = false;
-    let corrupt: string | null = !parsed ? 'it is not readable JSON' : parsed.repaired ? 'it was damaged JSON' : parsed.damage ? `it is damaged: ${parsed.damage}` : !isObject(parsed.value) ? 'it is not a JSON object' : null;
+    let corrupt: string | null = !parsed
+      ? 'it is not readable JSON'
+      : parsed.repaired
+        ? 'it was damaged JSON'
+        : parsed.damage
+          ? `it is damaged: ${parsed.damage}`
+          : !isObject(parsed.value)
+            ? 'it is not a JSON object'
+            : null;
 
     const version = versionOf(value);
-    if (!corrupt && version === null) corrupt = `its schemaVersion is ${Object.hasOwn(value, 'schemaVersion') ? `not a version number (${JSON.stringify(value.schemaVersion)})` : 'missing'}`;
+    if (!corrupt && version === null)
+      corrupt = `its schemaVersion is ${Object.hasOwn(value, 'schemaVersion') ? `not a version number (${JSON.stringify(value.schemaVersion)})` : 'missing'}`;
     this.readOnlyReason = null;
     if (!corrupt && version !== null && version > SCHEMA_VERSION) {
       this.readOnlyReason = `The profile file ${this.path} was written by a newer Burrow (schema version ${version}; this one knows ${SCHEMA_VERSION}). Update Burrow to change profiles; nothing was written.`;
@@ -605,7 +654,10 @@ export class ProfileRepository {
     try {
       raw = readRaw(this.path);
     } catch (e) {
-      this.warnings.push({ code: 'STORE_CORRUPT', message: `The profile file ${this.path} cannot be read (${(e as NodeJS.ErrnoException).code}); starting empty, nothing was changed.` });
+      this.warnings.push({
+        code: 'STORE_CORRUPT',
+        message: `The profile file ${this.path} cannot be read (${(e as NodeJS.ErrnoException).code}); starting empty, nothing was changed.`,
+      });
       this.set(emptyDocument(), {}, NEEDS_REPAIR);
       return;
     }
@@ -651,7 +703,9 @@ export class ProfileRepository {
           /* fall through */
         }
       }
-      notes.push(`The password of ${s.subject} was removed from the file (no ${this.secrets.sessionOnly ? 'lasting ' : ''}secret store here); you will be asked for it.`);
+      notes.push(
+        `The password of ${s.subject} was removed from the file (no ${this.secrets.sessionOnly ? 'lasting ' : ''}secret store here); you will be asked for it.`,
+      );
     }
     const hosts = Array.isArray(m.doc.hosts) ? (m.doc.hosts as Array<{ auth?: { secretRef?: string } }>) : [];
     for (const h of hosts) if (h.auth?.secretRef && !kept.has(h.auth.secretRef)) delete h.auth.secretRef;
@@ -668,7 +722,10 @@ export class ProfileRepository {
     const login = f.kind === 'dynamic' && f.socksUser !== undefined;
     if (typeof opts.secret === 'string') {
       if (!login) {
-        throw new BurrowError('VALIDATION', `A SOCKS password needs a proxy user name on a SOCKS (dynamic) forward; give the user name too, or leave the password out.`);
+        throw new BurrowError(
+          'VALIDATION',
+          `A SOCKS password needs a proxy user name on a SOCKS (dynamic) forward; give the user name too, or leave the password out.`,
+        );
       }
       const problem = socksPasswordProblem(opts.secret);
       if (problem) throw new ValidationError([{ path: ['socksPassword'], message: problem }]);

@@ -7,7 +7,17 @@ import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { NAME_PATTERN, SSH_CIPHERS, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
 import { ALGORITHMS, resolveAlgorithms } from '../tunnels/algorithms';
 import { parseDestination } from '../sshconfig/host-options';
-import { all, computeHost, configBlocks, expandTokens, first, isPlainHostPattern, loadSshConfig, parseSshConfigText, withoutMatchBlocks } from '../sshconfig/ssh-config';
+import {
+  all,
+  computeHost,
+  configBlocks,
+  expandTokens,
+  first,
+  isPlainHostPattern,
+  loadSshConfig,
+  parseSshConfigText,
+  withoutMatchBlocks,
+} from '../sshconfig/ssh-config';
 import type { ImportItem, Incoming } from './merge';
 import type SSHConfig from 'ssh-config';
 
@@ -66,12 +76,22 @@ export function importSshConfig(full: SSHConfig): Incoming {
 
   for (const block of configBlocks(full)) {
     if (block.kind === 'match') {
-      skipped.push({ kind: 'host', name: `Match ${block.patterns.join(' ')}`, action: 'skip', reason: 'Match blocks are not imported (their conditions cannot be saved); add what they set to the hosts by hand.' });
+      skipped.push({
+        kind: 'host',
+        name: `Match ${block.patterns.join(' ')}`,
+        action: 'skip',
+        reason: 'Match blocks are not imported (their conditions cannot be saved); add what they set to the hosts by hand.',
+      });
       continue;
     }
     const plain = block.patterns.filter(isPlainHostPattern);
     if (plain.length === 0) {
-      skipped.push({ kind: 'host', name: `Host ${block.patterns.join(' ')}`, action: 'skip', reason: 'a wildcard-only block; what it sets is applied to the hosts it matches.' });
+      skipped.push({
+        kind: 'host',
+        name: `Host ${block.patterns.join(' ')}`,
+        action: 'skip',
+        reason: 'a wildcard-only block; what it sets is applied to the hosts it matches.',
+      });
       continue;
     }
     const [head, ...rest] = plain;
@@ -84,7 +104,11 @@ export function importSshConfig(full: SSHConfig): Incoming {
     }
   }
   // A name that heads a Host line of its own is a host of its own, even if it followed another name elsewhere.
-  for (const [head, others] of aliases) aliases.set(head, others.filter((o) => !aliases.has(o)));
+  for (const [head, others] of aliases)
+    aliases.set(
+      head,
+      others.filter((o) => !aliases.has(o)),
+    );
 
   /** Imports one host (an alias, or a jump hop written as [user@]host[:port]); returns its saved name or null. */
   const importHost = (spec: string, trail: string[]): string | null => {
@@ -122,7 +146,8 @@ export function importSshConfig(full: SSHConfig): Incoming {
 
     const interval = first(c.serveraliveinterval);
     const countMax = first(c.serveralivecountmax);
-    if (interval !== undefined || countMax !== undefined) host.keepalive = { interval: interval !== undefined ? Number(interval) : 15, countMax: countMax !== undefined ? Number(countMax) : 3 };
+    if (interval !== undefined || countMax !== undefined)
+      host.keepalive = { interval: interval !== undefined ? Number(interval) : 15, countMax: countMax !== undefined ? Number(countMax) : 3 };
     const known = first(c.userknownhostsfile);
     if (known) {
       const files = known.split(/\s+/);
@@ -134,11 +159,15 @@ export function importSshConfig(full: SSHConfig): Incoming {
     const ciphers = first(c.ciphers);
     if (ciphers) {
       const list = ciphers.split(',');
-      if (list.every((x) => (SSH_CIPHERS as readonly string[]).includes(x))) host.algorithms = { ciphers: list as typeof SSH_CIPHERS[number][] };
+      if (list.every((x) => (SSH_CIPHERS as readonly string[]).includes(x))) host.algorithms = { ciphers: list as (typeof SSH_CIPHERS)[number][] };
       else notes.push(`Ciphers ${ciphers} not kept (Burrow supports ${SSH_CIPHERS.join(', ')}).`);
     }
     // KexAlgorithms, HostKeyAlgorithms, MACs: resolved as ssh reads them (+, -, ^, wildcards) by the engine's resolver.
-    for (const [key, kind] of [['kexalgorithms', 'kex'], ['hostkeyalgorithms', 'hostKey'], ['macs', 'mac']] as const) {
+    for (const [key, kind] of [
+      ['kexalgorithms', 'kex'],
+      ['hostkeyalgorithms', 'hostKey'],
+      ['macs', 'mac'],
+    ] as const) {
       const value = first(c[key]);
       if (!value) continue;
       try {
@@ -172,7 +201,8 @@ export function importSshConfig(full: SSHConfig): Incoming {
 
   for (const [alias, others] of aliases) {
     let name: string | null = null;
-    if (!NAME_PATTERN.test(alias)) skipHost(alias, `'${alias}' cannot be a Burrow host name (letters, digits and . _ @ + - only); rename the Host in the ssh config to import it.`);
+    if (!NAME_PATTERN.test(alias))
+      skipHost(alias, `'${alias}' cannot be a Burrow host name (letters, digits and . _ @ + - only); rename the Host in the ssh config to import it.`);
     else name = importHost(alias, []);
     // The forwards ssh would set up for the host under any of its names, each once.
     const seen = new Set<string>();
@@ -187,7 +217,12 @@ export function importSshConfig(full: SSHConfig): Incoming {
         if (!name) {
           // The forward needs its host: say so, with the host's reason, instead of leaving it out silently.
           const why = hostSkips.get(alias) ?? 'it could not be imported.';
-          skipped.push({ kind: 'forward', name: label, action: 'skip', reason: `its host '${alias}' was skipped because ${why} Add the host in Burrow, then add this forward to it.` });
+          skipped.push({
+            kind: 'forward',
+            name: label,
+            action: 'skip',
+            reason: `its host '${alias}' was skipped because ${why} Add the host in Burrow, then add this forward to it.`,
+          });
           return;
         }
         try {

@@ -148,5 +148,7 @@ export function recoverDocument(value: unknown): Recovered {
   }
   forwards = kept.forwards;
   const doc = ProfileDocumentSchema.safeParse({ schemaVersion: SCHEMA_VERSION, hosts: kept.hosts, forwards, settings });
-  return doc.success ? { doc: doc.data, dropped } : { doc: emptyDocument(), dropped: [...dropped, 'everything else: the document could not be made consistent.'] };
+  return doc.success
+    ? { doc: doc.data, dropped }
+    : { doc: emptyDocument(), dropped: [...dropped, 'everything else: the document could not be made consistent.'] };
 }

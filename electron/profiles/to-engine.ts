@@ -36,12 +36,17 @@ export function hostKeyFile(host: Host): string | undefined {
 }
 
 export function toHostConfig(host: Host, opts: EngineHostOptions, trail: string[] = []): HostConfig {
-  if (trail.includes(host.name)) throw new BurrowError('VALIDATION', `The jump hosts of '${trail[0]}' loop (${[...trail, host.name].join(' -> ')}); break the loop.`);
+  if (trail.includes(host.name))
+    throw new BurrowError('VALIDATION', `The jump hosts of '${trail[0]}' loop (${[...trail, host.name].join(' -> ')}); break the loop.`);
   if (trail.length > 8) throw new BurrowError('VALIDATION', `The jump chain of '${trail[0]}' is longer than 8 hops; shorten it.`);
   const keepalive = host.keepalive ?? opts.settings.keepalive;
   const jump = host.jump.flatMap((name) => {
     const hop = opts.lookup(name);
-    if (!hop) throw new BurrowError('NOT_FOUND', `Host '${host.name}' jumps through '${name}', which is not a saved host; add it or edit the jump list of '${host.name}'.`);
+    if (!hop)
+      throw new BurrowError(
+        'NOT_FOUND',
+        `Host '${host.name}' jumps through '${name}', which is not a saved host; add it or edit the jump list of '${host.name}'.`,
+      );
     const cfg = toHostConfig(hop, opts, [...trail, host.name]);
     // A hop's own jump hosts come before it, as with ProxyJump.
     return [...cfg.jump, { ...cfg, jump: [] }];
@@ -90,4 +95,3 @@ export function toEngineForward(f: Forward, opts: EngineHostOptions): EngineForw
   }
   return { id: f.name, host: toHostConfig(host, opts), spec };
 }
-

@@ -264,11 +264,14 @@ export function resolveHost(input: ResolveInput, depth = 0): ResolvedHost {
   const proxyJump = proxy?.kind === 'proxyjump' ? proxy.value : undefined;
   if (proxyJump && proxyJump.toLowerCase() !== 'none') {
     const shared = cli.filter(([k]) => !PER_HOP.has(k));
-    jump = proxyJump.split(',').map((hop) => {
-      const r = resolveHost({ destination: hop.trim(), options: shared, config: input.config }, depth + 1);
-      // A hop's own ProxyJump comes before it in the chain.
-      return [...r.host.jump, { ...r.host, jump: [] }];
-    }).flat();
+    jump = proxyJump
+      .split(',')
+      .map((hop) => {
+        const r = resolveHost({ destination: hop.trim(), options: shared, config: input.config }, depth + 1);
+        // A hop's own ProxyJump comes before it in the chain.
+        return [...r.host.jump, { ...r.host, jump: [] }];
+      })
+      .flat();
   }
 
   const host: HostConfig = {

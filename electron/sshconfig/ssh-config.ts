@@ -22,7 +22,14 @@ function globFiles(pattern: string): string[] {
   const dir = dirname(pattern);
   const base = basename(pattern);
   if (!/[*?]/.test(base)) return existsSync(pattern) ? [pattern] : [];
-  const re = new RegExp('^' + base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const re = new RegExp(
+    '^' +
+      base
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
   try {
     return readdirSync(dir)
       .filter((f) => re.test(f))
@@ -63,7 +70,8 @@ function expandIncludeLines(text: string, file: string, files: string[], problem
         // Relative includes are relative to ~/.ssh, as in OpenSSH's user config.
         const pattern = isAbsolute(p) ? p : join(homedir(), '.ssh', p);
         const matches = globFiles(pattern);
-        if (matches.length === 0 && !/[*?]/.test(pattern)) problems.push(`${file}: Include ${raw} matched no file (${pattern} does not exist); its hosts were not read.`);
+        if (matches.length === 0 && !/[*?]/.test(pattern))
+          problems.push(`${file}: Include ${raw} matched no file (${pattern} does not exist); its hosts were not read.`);
         for (const f of matches) out.push(expandIncludes(f, files, problems, depth + 1));
       }
       return out.join('\n');

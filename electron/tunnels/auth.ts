@@ -23,7 +23,6 @@ export interface AuthMemo {
 
 export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n));
 
-
 /** Reads an identity file and refuses, with what to do, files ssh2 cannot use or ssh would not use. Exported for tests. */
 export function readIdentity(file: string): Buffer {
   let data: Buffer;
@@ -64,13 +63,9 @@ export function checkKeyPermissions(file: string): void {
 }
 
 export function checkKeyFormat(file: string, text: string): void {
-  const unsupported = (what: string, todo: string) =>
-    new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} is ${what}, which Burrow cannot read. ${todo}`);
+  const unsupported = (what: string, todo: string) => new BurrowError('KEY_UNSUPPORTED', `Identity file ${file} is ${what}, which Burrow cannot read. ${todo}`);
   if (/-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
-    throw unsupported(
-      'a PKCS#8 key ("BEGIN PRIVATE KEY")',
-      `Convert it to the OpenSSH format in place with: ssh-keygen -p -f ${file}`,
-    );
+    throw unsupported('a PKCS#8 key ("BEGIN PRIVATE KEY")', `Convert it to the OpenSSH format in place with: ssh-keygen -p -f ${file}`);
   }
   if (/^PuTTY-User-Key-File-3:/m.test(text)) {
     throw unsupported(
@@ -121,7 +116,10 @@ export async function loadIdentity(file: string, prompter: Prompter | undefined,
 }
 
 function noOneToAsk(file: string): KeySkipped {
-  return new KeySkipped('KEY_PASSPHRASE', `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`);
+  return new KeySkipped(
+    'KEY_PASSPHRASE',
+    `Identity file ${file} is protected by a passphrase and no one can be asked for it (BatchMode). Add the key to ssh-agent (ssh-add ${file}) instead.`,
+  );
 }
 
 async function askPassphrase(file: string, data: Buffer, prompter: Prompter): Promise<ParsedKey> {
@@ -137,7 +135,10 @@ async function askPassphrase(file: string, data: Buffer, prompter: Prompter): Pr
     const key = parseKeyFile(file, data, passphrase);
     if (key) return key;
   }
-  throw new KeySkipped('KEY_PASSPHRASE', `Wrong passphrase for identity file ${file} (asked ${PROMPT_TRIES} times), so the key was skipped. Check the passphrase (ssh-keygen -y -f ${file} tests it).`);
+  throw new KeySkipped(
+    'KEY_PASSPHRASE',
+    `Wrong passphrase for identity file ${file} (asked ${PROMPT_TRIES} times), so the key was skipped. Check the passphrase (ssh-keygen -y -f ${file} tests it).`,
+  );
 }
 
 /**
@@ -216,7 +217,10 @@ export function identityPublicKey(file: string): Buffer | undefined {
 
 /** An agent that offers only one of another agent's keys (IdentitiesOnly with a key the agent holds). */
 class OneKeyAgent extends ssh2.BaseAgent<ParsedKey> {
-  constructor(private inner: ssh2.BaseAgent, private key: ParsedKey) {
+  constructor(
+    private inner: ssh2.BaseAgent,
+    private key: ParsedKey,
+  ) {
     super();
   }
   getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
@@ -242,7 +246,7 @@ function agentKeys(agentPath: string): () => Promise<{ agent: ssh2.BaseAgent; ke
       agent.getIdentities((err, keys) => {
         clearTimeout(timer);
         const parsed: ParsedKey[] = [];
-        for (const k of err ? [] : keys ?? []) {
+        for (const k of err ? [] : (keys ?? [])) {
           let p = utils.parseKey(k as never);
           if (Array.isArray(p)) p = p[0];
           if (!(p instanceof Error)) parsed.push(p);
@@ -305,14 +309,20 @@ interface Attempt {
  * order OpenSSH uses (agent keys, identity files, keyboard-interactive, password).
  * Records what was tried, for the "authentication failed" message.
  */
-export function createAuth(host: HostConfig, prompter: Prompter | undefined, defaultsOnly: boolean, memo?: AuthMemo, warn?: (message: string, code: BurrowError['code']) => void) {
+export function createAuth(
+  host: HostConfig,
+  prompter: Prompter | undefined,
+  defaultsOnly: boolean,
+  memo?: AuthMemo,
+  warn?: (message: string, code: BurrowError['code']) => void,
+) {
   const tried: string[] = [];
   const attempts: Attempt[] = [];
   const username = host.user;
   const subject = `${host.user}@${host.hostname}`;
   let fatal: BurrowError | undefined;
 
-  const agent = host.agent === null ? undefined : host.agent ?? discoverAgent();
+  const agent = host.agent === null ? undefined : (host.agent ?? discoverAgent());
   if (agent && !host.identitiesOnly) {
     attempts.push({ method: 'publickey', label: 'agent', make: async () => ({ type: 'agent' as const, username, agent }) });
   }
@@ -391,40 +401,43 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
     const a: Attempt = {
       method: 'keyboard-interactive',
       label: 'keyboard-interactive',
-      make: async () => kbdCancelled ? null : ({
-        type: 'keyboard-interactive',
-        username,
-        prompt: (name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
-          (async () => {
-            // As OpenSSH does: the server's name and instructions ("Two-factor login") come before the prompts.
-            const header = [name, instructions].filter((x) => x && x.trim()).join('\n');
-            const answers: string[] = [];
-            for (const p of prompts) {
-              const isPassword = !p.echo && /password/i.test(p.prompt);
-              if (isPassword && memo?.password !== undefined && !kbdRememberedUsed) {
-                kbdRememberedUsed = true;
-                answers.push(memo.password);
-                continue;
-              }
-              const answer = await prompter!.secret({
-                kind: /password/i.test(p.prompt) ? 'password' : 'otp',
-                subject,
-                prompt: header && answers.length === 0 ? `${header}\n${p.prompt}` : p.prompt,
-                echo: p.echo,
-              });
-              if (answer === null) {
-                kbdCancelled = true;
-                return finish([]);
-              }
-              if (isPassword && memo) memo.password = answer;
-              answers.push(answer);
-            }
-            // Refused: the password may be what was wrong, so it is asked next time.
-            if (memo && prompts.some((p) => !p.echo && /password/i.test(p.prompt))) a.forget = () => (memo.password = undefined);
-            finish(answers);
-          })().catch(() => finish([]));
-        },
-      }),
+      make: async () =>
+        kbdCancelled
+          ? null
+          : {
+              type: 'keyboard-interactive',
+              username,
+              prompt: (name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
+                (async () => {
+                  // As OpenSSH does: the server's name and instructions ("Two-factor login") come before the prompts.
+                  const header = [name, instructions].filter((x) => x && x.trim()).join('\n');
+                  const answers: string[] = [];
+                  for (const p of prompts) {
+                    const isPassword = !p.echo && /password/i.test(p.prompt);
+                    if (isPassword && memo?.password !== undefined && !kbdRememberedUsed) {
+                      kbdRememberedUsed = true;
+                      answers.push(memo.password);
+                      continue;
+                    }
+                    const answer = await prompter!.secret({
+                      kind: /password/i.test(p.prompt) ? 'password' : 'otp',
+                      subject,
+                      prompt: header && answers.length === 0 ? `${header}\n${p.prompt}` : p.prompt,
+                      echo: p.echo,
+                    });
+                    if (answer === null) {
+                      kbdCancelled = true;
+                      return finish([]);
+                    }
+                    if (isPassword && memo) memo.password = answer;
+                    answers.push(answer);
+                  }
+                  // Refused: the password may be what was wrong, so it is asked next time.
+                  if (memo && prompts.some((p) => !p.echo && /password/i.test(p.prompt))) a.forget = () => (memo.password = undefined);
+                  finish(answers);
+                })().catch(() => finish([]));
+              },
+            },
     };
     attempts.push(a);
   }
@@ -549,7 +562,10 @@ export function createAuth(host: HostConfig, prompter: Prompter | undefined, def
   function reason(): BurrowError {
     if (fatal) return fatal;
     if (kbdCancelled || passwordCancelled) {
-      return new BurrowError('AUTH_FAILED', `Login to ${subject} was cancelled: the ${kbdCancelled ? 'question from the server' : 'password'} was not answered, so nothing was sent. Start the forward again to be asked again.`);
+      return new BurrowError(
+        'AUTH_FAILED',
+        `Login to ${subject} was cancelled: the ${kbdCancelled ? 'question from the server' : 'password'} was not answered, so nothing was sent. Start the forward again to be asked again.`,
+      );
     }
     const list = tried.length ? [...new Set(tried)].join(', ') : 'none (no agent, no identity file, no password, and no one to ask)';
     // The server wants a person (a one-time code, a password) and nobody may be asked: say so.

@@ -47,7 +47,6 @@ interface Entry {
   logs: LogEntry[];
 }
 
-
 const emptyStats = (): ForwardStats => ({ openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 });
 
 export class TunnelEngine extends EventEmitter<EngineEvents> {
@@ -245,7 +244,11 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     const generation = ++e.generation;
     e.stats = emptyStats();
     this.setState(e, { state: 'connecting' });
-    this.log(e, 'info', `Starting ${e.spec.kind} forward ${formatEndpoint(e.spec.listen)}${e.spec.target ? ` -> ${formatEndpoint(e.spec.target)}` : ''} via ${e.host.alias}.`);
+    this.log(
+      e,
+      'info',
+      `Starting ${e.spec.kind} forward ${formatEndpoint(e.spec.listen)}${e.spec.target ? ` -> ${formatEndpoint(e.spec.target)}` : ''} via ${e.host.alias}.`,
+    );
     const session = this.acquireSession(e);
     const runtime = runtimeFactories[e.spec.kind](e.spec, this.context(e, session));
     // Undefined for a remote forward whose session is reconnecting: it binds once the session is back.
@@ -271,7 +274,11 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     if (bound === undefined) {
       // A remote forward waiting for its session: it publishes where it listens once it does.
       this.setState(e, { state: 'reconnecting', reason: s.reason, attempt: s.attempt, nextAttemptAt: s.nextAttemptAt });
-      this.log(e, 'info', `The session to ${session.label} is reconnecting: the server will be asked to listen on ${formatEndpoint(e.spec.listen)} once it is back.`);
+      this.log(
+        e,
+        'info',
+        `The session to ${session.label} is reconnecting: the server will be asked to listen on ${formatEndpoint(e.spec.listen)} once it is back.`,
+      );
       if (session.client) runtime.sessionUp?.();
       return this.info(e);
     }
@@ -290,7 +297,10 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     if (err.code !== 'PORT_IN_USE' || isUnix(at)) return err;
     const other = [...this.forwards.values()].find((o) => o !== e && o.runtime && o.state.bound && !isUnix(o.state.bound) && o.state.bound.port === at.port);
     if (!other) return err;
-    return new BurrowError('PORT_IN_USE', `Local port ${at.port} is already used by forward '${other.id}' of this same Burrow process: both are set to listen on it. Give one of them another port.`);
+    return new BurrowError(
+      'PORT_IN_USE',
+      `Local port ${at.port} is already used by forward '${other.id}' of this same Burrow process: both are set to listen on it. Give one of them another port.`,
+    );
   }
 
   private async teardown(e: Entry) {

@@ -6,7 +6,6 @@ import type { ForwardStats, LiveConnection, LogLevel } from '../../shared/tunnel
 
 export type { LiveConnection };
 
-
 export interface ForwardContext {
   id: string;
   session: SshSession;

@@ -94,7 +94,16 @@ export function createHostVerifier(host: HostConfig, prompter: Prompter | undefi
         return false;
       case 'changed': {
         const systemWide = system.has(verdict.entry.file);
-        const details: HostKeyChangedDetails = { kind: 'hostKeyChanged', host: token, keyType: type, fingerprint: fp, file: verdict.entry.file, line: verdict.entry.line, systemWide, duringSession: false };
+        const details: HostKeyChangedDetails = {
+          kind: 'hostKeyChanged',
+          host: token,
+          keyType: type,
+          fingerprint: fp,
+          file: verdict.entry.file,
+          line: verdict.entry.line,
+          systemWide,
+          duringSession: false,
+        };
         refused = new BurrowError(
           'HOSTKEY_CHANGED',
           `WARNING: the ${type} host key of ${token} has changed (now ${fp}). This could be an attack (someone intercepting the connection), or the server was reinstalled. ` +
@@ -115,7 +124,10 @@ export function createHostVerifier(host: HostConfig, prompter: Prompter | undefi
     if (mode === 'accept-new') {
       if (verdict.otherTypes.length > 0) {
         // accept-new only trusts hosts never seen; a new key type on a known host needs a person.
-        refused = new BurrowError('HOSTKEY_UNKNOWN', `${unknownMsg}, and keys of another type are already known for it. Verify the fingerprint, then add it with StrictHostKeyChecking=ask.`);
+        refused = new BurrowError(
+          'HOSTKEY_UNKNOWN',
+          `${unknownMsg}, and keys of another type are already known for it. Verify the fingerprint, then add it with StrictHostKeyChecking=ask.`,
+        );
         return false;
       }
       appendKnownHost(host.knownHostsFiles[0], name, host.port, key);

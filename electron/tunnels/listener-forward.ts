@@ -27,7 +27,11 @@ export class ListenerForward implements ForwardRuntime {
   private server?: net.Server;
   private live = new Map<number, LiveConnection & { sock: net.Socket }>();
 
-  constructor(private spec: ForwardSpec, private ctx: ForwardContext, private acceptor: Acceptor) {}
+  constructor(
+    private spec: ForwardSpec,
+    private ctx: ForwardContext,
+    private acceptor: Acceptor,
+  ) {}
 
   async start(): Promise<Endpoint> {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (sock) => this.accept(sock));

@@ -20,7 +20,10 @@ export function bindError(err: NodeJS.ErrnoException, bindAt: Endpoint): BurrowE
     if (isUnix(at)) return new BurrowError('PORT_IN_USE', `The socket path ${at.path} already exists. Remove it or choose another path.`);
     const owner = findPortOwner(at.port);
     const by = owner ? ` by ${owner.command} (pid ${owner.pid})` : '';
-    return new BurrowError('PORT_IN_USE', `Local port ${at.port} is already in use${by}: cannot listen on ${where}. Choose another port, or stop the program using it.`);
+    return new BurrowError(
+      'PORT_IN_USE',
+      `Local port ${at.port} is already in use${by}: cannot listen on ${where}. Choose another port, or stop the program using it.`,
+    );
   }
   if (err.code === 'EACCES' && !isUnix(at)) {
     if (at.port < 1024) {
@@ -32,7 +35,10 @@ export function bindError(err: NodeJS.ErrnoException, bindAt: Endpoint): BurrowE
     return new BurrowError('BIND_FAILED', `Not allowed to listen on ${where}: ${err.message}.`);
   }
   if (err.code === 'EADDRNOTAVAIL') {
-    return new BurrowError('BIND_FAILED', `Cannot listen on ${where}: ${at && !isUnix(at) ? at.host : ''} is not an address of this machine. Use 127.0.0.1, or an address this machine has.`);
+    return new BurrowError(
+      'BIND_FAILED',
+      `Cannot listen on ${where}: ${at && !isUnix(at) ? at.host : ''} is not an address of this machine. Use 127.0.0.1, or an address this machine has.`,
+    );
   }
   return new BurrowError('BIND_FAILED', `Cannot listen on ${where}: ${err.message}.`);
 }

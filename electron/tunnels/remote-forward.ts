@@ -21,7 +21,10 @@ export class RemoteForward implements ForwardRuntime {
   private round = 0;
   private live = new Map<number, LiveConnection & { sock: net.Socket; ch: Duplex }>();
 
-  constructor(private spec: ForwardSpec, private ctx: ForwardContext) {}
+  constructor(
+    private spec: ForwardSpec,
+    private ctx: ForwardContext,
+  ) {}
 
   /**
    * Asks the server to listen. While the session is reconnecting (a drop, or a
@@ -103,7 +106,10 @@ export class RemoteForward implements ForwardRuntime {
       throw e instanceof BurrowError ? e : await this.explainRefusal(at, again);
     }
     if (!isUnix(b) && b.host !== 'localhost' && !isLoopback(b.host)) {
-      this.ctx.log('info', `Asked the server to listen on ${formatEndpoint(b)}. Unless its sshd_config sets GatewayPorts yes or clientspecified, it listens on loopback only.`);
+      this.ctx.log(
+        'info',
+        `Asked the server to listen on ${formatEndpoint(b)}. Unless its sshd_config sets GatewayPorts yes or clientspecified, it listens on loopback only.`,
+      );
     }
     return b;
   }
@@ -119,7 +125,10 @@ export class RemoteForward implements ForwardRuntime {
   private async explainRefusal(at: Endpoint, again: boolean): Promise<BurrowError> {
     const where = formatEndpoint(at);
     if (isUnix(at)) {
-      return new BurrowError('REMOTE_REFUSED', `The server refused to listen on the socket ${at.path}: the path may exist already (StreamLocalBindUnlink no), the directory is not writable, or its sshd_config sets AllowStreamLocalForwarding no.`);
+      return new BurrowError(
+        'REMOTE_REFUSED',
+        `The server refused to listen on the socket ${at.path}: the path may exist already (StreamLocalBindUnlink no), the directory is not writable, or its sshd_config sets AllowStreamLocalForwarding no.`,
+      );
     }
     const inUse = (): BurrowError =>
       again
@@ -127,7 +136,10 @@ export class RemoteForward implements ForwardRuntime {
             'REMOTE_REFUSED',
             `The server refused to listen on ${where} again after the reconnect: port ${at.port} is still in use on the server, probably by the previous connection, which the server has not yet noticed is gone (its ClientAliveInterval decides when), or by another program there.`,
           )
-        : new BurrowError('REMOTE_REFUSED', `The server could not listen on ${where}: port ${at.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`);
+        : new BurrowError(
+            'REMOTE_REFUSED',
+            `The server could not listen on ${where}: port ${at.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`,
+          );
     let localForbidden = false;
     if (at.port !== 0) {
       const probeHost = at.host === '' || at.host === '0.0.0.0' || at.host === '*' ? '127.0.0.1' : at.host;
@@ -142,14 +154,24 @@ export class RemoteForward implements ForwardRuntime {
     }
     const remoteAllowed = at.port !== 0 && (await this.portZeroGranted(at));
     if (remoteAllowed) {
-      if (at.port < 1024) return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}: port ${at.port} is in use on the server, or needs a root login there (ports below 1024). Choose a port of 1024 or above, or 0 to let the server pick one.`);
+      if (at.port < 1024)
+        return new BurrowError(
+          'REMOTE_REFUSED',
+          `The server refused to listen on ${where}: port ${at.port} is in use on the server, or needs a root login there (ports below 1024). Choose a port of 1024 or above, or 0 to let the server pick one.`,
+        );
       return inUse();
     }
     if (localForbidden) {
-      return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}: its /etc/ssh/sshd_config forbids forwarding (AllowTcpForwarding no). Its administrator can change that and restart sshd.`);
+      return new BurrowError(
+        'REMOTE_REFUSED',
+        `The server refused to listen on ${where}: its /etc/ssh/sshd_config forbids forwarding (AllowTcpForwarding no). Its administrator can change that and restart sshd.`,
+      );
     }
     const gw = at.host !== 'localhost' && !isLoopback(at.host) ? ' For a non-loopback address the server also needs GatewayPorts yes or clientspecified.' : '';
-    return new BurrowError('REMOTE_REFUSED', `The server refused to listen on ${where}. Its /etc/ssh/sshd_config may forbid remote forwarding (AllowTcpForwarding no or local, or a PermitListen rule).${gw}`);
+    return new BurrowError(
+      'REMOTE_REFUSED',
+      `The server refused to listen on ${where}. Its /etc/ssh/sshd_config may forbid remote forwarding (AllowTcpForwarding no or local, or a PermitListen rule).${gw}`,
+    );
   }
 
   /** True when the server grants a listen on port 0 of the same address (then gives it back at once). */
@@ -169,7 +191,9 @@ export class RemoteForward implements ForwardRuntime {
     const source = info.srcIP ? `${info.srcIP}:${info.srcPort} (on the server)` : 'a socket on the server';
     if (this.stopped) return reject();
     // Connect to the target first, as OpenSSH does: the server learns of a failure as a refused channel.
-    const sock = isUnix(target) ? net.connect({ path: target.path, allowHalfOpen: true }) : net.connect({ host: target.host, port: target.port, allowHalfOpen: true });
+    const sock = isUnix(target)
+      ? net.connect({ path: target.path, allowHalfOpen: true })
+      : net.connect({ host: target.host, port: target.port, allowHalfOpen: true });
     sock.setTimeout(ctx.channelTimeoutMs, () => sock.destroy(new Error('timed out')));
     sock.once('error', (err: NodeJS.ErrnoException) => {
       reject();

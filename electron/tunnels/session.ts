@@ -109,7 +109,10 @@ export function hostLabel(h: HostConfig): string {
 class PhaseTimer {
   private timer?: NodeJS.Timeout;
   private started = 0;
-  constructor(private remaining: number, private fire: () => void) {
+  constructor(
+    private remaining: number,
+    private fire: () => void,
+  ) {
     this.resume();
   }
   pause() {
@@ -146,7 +149,10 @@ export class SshSession extends EventEmitter {
   private authMemos = new Map<string, AuthMemo>();
   private waiters = new Set<{ resolve: (c: Client) => void; reject: (e: BurrowError) => void; timer: NodeJS.Timeout }>();
 
-  constructor(readonly host: HostConfig, private opts: SessionOptions = {}) {
+  constructor(
+    readonly host: HostConfig,
+    private opts: SessionOptions = {},
+  ) {
     super();
     this.key = sessionKey(host);
     this.label = hostLabel(host);
@@ -339,7 +345,10 @@ export class SshSession extends EventEmitter {
     this.roundTrip(waitMs).catch((err: BurrowError) => {
       // Only an unanswered probe on the connection that was probed (it may have been replaced meanwhile).
       if (err.code !== 'SSH_TIMEOUT' || this.clients !== clients || this.statusInfo.status !== 'up') return;
-      this.lastError = new BurrowError('SSH_TIMEOUT', `${this.label} did not answer within ${Math.round(waitMs / 1000)} s after sleep or a network change; reconnecting.`);
+      this.lastError = new BurrowError(
+        'SSH_TIMEOUT',
+        `${this.label} did not answer within ${Math.round(waitMs / 1000)} s after sleep or a network change; reconnecting.`,
+      );
       for (const x of [...clients].reverse()) x.destroy();
     });
   }
@@ -361,7 +370,10 @@ export class SshSession extends EventEmitter {
     const { _protocol: protocol, _callbacks: callbacks } = internals as Required<typeof internals>;
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
-      const timer = setTimeout(() => reject(new BurrowError('SSH_TIMEOUT', `${this.label} did not answer a keepalive within ${Math.round(timeoutMs / 100) / 10} s.`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new BurrowError('SSH_TIMEOUT', `${this.label} did not answer a keepalive within ${Math.round(timeoutMs / 100) / 10} s.`)),
+        timeoutMs,
+      );
       try {
         // Replies come in request order, so the callback must follow the ping at once.
         protocol.ping!();
@@ -578,7 +590,14 @@ export class SshSession extends EventEmitter {
       const label = hostLabel(hop);
       let settled = false;
       const timer = new PhaseTimer(hop.connectTimeout * 1000, () =>
-        fail(transient(new BurrowError('SSH_TIMEOUT', `Connecting to ${label} timed out after ${hop.connectTimeout} s (ConnectTimeout). Check that the host is up and reachable from this machine.`))),
+        fail(
+          transient(
+            new BurrowError(
+              'SSH_TIMEOUT',
+              `Connecting to ${label} timed out after ${hop.connectTimeout} s (ConnectTimeout). Check that the host is up and reachable from this machine.`,
+            ),
+          ),
+        ),
       );
       const prompter: Prompter | undefined = this.opts.prompter && {
         hostKey: async (q) => {
@@ -636,7 +655,8 @@ export class SshSession extends EventEmitter {
         resolve(client);
       });
       // The first hop's TCP socket is ours, so that its writes can be coalesced.
-      const transport = sock ?? coalesceWrites(net.connect({ host: hop.hostname, port: hop.port, noDelay: true, ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }));
+      const transport =
+        sock ?? coalesceWrites(net.connect({ host: hop.hostname, port: hop.port, noDelay: true, ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }));
       const cfg: ConnectConfig = {
         host: hop.hostname,
         port: hop.port,

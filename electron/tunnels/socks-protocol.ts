@@ -252,8 +252,12 @@ export async function readSocksRequest(sock: net.Socket, opts: SocksOptions): Pr
     const first = String.fromCharCode(version);
     if (/[A-Z]/.test(first)) {
       // An HTTP client pointed at the SOCKS port: tell it in its own language.
-      sock.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThis is a SOCKS proxy, not an HTTP proxy. Configure the client for SOCKS5.\r\n');
-      throw refuse('an HTTP client connected to the SOCKS port. Configure it to use a SOCKS5 proxy (for curl: --socks5-hostname or socks5h://), not an HTTP proxy.');
+      sock.end(
+        'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThis is a SOCKS proxy, not an HTTP proxy. Configure the client for SOCKS5.\r\n',
+      );
+      throw refuse(
+        'an HTTP client connected to the SOCKS port. Configure it to use a SOCKS5 proxy (for curl: --socks5-hostname or socks5h://), not an HTTP proxy.',
+      );
     }
     sock.end();
     throw refuse(`not a SOCKS request (first byte 0x${version.toString(16).padStart(2, '0')}). Configure the client to use a SOCKS5 or SOCKS4 proxy.`);

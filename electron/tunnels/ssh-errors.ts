@@ -16,10 +16,16 @@ export function channelOpenError(err: Error & { reason?: number }, target: Endpo
     );
   }
   if (/refused/i.test(text)) {
-    return new BurrowError('DEST_REFUSED', `${dest} refused the connection (as seen from ${via}): "Connection refused". Check that the service is running there and the port is right.`);
+    return new BurrowError(
+      'DEST_REFUSED',
+      `${dest} refused the connection (as seen from ${via}): "Connection refused". Check that the service is running there and the port is right.`,
+    );
   }
   if (/name or service not known|nodename nor servname|name resolution|getaddrinfo|could not resolve|no address associated/i.test(text)) {
-    return new BurrowError('DEST_UNRESOLVED', `${via} could not resolve the name in ${dest} ("${text}"). Names are resolved on the server: check the spelling, or use an address the server can reach.`);
+    return new BurrowError(
+      'DEST_UNRESOLVED',
+      `${via} could not resolve the name in ${dest} ("${text}"). Names are resolved on the server: check the spelling, or use an address the server can reach.`,
+    );
   }
   if (/timed out/i.test(text)) {
     return new BurrowError('DEST_TIMEOUT', `Connecting to ${dest} from ${via} timed out. The destination may be down or firewalled.`);
@@ -31,7 +37,10 @@ export function channelOpenError(err: Error & { reason?: number }, target: Endpo
 }
 
 export function channelTimeoutError(target: Endpoint, via: string, ms: number): BurrowError {
-  return new BurrowError('DEST_TIMEOUT', `Connecting to ${formatEndpoint(target)} through ${via} timed out after ${Math.round(ms / 1000)} s. The destination may be down or firewalled, or the server is not answering.`);
+  return new BurrowError(
+    'DEST_TIMEOUT',
+    `Connecting to ${formatEndpoint(target)} through ${via} timed out after ${Math.round(ms / 1000)} s. The destination may be down or firewalled, or the server is not answering.`,
+  );
 }
 
 /** An error while establishing the SSH session itself. */
@@ -39,10 +48,13 @@ export function sessionError(err: Error & { level?: string; code?: string }, hos
   if (err instanceof BurrowError) return err;
   const code = err.code ?? '';
   if (err.level === 'client-socket' || code) {
-    if (code === 'ECONNREFUSED') return new BurrowError('SSH_CONNECT_FAILED', `Could not connect to ${hostLabel}: connection refused. Check that sshd runs there and the port is right.`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BurrowError('SSH_CONNECT_FAILED', `Could not resolve the host name of ${hostLabel}. Check the spelling or your DNS.`);
+    if (code === 'ECONNREFUSED')
+      return new BurrowError('SSH_CONNECT_FAILED', `Could not connect to ${hostLabel}: connection refused. Check that sshd runs there and the port is right.`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return new BurrowError('SSH_CONNECT_FAILED', `Could not resolve the host name of ${hostLabel}. Check the spelling or your DNS.`);
     if (code === 'ETIMEDOUT') return new BurrowError('SSH_TIMEOUT', `Connecting to ${hostLabel} timed out. The host may be down or firewalled.`);
-    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new BurrowError('SSH_CONNECT_FAILED', `${hostLabel} is unreachable from this machine (${code}). Check your network.`);
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+      return new BurrowError('SSH_CONNECT_FAILED', `${hostLabel} is unreachable from this machine (${code}). Check your network.`);
     if (code === 'ECONNRESET' || code === 'EPIPE') return new BurrowError('SSH_DISCONNECTED', `The connection to ${hostLabel} was reset.`);
     return new BurrowError('SSH_CONNECT_FAILED', `Could not connect to ${hostLabel}: ${err.message}.`);
   }

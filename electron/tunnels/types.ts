@@ -3,7 +3,17 @@ import type { ForwardSpec } from '../../shared/forward-spec';
 import type { ForwardState, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, SecretQuestion } from '../../shared/tunnel-state';
 import type { STRICT_HOST_KEY_CHECKING } from '../../shared/model';
 
-export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, LogLevel, SecretQuestion } from '../../shared/tunnel-state';
+export type {
+  ForwardReason,
+  ForwardState,
+  ForwardStateName,
+  ForwardStats,
+  HostKeyAnswer,
+  HostKeyQuestion,
+  LogEntry,
+  LogLevel,
+  SecretQuestion,
+} from '../../shared/tunnel-state';
 
 export type StrictHostKeyChecking = (typeof STRICT_HOST_KEY_CHECKING)[number];
 
@@ -54,10 +64,6 @@ export interface HostConfig {
   jump: HostConfig[];
 }
 
-
-
-
-
 export interface ForwardInfo {
   id: string;
   spec: ForwardSpec;
@@ -66,17 +72,12 @@ export interface ForwardInfo {
   stats: ForwardStats;
 }
 
-
-
-
 /** Asks a person. The CLI asks on the TTY; the app shows a dialog. */
 export interface Prompter {
   hostKey(q: HostKeyQuestion): Promise<HostKeyAnswer>;
   /** Resolves null when the person cancels. */
   secret(q: SecretQuestion): Promise<string | null>;
 }
-
-
 
 export interface EngineEvents {
   state: [id: string, state: ForwardState];

@@ -48,7 +48,8 @@ export type Decision = { allow: true } | { allow: false; status: 403 | 405; reas
 
 /** Whether an HTTP request or WebSocket upgrade may be served at all (the token is checked on the WebSocket's first message). */
 export function decide(req: RequestFacts, port: number): Decision {
-  if (!hostAllowed(req.host, port)) return { allow: false, status: 403, reason: `Host '${req.host ?? ''}' is not this server; open http://127.0.0.1:${port}/.` };
+  if (!hostAllowed(req.host, port))
+    return { allow: false, status: 403, reason: `Host '${req.host ?? ''}' is not this server; open http://127.0.0.1:${port}/.` };
   if (req.upgrade ? !originAllowed(req.origin, port) : req.origin !== undefined && !originAllowed(req.origin, port)) {
     return { allow: false, status: 403, reason: `Requests from origin '${req.origin ?? '(none)'}' are not accepted.` };
   }

@@ -16,7 +16,8 @@ export function parseClientMessage(data: string): ClientMessage | null {
   if (typeof m !== 'object' || m === null) return null;
   const o = m as Record<string, unknown>;
   if (o.type === 'hello' && typeof o.token === 'string') return { type: 'hello', token: o.token };
-  if (o.type === 'invoke' && Number.isSafeInteger(o.id) && typeof o.channel === 'string') return { type: 'invoke', id: o.id as number, channel: o.channel, input: o.input };
+  if (o.type === 'invoke' && Number.isSafeInteger(o.id) && typeof o.channel === 'string')
+    return { type: 'invoke', id: o.id as number, channel: o.channel, input: o.input };
   if (o.type === 'visibility' && typeof o.visible === 'boolean') return { type: 'visibility', visible: o.visible };
   return null;
 }

@@ -71,7 +71,9 @@ async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, ro
     'Cache-Control': path.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-store',
   });
   if (req.method === 'HEAD') return res.end();
-  createReadStream(r.file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(r.file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function attachClient(ws: WebSocket, opts: WebServerOptions, token: string) {
@@ -136,7 +138,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (!d.allow || path !== '/ws') {
       const status = d.allow ? 404 : d.status;
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${d.allow ? 'Not found.' : d.reason}\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${d.allow ? 'Not found.' : d.reason}\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

@@ -8,8 +8,28 @@ import { store } from './store';
 import { refresh } from './sync';
 import type { Ui } from './ui';
 
-const HOST_PROBLEMS: ErrorCode[] = ['AUTH_FAILED', 'KEY_UNREADABLE', 'KEY_UNSUPPORTED', 'KEY_PASSPHRASE', 'HOSTKEY_UNKNOWN', 'HOSTKEY_REJECTED', 'SSH_CONNECT_FAILED', 'SSH_TIMEOUT'];
-const RETRYABLE: ErrorCode[] = ['SSH_CONNECT_FAILED', 'SSH_TIMEOUT', 'SSH_DISCONNECTED', 'DEST_REFUSED', 'DEST_UNRESOLVED', 'DEST_TIMEOUT', 'DEST_FAILED', 'HOSTKEY_REJECTED', 'AUTH_FAILED', 'KEY_PASSPHRASE'];
+const HOST_PROBLEMS: ErrorCode[] = [
+  'AUTH_FAILED',
+  'KEY_UNREADABLE',
+  'KEY_UNSUPPORTED',
+  'KEY_PASSPHRASE',
+  'HOSTKEY_UNKNOWN',
+  'HOSTKEY_REJECTED',
+  'SSH_CONNECT_FAILED',
+  'SSH_TIMEOUT',
+];
+const RETRYABLE: ErrorCode[] = [
+  'SSH_CONNECT_FAILED',
+  'SSH_TIMEOUT',
+  'SSH_DISCONNECTED',
+  'DEST_REFUSED',
+  'DEST_UNRESOLVED',
+  'DEST_TIMEOUT',
+  'DEST_FAILED',
+  'HOSTKEY_REJECTED',
+  'AUTH_FAILED',
+  'KEY_PASSPHRASE',
+];
 
 /** The one-click fixes for a forward's failure. HOSTKEY_CHANGED has none on purpose. */
 export function fixesFor(name: string, reason: ForwardReason | undefined, ui: Ui): NoticeAction[] {
@@ -95,7 +115,11 @@ export async function groupAction(group: string, names: string[], start: boolean
       const rs = await Promise.all(names.map(async (n) => ({ name: n, r: await invoke(start ? 'forward.start' : 'forward.stop', { name: n }) })));
       failed = rs.filter((x) => !x.r.ok).map((x) => ({ name: x.name, message: x.r.ok ? undefined : x.r.message }));
     }
-    if (failed.length) notify({ tone: 'error', text: `${failed.length} of ${names.length} did not ${start ? 'start' : 'stop'}: ${failed.map((f) => `${f.name} (${f.message ?? 'failed'})`).join('; ')}` });
+    if (failed.length)
+      notify({
+        tone: 'error',
+        text: `${failed.length} of ${names.length} did not ${start ? 'start' : 'stop'}: ${failed.map((f) => `${f.name} (${f.message ?? 'failed'})`).join('; ')}`,
+      });
   } catch (e) {
     notify({ tone: 'error', text: errorMessage(e) });
   }

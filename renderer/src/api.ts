@@ -1,7 +1,18 @@
 // The one API object: the preload's in the Electron window, a WebSocket client
 // in the browser mode (`burrow web`). Nothing else differs between the two.
 import { buildBurrowApi, invokeChannel } from '../../shared/burrow-api';
-import { API_GLOBAL, CHANNELS, EVENTS, type BurrowApi, type Channel, type DesktopApi, type Failure, type Input, type Output, type Result } from '../../shared/contract';
+import {
+  API_GLOBAL,
+  CHANNELS,
+  EVENTS,
+  type BurrowApi,
+  type Channel,
+  type DesktopApi,
+  type Failure,
+  type Input,
+  type Output,
+  type Result,
+} from '../../shared/contract';
 import { createWebSocketTransport, type WebSocketConnection } from './ws-client';
 
 function pickApi(): { api: BurrowApi; web: WebSocketConnection | null } {

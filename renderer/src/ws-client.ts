@@ -29,7 +29,11 @@ export interface WebSocketConnection {
 const TOKEN_KEY = 'burrow-web-token';
 const NO_TOKEN = 'This page has no access token: open the URL that burrow web printed (it ends in #token=...).';
 
-const lost = (): Failure => ({ ok: false, code: 'INTERNAL', message: 'The connection to `burrow web` was lost. It reconnects by itself; if it does not, check that `burrow web` is still running.' });
+const lost = (): Failure => ({
+  ok: false,
+  code: 'INTERNAL',
+  message: 'The connection to `burrow web` was lost. It reconnects by itself; if it does not, check that `burrow web` is still running.',
+});
 const refusal = (message: string): Failure => ({ ok: false, code: 'USAGE', message });
 
 /** Moves a token in the address bar's fragment into sessionStorage; returns whether there was one. */

@@ -44,7 +44,8 @@ try {
   if (dir === 'latency') {
     const ms = new Map(sides.map((s) => [s.label, [] as number[]]));
     for (let r = 0; r < rounds; r++) for (const { label, side } of sides) ms.get(label)!.push(...(await latency(side.route, 50)));
-    for (const [label, x] of ms) process.stdout.write(`latency  ${label.padEnd(28)} p50 ${fmt(percentile(x, 50), 3)} ms  p99 ${fmt(percentile(x, 99), 3)} ms\n`);
+    for (const [label, x] of ms)
+      process.stdout.write(`latency  ${label.padEnd(28)} p50 ${fmt(percentile(x, 50), 3)} ms  p99 ${fmt(percentile(x, 99), 3)} ms\n`);
   }
   const dirs = dir === 'latency' ? [] : dir === 'both' ? (['upload', 'download'] as const) : [dir as 'upload' | 'download'];
   for (const d of dirs) {

@@ -31,7 +31,8 @@ export async function cliStart(section: Section, runs: number): Promise<void> {
       ['add', 'host', 'two', 'bob@127.0.0.1:2222'],
       ['add', 'forward', 'pop3', '-L', '1100:mail.example.com:110', '--via', 'one'],
       ['add', 'forward', 'socks', '-D', '1080', '--via', 'two'],
-    ]) run(process.execPath, [BURROW, ...args]);
+    ])
+      run(process.execPath, [BURROW, ...args]);
     const cases: Array<[label: string, cmd: string, args: string[]]> = [
       ['node -e 0', process.execPath, ['-e', '0']],
       ['burrow --help', process.execPath, [BURROW, '--help']],
@@ -51,7 +52,14 @@ export async function cliStart(section: Section, runs: number): Promise<void> {
     for (const label of ['burrow --help', 'burrow ls']) {
       const ms = median(times.get(label)!);
       const r = ratio(ms, node);
-      section.rows.push({ metric: `${label}: start to exit (median of ${runs})`, burrow: `${fmt(ms, 0)} ms`, openssh: `node -e 0: ${fmt(node, 0)} ms`, ratio: r, target: `<= ${TARGET}x node -e 0`, pass: r <= TARGET });
+      section.rows.push({
+        metric: `${label}: start to exit (median of ${runs})`,
+        burrow: `${fmt(ms, 0)} ms`,
+        openssh: `node -e 0: ${fmt(node, 0)} ms`,
+        ratio: r,
+        target: `<= ${TARGET}x node -e 0`,
+        pass: r <= TARGET,
+      });
     }
     section.notes.push(`Here the ratio column is against a bare \`node -e 0\` (the floor for any Node program); OpenSSH's \`ssh -V\` takes ${fmt(ssh, 0)} ms.`);
   } finally {

@@ -33,7 +33,13 @@ export class EngineProcess {
   static async spawn(opts: { cpuProfileDir?: string; experiment?: string } = {}): Promise<EngineProcess> {
     const execArgv = ['--expose-gc'];
     if (opts.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`);
-    const child = track(fork(RUN_TS, [CHILD], { execArgv, env: opts.experiment === undefined ? process.env : { ...process.env, BENCH_EXPERIMENT: opts.experiment }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const child = track(
+      fork(RUN_TS, [CHILD], {
+        execArgv,
+        env: opts.experiment === undefined ? process.env : { ...process.env, BENCH_EXPERIMENT: opts.experiment },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
     const ep = new EngineProcess(child);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('engine process did not start within 30 s')), 30_000);

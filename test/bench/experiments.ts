@@ -94,7 +94,10 @@ const patches: Record<string, Patch> = {
 };
 
 export function applyExperiments(spec = process.env.BENCH_EXPERIMENT ?? ''): string[] {
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     const p = patches[n];
     if (!p) throw new Error(`Unknown BENCH_EXPERIMENT '${n}' (known: ${Object.keys(patches).join(', ')})`);

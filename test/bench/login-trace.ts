@@ -37,13 +37,40 @@ function trace(i: number) {
 
 const port = await freePort();
 let t0 = performance.now();
-const ssh = spawn('ssh', ['-N', '-F', '/dev/null', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${kh}`, '-o', 'IdentitiesOnly=yes', '-i', sshd.userKey, '-p', String(proxy.port), '-c', 'aes128-gcm@openssh.com', '-L', `127.0.0.1:${port}:127.0.0.1:${echo.port}`, `${sshd.user}@127.0.0.1`], { stdio: 'ignore' });
+const ssh = spawn(
+  'ssh',
+  [
+    '-N',
+    '-F',
+    '/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `UserKnownHostsFile=${kh}`,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-i',
+    sshd.userKey,
+    '-p',
+    String(proxy.port),
+    '-c',
+    'aes128-gcm@openssh.com',
+    '-L',
+    `127.0.0.1:${port}:127.0.0.1:${echo.port}`,
+    `${sshd.user}@127.0.0.1`,
+  ],
+  { stdio: 'ignore' },
+);
 const sshMs = await echoWhenUp(port, t0);
 console.log(`ssh -N: first echo after ${sshMs.toFixed(0)} ms = ${(sshMs / rtt).toFixed(2)} round trips; ${trace(0)}`);
 ssh.kill();
 
 const e = new TunnelEngine();
-e.add('t', hostFor(sshd, { port: proxy.port, knownHostsFiles: [kh], ciphers: ['aes128-gcm@openssh.com'] }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
+e.add('t', hostFor(sshd, { port: proxy.port, knownHostsFiles: [kh], ciphers: ['aes128-gcm@openssh.com'] }), {
+  kind: 'local',
+  listen: { host: '127.0.0.1', port: 0 },
+  target: { host: '127.0.0.1', port: echo.port },
+});
 t0 = performance.now();
 const started = e.start('t');
 let bound: number | undefined;

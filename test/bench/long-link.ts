@@ -63,11 +63,34 @@ async function echoWhenUp(port: number, t0: number, alive: () => boolean, timeou
 /** Process start to the first echo through a new -L, for `burrow connect` and `ssh -N`. */
 async function firstByte(link: Sshd, echoPort: number, cipher: string, which: 'Burrow' | 'OpenSSH'): Promise<number> {
   const port = await freePort();
-  const common = ['-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${link.knownHosts}`, '-o', 'IdentitiesOnly=yes', '-i', link.userKey, '-p', String(link.port), '-c', cipher, '-L', `127.0.0.1:${port}:127.0.0.1:${echoPort}`, `${link.user}@127.0.0.1`];
+  const common = [
+    '-F',
+    '/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${link.knownHosts}`,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-i',
+    link.userKey,
+    '-p',
+    String(link.port),
+    '-c',
+    cipher,
+    '-L',
+    `127.0.0.1:${port}:127.0.0.1:${echoPort}`,
+    `${link.user}@127.0.0.1`,
+  ];
   const t0 = performance.now();
   const proc =
     which === 'Burrow'
-      ? spawn(process.execPath, [BURROW, 'connect', ...common], { stdio: 'ignore', env: { ...process.env, BURROW_CONFIG_DIR: join(link.dir, 'burrow-config') } })
+      ? spawn(process.execPath, [BURROW, 'connect', ...common], {
+          stdio: 'ignore',
+          env: { ...process.env, BURROW_CONFIG_DIR: join(link.dir, 'burrow-config') },
+        })
       : spawn('ssh', ['-N', ...common], { stdio: 'ignore' });
   track(proc);
   try {
@@ -82,7 +105,11 @@ async function firstByteEngine(link: Sshd, echoPort: number, cipher: string): Pr
   const engine = await EngineProcess.spawn();
   try {
     const t0 = performance.now();
-    const bound = await engine.request({ cmd: 'start', host: benchHost(link, cipher), forwards: [{ id: 'fb', spec: { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echoPort } } }] });
+    const bound = await engine.request({
+      cmd: 'start',
+      host: benchHost(link, cipher),
+      forwards: [{ id: 'fb', spec: { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echoPort } } }],
+    });
     return await echoWhenUp(bound.fb, t0, () => true);
   } finally {
     await engine.close();
@@ -138,10 +165,20 @@ export async function longLink(sshd: Sshd, targets: Targets, o: LongLinkOptions)
       try {
         for (const dir of ['download', 'upload'] as const) {
           const r = (await bulk(pair, dir, o.bulkBytes, o.rounds)).rows[0];
-          rows.push({ ...r, metric: `${rttMs} ms: ${r.metric}`, target: rttMs >= 100 ? (dir === 'download' ? '>= 3.00x' : '>= 1.00x') : undefined, pass: rttMs >= 100 ? r.ratio >= (dir === 'download' ? 3 : 1) : undefined });
+          rows.push({
+            ...r,
+            metric: `${rttMs} ms: ${r.metric}`,
+            target: rttMs >= 100 ? (dir === 'download' ? '>= 3.00x' : '>= 1.00x') : undefined,
+            pass: rttMs >= 100 ? r.ratio >= (dir === 'download' ? 3 : 1) : undefined,
+          });
         }
         // What the proxy held at most is what was in flight: the window actually used.
-        const inFlight = (d: 'down' | 'up') => ({ metric: `${rttMs} ms:   most bytes in flight ${d === 'down' ? 'server -> client' : 'client -> server'} (MiB)`, burrow: fmt(burrowConn[d].maxHeld / MiB, 2), openssh: fmt(sshConn[d].maxHeld / MiB, 2), ratio: ratio(burrowConn[d].maxHeld, sshConn[d].maxHeld) });
+        const inFlight = (d: 'down' | 'up') => ({
+          metric: `${rttMs} ms:   most bytes in flight ${d === 'down' ? 'server -> client' : 'client -> server'} (MiB)`,
+          burrow: fmt(burrowConn[d].maxHeld / MiB, 2),
+          openssh: fmt(sshConn[d].maxHeld / MiB, 2),
+          ratio: ratio(burrowConn[d].maxHeld, sshConn[d].maxHeld),
+        });
         if (rttMs > 0) rows.push(inFlight('down'), inFlight('up'));
         if (rttMs === Math.max(...o.rttsMs)) {
           const peak: Record<string, number> = {};
@@ -150,7 +187,12 @@ export async function longLink(sshd: Sshd, targets: Targets, o: LongLinkOptions)
             peak[which] = await slowReaderPeakRss(pair, which, o.slowReaderBytes);
             progress(`slow reader ${which}: RSS ${fmt(base / MiB)} -> peak ${fmt(peak[which] / MiB)} MiB`);
           }
-          rows.push({ metric: `${rttMs} ms: peak RSS, ${o.slowReaderBytes / MiB} MiB download to an 8 MiB/s reader (MiB)`, burrow: fmt(peak.Burrow / MiB), openssh: fmt(peak.OpenSSH / MiB), ratio: ratio(peak.Burrow, peak.OpenSSH) });
+          rows.push({
+            metric: `${rttMs} ms: peak RSS, ${o.slowReaderBytes / MiB} MiB download to an 8 MiB/s reader (MiB)`,
+            burrow: fmt(peak.Burrow / MiB),
+            openssh: fmt(peak.OpenSSH / MiB),
+            ratio: ratio(peak.Burrow, peak.OpenSSH),
+          });
         }
       } finally {
         await pair.close();
@@ -159,12 +201,21 @@ export async function longLink(sshd: Sshd, targets: Targets, o: LongLinkOptions)
       for (let r = 0; r < o.firstByteRounds; r++) {
         for (const which of ['Burrow', 'OpenSSH'] as const) ms[which].push(await firstByte(link, targets.ports.echo, o.cipher, which));
         ms.engine.push(await firstByteEngine(link, targets.ports.echo, o.cipher));
-        progress(`${rttMs} ms first byte round ${r + 1}/${o.firstByteRounds}: burrow connect ${fmt(ms.Burrow.at(-1)!)} ms, ssh ${fmt(ms.OpenSSH.at(-1)!)} ms, engine login ${fmt(ms.engine.at(-1)!)} ms`);
+        progress(
+          `${rttMs} ms first byte round ${r + 1}/${o.firstByteRounds}: burrow connect ${fmt(ms.Burrow.at(-1)!)} ms, ssh ${fmt(ms.OpenSSH.at(-1)!)} ms, engine login ${fmt(ms.engine.at(-1)!)} ms`,
+        );
       }
       const b = median(ms.Burrow);
       const s = median(ms.OpenSSH);
       const e = median(ms.engine);
-      rows.push({ metric: `${rttMs} ms: first byte through a new tunnel (ms, median of ${o.firstByteRounds})`, burrow: fmt(b), openssh: fmt(s), ratio: ratio(b, s), target: '<= 1.20x', pass: ratio(b, s) <= 1.2 });
+      rows.push({
+        metric: `${rttMs} ms: first byte through a new tunnel (ms, median of ${o.firstByteRounds})`,
+        burrow: fmt(b),
+        openssh: fmt(s),
+        ratio: ratio(b, s),
+        target: '<= 1.20x',
+        pass: ratio(b, s) <= 1.2,
+      });
       rows.push({ metric: `${rttMs} ms:   the same, engine process already running (login + forward)`, burrow: fmt(e), openssh: fmt(s), ratio: ratio(e, s) });
     } finally {
       await proxy.close();

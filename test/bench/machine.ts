@@ -46,7 +46,9 @@ export function ssh2NativeBinding(): boolean {
 export function machineLines(): string[] {
   const ssh2 = (require('ssh2/package.json') as { version: string }).version;
   return [
-    `machine: ${nproc()} cores (nproc), ${cpuModel()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `machine: ${nproc()} cores (nproc), ${cpuModel()}, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
     `node ${process.version}, ${opensshVersion()}, ssh2 ${ssh2} (native crypto binding ${ssh2NativeBinding() ? 'loaded' : 'NOT loaded: Node crypto'})`,
   ];
 }

@@ -51,7 +51,9 @@ async function localApp(opts: BenchOptions, sshd: Sshd, targets: Targets, sectio
     section.notes.push('skipped: the native binding is not loaded here, so the first section already measures this.');
     return;
   }
-  section.notes.push("Engine child with ssh2's native binding disabled (BENCH_EXPERIMENT=nonative), as in the Electron app; `burrow` on Node uses the binding.");
+  section.notes.push(
+    "Engine child with ssh2's native binding disabled (BENCH_EXPERIMENT=nonative), as in the Electron app; `burrow` on Node uses the binding.",
+  );
   await withPair(sshd, targets, { kind: 'local', burrowCipher: CIPHER, opensshCipher: CIPHER, experiment: 'nonative' }, async (pair) => {
     for (const dir of ['upload', 'download'] as const) section.rows.push(...(await bulk(pair, dir, opts.bulkBytes, opts.bulkRounds)).rows);
     section.rows.push(...(await newConnectionLatency(pair, Math.round(opts.latencyCount / 2))));
@@ -85,19 +87,27 @@ async function run(opts: BenchOptions): Promise<Report> {
       ['local', `-L, both ${CIPHER}`, (s) => localSame(opts, sshd!, targets!, s)],
       ['default', `-L, each side's default cipher`, (s) => localDefault(opts, sshd!, targets!, s)],
       ['app', `-L as the desktop app runs it (no native binding), both ${CIPHER}`, (s) => localApp(opts, sshd!, targets!, s)],
-      ['memory', 'Memory: idle forwards (one session)', async (s) => {
-        const m = await idleForwardMemory(sshd!, targets!, opts.forwardCounts);
-        s.rows.push(...m.rows);
-        s.notes.push(...m.notes);
-      }],
+      [
+        'memory',
+        'Memory: idle forwards (one session)',
+        async (s) => {
+          const m = await idleForwardMemory(sshd!, targets!, opts.forwardCounts);
+          s.rows.push(...m.rows);
+          s.notes.push(...m.notes);
+        },
+      ],
       ['dynamic', `-D (SOCKS5), both ${CIPHER}`, (s) => otherKind('dynamic', opts, sshd!, targets!, s)],
       ['remote', `-R, both ${CIPHER}`, (s) => otherKind('remote', opts, sshd!, targets!, s)],
       ['start', 'Start time of the `burrow` command', (s) => cliStart(s, opts.quick ? 5 : 15)],
-      ['long', `Long link: -L through a delay proxy, both ${CIPHER}`, async (s) => {
-        const l = await longLink(sshd!, targets!, { ...opts.longLink, cipher: CIPHER });
-        s.rows.push(...l.rows);
-        s.notes.push(...l.notes);
-      }],
+      [
+        'long',
+        `Long link: -L through a delay proxy, both ${CIPHER}`,
+        async (s) => {
+          const l = await longLink(sshd!, targets!, { ...opts.longLink, cipher: CIPHER });
+          s.rows.push(...l.rows);
+          s.notes.push(...l.notes);
+        },
+      ],
     ];
     for (const [key, title, step] of steps) {
       if (!wanted(key)) continue;
@@ -146,7 +156,12 @@ async function main(): Promise<number> {
   const targets = report.targets();
   out.push('## Targets', '');
   for (const { section, row } of targets) out.push(`- ${row.pass ? 'MET    ' : 'NOT MET'} ${row.metric.trim()} [${section}]: ${row.target}`);
-  out.push('', `finished in ${fmt((performance.now() - t0) / 1000)} s; load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  out.push(
+    '',
+    `finished in ${fmt((performance.now() - t0) / 1000)} s; load average now ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   process.stdout.write(out.join('\n') + '\n');
   if (liveCount() > 0) {
     log(`bench: ${liveCount()} child process(es) still running; ending them`);

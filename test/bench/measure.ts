@@ -125,8 +125,18 @@ export async function manyAtOnce(pair: Pair, n: number, rounds: number): Promise
       target: '0',
       pass: b.failures === 0,
     },
-    { metric: `${n} at once: p50 (ms)`, burrow: fmt(percentile(b.times, 50)), openssh: fmt(percentile(o.times, 50)), ratio: ratio(percentile(b.times, 50), percentile(o.times, 50)) },
-    { metric: `${n} at once: p99 (ms)`, burrow: fmt(percentile(b.times, 99)), openssh: fmt(percentile(o.times, 99)), ratio: ratio(percentile(b.times, 99), percentile(o.times, 99)) },
+    {
+      metric: `${n} at once: p50 (ms)`,
+      burrow: fmt(percentile(b.times, 50)),
+      openssh: fmt(percentile(o.times, 50)),
+      ratio: ratio(percentile(b.times, 50), percentile(o.times, 50)),
+    },
+    {
+      metric: `${n} at once: p99 (ms)`,
+      burrow: fmt(percentile(b.times, 99)),
+      openssh: fmt(percentile(o.times, 99)),
+      ratio: ratio(percentile(b.times, 99), percentile(o.times, 99)),
+    },
     { metric: `${n} at once: all done (ms, median)`, burrow: fmt(median(b.wall)), openssh: fmt(median(o.wall)), ratio: ratio(median(b.wall), median(o.wall)) },
   ];
   if (b.err) rows.push({ metric: `  Burrow first error: ${b.err}`, burrow: '', openssh: '', ratio: NaN });

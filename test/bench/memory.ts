@@ -23,7 +23,10 @@ async function burrowRss(sshd: Sshd, targets: Targets, counts: number[]): Promis
     for (const n of counts) {
       const forwards: Array<{ id: string; spec: ForwardSpec }> = [];
       for (; have < n; have++) {
-        forwards.push({ id: `f${have}`, spec: { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: targets.ports.echo } } });
+        forwards.push({
+          id: `f${have}`,
+          spec: { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: targets.ports.echo } },
+        });
       }
       await engine.request({ cmd: 'start', host, forwards });
       await sleep(300);

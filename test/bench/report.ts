@@ -33,7 +33,14 @@ export class Report {
       out.push('', `## ${s.title}`, '');
       if (s.rows.length > 0) {
         const head = ['metric', 'Burrow', 'OpenSSH', 'Burrow/OpenSSH', 'target', ''];
-        const cells = s.rows.map((r) => [r.metric, r.burrow, r.openssh, fmtRatio(r.ratio), r.target ?? '', r.pass === undefined ? '' : r.pass ? 'MET' : 'NOT MET']);
+        const cells = s.rows.map((r) => [
+          r.metric,
+          r.burrow,
+          r.openssh,
+          fmtRatio(r.ratio),
+          r.target ?? '',
+          r.pass === undefined ? '' : r.pass ? 'MET' : 'NOT MET',
+        ]);
         const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
         const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
         out.push(line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line));

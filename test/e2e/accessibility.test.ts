@@ -26,7 +26,9 @@ beforeAll(async () => {
   twoFactor = await startFakeServer({
     auth: (ctx) => {
       if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
-      ctx.prompt([{ prompt: 'Password: ', echo: false }], (a) => (a[0] === 'pw' ? ctx.prompt([{ prompt: 'Verification code: ', echo: false }], () => ctx.accept()) : ctx.reject()));
+      ctx.prompt([{ prompt: 'Password: ', echo: false }], (a) =>
+        a[0] === 'pw' ? ctx.prompt([{ prompt: 'Verification code: ', echo: false }], () => ctx.accept()) : ctx.reject(),
+      );
     },
     tcpip: connectTcpip,
   });
@@ -34,14 +36,28 @@ beforeAll(async () => {
   await dispatch('host.add', { host: sshdHostInput(sshd, 'mail') });
   writeFileSync(join(world.dir, 'empty_known_hosts'), '');
   await dispatch('host.add', { host: sshdHostInput(sshd, 'fresh', { knownHostsFile: join(world.dir, 'empty_known_hosts'), strictHostKeyChecking: 'ask' }) });
-  await dispatch('host.add', { host: { name: 'vault', hostname: '127.0.0.1', port: twoFactor.port, user: 'alice', auth: { method: 'keyboard-interactive' }, knownHostsFile: twoFactor.knownHosts } });
+  await dispatch('host.add', {
+    host: {
+      name: 'vault',
+      hostname: '127.0.0.1',
+      port: twoFactor.port,
+      user: 'alice',
+      auth: { method: 'keyboard-interactive' },
+      knownHostsFile: twoFactor.knownHosts,
+    },
+  });
   // A host whose key changed: its known_hosts remembers another key.
-  const impostor = readFileSync(`${keygen(join(world.dir, 'impostor_ed25519'))}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  const impostor = readFileSync(`${keygen(join(world.dir, 'impostor_ed25519'))}.pub`, 'utf8')
+    .split(' ')
+    .slice(0, 2)
+    .join(' ');
   writeFileSync(join(world.dir, 'moved_known_hosts'), `[127.0.0.1]:${sshd.port} ${impostor}\n`);
   await dispatch('host.add', { host: sshdHostInput(sshd, 'legacy', { knownHostsFile: join(world.dir, 'moved_known_hosts') }) });
   await dispatch('forward.add', { forward: await localForwardInput('pop3-mail', 'mail', echo.port, { group: 'mail' }), start: true });
   await dispatch('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', port: await freePort(), host: 'mail' } });
-  await dispatch('forward.add', { forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'mail' } });
+  await dispatch('forward.add', {
+    forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'mail' },
+  });
   await dispatch('forward.add', { forward: await localForwardInput('fresh-echo', 'fresh', echo.port) });
   await dispatch('forward.add', { forward: await localForwardInput('vault-echo', 'vault', echo.port) });
 }, 120_000);
@@ -64,16 +80,25 @@ async function nonTextContrast(page: Page): Promise<Record<string, number>> {
   const ratio = (expr: string) => page.evaluate(expr) as Promise<number>;
   // The kind badges: 11 px bold text on their colour.
   for (const kind of ['local', 'remote', 'dynamic']) {
-    out[`badge ${kind}`] = await ratio(`(() => { const e = document.querySelector('.kind-${kind}'); const s = getComputedStyle(e); return window.__ratio(s.color, s.backgroundColor); })()`);
+    out[`badge ${kind}`] = await ratio(
+      `(() => { const e = document.querySelector('.kind-${kind}'); const s = getComputedStyle(e); return window.__ratio(s.color, s.backgroundColor); })()`,
+    );
   }
   // Switches: the track against the row behind it, the knob against the track, off and on.
-  for (const [name, on] of [['socks-office', 'off'], ['pop3-mail', 'on']]) {
+  for (const [name, on] of [
+    ['socks-office', 'off'],
+    ['pop3-mail', 'on'],
+  ]) {
     const sw = `document.querySelector('li[data-forward="${name}"] .switch')`;
     out[`switch ${on}: track`] = await ratio(`window.__ratio(getComputedStyle(${sw}).backgroundColor, window.__bg(${sw}.parentElement))`);
-    out[`switch ${on}: knob`] = await ratio(`window.__ratio(getComputedStyle(${sw}.querySelector('.switch-knob')).backgroundColor, getComputedStyle(${sw}).backgroundColor)`);
+    out[`switch ${on}: knob`] = await ratio(
+      `window.__ratio(getComputedStyle(${sw}.querySelector('.switch-knob')).backgroundColor, getComputedStyle(${sw}).backgroundColor)`,
+    );
   }
   // Input borders against the surface.
-  out['input border'] = await ratio(`(() => { const e = document.querySelector('input[type=search]'); return window.__ratio(getComputedStyle(e).borderTopColor, window.__bg(e.parentElement)); })()`);
+  out['input border'] = await ratio(
+    `(() => { const e = document.querySelector('input[type=search]'); return window.__ratio(getComputedStyle(e).borderTopColor, window.__bg(e.parentElement)); })()`,
+  );
   // The focus ring (an outline) against what is around the focused control: the selected row, a primary button's surroundings, an input.
   for (const [what, selector] of [
     ['focus: selected row', 'li.row.selected'],
@@ -85,7 +110,9 @@ async function nonTextContrast(page: Page): Promise<Record<string, number>> {
     await page.locator(selector).first().focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
-    out[what] = await ratio(`(() => { const e = document.activeElement; const s = getComputedStyle(e); if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2) return 0; return window.__ratio(s.outlineColor, window.__bg(${what === 'focus: selected row' ? 'e' : 'e.parentElement'})); })()`);
+    out[what] = await ratio(
+      `(() => { const e = document.activeElement; const s = getComputedStyle(e); if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2) return 0; return window.__ratio(s.outlineColor, window.__bg(${what === 'focus: selected row' ? 'e' : 'e.parentElement'})); })()`,
+    );
   }
   return out;
 }

@@ -41,7 +41,10 @@ async function closeFromDetails(name: string, sock: net.Socket) {
 
 describe('Close a connection from the details pane', () => {
   it('clears a busy connection and an idle one from the row and the table', async () => {
-    for (const [name, port] of [['busy', echo.port], ['idle', silent.port]] as const) {
+    for (const [name, port] of [
+      ['busy', echo.port],
+      ['idle', silent.port],
+    ] as const) {
       const input = await localForwardInput(name, 'box', port);
       await dispatchOk(world, 'forward.add', { forward: input, start: true });
       await waitForText(rowState(page, name), /^Active$/);

@@ -137,12 +137,21 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     await form.getByRole('button', { name: 'Save', exact: true }).click();
     await row(page, 'webhook').waitFor();
     expect(world.services.repo.getHost('devbox')).toMatchObject({ port: sshd.port, auth: { method: 'key', keyPath: sshd.userKey } });
-    expect(world.services.repo.getForward('webhook')).toMatchObject({ kind: 'remote', host: 'devbox', port: 9000, destinationHost: '127.0.0.1', destinationPort: 3000, group: 'dev' });
+    expect(world.services.repo.getForward('webhook')).toMatchObject({
+      kind: 'remote',
+      host: 'devbox',
+      port: 9000,
+      destinationHost: '127.0.0.1',
+      destinationPort: 3000,
+      group: 'dev',
+    });
     expect(await page.getByRole('dialog').count()).toBe(0);
   }, 60_000);
 
   it('asks for a password, then a one-time code, and the forward comes up', async () => {
-    await dispatch('host.add', { host: { name: 'twofa', hostname: '127.0.0.1', port: otp.port, user: 'alice', auth: { method: 'keyboard-interactive' }, knownHostsFile: otp.knownHosts } });
+    await dispatch('host.add', {
+      host: { name: 'twofa', hostname: '127.0.0.1', port: otp.port, user: 'alice', auth: { method: 'keyboard-interactive' }, knownHostsFile: otp.knownHosts },
+    });
     const forward = await echoForward('twofa-echo', 'twofa');
     await dispatch('forward.add', { forward });
     await row(page, 'twofa-echo').waitFor();
@@ -223,7 +232,9 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
   it('exports ssh_config and JSON with the hosts, never a password', async () => {
     await dispatch('host.add', { host: sshdHost('vault', { auth: { method: 'password' } }), secret: STORED_SECRET });
     await dispatch('forward.add', { forward: await echoForward('vault-echo', 'vault') });
-    expect((await dispatch('state.get', {})) as { hosts: { host: { name: string }; hasStoredSecret: boolean }[] }).toMatchObject({ hosts: expect.arrayContaining([{ host: expect.objectContaining({ name: 'vault' }), hasStoredSecret: true }]) });
+    expect((await dispatch('state.get', {})) as { hosts: { host: { name: string }; hasStoredSecret: boolean }[] }).toMatchObject({
+      hosts: expect.arrayContaining([{ host: expect.objectContaining({ name: 'vault' }), hasStoredSecret: true }]),
+    });
 
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     const dialog = dialogNamed(page, 'Export');
@@ -256,7 +267,11 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     // The browser mode has no login item and no tray: it does not offer them.
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await dialogNamed(page, 'Settings').getByRole('checkbox', { name: 'Notify when a forward fails, drops or recovers' }).waitFor();
-    expect(await dialogNamed(page, 'Settings').getByRole('checkbox', { name: /Launch at login|Start hidden/ }).count()).toBe(0);
+    expect(
+      await dialogNamed(page, 'Settings')
+        .getByRole('checkbox', { name: /Launch at login|Start hidden/ })
+        .count(),
+    ).toBe(0);
     await closeWithEscape(page);
     // The desktop app's window (a preload object, as in Electron) does.
     const { page: desk, context } = await openApp(world, { desktop: { chooseKeyFile: () => null } });

@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('forward form: tags', () => {
-  it('saves comma separated tags, refuses a tag with a space with the schema\'s message, shows them, and the search finds them', async () => {
+  it("saves comma separated tags, refuses a tag with a space with the schema's message, shows them, and the search finds them", async () => {
     const form = await openForwardForm(page);
     await fillForwardForm(form, { name: 'tagged', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port });
     const tags = form.getByLabel('Tags', { exact: true });

@@ -187,7 +187,12 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
       await dialog.getByLabel('Destination port', { exact: true }).fill('143');
       await dialog.getByRole('button', { name: 'Save', exact: true }).click();
       await row(page, 'imap-test').waitFor();
-      expect(world.services.repo.getForward('imap-test')).toMatchObject({ port: suggested, bindAddress: '127.0.0.1', destinationHost: 'imap.internal', destinationPort: 143 });
+      expect(world.services.repo.getForward('imap-test')).toMatchObject({
+        port: suggested,
+        bindAddress: '127.0.0.1',
+        destinationHost: 'imap.internal',
+        destinationPort: 143,
+      });
     } finally {
       await busy.close();
     }
@@ -201,7 +206,8 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     await waitForText(table, /a wildcard-only block/);
     await waitForText(table, /Local port 'notaport' is not a number/);
     const check = (what: string) => page.getByRole('checkbox', { name: what, exact: true });
-    for (const name of ['host db', 'host odd', 'forward mail-L1100', 'forward db-L15432', 'forward db-D1081']) expect(await check(`Import ${name}`).isChecked()).toBe(true);
+    for (const name of ['host db', 'host odd', 'forward mail-L1100', 'forward db-L15432', 'forward db-D1081'])
+      expect(await check(`Import ${name}`).isChecked()).toBe(true);
     expect(await check('Import forward odd localforward').isDisabled()).toBe(true);
     // 'mail' was saved in the first test, differently: not imported unless replacing is asked for.
     expect(await check('Import host mail').isDisabled()).toBe(true);
@@ -223,7 +229,15 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     const t0 = Date.now();
     for (let i = 0; i < 200; i++) {
       const name = `bulk-${String(i).padStart(3, '0')}`;
-      await world.services.repo.addForward({ name, kind: 'local', port: 30000 + i, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail', group: `team-${i % 5}` });
+      await world.services.repo.addForward({
+        name,
+        kind: 'local',
+        port: 30000 + i,
+        destinationHost: '127.0.0.1',
+        destinationPort: echo.port,
+        host: 'mail',
+        group: `team-${i % 5}`,
+      });
     }
     await dispatch('state.get', {});
     await page.reload();

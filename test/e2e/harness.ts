@@ -43,7 +43,12 @@ export function ensureRenderer(): Promise<void> {
   building ??= (async () => {
     const out = dirname(RENDERER_OUT);
     mkdirSync(out, { recursive: true });
-    const release = await lockfile.lock(out, { lockfilePath: join(out, '.renderer-build.lock'), realpath: false, stale: 60_000, retries: { retries: 600, minTimeout: 100, maxTimeout: 200 } });
+    const release = await lockfile.lock(out, {
+      lockfilePath: join(out, '.renderer-build.lock'),
+      realpath: false,
+      stale: 60_000,
+      retries: { retries: 600, minTimeout: 100, maxTimeout: 200 },
+    });
     try {
       if (!upToDate()) await buildRenderer({ quiet: true });
     } finally {

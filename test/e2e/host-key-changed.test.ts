@@ -51,7 +51,8 @@ async function expectTheWarning(l: Locator, forwards: string[]) {
   expect(text).toMatch(forwards.length === 1 ? /the forward \S+ is not running/ : /the forwards .+ are not running/);
   expect(text).not.toContain('did not start');
   expect(await buttonNames(l)).toEqual(['Close', 'Copy ssh-keygen -R command', 'Open details', 'Close']);
-  for (const label of [/trust/i, /accept/i, /replace/i, /retry/i, /continue/i, /connect/i]) expect(await own(l).getByRole('button', { name: label }).count()).toBe(0);
+  for (const label of [/trust/i, /accept/i, /replace/i, /retry/i, /continue/i, /connect/i])
+    expect(await own(l).getByRole('button', { name: label }).count()).toBe(0);
 }
 
 async function closeWarning(p: Page) {
@@ -67,7 +68,12 @@ beforeAll(async () => {
   impostor = readFileSync(`${otherKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
   token = `[127.0.0.1]:${sshd.port}`;
   writeFileSync(knownHosts, `# line 1: a comment\n${token} ${impostor}\n`);
-  fingerprint = 'SHA256:' + createHash('sha256').update(Buffer.from(sshd.hostPublicKey.split(' ')[1], 'base64')).digest('base64').replace(/=+$/, '');
+  fingerprint =
+    'SHA256:' +
+    createHash('sha256')
+      .update(Buffer.from(sshd.hostPublicKey.split(' ')[1], 'base64'))
+      .digest('base64')
+      .replace(/=+$/, '');
   await dispatch('host.add', { host: sshdHostInput(sshd, 'moved', { knownHostsFile: knownHosts, strictHostKeyChecking: 'ask' }) });
   for (const name of ['moved-echo', 'moved-web']) {
     await dispatch('forward.add', { forward: await localForwardInput(name, 'moved', echo.port, { group: 'moved' }) });
@@ -78,7 +84,7 @@ beforeAll(async () => {
 afterAll(() => closeAll(page?.context(), world, echo, sshd));
 
 describe('a changed host key (browser mode, real engine, real sshd)', () => {
-  it('started from the window: a modal warning with the server, the new fingerprint, the old key\'s file and line, what to do, and no way to accept', async () => {
+  it("started from the window: a modal warning with the server, the new fingerprint, the old key's file and line, what to do, and no way to accept", async () => {
     await page.getByRole('switch', { name: 'moved-echo', exact: true }).click();
     const w = warningIn(page);
     await w.waitFor();

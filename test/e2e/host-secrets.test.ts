@@ -85,8 +85,10 @@ describe('stored host secrets in the host form', () => {
     expect(await textOf(storedNote(form))).toMatch(/^A passphrase is stored\./);
     const keyFile = form.getByRole('combobox', { name: 'Key file', exact: true });
     await keyFile.fill(`${sshd.userKey}.other`);
-    await eventually('the other key file note', async () =>
-      (await textOf(storedNote(form))) === `The stored passphrase belongs to the key file ${sshd.userKey}: saving with another key file forgets it.`,
+    await eventually(
+      'the other key file note',
+      async () =>
+        (await textOf(storedNote(form))) === `The stored passphrase belongs to the key file ${sshd.userKey}: saving with another key file forgets it.`,
     );
     await keyFile.fill(sshd.userKey);
     await page.keyboard.press('Escape');
@@ -98,7 +100,10 @@ describe('stored host secrets in the host form', () => {
   }, 60_000);
 
   it('the SOCKS password of a forward has the same look', async () => {
-    await dispatchOk(world, 'forward.add', { forward: { name: 'proxy', kind: 'dynamic', port: await freePort(), host: 'locked', socksUser: 'alice' }, secret: 'socks-secret' });
+    await dispatchOk(world, 'forward.add', {
+      forward: { name: 'proxy', kind: 'dynamic', port: await freePort(), host: 'locked', socksUser: 'alice' },
+      secret: 'socks-secret',
+    });
     await row(page, 'proxy').waitFor();
     await row(page, 'proxy').dblclick();
     const form = dialogNamed(page, 'Edit forward proxy');

@@ -31,10 +31,30 @@ beforeAll(async () => {
   await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'db') });
   for (let i = 0; i < 50; i++) {
     const name = i % 2 ? `work-bastion-L2${String(i).padStart(3, '0')}-postgres-reporting-replica` : `svc-${i}`;
-    await dispatchOk(world, 'forward.add', { forward: { name, kind: i % 7 === 3 ? 'dynamic' : 'local', port: 20000 + i, destinationHost: i % 7 === 3 ? undefined : 'internal-service.example.com', destinationPort: i % 7 === 3 ? undefined : 5432, host: i % 3 ? LONG_HOST : 'db', group: `group-${i % 4}` } });
+    await dispatchOk(world, 'forward.add', {
+      forward: {
+        name,
+        kind: i % 7 === 3 ? 'dynamic' : 'local',
+        port: 20000 + i,
+        destinationHost: i % 7 === 3 ? undefined : 'internal-service.example.com',
+        destinationPort: i % 7 === 3 ? undefined : 5432,
+        host: i % 3 ? LONG_HOST : 'db',
+        group: `group-${i % 4}`,
+      },
+    });
   }
   // A few running, one with live connections.
-  const active = await dispatchOk(world, 'forward.add', { forward: { name: 'work-bastion-L2999-echo-with-live-traffic', kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: LONG_HOST }, start: true });
+  const active = await dispatchOk(world, 'forward.add', {
+    forward: {
+      name: 'work-bastion-L2999-echo-with-live-traffic',
+      kind: 'local',
+      port: await freePort(),
+      destinationHost: '127.0.0.1',
+      destinationPort: echo.port,
+      host: LONG_HOST,
+    },
+    start: true,
+  });
   const port = (active as { forward: { port: number } }).forward.port;
   for (let i = 0; i < 2; i++) {
     const s = net.connect(port, '127.0.0.1');
@@ -73,7 +93,8 @@ async function visibleRowsReadable(page: Page): Promise<string[]> {
         const el = li.querySelector(sel) as El;
         const b = el.getBoundingClientRect();
         const visibleWidth = Math.min(b.right, r.right, pane.right) - Math.max(b.left, r.left, pane.left);
-        if (b.width === 0 || visibleWidth < b.width - 0.5 || el.scrollWidth > el.clientWidth + 1) problems.push(`${name}: ${sel} cut (${Math.round(visibleWidth)} of ${Math.round(b.width)} px shown)`);
+        if (b.width === 0 || visibleWidth < b.width - 0.5 || el.scrollWidth > el.clientWidth + 1)
+          problems.push(`${name}: ${sel} cut (${Math.round(visibleWidth)} of ${Math.round(b.width)} px shown)`);
       }
     }
     return problems;

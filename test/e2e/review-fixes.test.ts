@@ -7,7 +7,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
-import { detailsPane, dialogNamed, eventually, fillForwardForm, focused, hostRow, openForwardForm, openHostsDialog, row, rowState, textOf, waitForText } from './ui-helpers';
+import {
+  detailsPane,
+  dialogNamed,
+  eventually,
+  fillForwardForm,
+  focused,
+  hostRow,
+  openForwardForm,
+  openHostsDialog,
+  row,
+  rowState,
+  textOf,
+  waitForText,
+} from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;

@@ -27,7 +27,11 @@ let squatter: TestServer;
 let world: World;
 let page: Page;
 
-const savedNames = () => world.services.repo.document().forwards.map((f) => f.name).sort();
+const savedNames = () =>
+  world.services.repo
+    .document()
+    .forwards.map((f) => f.name)
+    .sort();
 
 beforeAll(async () => {
   [sshd, echo, squatter, world] = await Promise.all([startSshd(), echoServer(), serve(() => undefined), startWorld()]);
@@ -89,7 +93,10 @@ describe('save and start, when the start fails', () => {
     await page.getByRole('dialog', { name: 'Edit host down' }).waitFor();
     expect(await page.getByLabel('SSH port', { exact: true }).inputValue()).toBe(String(world.services.repo.getHost('down')!.port));
     await closeWithEscape(page);
-    await page.getByRole('switch', { name: 'pop3-down', exact: true }).click().catch(() => undefined);
+    await page
+      .getByRole('switch', { name: 'pop3-down', exact: true })
+      .click()
+      .catch(() => undefined);
     await eventually('pop3-down stopped or failed', async () => /^(Stopped|Failed)/.test(await textOf(rowState(page, 'pop3-down'))));
   }, 60_000);
 

@@ -27,15 +27,24 @@ try {
   await call('host.add', { host: host('build', { hostname: 'localhost', knownHostsFile: join(world.dir, 'new_known_hosts') }) });
   writeFileSync(join(world.dir, 'new_known_hosts'), '');
   // A host whose key changed: known_hosts remembers another key for it (line 2).
-  const impostor = readFileSync(`${keygen(join(world.dir, 'impostor_ed25519'))}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  const impostor = readFileSync(`${keygen(join(world.dir, 'impostor_ed25519'))}.pub`, 'utf8')
+    .split(' ')
+    .slice(0, 2)
+    .join(' ');
   writeFileSync(join(world.dir, 'moved_known_hosts'), `# the old server\n[127.0.0.1]:${sshd.port} ${impostor}\n`);
   await call('host.add', { host: host('legacy', { knownHostsFile: join(world.dir, 'moved_known_hosts') }) });
   // For the host form: a jump host, a stored password, tuned algorithms.
   await call('host.add', {
-    host: host('backup', { auth: { method: 'password' }, jump: ['mail'], algorithms: { kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'], mac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'] } }),
+    host: host('backup', {
+      auth: { method: 'password' },
+      jump: ['mail'],
+      algorithms: { kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'], mac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'] },
+    }),
     secret: 'not-a-real-password',
   });
-  const local = (name: string, port: number, dest: number, h: string, group?: string, destinationHost = '127.0.0.1') => ({ forward: { name, kind: 'local', port, destinationHost, destinationPort: dest, host: h, group } });
+  const local = (name: string, port: number, dest: number, h: string, group?: string, destinationHost = '127.0.0.1') => ({
+    forward: { name, kind: 'local', port, destinationHost, destinationPort: dest, host: h, group },
+  });
   const pop3 = await call('forward.add', { ...local('pop3-mail', await freePort(), echo.port, 'mail', 'mail'), start: true });
   await call('forward.add', { ...local('imap-mail', await freePort(), 143, 'mail', 'mail', 'localhost') });
   await call('forward.add', { ...local('smtp-mail', await freePort(), 587, 'mail', 'mail', 'localhost') });
@@ -44,7 +53,9 @@ try {
   await call('forward.start', { name: 'redis-cache' }).catch(() => undefined);
   await call('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', port: await freePort(), host: 'mail' }, start: true });
   const broken = await call('forward.add', { ...local('grafana', await freePort(), await freePort(), 'mail', 'monitoring'), start: true });
-  await call('forward.add', { forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'build', group: 'monitoring' } });
+  await call('forward.add', {
+    forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'build', group: 'monitoring' },
+  });
   net.connect(broken.forward.port!, '127.0.0.1').on('error', () => undefined);
 
   // Steady traffic, with connections that stay open.

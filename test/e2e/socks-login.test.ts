@@ -74,7 +74,12 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
 
     await form.getByRole('button', { name: 'Save and start' }).click();
     await waitForText(rowState(page, 'proxy'), /^Active$/);
-    expect(world.services.repo.getForward('proxy')).toMatchObject({ kind: 'dynamic', port, socksUser: 'alice', socksSecretRef: expect.stringMatching(/^burrow:forward:/) });
+    expect(world.services.repo.getForward('proxy')).toMatchObject({
+      kind: 'dynamic',
+      port,
+      socksUser: 'alice',
+      socksSecretRef: expect.stringMatching(/^burrow:forward:/),
+    });
     await checkLogin(port, 'alice', PASSWORD);
 
     // The password is only in the secret store.
@@ -92,7 +97,9 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     let form = await editForward(page, 'proxy');
     expect(await form.getByLabel('SOCKS user name', { exact: true }).inputValue()).toBe('alice');
     expect(await form.getByLabel('SOCKS password', { exact: true }).inputValue()).toBe('');
-    expect(await textOf(form.getByRole('status').filter({ hasText: 'A password is stored' }))).toContain('Leave this empty to keep it, or type a new one to replace it.');
+    expect(await textOf(form.getByRole('status').filter({ hasText: 'A password is stored' }))).toContain(
+      'Leave this empty to keep it, or type a new one to replace it.',
+    );
     await form.getByLabel('Notes', { exact: true }).fill('team proxy');
     await form.getByRole('button', { name: 'Save', exact: true }).click();
     await form.waitFor({ state: 'detached' });
@@ -138,7 +145,10 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
       const form = await openForwardForm(app.page);
       await fillForwardForm(form, { kind: 'dynamic', name: 'proxy2', host: 'lab', port });
       await form.getByLabel('SOCKS user name', { exact: true }).fill('bob');
-      await form.getByRole('note').filter({ hasText: 'No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.' }).waitFor();
+      await form
+        .getByRole('note')
+        .filter({ hasText: 'No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.' })
+        .waitFor();
       await form.getByLabel('SOCKS password', { exact: true }).fill(PASSWORD);
       await form.getByRole('button', { name: 'Save and start' }).click();
       await waitForText(rowState(app.page, 'proxy2'), /^Active$/);

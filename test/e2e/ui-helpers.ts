@@ -24,10 +24,14 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
 export const textOf = async (l: Locator) => (await l.textContent()) ?? '';
 
 export async function waitForText(l: Locator, re: RegExp, timeoutMs?: number): Promise<string> {
-  return eventually(`${re} in ${l}`, async () => {
-    const t = await textOf(l);
-    return re.test(t) ? t : undefined;
-  }, timeoutMs);
+  return eventually(
+    `${re} in ${l}`,
+    async () => {
+      const t = await textOf(l);
+      return re.test(t) ? t : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** The list row of a forward. */
@@ -102,7 +106,11 @@ export const tryFocus = (l: Locator): Promise<void> => l.evaluate((e: PageElemen
 /** Dismisses every notice at the bottom of the window (one at a time: each click re-renders the list). */
 export async function dismissNotices(page: Page): Promise<void> {
   const buttons = page.getByRole('button', { name: 'Dismiss' });
-  for (let i = 0; i < 20 && (await buttons.count()) > 0; i++) await buttons.first().click({ timeout: 2000 }).catch(() => undefined);
+  for (let i = 0; i < 20 && (await buttons.count()) > 0; i++)
+    await buttons
+      .first()
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
 }
 
 // ---- The forward form ----
@@ -219,8 +227,12 @@ let axeSource: string | undefined;
 export async function axeViolations(page: Page): Promise<string[]> {
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource);
-  const results = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] })`)) as {
+  const results = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] })`,
+  )) as {
     violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[];
   };
-  return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)})` : ''}`));
+  return results.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)})` : ''}`),
+  );
 }

@@ -56,7 +56,8 @@ const tryWebSocket = (page: Page, url: string, firstMessage: string) =>
 function replay(world: World, headers: http.IncomingHttpHeaders): Promise<string[]> {
   const { port } = world.server;
   const forged: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (typeof v === 'string' && !['host', 'connection', 'upgrade'].includes(k) && !k.startsWith('sec-')) forged[k] = v;
+  for (const [k, v] of Object.entries(headers))
+    if (typeof v === 'string' && !['host', 'connection', 'upgrade'].includes(k) && !k.startsWith('sec-')) forged[k] = v;
   return new Promise((resolve) => {
     const seen: string[] = [];
     const ws = new NodeWebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { ...forged, Origin: `http://127.0.0.1:${port}` } });
@@ -111,7 +112,14 @@ describe('burrow web: only the page opened with the printed URL drives it (real 
         expect(replayed.at(-1)).toBe('close:4401');
 
         // Reading burrow web from that page: CORS refuses, and the WebSocket is refused by its Origin.
-        const read = await evil.evaluate((url) => fetch(url, { credentials: 'include' }).then((r) => r.text(), (e: Error) => `refused: ${e.name}`), `http://127.0.0.1:${world.server.port}/`);
+        const read = await evil.evaluate(
+          (url) =>
+            fetch(url, { credentials: 'include' }).then(
+              (r) => r.text(),
+              (e: Error) => `refused: ${e.name}`,
+            ),
+          `http://127.0.0.1:${world.server.port}/`,
+        );
         expect(read).toMatch(/^refused: TypeError/);
         const ws = await tryWebSocket(evil, `ws://127.0.0.1:${world.server.port}/ws`, JSON.stringify({ type: 'hello', token: 'guess' }));
         expect(ws).not.toContain('open');

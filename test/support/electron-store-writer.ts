@@ -27,5 +27,12 @@ try {
   bypass = (e as Error).message;
 }
 process.stdout.write(
-  JSON.stringify({ storeClass: store?.constructor.name, isConf: store instanceof Conf, path: store?.path, checks, bypass, hosts: repo.listHosts().map((h) => h.name) }),
+  JSON.stringify({
+    storeClass: store?.constructor.name,
+    isConf: store instanceof Conf,
+    path: store?.path,
+    checks,
+    bypass,
+    hosts: repo.listHosts().map((h) => h.name),
+  }),
 );

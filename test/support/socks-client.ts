@@ -96,7 +96,14 @@ export async function socks5(port: number, dest: SocksAddress, destPort: number,
   let authStatus: number | undefined;
   if (method === 0x02) {
     const { username, password } = opts.auth ?? { username: '', password: '' };
-    sock.write(Buffer.concat([Buffer.from([0x01, Buffer.byteLength(username)]), Buffer.from(username), Buffer.from([Buffer.byteLength(password)]), Buffer.from(password)]));
+    sock.write(
+      Buffer.concat([
+        Buffer.from([0x01, Buffer.byteLength(username)]),
+        Buffer.from(username),
+        Buffer.from([Buffer.byteLength(password)]),
+        Buffer.from(password),
+      ]),
+    );
     authStatus = (await r.read(2))[1];
     if (authStatus !== 0) {
       sock.destroy();

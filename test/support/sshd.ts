@@ -137,7 +137,16 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   if (opts.password !== undefined) {
     const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: opts.password }).toString().trim();
     const shadow = join(dir, 'shadow');
-    const lines = readFileSync('/etc/shadow', 'utf8').split('\n').map((l) => (l.startsWith(`${user}:`) ? l.split(':').map((f, i) => (i === 1 ? hash : f)).join(':') : l));
+    const lines = readFileSync('/etc/shadow', 'utf8')
+      .split('\n')
+      .map((l) =>
+        l.startsWith(`${user}:`)
+          ? l
+              .split(':')
+              .map((f, i) => (i === 1 ? hash : f))
+              .join(':')
+          : l,
+      );
     writeFileSync(shadow, lines.join('\n'), { mode: 0o600 });
     // unshare and sh exec in place: the spawned process is sshd itself.
     command = ['unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/shadow && exec "$@"', shadow, SSHD_BIN, ...sshdArgs]];
@@ -196,7 +205,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
 export function descendants(pid: number): number[] {
   let kids: number[] = [];
   try {
-    kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

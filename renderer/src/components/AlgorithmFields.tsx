@@ -75,8 +75,8 @@ export function AlgorithmFields(props: {
         Algorithms <span className="muted">{set.length ? `· ${set.join(', ')} set` : '· the defaults'}</span>
       </summary>
       <p className="muted small-text">
-        Empty: Burrow's defaults. As in ssh_config: a comma separated list replaces the defaults, <code>+list</code> adds to them, <code>-list</code> removes from them, <code>^list</code> puts names first; <code>*</code> and <code>?</code> match
-        several.
+        Empty: Burrow's defaults. As in ssh_config: a comma separated list replaces the defaults, <code>+list</code> adds to them, <code>-list</code> removes
+        from them, <code>^list</code> puts names first; <code>*</code> and <code>?</code> match several.
       </p>
       <div className="grid2">
         {ALGORITHM_FIELDS.map((f) => {
@@ -96,7 +96,16 @@ export function AlgorithmFields(props: {
                 ) : undefined
               }
             >
-              {(a) => <input {...a} value={props.texts[f.field]} onChange={(e) => props.onChange(f.field, e.target.value)} placeholder={f.placeholder} spellCheck={false} autoComplete="off" />}
+              {(a) => (
+                <input
+                  {...a}
+                  value={props.texts[f.field]}
+                  onChange={(e) => props.onChange(f.field, e.target.value)}
+                  placeholder={f.placeholder}
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+              )}
             </Field>
           );
         })}

@@ -117,7 +117,15 @@ function Health({ name, running, active }: { name: string; running: boolean; act
       </button>
       <span role="status" aria-live="polite">
         {r === 'running' && <span className="muted">Checking…</span>}
-        {r && r !== 'running' && (r.ok ? <span className="ok" title={r.what}>Healthy, round trip {r.rttMs?.toFixed(1)} ms{r.measured === 'session' ? ' (SSH session: a SOCKS proxy has no fixed destination)' : ''}</span> : <span className="error-text">{r.error?.message}</span>)}
+        {r &&
+          r !== 'running' &&
+          (r.ok ? (
+            <span className="ok" title={r.what}>
+              Healthy, round trip {r.rttMs?.toFixed(1)} ms{r.measured === 'session' ? ' (SSH session: a SOCKS proxy has no fixed destination)' : ''}
+            </span>
+          ) : (
+            <span className="error-text">{r.error?.message}</span>
+          ))}
       </span>
     </div>
   );
@@ -143,7 +151,8 @@ export function DetailsPane({ name }: { name: string }) {
         <div>
           <h2>{name}</h2>
           <p className="muted">
-            {KINDS.find((k) => k.kind === f.kind)?.title} · <span className="mono">{listenText(f, state)}</span> → <span className="mono">{destinationText(f)}</span> via {viaText(f.host, snapshot?.hosts)}
+            {KINDS.find((k) => k.kind === f.kind)?.title} · <span className="mono">{listenText(f, state)}</span> →{' '}
+            <span className="mono">{destinationText(f)}</span> via {viaText(f.host, snapshot?.hosts)}
           </p>
           {f.tags.length > 0 && (
             <ul className="tags" aria-label="Tags">
@@ -185,7 +194,8 @@ export function DetailsPane({ name }: { name: string }) {
             <strong>Warning: the server's host key has changed.</strong>
             <p>{state.reason?.message}</p>
             <p>
-              Someone may be intercepting the connection, or the server was reinstalled. Burrow will not connect. Ask the server's administrator for the new key's fingerprint; only when it matches, remove the old key from your known_hosts file (ssh-keygen -R) and start again.
+              Someone may be intercepting the connection, or the server was reinstalled. Burrow will not connect. Ask the server's administrator for the new
+              key's fingerprint; only when it matches, remove the old key from your known_hosts file (ssh-keygen -R) and start again.
             </p>
           </div>
         ) : (

@@ -4,7 +4,14 @@
 // back to what had it before (the button that opened it).
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
-export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; wide?: boolean; role?: 'dialog' | 'alertdialog'; className?: string }) {
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+  role?: 'dialog' | 'alertdialog';
+  className?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onClose = useRef(props.onClose);

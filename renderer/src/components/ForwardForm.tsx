@@ -69,7 +69,14 @@ const text = (s: string) => (s.trim() === '' ? undefined : s.trim());
 
 /** "mail, work" -> ["mail", "work"]: what the Tags field holds, for the schema to judge. */
 export function splitTags(s: string): string[] {
-  return [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function toDraft(f: Partial<ForwardInput>, defaultHost: string): Draft {
@@ -127,7 +134,6 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
 }
-
 
 function usePortCheck(port: number | undefined, bindAddress: string, skip: boolean) {
   const [result, setResult] = useState<{ port: number; free: boolean; suggestion?: number } | null>(null);
@@ -207,7 +213,9 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const listensHere = d.kind !== 'remote' && listensOnPort;
   const unchangedPort = original !== undefined && original.port === portNum && (original.bindAddress ?? '') === d.bindAddress.trim();
   const check = usePortCheck(listensHere ? portNum : undefined, d.bindAddress, unchangedPort);
-  const sharedWith = snapshot?.forwards.find((v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && v.forward.port === portNum && portNum !== undefined);
+  const sharedWith = snapshot?.forwards.find(
+    (v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && v.forward.port === portNum && portNum !== undefined,
+  );
   const bind = d.bindAddress.trim();
 
   // SOCKS login: what is stored, and what saving sends as the secret.
@@ -308,7 +316,13 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         {d.kind !== 'dynamic' && (
           <Field
             label="Variant"
-            hint={<span className="muted">{d.kind === 'local' ? 'Like ssh -L: each end is a TCP port or a Unix socket, not both sockets.' : 'Like ssh -R: each end is a TCP port or a Unix socket, not both sockets.'}</span>}
+            hint={
+              <span className="muted">
+                {d.kind === 'local'
+                  ? 'Like ssh -L: each end is a TCP port or a Unix socket, not both sockets.'
+                  : 'Like ssh -R: each end is a TCP port or a Unix socket, not both sockets.'}
+              </span>
+            }
           >
             {(a) => (
               <select {...a} value={d.variant} onChange={(e) => set('variant', e.target.value as Variant)}>
@@ -326,9 +340,21 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
           <Field
             label="Listening socket"
             error={shown('listenSocket')}
-            hint={<span className="muted">{d.kind === 'remote' ? 'A path on the SSH server, where it listens.' : 'A path on this computer, where it listens.'}</span>}
+            hint={
+              <span className="muted">
+                {d.kind === 'remote' ? 'A path on the SSH server, where it listens.' : 'A path on this computer, where it listens.'}
+              </span>
+            }
           >
-            {(a) => <input {...a} value={d.listenSocket} onChange={(e) => set('listenSocket', e.target.value)} placeholder={d.kind === 'remote' ? 'e.g. /tmp/app.sock' : 'e.g. /tmp/db.sock'} spellCheck={false} />}
+            {(a) => (
+              <input
+                {...a}
+                value={d.listenSocket}
+                onChange={(e) => set('listenSocket', e.target.value)}
+                placeholder={d.kind === 'remote' ? 'e.g. /tmp/app.sock' : 'e.g. /tmp/db.sock'}
+                spellCheck={false}
+              />
+            )}
           </Field>
         ) : (
           <div className="grid2">
@@ -345,7 +371,15 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 )
               }
             >
-              {(a) => <input {...a} value={d.bindAddress} onChange={(e) => set('bindAddress', e.target.value)} placeholder={d.kind === 'remote' ? 'default: localhost' : 'default: 127.0.0.1'} spellCheck={false} />}
+              {(a) => (
+                <input
+                  {...a}
+                  value={d.bindAddress}
+                  onChange={(e) => set('bindAddress', e.target.value)}
+                  placeholder={d.kind === 'remote' ? 'default: localhost' : 'default: 127.0.0.1'}
+                  spellCheck={false}
+                />
+              )}
             </Field>
             <Field
               label={portLabel}
@@ -380,7 +414,15 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                 </>
               }
             >
-              {(a) => <input {...a} value={d.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} placeholder={d.kind === 'dynamic' ? 'e.g. 1080' : 'e.g. 1100'} />}
+              {(a) => (
+                <input
+                  {...a}
+                  value={d.port}
+                  inputMode="numeric"
+                  onChange={(e) => set('port', e.target.value)}
+                  placeholder={d.kind === 'dynamic' ? 'e.g. 1080' : 'e.g. 1100'}
+                />
+              )}
             </Field>
           </div>
         )}
@@ -389,26 +431,65 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
           <Field
             label="Destination socket"
             error={shown('destinationSocket')}
-            hint={<span className="muted">{d.kind === 'local' ? 'A path on the SSH server, e.g. /run/postgresql/.s.PGSQL.5432.' : 'A path on this computer.'}</span>}
+            hint={
+              <span className="muted">{d.kind === 'local' ? 'A path on the SSH server, e.g. /run/postgresql/.s.PGSQL.5432.' : 'A path on this computer.'}</span>
+            }
           >
-            {(a) => <input {...a} value={d.destinationSocket} onChange={(e) => set('destinationSocket', e.target.value)} placeholder="e.g. /run/app.sock" spellCheck={false} />}
+            {(a) => (
+              <input
+                {...a}
+                value={d.destinationSocket}
+                onChange={(e) => set('destinationSocket', e.target.value)}
+                placeholder="e.g. /run/app.sock"
+                spellCheck={false}
+              />
+            )}
           </Field>
         )}
         {d.kind !== 'dynamic' && variant !== 'toSocket' && (
           <div className="grid2">
-            <Field label="Destination host" error={shown('destinationHost')} hint={<span className="muted">{d.kind === 'local' ? 'As the SSH server sees it; localhost is the server itself.' : 'As this computer sees it.'}</span>}>
-              {(a) => <input {...a} value={d.destinationHost} onChange={(e) => set('destinationHost', e.target.value)} placeholder="e.g. localhost" spellCheck={false} />}
+            <Field
+              label="Destination host"
+              error={shown('destinationHost')}
+              hint={
+                <span className="muted">{d.kind === 'local' ? 'As the SSH server sees it; localhost is the server itself.' : 'As this computer sees it.'}</span>
+              }
+            >
+              {(a) => (
+                <input
+                  {...a}
+                  value={d.destinationHost}
+                  onChange={(e) => set('destinationHost', e.target.value)}
+                  placeholder="e.g. localhost"
+                  spellCheck={false}
+                />
+              )}
             </Field>
             <Field label="Destination port" error={shown('destinationPort')}>
-              {(a) => <input {...a} value={d.destinationPort} inputMode="numeric" onChange={(e) => set('destinationPort', e.target.value)} placeholder="e.g. 110" />}
+              {(a) => (
+                <input {...a} value={d.destinationPort} inputMode="numeric" onChange={(e) => set('destinationPort', e.target.value)} placeholder="e.g. 110" />
+              )}
             </Field>
           </div>
         )}
 
         {d.kind === 'dynamic' && (
           <div className="grid2">
-            <Field label="SOCKS user name" error={shown('socksUser')} hint={<span className="muted">Optional: SOCKS5 clients must then log in, so other users of this computer cannot use the proxy.</span>}>
-              {(a) => <input {...a} value={d.socksUser} onChange={(e) => set('socksUser', e.target.value)} placeholder="No login" spellCheck={false} autoComplete="off" />}
+            <Field
+              label="SOCKS user name"
+              error={shown('socksUser')}
+              hint={<span className="muted">Optional: SOCKS5 clients must then log in, so other users of this computer cannot use the proxy.</span>}
+            >
+              {(a) => (
+                <input
+                  {...a}
+                  value={d.socksUser}
+                  onChange={(e) => set('socksUser', e.target.value)}
+                  placeholder="No login"
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+              )}
             </Field>
             <Field
               label="SOCKS password"
@@ -498,7 +579,8 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
       {addingHost && (
         <Dialog title="Add host" onClose={() => setAddingHost(false)} wide className="stacked">
           <p className="stacked-context muted">
-            For {d.name.trim() ? <strong>{d.name.trim()}</strong> : 'the forward'}: once saved, the new host is picked in its form, and what you typed there stays.
+            For {d.name.trim() ? <strong>{d.name.trim()}</strong> : 'the forward'}: once saved, the new host is picked in its form, and what you typed there
+            stays.
           </p>
           <HostForm onDone={(name) => void hostAdded(name)} />
         </Dialog>

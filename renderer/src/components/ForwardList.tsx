@@ -77,13 +77,29 @@ const SectionHeader = memo(function SectionHeader({ section, groupBy }: { sectio
   return (
     <div className="section-head">
       <h2>
-        {section.title} <span className="muted">{groupBy === 'host' ? 'host · ' : section.key ? 'group · ' : ''}{plural(names.length, 'forward')} · {running} running</span>
+        {section.title}{' '}
+        <span className="muted">
+          {groupBy === 'host' ? 'host · ' : section.key ? 'group · ' : ''}
+          {plural(names.length, 'forward')} · {running} running
+        </span>
       </h2>
       <div className="section-actions">
-        <button type="button" className="small" aria-label={`Start all in ${what}`} onClick={() => groupAction(section.key, names, true, section.isGroup)} disabled={running === names.length}>
+        <button
+          type="button"
+          className="small"
+          aria-label={`Start all in ${what}`}
+          onClick={() => groupAction(section.key, names, true, section.isGroup)}
+          disabled={running === names.length}
+        >
           Start all
         </button>
-        <button type="button" className="small" aria-label={`Stop all in ${what}`} onClick={() => groupAction(section.key, names, false, section.isGroup)} disabled={running === 0}>
+        <button
+          type="button"
+          className="small"
+          aria-label={`Stop all in ${what}`}
+          onClick={() => groupAction(section.key, names, false, section.isGroup)}
+          disabled={running === 0}
+        >
           Stop all
         </button>
       </div>

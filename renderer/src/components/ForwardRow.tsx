@@ -46,7 +46,14 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
       onClick={() => ui.select(f.name)}
       onDoubleClick={() => ui.open({ type: 'forward', name: f.name })}
     >
-      <Switch label={f.name} checked={running && !lost} busy={!lost && (busy || state.state === 'connecting')} disabled={lost} onChange={toggle} title={lost ? 'No connection to Burrow' : running ? `Stop ${f.name}` : `Start ${f.name}`} />
+      <Switch
+        label={f.name}
+        checked={running && !lost}
+        busy={!lost && (busy || state.state === 'connecting')}
+        disabled={lost}
+        onChange={toggle}
+        title={lost ? 'No connection to Burrow' : running ? `Stop ${f.name}` : `Start ${f.name}`}
+      />
       <div className="row-name">
         <span className={`kind kind-${f.kind}`} title={`${f.kind} forward`}>
           {KIND_LETTER[f.kind]}

@@ -7,7 +7,15 @@ import { AUTH_METHODS, HostSchema, STRICT_HOST_KEY_CHECKING, type Algorithms, ty
 import { ApiError, call, errorMessage } from '../api';
 import { notify } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
-import { ALGORITHM_FIELDS, AlgorithmFields, algorithmTexts, resolveAlgorithm, useAlgorithmChecks, type AlgorithmField, type AlgorithmTexts } from './AlgorithmFields';
+import {
+  ALGORITHM_FIELDS,
+  AlgorithmFields,
+  algorithmTexts,
+  resolveAlgorithm,
+  useAlgorithmChecks,
+  type AlgorithmField,
+  type AlgorithmTexts,
+} from './AlgorithmFields';
 import { Field, firstByField } from './Field';
 import { JumpChainPicker, chainProblem } from './JumpChainPicker';
 import { KeyFilePicker } from './KeyFilePicker';
@@ -123,7 +131,8 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       const c = checks[f.field];
       if (c?.status === 'error') out[f.field] = c.message;
     }
-    if (!parsed.success) for (const i of parsed.error.issues) if (i.path[0] === 'algorithms' && typeof i.path[1] === 'string') out[i.path[1] as AlgorithmField] ??= i.message;
+    if (!parsed.success)
+      for (const i of parsed.error.issues) if (i.path[0] === 'algorithms' && typeof i.path[1] === 'string') out[i.path[1] as AlgorithmField] ??= i.message;
     for (const [k, v] of Object.entries(serverErrors)) if (k.startsWith('algorithms.')) out[k.slice('algorithms.'.length) as AlgorithmField] ??= v;
     return out;
   }, [checks, parsed, serverErrors]);
@@ -133,7 +142,8 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     // The shared cross-host checks: its own jump host, hosts that are not saved, loops.
     const chain = out.jump ? null : chainProblem(savedHosts, props.original?.name, d.name, d.jump);
     if (chain) out.jump = chain;
-    if (!out.name && snapshot?.hosts.some((h) => h.host.name === d.name.trim() && h.host.name !== props.original?.name)) out.name = `A host named '${d.name.trim()}' exists already.`;
+    if (!out.name && snapshot?.hosts.some((h) => h.host.name === d.name.trim() && h.host.name !== props.original?.name))
+      out.name = `A host named '${d.name.trim()}' exists already.`;
     const firstAlgorithmError = Object.values(algorithmErrors).find(Boolean);
     if (firstAlgorithmError) out.algorithms ??= firstAlgorithmError;
     return { ...out, ...serverErrors };
@@ -141,13 +151,21 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
   const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((c) => ({ ...c, [k]: v }));
-    const field = k === 'method' || k === 'keyPath' ? 'auth' : k === 'keepaliveInterval' || k === 'keepaliveCount' ? 'keepalive' : k === 'strict' ? 'strictHostKeyChecking' : k;
+    const field =
+      k === 'method' || k === 'keyPath'
+        ? 'auth'
+        : k === 'keepaliveInterval' || k === 'keepaliveCount'
+          ? 'keepalive'
+          : k === 'strict'
+            ? 'strictHostKeyChecking'
+            : k;
     setTouched((x) => ({ ...x, [field]: true }));
     setServerErrors({});
   };
   const secretKind = d.method === 'password' ? 'Password' : d.method === 'key' ? 'Key passphrase' : null;
   /** The stored secret still belongs to what the form says (the same method, and key file). */
-  const sameOwner = !!props.original && d.method === props.original.auth.method && (d.method !== 'key' || d.keyPath.trim() === (props.original.auth.keyPath ?? ''));
+  const sameOwner =
+    !!props.original && d.method === props.original.auth.method && (d.method !== 'key' || d.keyPath.trim() === (props.original.auth.keyPath ?? ''));
   const keepsStored = stored && sameOwner && !forget;
   const storedNote = !stored ? null : sameOwner ? (
     <StoredSecret
@@ -214,8 +232,16 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     } catch (e) {
       if (e instanceof ApiError && e.failure.issues?.length) {
         // "host.algorithms.kex" stays per field; the rest by their top-level field.
-        const perAlgorithm = Object.fromEntries(e.failure.issues.filter((i) => i.field.startsWith('host.algorithms.')).map((i) => [i.field.slice('host.'.length), i.message]));
-        setServerErrors({ ...firstByField(e.failure.issues.filter((i) => !i.field.startsWith('host.algorithms.')), 'host.'), ...perAlgorithm });
+        const perAlgorithm = Object.fromEntries(
+          e.failure.issues.filter((i) => i.field.startsWith('host.algorithms.')).map((i) => [i.field.slice('host.'.length), i.message]),
+        );
+        setServerErrors({
+          ...firstByField(
+            e.failure.issues.filter((i) => !i.field.startsWith('host.algorithms.')),
+            'host.',
+          ),
+          ...perAlgorithm,
+        });
       } else setServerErrors({ '(form)': errorMessage(e) });
     } finally {
       setSaving(false);
@@ -234,7 +260,11 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       }}
     >
       <div className="grid3">
-        <Field label="Name" error={shown('name')} hint={<span className="muted">What Burrow calls it, e.g. mail (the Host alias in ssh_config); the server's address goes in Address.</span>}>
+        <Field
+          label="Name"
+          error={shown('name')}
+          hint={<span className="muted">What Burrow calls it, e.g. mail (the Host alias in ssh_config); the server's address goes in Address.</span>}
+        >
           {(a) => <input {...a} value={d.name} autoFocus onChange={(e) => set('name', e.target.value)} spellCheck={false} />}
         </Field>
         <Field label="Address" error={shown('hostname')}>
@@ -262,14 +292,26 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
         {d.method === 'key' ? (
           <KeyFilePicker value={d.keyPath} onChange={(v) => set('keyPath', v)} error={shown('auth')} />
         ) : (
-          <div className="field muted small-print">{d.method === 'agent' ? 'Uses the keys in your running ssh-agent (SSH_AUTH_SOCK, Pageant on Windows).' : d.method === 'keyboard-interactive' ? 'Burrow asks for codes in a dialog when it connects.' : ''}</div>
+          <div className="field muted small-print">
+            {d.method === 'agent'
+              ? 'Uses the keys in your running ssh-agent (SSH_AUTH_SOCK, Pageant on Windows).'
+              : d.method === 'keyboard-interactive'
+                ? 'Burrow asks for codes in a dialog when it connects.'
+                : ''}
+          </div>
         )}
       </div>
       {secretKind ? (
         <Field
           label={secretKind}
           hint={
-            storedNote ?? <span className="muted">{canStore ? 'Optional. Kept in the system secret store; leave empty to be asked when connecting.' : 'No safe secret store here: Burrow asks when it connects and keeps nothing.'}</span>
+            storedNote ?? (
+              <span className="muted">
+                {canStore
+                  ? 'Optional. Kept in the system secret store; leave empty to be asked when connecting.'
+                  : 'No safe secret store here: Burrow asks when it connects and keeps nothing.'}
+              </span>
+            )
           }
         >
           {(a) => (
@@ -290,13 +332,40 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       ) : (
         storedNote
       )}
-      <JumpChainPicker value={d.jump} onChange={(next) => set('jump', next)} saved={savedHosts} originalName={props.original?.name} draftName={d.name} error={shown('jump')} />
+      <JumpChainPicker
+        value={d.jump}
+        onChange={(next) => set('jump', next)}
+        saved={savedHosts}
+        originalName={props.original?.name}
+        draftName={d.name}
+        error={shown('jump')}
+      />
       <div className="grid2">
-        <Field label="Keepalive interval (seconds)" error={shown('keepalive')} hint={<span className="muted">Empty: the default ({snapshot?.settings.keepalive.interval ?? 15} s); 0 turns it off.</span>}>
-          {(a) => <input {...a} value={d.keepaliveInterval} inputMode="numeric" onChange={(e) => set('keepaliveInterval', e.target.value)} placeholder={String(snapshot?.settings.keepalive.interval ?? 15)} />}
+        <Field
+          label="Keepalive interval (seconds)"
+          error={shown('keepalive')}
+          hint={<span className="muted">Empty: the default ({snapshot?.settings.keepalive.interval ?? 15} s); 0 turns it off.</span>}
+        >
+          {(a) => (
+            <input
+              {...a}
+              value={d.keepaliveInterval}
+              inputMode="numeric"
+              onChange={(e) => set('keepaliveInterval', e.target.value)}
+              placeholder={String(snapshot?.settings.keepalive.interval ?? 15)}
+            />
+          )}
         </Field>
         <Field label="Keepalive count" hint={<span className="muted">Missed replies before reconnecting.</span>}>
-          {(a) => <input {...a} value={d.keepaliveCount} inputMode="numeric" onChange={(e) => set('keepaliveCount', e.target.value)} placeholder={String(snapshot?.settings.keepalive.countMax ?? 3)} />}
+          {(a) => (
+            <input
+              {...a}
+              value={d.keepaliveCount}
+              inputMode="numeric"
+              onChange={(e) => set('keepaliveCount', e.target.value)}
+              placeholder={String(snapshot?.settings.keepalive.countMax ?? 3)}
+            />
+          )}
         </Field>
       </div>
       <div className="grid2">
@@ -312,13 +381,26 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           )}
         </Field>
         <Field label="Known hosts file" error={shown('knownHostsFile')} hint={<span className="muted">Empty: ~/.ssh/known_hosts.</span>}>
-          {(a) => <input {...a} value={d.knownHostsFile} onChange={(e) => set('knownHostsFile', e.target.value)} placeholder="~/.ssh/known_hosts" spellCheck={false} />}
+          {(a) => (
+            <input
+              {...a}
+              value={d.knownHostsFile}
+              onChange={(e) => set('knownHostsFile', e.target.value)}
+              placeholder="~/.ssh/known_hosts"
+              spellCheck={false}
+            />
+          )}
         </Field>
       </div>
       <AlgorithmFields
         texts={d.algorithms}
         checks={checks}
-        errors={Object.fromEntries(ALGORITHM_FIELDS.map((f) => [f.field, touched.algorithms || submitted || serverErrors[`algorithms.${f.field}`] ? algorithmErrors[f.field] : undefined]))}
+        errors={Object.fromEntries(
+          ALGORITHM_FIELDS.map((f) => [
+            f.field,
+            touched.algorithms || submitted || serverErrors[`algorithms.${f.field}`] ? algorithmErrors[f.field] : undefined,
+          ]),
+        )}
         onChange={(field, text) => set('algorithms', { ...d.algorithms, [field]: text })}
       />
       {errors['(form)'] && (
@@ -333,7 +415,13 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
       )}
       <div className="test-result" role="status" aria-live="polite">
         {test === 'running' && <span className="muted">Connecting…</span>}
-        {test && test !== 'running' && (test.ok ? <span className="ok">Connected in {test.elapsedMs} ms.</span> : <span className="error-text">Connection failed: {test.error?.message}</span>)}
+        {test &&
+          test !== 'running' &&
+          (test.ok ? (
+            <span className="ok">Connected in {test.elapsedMs} ms.</span>
+          ) : (
+            <span className="error-text">Connection failed: {test.error?.message}</span>
+          ))}
       </div>
       <footer className="dialog-actions">
         <button type="button" onClick={() => props.onDone()}>

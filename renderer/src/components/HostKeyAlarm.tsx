@@ -24,11 +24,13 @@ function Alarm({ alarm }: { alarm: HostKeyAlarm }) {
     <Dialog title={`Warning: the host key of ${host} has changed`} onClose={close} role="alertdialog" wide className="host-key-alarm">
       <div className="alarm">
         <p>
-          <strong>This could be an attack:</strong> someone may be intercepting the connection to <span className="mono">{host}</span> (a man-in-the-middle). It also happens when the server was reinstalled or given new keys.
+          <strong>This could be an attack:</strong> someone may be intercepting the connection to <span className="mono">{host}</span> (a man-in-the-middle). It
+          also happens when the server was reinstalled or given new keys.
         </p>
         <p>
           {/* True whether they were starting or had been running (a reconnect, or a key changed during the session). */}
-          Burrow refused to connect, so {alarm.forwards.length === 1 ? 'the forward' : 'the forwards'} <span className="mono">{list(alarm.forwards)}</span> {alarm.forwards.length === 1 ? 'is' : 'are'} not running.
+          Burrow refused to connect, so {alarm.forwards.length === 1 ? 'the forward' : 'the forwards'} <span className="mono">{list(alarm.forwards)}</span>{' '}
+          {alarm.forwards.length === 1 ? 'is' : 'are'} not running.
         </p>
       </div>
       {w.host ? (
@@ -63,7 +65,8 @@ function Alarm({ alarm }: { alarm: HostKeyAlarm }) {
         <li>Ask the server's administrator for the fingerprint of its current host key, by a way you trust (not through this connection).</li>
         {w.systemWide ? (
           <li>
-            Only if it matches: the old key is in the system-wide file <span className="mono">{w.file}</span>, which Burrow never changes. Ask this computer's administrator to replace it.
+            Only if it matches: the old key is in the system-wide file <span className="mono">{w.file}</span>, which Burrow never changes. Ask this computer's
+            administrator to replace it.
           </li>
         ) : w.removeCommand ? (
           <li>

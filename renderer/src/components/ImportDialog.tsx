@@ -76,7 +76,9 @@ export function ImportDialog(props: { onClose: () => void }) {
     <Dialog title="Import" onClose={props.onClose} wide>
       {!preview ? (
         <div className="form">
-          <p className="muted">Hosts and their LocalForward, RemoteForward and DynamicForward lines become Burrow hosts and forwards. Nothing is saved until you confirm.</p>
+          <p className="muted">
+            Hosts and their LocalForward, RemoteForward and DynamicForward lines become Burrow hosts and forwards. Nothing is saved until you confirm.
+          </p>
           <div className="row-buttons">
             <button type="button" className="primary" disabled={busy} onClick={() => load({ format: 'ssh_config', defaultPath: true })}>
               Read ~/.ssh/config
@@ -88,7 +90,15 @@ export function ImportDialog(props: { onClose: () => void }) {
           </div>
           <div className="field">
             <label htmlFor="import-text">Or paste ssh_config text</label>
-            <textarea id="import-text" rows={10} className="mono" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} placeholder={'Host mail\n  HostName mail.example.com\n  LocalForward 1100 localhost:110'} />
+            <textarea
+              id="import-text"
+              rows={10}
+              className="mono"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              spellCheck={false}
+              placeholder={'Host mail\n  HostName mail.example.com\n  LocalForward 1100 localhost:110'}
+            />
           </div>
           {error && (
             <p className="form-error" role="alert">
@@ -99,7 +109,12 @@ export function ImportDialog(props: { onClose: () => void }) {
             <button type="button" onClick={props.onClose}>
               Cancel
             </button>
-            <button type="button" className="primary" disabled={busy || !text.trim()} onClick={() => load(text.trim().startsWith('{') ? { format: 'json', text } : { format: 'ssh_config', text })}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || !text.trim()}
+              onClick={() => load(text.trim().startsWith('{') ? { format: 'json', text } : { format: 'ssh_config', text })}
+            >
               Preview
             </button>
           </footer>
@@ -122,13 +137,24 @@ export function ImportDialog(props: { onClose: () => void }) {
                 {preview.items.map((i, k) => (
                   <tr key={`${i.kind}-${i.name}-${k}`} className={i.action === 'skip' ? 'skipped' : ''}>
                     <td>
-                      <input type="checkbox" aria-label={`Import ${i.kind} ${i.name}`} checked={picked.has(i.name) && selectable(i)} disabled={!selectable(i)} onChange={(e) => toggle(i.name, e.target.checked)} />
+                      <input
+                        type="checkbox"
+                        aria-label={`Import ${i.kind} ${i.name}`}
+                        checked={picked.has(i.name) && selectable(i)}
+                        disabled={!selectable(i)}
+                        onChange={(e) => toggle(i.name, e.target.checked)}
+                      />
                     </td>
                     <td>{i.kind}</td>
                     <td className="mono">{i.name}</td>
                     <td>
                       {ACTION_TEXT[i.action]}
-                      {i.reason && <span className="reason-text">{i.action === 'skip' ? ': ' : ' · '}{i.reason}</span>}
+                      {i.reason && (
+                        <span className="reason-text">
+                          {i.action === 'skip' ? ': ' : ' · '}
+                          {i.reason}
+                        </span>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -22,7 +22,14 @@ export function chainProblem(saved: Host[], originalName: string | undefined, dr
 
 type FocusTarget = { name: string; dir: 'up' | 'down' } | null;
 
-export function JumpChainPicker(props: { value: string[]; onChange: (next: string[]) => void; saved: Host[]; originalName?: string; draftName: string; error?: string }) {
+export function JumpChainPicker(props: {
+  value: string[];
+  onChange: (next: string[]) => void;
+  saved: Host[];
+  originalName?: string;
+  draftName: string;
+  error?: string;
+}) {
   const id = useId();
   const { value, saved } = props;
   const [pick, setPick] = useState('');
@@ -36,7 +43,12 @@ export function JumpChainPicker(props: { value: string[]; onChange: (next: strin
     if (!focusAfter) return;
     const i = value.indexOf(focusAfter.name);
     // Keep the focus on the moved host: the same button, or the other one at either end of the list.
-    const dir = (focusAfter.dir === 'up' && i === 0) || (focusAfter.dir === 'down' && i === value.length - 1) ? (focusAfter.dir === 'up' ? 'down' : 'up') : focusAfter.dir;
+    const dir =
+      (focusAfter.dir === 'up' && i === 0) || (focusAfter.dir === 'down' && i === value.length - 1)
+        ? focusAfter.dir === 'up'
+          ? 'down'
+          : 'up'
+        : focusAfter.dir;
     buttons.current.get(`${focusAfter.name}:${dir}`)?.focus();
     setFocusAfter(null);
   }, [value, focusAfter]);

@@ -119,7 +119,8 @@ export function KeyFilePicker(props: { value: string; onChange: (value: string) 
     </span>
   ) : open && list && shown.length === 0 ? (
     <span className="muted" role="status">
-      {list.problem ?? (keys.length === 0 ? `No private keys in ${list.dir}; type the path of the key file.` : 'No key in the list matches; the path typed is used as it is.')}
+      {list.problem ??
+        (keys.length === 0 ? `No private keys in ${list.dir}; type the path of the key file.` : 'No key in the list matches; the path typed is used as it is.')}
     </span>
   ) : (
     <span className="muted">Path of the private key on this computer{keys.length ? `, or one of the ${keys.length} in ~/.ssh` : ''}.</span>

@@ -15,7 +15,8 @@ function ConnectionBanner() {
     <div className="banner error" role="alert">
       {state.refused ?? (
         <>
-          Lost the connection to <code>burrow web</code>; reconnecting… If this stays, check that <code>burrow web</code> still runs, and open the URL it printed (with its #token=).
+          Lost the connection to <code>burrow web</code>; reconnecting… If this stays, check that <code>burrow web</code> still runs, and open the URL it
+          printed (with its #token=).
         </>
       )}
     </div>

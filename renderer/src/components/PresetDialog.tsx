@@ -54,7 +54,12 @@ export function PresetDialog(props: { onClose: () => void }) {
     setError(null);
     try {
       // Saved is saved: a start that fails afterwards comes back as startError, and the row shows it with its fixes.
-      const view = await call('forward.fromPreset', { presetId: picked.id, host, start, ...(destination.trim() ? { destinationHost: destination.trim() } : {}) });
+      const view = await call('forward.fromPreset', {
+        presetId: picked.id,
+        host,
+        start,
+        ...(destination.trim() ? { destinationHost: destination.trim() } : {}),
+      });
       store.mergeView(view);
       ui.select(view.forward.name);
       props.onClose();
@@ -73,7 +78,15 @@ export function PresetDialog(props: { onClose: () => void }) {
       draft:
         picked.kind === 'dynamic'
           ? { name: `${picked.id}-${host}`, kind: 'dynamic', port: picked.localPort, host, tags: ['preset'] }
-          : { name: `${picked.id}-${host}`, kind: 'local', port: picked.localPort, destinationHost: destination.trim() || 'localhost', destinationPort: picked.port, host, tags: ['preset'] },
+          : {
+              name: `${picked.id}-${host}`,
+              kind: 'local',
+              port: picked.localPort,
+              destinationHost: destination.trim() || 'localhost',
+              destinationPort: picked.port,
+              host,
+              tags: ['preset'],
+            },
     });
   };
 

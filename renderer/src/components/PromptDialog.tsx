@@ -31,7 +31,8 @@ function HostKeyPrompt({ p }: { p: Extract<PromptRequest, { type: 'hostKey' }> }
   return (
     <Dialog title="Unknown host key" onClose={() => answer({ type: 'hostKey', decision: 'reject' })} role="alertdialog">
       <p>
-        Burrow has never seen the host key of <strong className="mono">{where}</strong>. Make sure it is the right server before trusting it: compare the fingerprint with the one its administrator gave you.
+        Burrow has never seen the host key of <strong className="mono">{where}</strong>. Make sure it is the right server before trusting it: compare the
+        fingerprint with the one its administrator gave you.
       </p>
       <dl className="fingerprint">
         <dt>{q.keyType} key fingerprint</dt>
@@ -39,7 +40,9 @@ function HostKeyPrompt({ p }: { p: Extract<PromptRequest, { type: 'hostKey' }> }
           {q.fingerprint}
         </dd>
       </dl>
-      {q.otherKnownTypes.length > 0 && <p className="note">Your known_hosts file has {q.otherKnownTypes.join(', ')} keys for this server, but not this type.</p>}
+      {q.otherKnownTypes.length > 0 && (
+        <p className="note">Your known_hosts file has {q.otherKnownTypes.join(', ')} keys for this server, but not this type.</p>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -86,7 +89,14 @@ function SecretPrompt({ p }: { p: Extract<PromptRequest, { type: 'secret' }> }) 
         {q.prompt && <p className="muted prompt-text">{q.prompt}</p>}
         <div className="field">
           <label htmlFor="prompt-secret">{label}</label>
-          <input id="prompt-secret" type={q.echo ? 'text' : 'password'} value={value} autoFocus autoComplete={q.kind === 'otp' ? 'one-time-code' : 'off'} onChange={(e) => setValue(e.target.value)} />
+          <input
+            id="prompt-secret"
+            type={q.echo ? 'text' : 'password'}
+            value={value}
+            autoFocus
+            autoComplete={q.kind === 'otp' ? 'one-time-code' : 'off'}
+            onChange={(e) => setValue(e.target.value)}
+          />
         </div>
         {error && (
           <p className="form-error" role="alert">

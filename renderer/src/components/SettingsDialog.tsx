@@ -56,10 +56,18 @@ export function SettingsDialog(props: { onClose: () => void }) {
           <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> Notify when a forward fails, drops or recovers
         </label>
         <div className="grid2">
-          <Field label="Default keepalive interval (seconds)" error={keepaliveError && /interval/i.test(keepaliveError) ? keepaliveError : undefined} hint={<span className="muted">0 turns keepalive off.</span>}>
+          <Field
+            label="Default keepalive interval (seconds)"
+            error={keepaliveError && /interval/i.test(keepaliveError) ? keepaliveError : undefined}
+            hint={<span className="muted">0 turns keepalive off.</span>}
+          >
             {(a) => <input {...a} value={interval} inputMode="numeric" onChange={(e) => setInterval_(e.target.value)} />}
           </Field>
-          <Field label="Default keepalive count" error={keepaliveError && /count/i.test(keepaliveError) ? keepaliveError : undefined} hint={<span className="muted">Missed replies before reconnecting.</span>}>
+          <Field
+            label="Default keepalive count"
+            error={keepaliveError && /count/i.test(keepaliveError) ? keepaliveError : undefined}
+            hint={<span className="muted">Missed replies before reconnecting.</span>}
+          >
             {(a) => <input {...a} value={countMax} inputMode="numeric" onChange={(e) => setCount(e.target.value)} />}
           </Field>
         </div>

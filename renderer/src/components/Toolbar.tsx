@@ -4,7 +4,13 @@ import type { HostView } from '../../../shared/contract';
 import { useUi } from '../ui';
 import type { Filters } from './ForwardList';
 
-export function Toolbar(props: { filters: Filters; setFilters: (f: Filters) => void; hosts: HostView[]; groups: string[]; searchRef: RefObject<HTMLInputElement | null> }) {
+export function Toolbar(props: {
+  filters: Filters;
+  setFilters: (f: Filters) => void;
+  hosts: HostView[];
+  groups: string[];
+  searchRef: RefObject<HTMLInputElement | null>;
+}) {
   const ui = useUi();
   const { filters: f, setFilters } = props;
   const put = <K extends keyof Filters>(k: K, v: Filters[K]) => setFilters({ ...f, [k]: v });

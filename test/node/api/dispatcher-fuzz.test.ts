@@ -74,22 +74,38 @@ function hostile(): Hostile {
   if (r < 0.17) return nested(int(17, 3000), '{"a":', '}', (v) => ({ a: v }));
   if (r < 0.22) {
     const n = random() < 0.95 ? int(10_001, 30_000) : int(30_000, 1_000_000);
-    return new Hostile(`${n} zeros`, () => new Array(n).fill(0), () => `[${'0,'.repeat(n - 1)}0]`);
+    return new Hostile(
+      `${n} zeros`,
+      () => new Array(n).fill(0),
+      () => `[${'0,'.repeat(n - 1)}0]`,
+    );
   }
   if (r < 0.3) {
     const n = random() < 0.95 ? int(2, 50) : int(10_001, 1_000_000);
     // A sparse list: holes over IPC; JSON has none (they become null).
-    return new Hostile(`sparse list of ${n}`, () => Object.assign(new Array(n), { 1: 'x' }), n <= 50 ? () => `[${['null', '"x"', ...new Array(n - 2).fill('null')].join(',')}]` : undefined);
+    return new Hostile(
+      `sparse list of ${n}`,
+      () => Object.assign(new Array(n), { 1: 'x' }),
+      n <= 50 ? () => `[${['null', '"x"', ...new Array(n - 2).fill('null')].join(',')}]` : undefined,
+    );
   }
   if (r < 0.36) return new Hostile('BigInt', () => BigInt(int(0, 70000)) * (random() < 0.5 ? 1n : 10n ** 40n));
   if (r < 0.44) {
     const inner = pick(['{"polluted":true}', '{"name":"x"}', 'null', '[1]']);
-    return new Hostile("'__proto__' field", () => JSON.parse(`{"__proto__":${inner}}`), () => `{"__proto__":${inner}}`);
+    return new Hostile(
+      "'__proto__' field",
+      () => JSON.parse(`{"__proto__":${inner}}`),
+      () => `{"__proto__":${inner}}`,
+    );
   }
   if (r < 0.5) {
     // Spaces make it invalid for every name and address field: it can never be looked up in DNS.
     const n = random() < 0.9 ? int(256, 10_000) : int(4_000_000, 6_000_000);
-    return new Hostile(`text of ${n}`, () => 'x '.repeat(n >> 1), () => JSON.stringify('x '.repeat(n >> 1)));
+    return new Hostile(
+      `text of ${n}`,
+      () => 'x '.repeat(n >> 1),
+      () => JSON.stringify('x '.repeat(n >> 1)),
+    );
   }
   if (r < 0.55) {
     return new Hostile('cycle', () => {
@@ -116,15 +132,27 @@ function hostile(): Hostile {
   if (r < 0.67) {
     const n = int(101, 3000);
     const text = `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`;
-    return new Hostile(`${n} fields`, () => JSON.parse(text), () => text);
+    return new Hostile(
+      `${n} fields`,
+      () => JSON.parse(text),
+      () => text,
+    );
   }
   if (r < 0.7) {
     const key = 'k'.repeat(int(201, 100_000));
-    return new Hostile('long field name', () => ({ [key]: 1 }), () => `{"${key}":1}`);
+    return new Hostile(
+      'long field name',
+      () => ({ [key]: 1 }),
+      () => `{"${key}":1}`,
+    );
   }
   // No text that could be a host name: the fuzz must not make DNS lookups (names like 'constructor' go in name fields only).
   const plain = pick<unknown>([null, true, false, 0, -1, 1.5, 1e308, 2 ** 53 + 1, 'x y', [], {}, [[]], { name: {} }]);
-  return new Hostile(`plain ${JSON.stringify(plain)}`, () => structuredClone(plain), () => JSON.stringify(plain));
+  return new Hostile(
+    `plain ${JSON.stringify(plain)}`,
+    () => structuredClone(plain),
+    () => JSON.stringify(plain),
+  );
 }
 
 const NOT_CARRIED = Symbol('not carried');
@@ -333,7 +361,8 @@ describe('the dispatcher under generated hostile requests', () => {
       if (d === null) return false;
       if (ms > MAX_CALL_MS) problems.push(`${what} over ${transport}: took ${Math.round(ms)} ms`);
       if (!d.result.ok && d.answerChars > MAX_FAILURE_CHARS) problems.push(`${what} over ${transport}: a failure of ${d.answerChars} characters`);
-      if (!d.result.ok && !(typeof d.result.message === 'string' && d.result.message.length > 0)) problems.push(`${what} over ${transport}: a failure without a message`);
+      if (!d.result.ok && !(typeof d.result.message === 'string' && d.result.message.length > 0))
+        problems.push(`${what} over ${transport}: a failure without a message`);
       const file = checkConfigFile();
       if (file) problems.push(`after ${what} over ${transport}: ${file}`);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -356,7 +385,9 @@ describe('the dispatcher under generated hostile requests', () => {
       }
       if (process.env.FUZZ_TRACE) writeFileSync(process.env.FUZZ_TRACE, `== ${channel}: ${Math.round(performance.now() - c0)} ms\n`, { flag: 'a' });
     }
-    console.log(`fuzz seed ${SEED}: ${Object.values(counts).reduce((a, b) => a + b, 0)} requests; slowest ${Math.round(slowest.ms)} ms (${slowest.what.slice(0, 160)}); rss +${Math.round((peakRss - rss0) / 1048576)} MB at most`);
+    console.log(
+      `fuzz seed ${SEED}: ${Object.values(counts).reduce((a, b) => a + b, 0)} requests; slowest ${Math.round(slowest.ms)} ms (${slowest.what.slice(0, 160)}); rss +${Math.round((peakRss - rss0) / 1048576)} MB at most`,
+    );
     expect(problems, `seed ${SEED}`).toEqual([]);
     expect(unhandled.map(String)).toEqual([]);
     for (const channel of CHANNELS) expect(counts[channel], channel).toBeGreaterThanOrEqual(PER_CHANNEL);

@@ -66,7 +66,13 @@ beforeAll(async () => {
   sshd = await startSshd();
   dir = mkdtempSync(path.join(tmpdir(), 'burrow-app-'));
   echo = await echoServer();
-  services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false, promptTimeoutMs: 20_000, engine: { reconnect: { baseDelayMs: 100, maxDelayMs: 500 } } });
+  services = await createServices({
+    configDir: dir,
+    secretStore: new MemorySecretStore(),
+    watchProfiles: false,
+    promptTimeoutMs: 20_000,
+    engine: { reconnect: { baseDelayMs: 100, maxDelayMs: 500 } },
+  });
   services.events.subscribe((event, payload) => events.push({ event, payload }));
 });
 
@@ -100,7 +106,11 @@ describe('dispatcher: validation and errors', () => {
   });
 
   it('returns domain errors as { ok: false, code, message }', async () => {
-    expect(await fail('forward.start', { name: 'ghost' })).toMatchObject({ ok: false, code: 'NOT_FOUND', message: expect.stringContaining("No forward named 'ghost'") });
+    expect(await fail('forward.start', { name: 'ghost' })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+      message: expect.stringContaining("No forward named 'ghost'"),
+    });
     expect(await fail('host.remove', { name: 'ghost' })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await fail('prompt.answer', { id: 'nope', answer: { type: 'secret', value: 'x' } })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await fail('forward.fromPreset', { presetId: 'gopher', host: 'test' })).toMatchObject({ code: 'NOT_FOUND' });
@@ -125,19 +135,29 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(added.host).toMatchObject({ host: { name: 'test', port: sshd.port }, hasStoredSecret: false });
     expect(await use('host.test', { name: 'test' })).toMatchObject({ ok: true });
     const closedPort = await freePort();
-    expect(await use('host.test', { host: { ...hostInput(), name: 'nowhere', port: closedPort } })).toMatchObject({ ok: false, error: { code: 'SSH_CONNECT_FAILED' } });
+    expect(await use('host.test', { host: { ...hostInput(), name: 'nowhere', port: closedPort } })).toMatchObject({
+      ok: false,
+      error: { code: 'SSH_CONNECT_FAILED' },
+    });
     const updated = await use('host.update', { name: 'test', host: { ...hostInput(), keepalive: { interval: 5, countMax: 2 } } });
     expect(updated.host.host.keepalive).toEqual({ interval: 5, countMax: 2 });
   });
 
   it('forwards: add and start; bytes flow; state, stats and log events; connections; health; restart; stop', async () => {
     const port = await freePort();
-    const v = await use('forward.add', { forward: { name: 'echo', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' }, start: true });
+    const v = await use('forward.add', {
+      forward: { name: 'echo', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' },
+      start: true,
+    });
     expect(v.state.state).toBe('active');
     expect(v.summary).toBe(`127.0.0.1:${port} -> 127.0.0.1:${echo.port} via test`);
     expect(v.sshCommand).toContain(`-L 127.0.0.1:${port}:127.0.0.1:${echo.port}`);
     expect(await roundTrip(port, 'hello through the tunnel')).toBe('hello through the tunnel');
-    expect(eventsOf('state').filter((e) => e.name === 'echo').map((e) => e.state.state)).toEqual(['connecting', 'active']);
+    expect(
+      eventsOf('state')
+        .filter((e) => e.name === 'echo')
+        .map((e) => e.state.state),
+    ).toEqual(['connecting', 'active']);
     expect(eventsOf('log').some((l) => l.forwardId === 'echo' && l.message.startsWith('Listening on'))).toBe(true);
 
     // A held-open connection shows up and can be closed.
@@ -190,7 +210,9 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const busyPort = (busy.address() as net.AddressInfo).port;
-    await use('forward.add', { forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' } });
+    await use('forward.add', {
+      forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+    });
     const r = await fail('forward.start', { name: 'busy' });
     expect(r.code).toBe('PORT_IN_USE');
     const check = await use('port.check', { port: busyPort });
@@ -203,7 +225,9 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
 
   it('groups start and stop together', async () => {
     const port = await freePort();
-    await use('forward.add', { forward: { name: 'echo2', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' } });
+    await use('forward.add', {
+      forward: { name: 'echo2', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' },
+    });
     const started = await use('group.start', { group: 'dev' });
     expect(started.results.map((r) => [r.name, r.ok])).toEqual([
       ['echo', true],
@@ -263,7 +287,10 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(prompt.question.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]+$/);
     expect((await use('prompt.pending')).map((p) => p.id)).toEqual([prompt.id]);
     expect(await fail('prompt.answer', { id: prompt.id, answer: { type: 'secret', value: 'x' } })).toMatchObject({ code: 'VALIDATION' });
-    expect(await fail('prompt.answer', { id: prompt.id, answer: { type: 'hostKey', decision: 'maybe' } })).toMatchObject({ code: 'VALIDATION', issues: [{ field: 'answer.decision' }] });
+    expect(await fail('prompt.answer', { id: prompt.id, answer: { type: 'hostKey', decision: 'maybe' } })).toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ field: 'answer.decision' }],
+    });
     expect(await use('prompt.answer', { id: prompt.id, answer: { type: 'hostKey', decision: 'once' } })).toEqual({ accepted: true });
     expect(await testing).toMatchObject({ ok: true });
     expect(eventsOf('prompt.closed').at(-1)).toEqual({ id: prompt.id, reason: 'answered' });

@@ -48,7 +48,10 @@ describe('engine sync', () => {
   });
 
   it('a saved change reaches the engine before the answer, and one from another process on the next request', async () => {
-    await ok('forward.update', { name: 'f', forward: { name: 'f', kind: 'local', port: 40998, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' } });
+    await ok('forward.update', {
+      name: 'f',
+      forward: { name: 'f', kind: 'local', port: 40998, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' },
+    });
     expect(services.engine.get('f').spec.listen).toMatchObject({ port: 40998 });
     // Another process edits the file (as `burrow edit` would).
     const file = path.join(dir, 'config.json');

@@ -58,20 +58,28 @@ describe('requests that used to crash the process are answered with a Failure', 
   });
 
   it('the same nesting over IPC, and a cycle (IPC carries those)', async () => {
-    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: { ...forward, name: deepValue(5000) } })).message).toMatch(/^forward\.name\.0\.0\.0\.0\.\.\. is nested more than 16 levels deep/);
+    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: { ...forward, name: deepValue(5000) } })).message).toMatch(
+      /^forward\.name\.0\.0\.0\.0\.\.\. is nested more than 16 levels deep/,
+    );
     const cyclic: Record<string, unknown> = { ...forward };
     cyclic.name = cyclic;
-    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: cyclic })).message).toBe('forward.name.name.name.name.name... is nested more than 16 levels deep; at most 16 are accepted.');
+    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: cyclic })).message).toBe(
+      'forward.name.name.name.name.name... is nested more than 16 levels deep; at most 16 are accepted.',
+    );
   });
 
   it('BigInt, Map and Date over IPC', async () => {
-    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: { ...forward, port: 1100n } })).message).toBe('forward.port is a BigInt; send a plain number instead.');
+    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: { ...forward, port: 1100n } })).message).toBe(
+      'forward.port is a BigInt; send a plain number instead.',
+    );
     expect(failure(await viaIpc(services.dispatcher, 'port.check', { port: 8080n })).message).toBe('port is a BigInt; send a plain number instead.');
     expect(failure(await viaIpc(services.dispatcher, 'forward.start', 5n)).message).toBe('The request is a BigInt; send a plain number instead.');
     expect(failure(await viaIpc(services.dispatcher, 'host.add', { host: new Map([['name', 'h']]) })).message).toBe(
       'host is a Map; send plain data instead (text, numbers, true/false, null, lists and objects).',
     );
-    expect(failure(await viaIpc(services.dispatcher, 'forward.logs', { name: 'f', limit: new Date(0) })).message).toMatch(/^limit is a Date; send plain data instead/);
+    expect(failure(await viaIpc(services.dispatcher, 'forward.logs', { name: 'f', limit: new Date(0) })).message).toMatch(
+      /^limit is a Date; send plain data instead/,
+    );
   });
 
   it('host.add with jump: new Array(1e7) over IPC, and 2 million zeros over the WebSocket', async () => {
@@ -84,14 +92,18 @@ describe('requests that used to crash the process are answered with a Failure', 
   });
 
   it('a failure lists at most 5 issues and says how many more there were', async () => {
-    const r = failure(await viaWebSocket(services.dispatcher, 'host.add', JSON.stringify({ host: { name: 'h', hostname: 'h', jump: new Array(10_000).fill('not a name') } })));
+    const r = failure(
+      await viaWebSocket(services.dispatcher, 'host.add', JSON.stringify({ host: { name: 'h', hostname: 'h', jump: new Array(10_000).fill('not a name') } })),
+    );
     expect(r.issues).toHaveLength(5);
     expect(r.issues![0]).toEqual({ field: 'host.jump.0', message: expect.stringContaining("Host name 'not a name' may only contain letters") });
     expect(r.message).toMatch(/ \(9995 more problems not shown\.\)$/);
   });
 
   it("'__proto__' fields, huge text and unknown channels", async () => {
-    expect(failure(await viaWebSocket(services.dispatcher, 'forward.start', '{"__proto__":{"name":"f"}}')).message).toBe("The request has a field named '__proto__', which is not accepted.");
+    expect(failure(await viaWebSocket(services.dispatcher, 'forward.start', '{"__proto__":{"name":"f"}}')).message).toBe(
+      "The request has a field named '__proto__', which is not accepted.",
+    );
     const long = failure(await viaIpc(services.dispatcher, 'host.add', { host: { name: 'h', hostname: 'b c'.repeat(1e6) } }));
     expect(long.message).toContain("Host name (address) 'b cb cb cb c");
     expect(long.message.length).toBeLessThan(300);
@@ -108,16 +120,33 @@ describe('requests that used to crash the process are answered with a Failure', 
     expect(r.message).toBe('The import: hosts is a list of 1000000 items; at most 10000 are accepted.');
     const text = Array.from({ length: 10_001 }, (_, i) => `Host h${i}\n  HostName 127.0.0.1\n`).join('');
     const ssh = failure(await viaWebSocket(services.dispatcher, 'import.preview', JSON.stringify({ source: { format: 'ssh_config', text } })));
-    expect(ssh.message).toBe('The ssh_config text holds 10001 entries; Burrow imports at most 10000 at a time. Split it and import the parts one after the other.');
+    expect(ssh.message).toBe(
+      'The ssh_config text holds 10001 entries; Burrow imports at most 10000 at a time. Split it and import the parts one after the other.',
+    );
     expect(failure(await viaIpc(services.dispatcher, 'import.apply', { source: { format: 'json', text: deepJson(5000) } })).message).toBe(
       'The import: 0.0.0.0.0.0... is nested more than 16 levels deep; at most 16 are accepted.',
     );
   });
 
   it('a handler that throws something unprintable, with an error reporter that throws too, still gives a Failure', async () => {
-    const nasty = { toString: () => { throw new Error('no'); } };
-    const handlers = Object.fromEntries(CHANNELS.map((c) => [c, () => { throw nasty; }])) as unknown as Handlers;
-    const d = createDispatcher(handlers, { onInternalError: () => { throw new Error('reporter broke'); } });
+    const nasty = {
+      toString: () => {
+        throw new Error('no');
+      },
+    };
+    const handlers = Object.fromEntries(
+      CHANNELS.map((c) => [
+        c,
+        () => {
+          throw nasty;
+        },
+      ]),
+    ) as unknown as Handlers;
+    const d = createDispatcher(handlers, {
+      onInternalError: () => {
+        throw new Error('reporter broke');
+      },
+    });
     const r = (await d.dispatch('state.get', undefined)) as Result<unknown>;
     expect(r).toEqual({ ok: false, code: 'INTERNAL', message: 'Something went wrong inside Burrow: an object' });
   });
@@ -150,7 +179,7 @@ describe('config.json holding data nested 5000 deep', () => {
     expect(ls.stderr).toContain(
       'could not be read (it is damaged: forwards.1.name.0.0.0... is nested more than 32 levels deep; at most 32 are accepted; window.0.0.0.0.0... is nested more than 32 levels deep; at most 32 are accepted)',
     );
-    expect(ls.stderr).toContain("1 host(s) and 1 forward(s) were recovered; not recovered: forward #2: Forward name must be text (got a list of 1 item).");
+    expect(ls.stderr).toContain('1 host(s) and 1 forward(s) were recovered; not recovered: forward #2: Forward name must be text (got a list of 1 item).');
     const aside = readdirSync(cfg).filter((n) => n.startsWith('config.corrupt-'));
     expect(aside).toHaveLength(1);
     expect(readFileSync(join(cfg, aside[0]), 'utf8')).toBe(damaged);

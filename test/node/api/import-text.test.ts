@@ -20,7 +20,12 @@ beforeAll(async () => {
   writeFileSync(join(home, '.ssh', 'conf.d', 'work.conf'), 'Host work\n  HostName work.example.com\n  LocalForward 1100 localhost:110\n');
   writeFileSync(join(home, 'elsewhere.conf'), 'Host far\n  HostName far.example.com\n');
   process.env.HOME = home; // ~ and relative Includes resolve against it, as for the user's own config
-  services = await createServices({ configDir: join(home, 'cfg'), secretStore: new MemorySecretStore(), watchProfiles: false, env: { ...process.env, HOME: home } });
+  services = await createServices({
+    configDir: join(home, 'cfg'),
+    secretStore: new MemorySecretStore(),
+    watchProfiles: false,
+    env: { ...process.env, HOME: home },
+  });
 });
 
 afterAll(async () => {

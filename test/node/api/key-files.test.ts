@@ -55,7 +55,14 @@ describe('listKeyFiles', () => {
     const k = (name: string) => byName.get(name)!;
     const usable = (c: KeyFileCandidate) => ({ format: c.format, type: c.type, encrypted: c.encrypted, publicKey: c.publicKey, warning: c.warning });
 
-    expect(k('id_ed25519')).toEqual({ path: fx.path('id_ed25519'), displayPath: '~/.ssh/id_ed25519', format: 'openssh', type: 'ED25519', encrypted: false, publicKey: fx.path('id_ed25519.pub') });
+    expect(k('id_ed25519')).toEqual({
+      path: fx.path('id_ed25519'),
+      displayPath: '~/.ssh/id_ed25519',
+      format: 'openssh',
+      type: 'ED25519',
+      encrypted: false,
+      publicKey: fx.path('id_ed25519.pub'),
+    });
     expect(usable(k('id_ecdsa'))).toEqual({ format: 'openssh', type: 'ECDSA', encrypted: true, publicKey: fx.path('id_ecdsa.pub'), warning: undefined });
     expect(usable(k('id_rsa'))).toEqual({ format: 'pem', type: 'RSA', encrypted: false, publicKey: undefined, warning: undefined });
     expect(usable(k('legacy.pem'))).toEqual({ format: 'pem', type: 'RSA', encrypted: true, publicKey: fx.path('legacy.pem.pub'), warning: undefined });
@@ -72,9 +79,25 @@ describe('listKeyFiles', () => {
     );
     expect(k('cloud-enc.p8')).toMatchObject({ format: 'pkcs8', encrypted: true, warning: expect.stringContaining('PKCS#8') });
     expect(k('cloud-enc.p8').type).toBeUndefined();
-    expect(k('putty-v3.ppk')).toMatchObject({ format: 'putty', type: 'ED25519', encrypted: false, warning: expect.stringMatching(/^This is a PuTTY PPK version 3 key, which Burrow cannot read\. Export it in the OpenSSH format with: puttygen /) });
-    expect(k('putty-ed25519.ppk')).toMatchObject({ format: 'putty', type: 'ED25519', encrypted: false, warning: expect.stringMatching(/^This key could not be read as a private key \(.+\)\. Use an OpenSSH or PEM private key\.$/) });
-    expect(k('id_ed25519_sk')).toMatchObject({ format: 'openssh', type: 'ED25519-SK', encrypted: false, warning: 'This is a FIDO security-key (sk-*) key, which Burrow cannot read. ssh2, the SSH library Burrow is built on, supports no security-key type, not even through ssh-agent. Use a regular key for this host (ssh-keygen -t ed25519) and add its .pub to authorized_keys on the server.' });
+    expect(k('putty-v3.ppk')).toMatchObject({
+      format: 'putty',
+      type: 'ED25519',
+      encrypted: false,
+      warning: expect.stringMatching(/^This is a PuTTY PPK version 3 key, which Burrow cannot read\. Export it in the OpenSSH format with: puttygen /),
+    });
+    expect(k('putty-ed25519.ppk')).toMatchObject({
+      format: 'putty',
+      type: 'ED25519',
+      encrypted: false,
+      warning: expect.stringMatching(/^This key could not be read as a private key \(.+\)\. Use an OpenSSH or PEM private key\.$/),
+    });
+    expect(k('id_ed25519_sk')).toMatchObject({
+      format: 'openssh',
+      type: 'ED25519-SK',
+      encrypted: false,
+      warning:
+        'This is a FIDO security-key (sk-*) key, which Burrow cannot read. ssh2, the SSH library Burrow is built on, supports no security-key type, not even through ssh-agent. Use a regular key for this host (ssh-keygen -t ed25519) and add its .pub to authorized_keys on the server.',
+    });
   });
 
   it('agrees with ssh2: every key without a warning parses (with its passphrase when it has one)', async () => {
@@ -118,7 +141,12 @@ describe('listKeyFiles', () => {
 
 describe('keys.list over the dispatcher', () => {
   it("lists env HOME's ~/.ssh (the services' home override)", async () => {
-    const s = await createServices({ configDir: tempDir('burrow-keys-cfg-'), secretStore: new MemorySecretStore(), watchProfiles: false, env: { HOME: fx.home } });
+    const s = await createServices({
+      configDir: tempDir('burrow-keys-cfg-'),
+      secretStore: new MemorySecretStore(),
+      watchProfiles: false,
+      env: { HOME: fx.home },
+    });
     try {
       const r = await s.dispatcher.dispatch('keys.list', {});
       expect(r.ok).toBe(true);

@@ -37,7 +37,8 @@ describe('names of Object.prototype properties', () => {
   it('are saved, listed and removed like any other', async () => {
     for (const name of NAMES) await ok('host.add', { host: { name, hostname: '127.0.0.1', port: 2 } });
     // Remote forwards: `burrow ls` cannot probe a port for them, so only a status file can call them running.
-    for (const name of NAMES) await ok('forward.add', { forward: { name, kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 9, host: name } });
+    for (const name of NAMES)
+      await ok('forward.add', { forward: { name, kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 9, host: name } });
     await ok('forward.add', { forward: { name: 'busy', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 9, host: 'constructor' } });
     const state = (await ok('state.get')) as { forwards: { forward: { name: string }; state: { state: string } }[] };
     expect(state.forwards.map((f) => [f.forward.name, f.state.state])).toEqual([...NAMES, 'busy'].map((n) => [n, 'stopped']));

@@ -29,12 +29,22 @@ const host = (name: string, port: number) => ({
   knownHostsFile: sshd.knownHosts,
   strictHostKeyChecking: 'yes' as const,
 });
-const names = () => services.repo.document().forwards.map((f) => f.name).sort();
+const names = () =>
+  services.repo
+    .document()
+    .forwards.map((f) => f.name)
+    .sort();
 
 beforeAll(async () => {
   [sshd, echo, squatter] = await Promise.all([startSshd(), echoServer(), serve(() => undefined)]);
   dir = mkdtempSync(path.join(tmpdir(), 'burrow-save-start-'));
-  services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false, promptTimeoutMs: 20_000, engine: { reconnect: { baseDelayMs: 100, maxDelayMs: 500 } } });
+  services = await createServices({
+    configDir: dir,
+    secretStore: new MemorySecretStore(),
+    watchProfiles: false,
+    promptTimeoutMs: 20_000,
+    engine: { reconnect: { baseDelayMs: 100, maxDelayMs: 500 } },
+  });
   await ok('host.add', { host: host('mail', sshd.port) });
   // Nothing listens there: the SSH connection is refused.
   await ok('host.add', { host: host('down', await freePort()) });
@@ -85,7 +95,10 @@ describe('save and start, when the start fails', () => {
   });
 
   it('a start that works has no startError', async () => {
-    const v = await ok('forward.add', { forward: { name: 'fine', kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail' }, start: true });
+    const v = await ok('forward.add', {
+      forward: { name: 'fine', kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail' },
+      start: true,
+    });
     expect(v.state.state).toBe('active');
     expect(v).not.toHaveProperty('startError');
     await ok('forward.stop', { name: 'fine' });

@@ -33,7 +33,15 @@ async function services(secretStore: SecretStore) {
   const ok = okCaller(() => s);
   const call = (c: Channel, input: unknown) => s.dispatcher.dispatch(c, input);
   await ok('host.add', {
-    host: { name: 'lab', hostname: '127.0.0.1', port: sshd.port, user: sshd.user, auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true }, knownHostsFile: sshd.knownHosts, strictHostKeyChecking: 'yes' },
+    host: {
+      name: 'lab',
+      hostname: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
+      knownHostsFile: sshd.knownHosts,
+      strictHostKeyChecking: 'yes',
+    },
   });
   const fileBytes = () => readFileSync(path.join(dir, 'config.json'));
   return { s, ok, call, prompts, fileBytes };
@@ -72,7 +80,11 @@ describe('dispatcher: SOCKS login with a secret store', () => {
     const store = new MemorySecretStore();
     const app = await services(store);
     const port = await freePort();
-    const v = await app.ok('forward.add', { forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' }, secret: PASSWORD, start: true });
+    const v = await app.ok('forward.add', {
+      forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' },
+      secret: PASSWORD,
+      start: true,
+    });
     expect(v.state.state).toBe('active');
     expect(v.forward.socksSecretRef).toMatch(/^burrow:forward:/);
     expect(store.values.get(v.forward.socksSecretRef!)).toBe(PASSWORD);
@@ -99,11 +111,15 @@ describe('dispatcher: SOCKS login with a secret store', () => {
 
   it('validation: a login on a local forward, a password without a login', async () => {
     const app = await services(new MemorySecretStore());
-    const local = await app.call('forward.add', { forward: { name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail', destinationPort: 110, host: 'lab', socksUser: 'alice' } });
+    const local = await app.call('forward.add', {
+      forward: { name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail', destinationPort: 110, host: 'lab', socksUser: 'alice' },
+    });
     expect(local).toMatchObject({
       ok: false,
       code: 'VALIDATION',
-      issues: [{ field: 'forward.socksUser', message: 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.' }],
+      issues: [
+        { field: 'forward.socksUser', message: 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.' },
+      ],
     });
     const noUser = await app.call('forward.add', { forward: { name: 'p', kind: 'dynamic', port: 1080, host: 'lab' }, secret: PASSWORD });
     expect(noUser).toMatchObject({ ok: false, code: 'VALIDATION', message: expect.stringContaining('A SOCKS password needs a proxy user name') });
@@ -119,7 +135,10 @@ describe('dispatcher: SOCKS login without a stored password', () => {
     const starting = app.ok('forward.start', { name: 'proxy' });
     await waitFor(() => app.prompts.length === 1);
     const prompt = app.prompts[0];
-    expect(prompt).toMatchObject({ type: 'secret', question: { kind: 'password', subject: 'SOCKS user alice (forward proxy)', prompt: "Password for SOCKS user 'alice' of forward 'proxy':" } });
+    expect(prompt).toMatchObject({
+      type: 'secret',
+      question: { kind: 'password', subject: 'SOCKS user alice (forward proxy)', prompt: "Password for SOCKS user 'alice' of forward 'proxy':" },
+    });
     await app.ok('prompt.answer', { id: prompt.id, answer: { type: 'secret', value: 'typed-in-window' } });
     expect((await starting).state.state).toBe('active');
     await refusedWithout(port, 'alice', 'typed-in-window');
@@ -134,7 +153,11 @@ describe('dispatcher: SOCKS login without a stored password', () => {
     const again = app.call('forward.start', { name: 'proxy' });
     await waitFor(() => app.prompts.length === 2);
     await app.ok('prompt.answer', { id: app.prompts[1].id, answer: { type: 'secret', value: null } });
-    expect(await again).toMatchObject({ ok: false, code: 'AUTH_FAILED', message: "Forward 'proxy' needs the password of its SOCKS user 'alice', and none was given; it was not started." });
+    expect(await again).toMatchObject({
+      ok: false,
+      code: 'AUTH_FAILED',
+      message: "Forward 'proxy' needs the password of its SOCKS user 'alice', and none was given; it was not started.",
+    });
     expect(app.s.engine.get('proxy').state.state).toBe('stopped');
     const refused = await new Promise<string>((resolve) => {
       const c = net.connect(port, '127.0.0.1');
@@ -147,7 +170,11 @@ describe('dispatcher: SOCKS login without a stored password', () => {
   it('with no secret store (Linux basic_text), a password given with forward.add is used for that start and not kept', async () => {
     const app = await services(new NoSecretStore());
     const port = await freePort();
-    const v = await app.ok('forward.add', { forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' }, secret: PASSWORD, start: true });
+    const v = await app.ok('forward.add', {
+      forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' },
+      secret: PASSWORD,
+      start: true,
+    });
     expect(v.state.state).toBe('active');
     expect(v.forward.socksSecretRef).toBeUndefined();
     expect(app.fileBytes().includes(Buffer.from(PASSWORD))).toBe(false);

@@ -29,32 +29,36 @@ describe('Electron smoke test', () => {
   const bin = electronBinary();
 
   if (!bin.path) console.log(bin.why);
-  it.skipIf(!bin.path)('launches the built app: window, preload API, tray', async () => {
-    if (!bin.path) return;
-    if (!existsSync(path.join(root, 'out/main/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-    const { _electron } = await import('playwright-core');
-    const dir = mkdtempSync(path.join(tmpdir(), 'burrow-smoke-'));
-    const app = await _electron.launch({
-      executablePath: bin.path,
-      args: [root, '--no-sandbox'],
-      env: { ...process.env, BURROW_CONFIG_DIR: dir, BURROW_E2E: '1' } as Record<string, string>,
-    });
-    try {
-      const page = await app.firstWindow();
-      await page.waitForLoadState('domcontentloaded');
-      expect(await page.title()).toBe('Burrow');
-      expect(page.url()).toBe('burrow://app/index.html');
-      // One method per contract channel, on() and desktop: nothing else (no generic invoke, no ipcRenderer).
-      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(apiKeys(CHANNELS, true).sort());
-      expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
-      const state = await page.evaluate(() => (globalThis as unknown as { burrow: { stateGet(): Promise<unknown> } }).burrow.stateGet());
-      expect(state).toMatchObject({ ok: true, value: { forwards: [], hosts: [] } });
-      const tray = await app.evaluate(() => (globalThis as unknown as { __burrowTray: () => { menu: { label?: string }[]; icon: string } }).__burrowTray());
-      expect(tray.icon).toBe('off');
-      expect(tray.menu.map((i) => i.label).filter(Boolean)).toEqual(expect.arrayContaining(['Open Burrow', 'Quit Burrow']));
-    } finally {
-      await app.close().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.skipIf(!bin.path)(
+    'launches the built app: window, preload API, tray',
+    async () => {
+      if (!bin.path) return;
+      if (!existsSync(path.join(root, 'out/main/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+      const { _electron } = await import('playwright-core');
+      const dir = mkdtempSync(path.join(tmpdir(), 'burrow-smoke-'));
+      const app = await _electron.launch({
+        executablePath: bin.path,
+        args: [root, '--no-sandbox'],
+        env: { ...process.env, BURROW_CONFIG_DIR: dir, BURROW_E2E: '1' } as Record<string, string>,
+      });
+      try {
+        const page = await app.firstWindow();
+        await page.waitForLoadState('domcontentloaded');
+        expect(await page.title()).toBe('Burrow');
+        expect(page.url()).toBe('burrow://app/index.html');
+        // One method per contract channel, on() and desktop: nothing else (no generic invoke, no ipcRenderer).
+        expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(apiKeys(CHANNELS, true).sort());
+        expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
+        const state = await page.evaluate(() => (globalThis as unknown as { burrow: { stateGet(): Promise<unknown> } }).burrow.stateGet());
+        expect(state).toMatchObject({ ok: true, value: { forwards: [], hosts: [] } });
+        const tray = await app.evaluate(() => (globalThis as unknown as { __burrowTray: () => { menu: { label?: string }[]; icon: string } }).__burrowTray());
+        expect(tray.icon).toBe('off');
+        expect(tray.menu.map((i) => i.label).filter(Boolean)).toEqual(expect.arrayContaining(['Open Burrow', 'Quit Burrow']));
+      } finally {
+        await app.close().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -44,7 +44,11 @@ const trayItems = async () => (await app.op<{ items: Item[] }>('tray')).items;
 beforeAll(async () => {
   // The bundle under test is the one `npm run build` makes from these sources.
   // Into a folder of its own, so that the browser tests' out/renderer is never rebuilt under them.
-  execFileSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, BURROW_BUILD_OUT: OUT } });
+  execFileSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, BURROW_BUILD_OUT: OUT },
+  });
   sshd = await startSshd();
   echo = await echoServer();
   echoPort = await freePort();
@@ -55,7 +59,11 @@ beforeAll(async () => {
     BURROW_FAKE_RECORD: record(),
     HOME: dir,
   });
-  await waitFor('the IPC handlers', () => app.op<string[]>('handlers'), (h) => CHANNELS.every((c) => h.includes(ipcChannel(c))));
+  await waitFor(
+    'the IPC handlers',
+    () => app.op<string[]>('handlers'),
+    (h) => CHANNELS.every((c) => h.includes(ipcChannel(c))),
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -112,7 +120,15 @@ describe('the built main process under a recording fake of Electron', () => {
   });
 
   it('builds the tray menu; its toggle starts a forward that carries bytes through sshd, and its POP3 item adds one', async () => {
-    const host = { name: 'test', hostname: '127.0.0.1', port: sshd.port, user: sshd.user, auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true }, knownHostsFile: sshd.knownHosts, strictHostKeyChecking: 'yes' };
+    const host = {
+      name: 'test',
+      hostname: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
+      knownHostsFile: sshd.knownHosts,
+      strictHostKeyChecking: 'yes',
+    };
     expect(await invoke('host.add', { host })).toMatchObject({ ok: true });
     const forward = { name: 'echo', kind: 'local', port: echoPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' };
     expect(await invoke('forward.add', { forward })).toMatchObject({ ok: true });

@@ -37,7 +37,19 @@ afterAll(async () => {
   await cleanup(sshd);
 });
 
-const common = () => ['--json', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-p', String(sshd.port), '-F', '/dev/null'];
+const common = () => [
+  '--json',
+  '-o',
+  `UserKnownHostsFile=${knownHosts}`,
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  'BatchMode=yes',
+  '-p',
+  String(sshd.port),
+  '-F',
+  '/dev/null',
+];
 const base = () => ['-i', sshd.userKey, ...common()];
 const dest = (host = '127.0.0.1') => `${sshd.user}@${host}`;
 
@@ -118,11 +130,16 @@ describe('flags that change the connection', () => {
     const viaJump = { ...host, addressFamily: undefined, jump: [{ ...host, hostname: 'bastion.example', jump: [] }] };
     await checkAddressFamilyResolves(viaJump, lookup);
     // The first hop only: the target is resolved by the bastion.
-    expect(asked).toEqual([['db.example', 6], ['bastion.example', 6]]);
+    expect(asked).toEqual([
+      ['db.example', 6],
+      ['bastion.example', 6],
+    ]);
     const none = async () => {
       throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
     };
-    await expect(checkAddressFamilyResolves(host, none)).rejects.toThrow('db.example has no IPv6 address (ENOTFOUND), and -6 (AddressFamily inet6) allows no other. Leave out -6 to use any address.');
+    await expect(checkAddressFamilyResolves(host, none)).rejects.toThrow(
+      'db.example has no IPv6 address (ENOTFOUND), and -6 (AddressFamily inet6) allows no other. Leave out -6 to use any address.',
+    );
   });
 });
 
@@ -130,10 +147,21 @@ describe('AddressFamily in the engine (saved hosts, reconnects)', () => {
   it('dials the first hop only in the family asked for, on every attempt', async () => {
     const { TunnelEngine } = await import('../../../electron/tunnels/engine');
     const { lookup } = await import('node:dns/promises');
-    const has6 = await lookup('localhost', { family: 6 }).then(() => true, () => false);
+    const has6 = await lookup('localhost', { family: 6 }).then(
+      () => true,
+      () => false,
+    );
     const engine = new TunnelEngine({ retryFirstConnect: false });
     try {
-      const host = (family: 4 | 6) => testHost({ hostname: 'localhost', port: sshd.port, user: sshd.user, identityFiles: [sshd.userKey], knownHostsFiles: [knownHosts], addressFamily: family });
+      const host = (family: 4 | 6) =>
+        testHost({
+          hostname: 'localhost',
+          port: sshd.port,
+          user: sshd.user,
+          identityFiles: [sshd.userKey],
+          knownHostsFiles: [knownHosts],
+          addressFamily: family,
+        });
       const target = { host: '127.0.0.1', port: echo.port };
       engine.add('v4', host(4), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target });
       expect((await engine.start('v4')).state.state).toBe('active');
@@ -170,7 +198,10 @@ describe('-g: local forwards on every address', () => {
 
   it('GatewayPorts yes in the ssh config does the same; without it the default stays 127.0.0.1', async () => {
     const cfg = join(dir, 'gw_config');
-    writeFileSync(cfg, 'Host gw\n  HostName 127.0.0.1\n  GatewayPorts yes\n  LocalForward 1100 mail:110\nHost plain\n  HostName 127.0.0.1\n  LocalForward 1100 mail:110\n');
+    writeFileSync(
+      cfg,
+      'Host gw\n  HostName 127.0.0.1\n  GatewayPorts yes\n  LocalForward 1100 mail:110\nHost plain\n  HostName 127.0.0.1\n  LocalForward 1100 mail:110\n',
+    );
     const { planConnect } = await import('../../../electron/cli/connect');
     const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {}, stopSignal: new Promise<string>(() => undefined) };
     expect(planConnect(['-F', cfg, 'gw'], io).forwards[0].spec.listen).toEqual({ host: '', port: 1100 });
@@ -205,11 +236,15 @@ describe('-E log_file', () => {
     const run = burrow(['connect', '-E', '/dev/full', '-i', sshd.userKey, ...common().slice(1), '-L', `${port}:127.0.0.1:${echo.port}`, dest()]);
     try {
       const deadline = Date.now() + 20_000;
-      while (!run.stderr().includes('cannot write the log file') && run.proc.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!run.stderr().includes('cannot write the log file') && run.proc.exitCode === null && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(run.proc.exitCode).toBeNull();
       expect(run.stderr().match(/cannot write the log file \/dev\/full \(-E\): .*ENOSPC.*; events are no longer logged there\./g)).toHaveLength(1);
       for (let i = 0; i < 100; i++) {
-        const ok = await roundTrip(port, Buffer.from('still up')).then((b) => b.toString() === 'still up', () => false);
+        const ok = await roundTrip(port, Buffer.from('still up')).then(
+          (b) => b.toString() === 'still up',
+          () => false,
+        );
         if (ok) break;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -276,16 +311,47 @@ describe('-i with a FIDO (sk-*) key', () => {
     const cfg = join(dir, 'sk_config');
     writeFileSync(cfg, `Host *\n  IdentityFile ${skKey}\n`);
     const port = await freePort();
-    const run = burrow(['connect', '-i', skKey, '-i', sshd.userKey, '-o', 'IdentityAgent=none', ...common().filter((a) => a !== '/dev/null' && a !== '-F'), '-F', cfg, '-L', `${port}:127.0.0.1:${echo.port}`, dest()]);
+    const run = burrow([
+      'connect',
+      '-i',
+      skKey,
+      '-i',
+      sshd.userKey,
+      '-o',
+      'IdentityAgent=none',
+      ...common().filter((a) => a !== '/dev/null' && a !== '-F'),
+      '-F',
+      cfg,
+      '-L',
+      `${port}:127.0.0.1:${echo.port}`,
+      dest(),
+    ]);
     await run.waitFor((e) => e.event === 'listening');
-    expect(run.events().filter((e) => e.event === 'log' && e.level === 'warn').map((e) => e.message)).toEqual([warning(skKey)]);
+    expect(
+      run
+        .events()
+        .filter((e) => e.event === 'log' && e.level === 'warn')
+        .map((e) => e.message),
+    ).toEqual([warning(skKey)]);
     expect((await roundTrip(port, Buffer.from('next key'))).toString()).toBe('next key');
     run.proc.kill('SIGINT');
     expect(await run.exited).toBe(0);
   });
 
   it('when nothing else logs in: authentication fails (exit 1), after the warning', async () => {
-    const r = await burrowDone(['connect', '-i', skKey, '-o', 'IdentityAgent=none', '-o', 'IdentitiesOnly=yes', ...common(), '-L', `${await freePort()}:h:1`, dest()]);
+    const r = await burrowDone([
+      'connect',
+      '-i',
+      skKey,
+      '-o',
+      'IdentityAgent=none',
+      '-o',
+      'IdentitiesOnly=yes',
+      ...common(),
+      '-L',
+      `${await freePort()}:h:1`,
+      dest(),
+    ]);
     expect(r.code).toBe(1);
     expect(r.events.find((e) => e.event === 'log' && e.level === 'warn')?.message).toBe(warning(skKey));
     expect(r.events.find((e) => e.event === 'error')?.code).toBe('AUTH_FAILED');
@@ -319,7 +385,15 @@ describe('ProxyCommand in the ssh config', () => {
   it('is refused (exit 2) instead of silently connecting directly', async () => {
     const port = await freePort();
     const before = sshd.log().length;
-    const r = await burrowDone(['connect', ...base().filter((a) => a !== '/dev/null' && a !== '-F'), '-F', cfg, '-L', `${port}:127.0.0.1:${echo.port}`, 'viaproxy']);
+    const r = await burrowDone([
+      'connect',
+      ...base().filter((a) => a !== '/dev/null' && a !== '-F'),
+      '-F',
+      cfg,
+      '-L',
+      `${port}:127.0.0.1:${echo.port}`,
+      'viaproxy',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('"code":"USAGE"');
     expect(r.stdout).toContain(
@@ -329,7 +403,15 @@ describe('ProxyCommand in the ssh config', () => {
   });
 
   it('ProxyCommand none connects directly; -o ProxyCommand=none overrides the config', async () => {
-    const args = (alias: string, extra: string[] = []) => ['-i', sshd.userKey, ...common().filter((a) => a !== '/dev/null' && a !== '-F'), '-F', cfg, ...extra, alias];
+    const args = (alias: string, extra: string[] = []) => [
+      '-i',
+      sshd.userKey,
+      ...common().filter((a) => a !== '/dev/null' && a !== '-F'),
+      '-F',
+      cfg,
+      ...extra,
+      alias,
+    ];
     for (const a of [args('noproxy'), args('viaproxy', ['-o', 'ProxyCommand=none'])]) {
       const port = await freePort();
       const run = burrow(['connect', '-L', `${port}:127.0.0.1:${echo.port}`, ...a]);
@@ -343,8 +425,12 @@ describe('ProxyCommand in the ssh config', () => {
   it('whichever of ProxyJump and ProxyCommand comes first wins, as in OpenSSH (and -J on the command line first of all)', () => {
     const { config } = loadSshConfig(cfg);
     expect(resolveHost({ destination: 'jumpfirst', options: [], config }).host.jump.map((j) => j.hostname)).toEqual(['bastion.example.com']);
-    expect(resolveHost({ destination: 'viaproxy', options: [['proxyjump', 'hop.example.com']], config }).host.jump.map((j) => j.hostname)).toEqual(['hop.example.com']);
-    expect(() => resolveHost({ destination: 'h', options: [parseOption('ProxyCommand=nc %h %p')] })).toThrow(/^-o ProxyCommand \(nc %h %p\): Burrow does not run ProxyCommand/);
+    expect(resolveHost({ destination: 'viaproxy', options: [['proxyjump', 'hop.example.com']], config }).host.jump.map((j) => j.hostname)).toEqual([
+      'hop.example.com',
+    ]);
+    expect(() => resolveHost({ destination: 'h', options: [parseOption('ProxyCommand=nc %h %p')] })).toThrow(
+      /^-o ProxyCommand \(nc %h %p\): Burrow does not run ProxyCommand/,
+    );
   });
 });
 
@@ -369,20 +455,51 @@ describe('a forward that fails to start', () => {
     const holder = net.createServer();
     const busy = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as net.AddressInfo).port)));
     const free = await freePort();
-    const r = await burrowDone(['connect', ...base(), '-o', 'ExitOnForwardFailure=yes', '-L', `${free}:127.0.0.1:${echo.port}`, '-L', `${busy}:127.0.0.1:${echo.port}`, dest()]);
+    const r = await burrowDone([
+      'connect',
+      ...base(),
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-L',
+      `${free}:127.0.0.1:${echo.port}`,
+      '-L',
+      `${busy}:127.0.0.1:${echo.port}`,
+      dest(),
+    ]);
     expect(r.code).toBe(1);
     expect(r.events.find((e) => e.event === 'listening')).toMatchObject({ forward: 'L1', port: free });
     expect(r.events.find((e) => e.event === 'error')).toMatchObject({ forward: 'L2', code: 'PORT_IN_USE' });
     expect(r.events.at(-1)).toMatchObject({ event: 'stopped', reason: 'forward-failure', forward: 'L2' });
     await new Promise<void>((resolve, reject) => {
-      const s = net.createServer().once('error', reject).listen(free, '127.0.0.1', () => s.close(() => resolve()));
+      const s = net
+        .createServer()
+        .once('error', reject)
+        .listen(free, '127.0.0.1', () => s.close(() => resolve()));
     });
     holder.close();
   });
 
   it('a host that cannot be reached is tried once, not once per forward', async () => {
     const closed = await freePort();
-    const r = await burrowDone(['connect', '--json', '-i', sshd.userKey, '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', '-p', String(closed), '-F', '/dev/null', '-L', `${await freePort()}:h:1`, '-L', `${await freePort()}:h:2`, dest()]);
+    const r = await burrowDone([
+      'connect',
+      '--json',
+      '-i',
+      sshd.userKey,
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'BatchMode=yes',
+      '-p',
+      String(closed),
+      '-F',
+      '/dev/null',
+      '-L',
+      `${await freePort()}:h:1`,
+      '-L',
+      `${await freePort()}:h:2`,
+      dest(),
+    ]);
     expect(r.code).toBe(1);
     const errors = r.events.filter((e) => e.event === 'error');
     expect(errors.map((e) => e.forward)).toEqual(['L1', 'L2']);

@@ -14,7 +14,20 @@ let sshd: Sshd;
 let echo: TestServer;
 let dir: string;
 
-const base = () => ['-i', sshd.userKey, '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-p', String(sshd.port), '-F', '/dev/null'];
+const base = () => [
+  '-i',
+  sshd.userKey,
+  '-o',
+  `UserKnownHostsFile=${sshd.knownHosts}`,
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  'BatchMode=yes',
+  '-p',
+  String(sshd.port),
+  '-F',
+  '/dev/null',
+];
 const dest = () => `${sshd.user}@127.0.0.1`;
 
 beforeAll(async () => {
@@ -36,7 +49,19 @@ describe('burrow connect: help', () => {
     const r = await burrowDone(['connect', '--help']);
     expect(r.code).toBe(0);
     for (const flag of ['-L', '-R', '-D', '-J', '-i', '-p', '-l', '-o', '-F', '--json']) expect(r.stdout).toContain(flag);
-    for (const opt of ['StrictHostKeyChecking', 'UserKnownHostsFile', 'ServerAliveInterval', 'ServerAliveCountMax', 'ConnectTimeout', 'Ciphers', 'BatchMode', 'IdentitiesOnly', 'IdentityFile', 'Port', 'User']) {
+    for (const opt of [
+      'StrictHostKeyChecking',
+      'UserKnownHostsFile',
+      'ServerAliveInterval',
+      'ServerAliveCountMax',
+      'ConnectTimeout',
+      'Ciphers',
+      'BatchMode',
+      'IdentitiesOnly',
+      'IdentityFile',
+      'Port',
+      'User',
+    ]) {
       expect(r.stdout).toContain(opt);
     }
     expect(r.stdout).toContain('burrow connect -L 1100:mail.example.com:110 other.example.com');
@@ -56,7 +81,10 @@ describe('burrow connect: carries traffic', () => {
     expect(await run.exited).toBe(0);
     // The listener is closed: the port can be bound again.
     await new Promise<void>((resolve, reject) => {
-      const s = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => s.close(() => resolve()));
+      const s = net
+        .createServer()
+        .once('error', reject)
+        .listen(port, '127.0.0.1', () => s.close(() => resolve()));
     });
   });
 
@@ -152,7 +180,23 @@ describe('burrow connect: carries traffic', () => {
     const locked = await startSshd({ config: ['AllowTcpForwarding no'] });
     try {
       const p2 = await freePort();
-      const r2 = burrow(['connect', '--json', '-L', `${p2}:127.0.0.1:${echo.port}`, '-i', locked.userKey, '-o', `UserKnownHostsFile=${locked.knownHosts}`, '-o', 'BatchMode=yes', '-p', String(locked.port), '-F', '/dev/null', dest()]);
+      const r2 = burrow([
+        'connect',
+        '--json',
+        '-L',
+        `${p2}:127.0.0.1:${echo.port}`,
+        '-i',
+        locked.userKey,
+        '-o',
+        `UserKnownHostsFile=${locked.knownHosts}`,
+        '-o',
+        'BatchMode=yes',
+        '-p',
+        String(locked.port),
+        '-F',
+        '/dev/null',
+        dest(),
+      ]);
       await r2.waitFor((e) => e.event === 'listening');
       await roundTrip(p2, Buffer.from('x')).catch(() => undefined);
       const e2 = await r2.waitFor((e) => e.event === 'error');
@@ -172,8 +216,16 @@ describe('burrow connect: bad input exits 2 before connecting', () => {
     ['a spec without destination port', ['-L', '1100:mail.example.com'], /-L 1100:mail.example.com: missing the destination host and port/],
     ['a local port out of range', ['-L', '70000:mail.example.com:110'], /Local port must be between 1 and 65535 \(got 70000\)/],
     ['a destination port out of range', ['-L', '1100:mail.example.com:0'], /Destination port must be between 1 and 65535 \(got 0\)/],
-    ['an unknown -o option', ['-L', '1100:h:110', '-o', 'FrobnicateHosts=yes'], /Unknown option 'FrobnicateHosts' in -o FrobnicateHosts=yes\. Burrow understands: .*StrictHostKeyChecking/],
-    ['a bad -o value', ['-L', '1100:h:110', '-o', 'StrictHostKeyChecking=maybe'], /Bad value 'maybe' for StrictHostKeyChecking: expected yes, accept-new, no or ask/],
+    [
+      'an unknown -o option',
+      ['-L', '1100:h:110', '-o', 'FrobnicateHosts=yes'],
+      /Unknown option 'FrobnicateHosts' in -o FrobnicateHosts=yes\. Burrow understands: .*StrictHostKeyChecking/,
+    ],
+    [
+      'a bad -o value',
+      ['-L', '1100:h:110', '-o', 'StrictHostKeyChecking=maybe'],
+      /Bad value 'maybe' for StrictHostKeyChecking: expected yes, accept-new, no or ask/,
+    ],
     ['an unreadable key file', ['-L', '1100:h:110', '-i', '/nonexistent/id_ed25519'], /Cannot read identity file \/nonexistent\/id_ed25519: it does not exist/],
     ['nothing to forward', [], /Nothing to forward: give at least one -L, -R or -D/],
   ];
@@ -212,7 +264,26 @@ describe('burrow connect: bad input exits 2 before connecting', () => {
 describe('burrow connect: refusals at start-up exit 1', () => {
   it('authentication failed: says which methods were tried', async () => {
     const stranger = keygen(join(dir, 'stranger'));
-    const r = await burrowDone(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', stranger, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-o', 'BatchMode=yes', '-p', String(sshd.port), '-F', '/dev/null', dest()]);
+    const r = await burrowDone([
+      'connect',
+      '-L',
+      `${await freePort()}:127.0.0.1:1`,
+      '-i',
+      stranger,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'IdentityAgent=none',
+      '-o',
+      `UserKnownHostsFile=${sshd.knownHosts}`,
+      '-o',
+      'BatchMode=yes',
+      '-p',
+      String(sshd.port),
+      '-F',
+      '/dev/null',
+      dest(),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Authentication failed for ${sshd.user}@127.0.0.1. Methods tried: publickey (${stranger})`);
   });
@@ -221,7 +292,22 @@ describe('burrow connect: refusals at start-up exit 1', () => {
     const other = keygen(join(dir, 'otherhost'));
     const kh = join(dir, 'kh_changed');
     writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
-    const r = await burrowDone(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', sshd.userKey, '-o', `UserKnownHostsFile=${kh}`, '-o', 'BatchMode=yes', '-p', String(sshd.port), '-F', '/dev/null', dest()]);
+    const r = await burrowDone([
+      'connect',
+      '-L',
+      `${await freePort()}:127.0.0.1:1`,
+      '-i',
+      sshd.userKey,
+      '-o',
+      `UserKnownHostsFile=${kh}`,
+      '-o',
+      'BatchMode=yes',
+      '-p',
+      String(sshd.port),
+      '-F',
+      '/dev/null',
+      dest(),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/host key of \[127\.0\.0\.1\]:\d+ has changed.*could be an attack/);
     expect(r.stderr).toContain(`${kh} line 1`);
@@ -230,7 +316,22 @@ describe('burrow connect: refusals at start-up exit 1', () => {
   it('an unknown host under StrictHostKeyChecking=yes', async () => {
     const kh = join(dir, 'kh_empty');
     writeFileSync(kh, '');
-    const r = await burrowDone(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', sshd.userKey, '-o', `UserKnownHostsFile=${kh}`, '-o', 'StrictHostKeyChecking=yes', '-p', String(sshd.port), '-F', '/dev/null', dest()]);
+    const r = await burrowDone([
+      'connect',
+      '-L',
+      `${await freePort()}:127.0.0.1:1`,
+      '-i',
+      sshd.userKey,
+      '-o',
+      `UserKnownHostsFile=${kh}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-p',
+      String(sshd.port),
+      '-F',
+      '/dev/null',
+      dest(),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/The host \[127\.0\.0\.1\]:\d+ is not known \(ssh-ed25519 key SHA256:\S+\) and StrictHostKeyChecking is yes/);
   });
@@ -254,9 +355,14 @@ describe('burrow connect: refusals at start-up exit 1', () => {
   it('a port below 1024 without privileges: suggests one of 1024 or above', async () => {
     // As root, run the command as 'nobody' so that the OS refuses the bind.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, env: { HOME: dir } } : {};
-    const r = await burrowDone(['connect', '-L', `110:127.0.0.1:${echo.port}`, '-p', String(sshd.port), '-F', '/dev/null', '-o', 'BatchMode=yes', dest()], asNobody);
+    const r = await burrowDone(
+      ['connect', '-L', `110:127.0.0.1:${echo.port}`, '-p', String(sshd.port), '-F', '/dev/null', '-o', 'BatchMode=yes', dest()],
+      asNobody,
+    );
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`burrow: L1: error: Binding local port 110 needs root or administrator rights. Use a port of 1024 or above instead (such as 1100 for 110). For example: -L 127.0.0.1:1100:127.0.0.1:${echo.port}\n`);
+    expect(r.stderr).toContain(
+      `burrow: L1: error: Binding local port 110 needs root or administrator rights. Use a port of 1024 or above instead (such as 1100 for 110). For example: -L 127.0.0.1:1100:127.0.0.1:${echo.port}\n`,
+    );
   });
 
   it('a wrong passphrase typed at the terminal', async () => {
@@ -264,7 +370,26 @@ describe('burrow connect: refusals at start-up exit 1', () => {
     keygen(locked, 'ed25519', 'correct horse');
     // Authorise it, so that only the passphrase can be wrong.
     writeFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`, 'utf8') + readFileSync(`${locked}.pub`, 'utf8'));
-    const cmd = [process.execPath, BURROW, 'connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', locked, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-p', String(sshd.port), '-F', '/dev/null', dest()]
+    const cmd = [
+      process.execPath,
+      BURROW,
+      'connect',
+      '-L',
+      `${await freePort()}:127.0.0.1:1`,
+      '-i',
+      locked,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'IdentityAgent=none',
+      '-o',
+      `UserKnownHostsFile=${sshd.knownHosts}`,
+      '-p',
+      String(sshd.port),
+      '-F',
+      '/dev/null',
+      dest(),
+    ]
       .map((a) => `'${a}'`)
       .join(' ');
     // `script` gives the command a real terminal, as a person would have.

@@ -36,11 +36,33 @@ async function until(pred: () => boolean, what: () => string, timeoutMs = 30_000
   }
 }
 
-const login = (s: Sshd) => ['-i', s.userKey, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'GlobalKnownHostsFile=/dev/null', '-F', '/dev/null', '-p', String(s.port)];
+const login = (s: Sshd) => [
+  '-i',
+  s.userKey,
+  '-o',
+  'IdentitiesOnly=yes',
+  '-o',
+  'IdentityAgent=none',
+  '-o',
+  'GlobalKnownHostsFile=/dev/null',
+  '-F',
+  '/dev/null',
+  '-p',
+  String(s.port),
+];
 const dest = (s: Sshd) => `${s.user}@127.0.0.1`;
 
 describe('the host key question on a terminal (StrictHostKeyChecking=ask)', () => {
-  const ask = (port: number, kh: string) => ['-L', `${port}:127.0.0.1:${echo.port}`, ...login(sshd), '-o', `UserKnownHostsFile=${kh}`, '-o', 'StrictHostKeyChecking=ask', dest(sshd)];
+  const ask = (port: number, kh: string) => [
+    '-L',
+    `${port}:127.0.0.1:${echo.port}`,
+    ...login(sshd),
+    '-o',
+    `UserKnownHostsFile=${kh}`,
+    '-o',
+    'StrictHostKeyChecking=ask',
+    dest(sshd),
+  ];
   const QUESTION = /refuse \(no\)\? $/;
 
   it("shows the server's real SHA256 fingerprint; 'yes' writes the entry to the known_hosts file given, and the tunnel carries data", async () => {
@@ -78,7 +100,10 @@ describe('ProxyJump from an ssh config Host block', () => {
   let otherKey: string;
   beforeAll(async () => {
     [bastion, target] = await Promise.all([startSshd(), startSshd()]);
-    otherKey = readFileSync(`${keygen(join(dir, 'impostor'))}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    otherKey = readFileSync(`${keygen(join(dir, 'impostor'))}.pub`, 'utf8')
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
   });
   afterAll(async () => {
     await Promise.all([cleanup(bastion), cleanup(target)]);
@@ -165,10 +190,18 @@ describe('per-connection errors in burrow connect output', () => {
     return {
       ports: { refusedPort, unresolvedPort, okPort },
       argv: [
-        '-L', `${refusedPort}:127.0.0.1:${closed}`,
-        '-L', `${unresolvedPort}:${UNRESOLVABLE}:80`,
-        '-L', `${okPort}:127.0.0.1:${echo.port}`,
-        ...login(sshd), '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-o', 'BatchMode=yes', dest(sshd),
+        '-L',
+        `${refusedPort}:127.0.0.1:${closed}`,
+        '-L',
+        `${unresolvedPort}:${UNRESOLVABLE}:80`,
+        '-L',
+        `${okPort}:127.0.0.1:${echo.port}`,
+        ...login(sshd),
+        '-o',
+        `UserKnownHostsFile=${sshd.knownHosts}`,
+        '-o',
+        'BatchMode=yes',
+        dest(sshd),
       ],
     };
   };
@@ -203,12 +236,20 @@ describe('per-connection errors in burrow connect output', () => {
     await until(() => run.stderr().includes(`L3: listening on`), run.stderr);
     await roundTrip(ports.refusedPort, Buffer.from('x')).catch(() => undefined);
     await roundTrip(ports.unresolvedPort, Buffer.from('x')).catch(() => undefined);
-    const errorLines = () => run.stderr().split('\n').filter((l) => /^burrow: (\w+: )?error:/.test(l));
+    const errorLines = () =>
+      run
+        .stderr()
+        .split('\n')
+        .filter((l) => /^burrow: (\w+: )?error:/.test(l));
     await until(() => errorLines().length >= 2, run.stderr);
     await new Promise((r) => setTimeout(r, 300)); // nothing more comes
     expect(errorLines()).toHaveLength(2);
-    expect(errorLines().find((l) => l.includes('"Connection refused"'))).toMatch(/^burrow: \w+: error: Connection from 127\.0\.0\.1:\d+: 127\.0\.0\.1:\d+ refused the connection/);
-    expect(errorLines().find((l) => l.includes(UNRESOLVABLE))).toMatch(/^burrow: \w+: error: Connection from 127\.0\.0\.1:\d+: .* could not resolve the name in no-such-host\.invalid:80/);
+    expect(errorLines().find((l) => l.includes('"Connection refused"'))).toMatch(
+      /^burrow: \w+: error: Connection from 127\.0\.0\.1:\d+: 127\.0\.0\.1:\d+ refused the connection/,
+    );
+    expect(errorLines().find((l) => l.includes(UNRESOLVABLE))).toMatch(
+      /^burrow: \w+: error: Connection from 127\.0\.0\.1:\d+: .* could not resolve the name in no-such-host\.invalid:80/,
+    );
     expect(run.proc.exitCode).toBeNull();
     expect((await roundTrip(ports.okPort, Buffer.from('still up'))).toString()).toBe('still up');
     run.proc.kill('SIGTERM');
@@ -233,18 +274,25 @@ describe('retry now while reconnecting', () => {
   it('on a terminal: the countdown says once "press Enter to retry now", and Enter reconnects at once', async () => {
     const port = await freePort();
     const term = fakeTerminal();
-    const done = connect(['-L', `${port}:127.0.0.1:${echo.port}`, ...login(s), '-o', `UserKnownHostsFile=${s.knownHosts}`, '-o', 'BatchMode=yes', dest(s)], term.io);
+    const done = connect(
+      ['-L', `${port}:127.0.0.1:${echo.port}`, ...login(s), '-o', `UserKnownHostsFile=${s.knownHosts}`, '-o', 'BatchMode=yes', dest(s)],
+      term.io,
+    );
     await until(() => term.stderr().includes('L1: listening on'), term.stderr);
     await s.stop();
     // Attempts fail while the server is away and the pauses grow: wait for one of at least 4 s.
     const countdown = /L1: reconnecting in (\d+) s \(attempt (\d+)\)/g;
     let dueBy = 0;
-    await until(() => {
-      const last = [...term.stderr().matchAll(countdown)].at(-1);
-      if (!last || Number(last[1]) < 4) return false;
-      dueBy = Date.now() + (Number(last[1]) - 0.5) * 1000;
-      return true;
-    }, term.stderr, 60_000);
+    await until(
+      () => {
+        const last = [...term.stderr().matchAll(countdown)].at(-1);
+        if (!last || Number(last[1]) < 4) return false;
+        dueBy = Date.now() + (Number(last[1]) - 0.5) * 1000;
+        return true;
+      },
+      term.stderr,
+      60_000,
+    );
     await s.restart();
     const before = term.stderr().length;
     term.type('\r');
@@ -262,7 +310,18 @@ describe('retry now while reconnecting', () => {
 
   it('SIGUSR1 to a real burrow connect process reconnects at once; with nothing reconnecting it only says so', async () => {
     const port = await freePort();
-    const run = burrow(['connect', '--json', '-L', `${port}:127.0.0.1:${echo.port}`, ...login(s), '-o', `UserKnownHostsFile=${s.knownHosts}`, '-o', 'BatchMode=yes', dest(s)]);
+    const run = burrow([
+      'connect',
+      '--json',
+      '-L',
+      `${port}:127.0.0.1:${echo.port}`,
+      ...login(s),
+      '-o',
+      `UserKnownHostsFile=${s.knownHosts}`,
+      '-o',
+      'BatchMode=yes',
+      dest(s),
+    ]);
     await run.waitFor((e) => e.event === 'listening');
     // Nothing to retry: the signal neither kills it nor wakes Node's inspector.
     run.proc.kill('SIGUSR1');
@@ -271,14 +330,24 @@ describe('retry now while reconnecting', () => {
     expect(run.stderr()).not.toContain('Debugger');
 
     await s.stop();
-    const long = await run.waitFor((e) => e.event === 'state' && e.state === 'reconnecting' && (e.nextAttemptAt as number) - Date.parse(e.time as string) >= 4000, 60_000);
+    const long = await run.waitFor(
+      (e) => e.event === 'state' && e.state === 'reconnecting' && (e.nextAttemptAt as number) - Date.parse(e.time as string) >= 4000,
+      60_000,
+    );
     // Not a terminal: no hint about Enter.
     expect(run.events().some((e) => 'hint' in e)).toBe(false);
     await s.restart();
     const seen = run.events().length;
     run.proc.kill('SIGUSR1');
     await run.waitFor((e) => e.event === 'retry' && e.trigger === 'SIGUSR1' && (e.forwards as string[]).includes('L1'));
-    await until(() => run.events().slice(seen).some((e) => e.event === 'state' && e.state === 'active'), run.stdout);
+    await until(
+      () =>
+        run
+          .events()
+          .slice(seen)
+          .some((e) => e.event === 'state' && e.state === 'active'),
+      run.stdout,
+    );
     expect(Date.now()).toBeLessThan(long.nextAttemptAt as number);
     expect((await roundTrip(port, Buffer.from('back'))).toString()).toBe('back');
     run.proc.kill('SIGINT');

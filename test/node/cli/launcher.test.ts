@@ -66,7 +66,7 @@ describe('the packaged `burrow` launcher', () => {
     expect(cmd).toContain(`"%~dp0..\\..\\${config.productName}.exe" "%~dp0..\\app.asar\\out\\cli\\burrow.mjs" %*`);
   });
 
-  it('deb and rpm link /usr/bin/burrow on install and unlink it on removal, keeping electron-builder\'s own scripts', () => {
+  it("deb and rpm link /usr/bin/burrow on install and unlink it on removal, keeping electron-builder's own scripts", () => {
     for (const [ours, theirs] of [
       [config.deb.afterInstall, 'after-install.tpl'],
       [config.deb.afterRemove, 'after-remove.tpl'],
@@ -76,7 +76,9 @@ describe('the packaged `burrow` launcher', () => {
       expect(text, `${ours} must contain electron-builder's ${theirs} unchanged`).toContain(stock.replace(/^#!.*\n/, ''));
       expect(() => execFileSync('bash', ['-n', path.join(ROOT, ours)])).not.toThrow();
     }
-    expect(readFileSync(path.join(ROOT, config.deb.afterInstall), 'utf8')).toContain("ln -sf '/opt/${sanitizedProductName}/resources/bin/burrow' '/usr/bin/burrow'");
+    expect(readFileSync(path.join(ROOT, config.deb.afterInstall), 'utf8')).toContain(
+      "ln -sf '/opt/${sanitizedProductName}/resources/bin/burrow' '/usr/bin/burrow'",
+    );
     expect(readFileSync(path.join(ROOT, config.deb.afterRemove), 'utf8')).toContain("rm -f '/usr/bin/burrow'");
     expect(config.rpm).toEqual({ afterInstall: config.deb.afterInstall, afterRemove: config.deb.afterRemove });
   });

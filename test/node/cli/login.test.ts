@@ -29,7 +29,21 @@ afterAll(async () => {
   await cleanup(sshd);
 });
 
-const common = (config = '/dev/null') => ['--json', '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'IdentityAgent=none', '-p', String(sshd.port), '-F', config];
+const common = (config = '/dev/null') => [
+  '--json',
+  '-o',
+  `UserKnownHostsFile=${sshd.knownHosts}`,
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'IdentityAgent=none',
+  '-p',
+  String(sshd.port),
+  '-F',
+  config,
+];
 
 /** Runs `burrow connect` with one -L to the echo server, checks traffic, stops it; returns its events and what it printed for people. */
 async function carries(args: string[], config?: string) {
@@ -59,9 +73,22 @@ describe('-l and user@host', () => {
   });
 
   it('-l before user@host logs in as the -l user, as ssh 9.2 does; after it, as the user@ one', async () => {
-    const refused = await burrowDone(['connect', ...common(), '-i', sshd.userKey, '-L', `${await freePort()}:127.0.0.1:${echo.port}`, '-l', 'nosuch', `${sshd.user}@127.0.0.1`]);
+    const refused = await burrowDone([
+      'connect',
+      ...common(),
+      '-i',
+      sshd.userKey,
+      '-L',
+      `${await freePort()}:127.0.0.1:${echo.port}`,
+      '-l',
+      'nosuch',
+      `${sshd.user}@127.0.0.1`,
+    ]);
     expect(refused.code).toBe(1);
-    expect(refused.events.find((e) => e.event === 'error')).toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('Authentication failed for nosuch@127.0.0.1') });
+    expect(refused.events.find((e) => e.event === 'error')).toMatchObject({
+      code: 'AUTH_FAILED',
+      message: expect.stringContaining('Authentication failed for nosuch@127.0.0.1'),
+    });
     expect(sshd.log()).toMatch(/Invalid user nosuch/);
     await carries(['-i', sshd.userKey, `${sshd.user}@127.0.0.1`, '-l', 'nosuch']);
   }, 30_000);
@@ -70,9 +97,24 @@ describe('-l and user@host', () => {
 describe('options typed by habit', () => {
   it('are accepted, each with a note that it is ignored, and the forward works', async () => {
     const events = await carries([
-      '-i', sshd.userKey,
-      '-o', 'LogLevel=ERROR', '-o', 'ControlMaster=auto', '-o', `ControlPath=${join(dir, 'cm-%C')}`, '-o', 'ControlPersist=10m',
-      '-o', 'ForwardAgent=yes', '-o', 'RequestTTY=no', '-o', 'SendEnv=LANG LC_*', '-A', '-t',
+      '-i',
+      sshd.userKey,
+      '-o',
+      'LogLevel=ERROR',
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      `ControlPath=${join(dir, 'cm-%C')}`,
+      '-o',
+      'ControlPersist=10m',
+      '-o',
+      'ForwardAgent=yes',
+      '-o',
+      'RequestTTY=no',
+      '-o',
+      'SendEnv=LANG LC_*',
+      '-A',
+      '-t',
       `${sshd.user}@127.0.0.1`,
     ]);
     const notes = events.filter((e) => e.event === 'log' && e.level === 'info').map((e) => e.message);
@@ -99,7 +141,10 @@ describe('options typed by habit', () => {
   it('an unknown option still exits 2, naming it', async () => {
     const r = await burrowDone(['connect', ...common(), '-o', 'NoSuchOption=1', '-L', '1100:x:1', '127.0.0.1']);
     expect(r.code).toBe(2);
-    expect(r.events.find((e) => e.event === 'error')).toMatchObject({ code: 'OPTION_UNKNOWN', message: expect.stringContaining("Unknown option 'NoSuchOption' in -o NoSuchOption=1.") });
+    expect(r.events.find((e) => e.event === 'error')).toMatchObject({
+      code: 'OPTION_UNKNOWN',
+      message: expect.stringContaining("Unknown option 'NoSuchOption' in -o NoSuchOption=1."),
+    });
   });
 });
 
@@ -116,7 +161,10 @@ describe('-i files', () => {
     writeFileSync(garbage, 'this is not a key\n', { mode: 0o600 });
     expect(await withIdentity(garbage)).toEqual({
       code: 2,
-      error: expect.objectContaining({ code: 'KEY_UNSUPPORTED', message: `Identity file ${garbage} could not be read as a private key (Unsupported key format). Use an OpenSSH or PEM private key.` }),
+      error: expect.objectContaining({
+        code: 'KEY_UNSUPPORTED',
+        message: `Identity file ${garbage} could not be read as a private key (Unsupported key format). Use an OpenSSH or PEM private key.`,
+      }),
       connected: false,
     });
   });
@@ -152,7 +200,10 @@ describe('-i files', () => {
     copyFileSync(sshd.userKey, open);
     chmodSync(open, 0o640);
     const config = join(dir, 'ssh_config');
-    writeFileSync(config, `Host login-test\n  HostName 127.0.0.1\n  User ${sshd.user}\n  IdentityFile ${open}\n  IdentityFile ${sshd.userKey}\n  IdentitiesOnly yes\n`);
+    writeFileSync(
+      config,
+      `Host login-test\n  HostName 127.0.0.1\n  User ${sshd.user}\n  IdentityFile ${open}\n  IdentityFile ${sshd.userKey}\n  IdentitiesOnly yes\n`,
+    );
     const events = await carries(['login-test'], config);
     expect(events.filter((e) => e.event === 'log' && e.level === 'warn').map((e) => e.message)).toContain(
       `Permissions 0640 for identity file ${open} are too open: other users of this machine may read it, so Burrow does not use it (as ssh). Make it private with: chmod 600 ${open}`,
@@ -165,6 +216,8 @@ describe('-i files', () => {
     const open = keygen(join(home, '.ssh', 'id_ed25519'));
     chmodSync(open, 0o644);
     const listed = (await listKeyFiles(home)).keys.find((k) => k.path === open);
-    expect(listed?.warning).toBe(`Permissions 0644 for identity file ${open} are too open: other users of this machine may read it, so Burrow does not use it (as ssh). Make it private with: chmod 600 ${open}`);
+    expect(listed?.warning).toBe(
+      `Permissions 0644 for identity file ${open} are too open: other users of this machine may read it, so Burrow does not use it (as ssh). Make it private with: chmod 600 ${open}`,
+    );
   });
 });

@@ -70,9 +70,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('burrow ls and the app\'s status file', () => {
+describe("burrow ls and the app's status file", () => {
   it('shows the forwards the app runs, and their reconnects; a clean exit removes the file', async () => {
-    app = track(spawn(process.execPath, ['bin/run-ts.mjs', 'test/support/app-standin.ts', dir, 'echo', 'back'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+    app = track(
+      spawn(process.execPath, ['bin/run-ts.mjs', 'test/support/app-standin.ts', dir, 'echo', 'back'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     await app.waitFor((e) => e.event === 'ready', 30_000);
     expect(app.events().filter((e) => e.event === 'started')).toEqual([
       { event: 'started', name: 'echo', ok: true },
@@ -143,7 +145,10 @@ describe('burrow ls and the app\'s status file', () => {
     writeFileSync(stale, JSON.stringify({ pid: deadPid, kind: 'desktop', updatedAt: Date.now(), forwards: { echo: { state: 'active' } } }));
     // A live pid (this test's own) with another process's start time: the pid was reused.
     const reused = join(runningDir(dir), `${process.pid}-desktop.json`);
-    writeFileSync(reused, JSON.stringify({ pid: process.pid, kind: 'desktop', startId: 'not-this-process', updatedAt: Date.now(), forwards: { idle: { state: 'active' } } }));
+    writeFileSync(
+      reused,
+      JSON.stringify({ pid: process.pid, kind: 'desktop', startId: 'not-this-process', updatedAt: Date.now(), forwards: { idle: { state: 'active' } } }),
+    );
 
     const { json } = await ls();
     expect(json.echo).toMatchObject({ state: 'stopped', status: 'stopped' });

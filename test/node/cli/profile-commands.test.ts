@@ -31,7 +31,19 @@ afterAll(async () => {
 
 describe('burrow profile commands', () => {
   it('add host, add forward, ls, then up NAME carries real bytes through sshd', async () => {
-    const add = await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes', '--json');
+    const add = await burrow(
+      'add',
+      'host',
+      'lab',
+      `${sshd.user}@127.0.0.1:${sshd.port}`,
+      '-i',
+      sshd.userKey,
+      '--known-hosts',
+      sshd.knownHosts,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '--json',
+    );
     expect(add.code, add.err).toBe(0);
     expect(JSON.parse(add.out)).toMatchObject({ name: 'lab', port: sshd.port, auth: { method: 'key', keyPath: sshd.userKey } });
     const local = await freePort();

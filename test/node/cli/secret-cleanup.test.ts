@@ -23,7 +23,11 @@ class AppLikeStore implements SecretStore {
   }
   async get(key: string) {
     const v = this.file.read()[key];
-    return v ? Buffer.from(v, 'base64').toString().replace(/^ciphertext:/, '') : null;
+    return v
+      ? Buffer.from(v, 'base64')
+          .toString()
+          .replace(/^ciphertext:/, '')
+      : null;
   }
   async set(key: string, value: string) {
     await this.file.update((e) => {
@@ -63,7 +67,15 @@ const ref = (host: string) => app.requireHost(host).auth.secretRef!;
 describe('the CLI forgets the secrets it orphans', () => {
   it('rm host, edit host --auth, another key file, rm forward, --no-socks-user', async () => {
     app.refresh();
-    const refs = { gone: ref('gone'), agent: ref('to-agent'), key: ref('to-key'), newKey: ref('new-key'), kept: ref('kept'), socks: app.requireForward('socks').socksSecretRef!, socks2: app.requireForward('socks2').socksSecretRef! };
+    const refs = {
+      gone: ref('gone'),
+      agent: ref('to-agent'),
+      key: ref('to-key'),
+      newKey: ref('new-key'),
+      kept: ref('kept'),
+      socks: app.requireForward('socks').socksSecretRef!,
+      socks2: app.requireForward('socks2').socksSecretRef!,
+    };
     expect(Object.keys(entries()).sort()).toEqual(Object.values(refs).sort());
 
     for (const args of [
@@ -83,7 +95,12 @@ describe('the CLI forgets the secrets it orphans', () => {
     expect(Object.keys(entries())).toEqual([refs.kept]);
     expect(statSync(secretsFilePath(dir)).mode & 0o777).toBe(0o600);
     app.refresh();
-    expect(app.listHosts().filter((h) => h.auth.secretRef).map((h) => [h.name, h.auth.secretRef])).toEqual([['kept', refs.kept]]);
+    expect(
+      app
+        .listHosts()
+        .filter((h) => h.auth.secretRef)
+        .map((h) => [h.name, h.auth.secretRef]),
+    ).toEqual([['kept', refs.kept]]);
     expect(app.listForwards().filter((f) => f.socksSecretRef)).toEqual([]);
     expect(await app.hostSecret('kept')).toBe('pw-kept');
     // A password host that becomes a key host does not offer the old password as the key's passphrase.

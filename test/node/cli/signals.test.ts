@@ -34,7 +34,21 @@ afterAll(async () => {
 });
 
 /** `burrow connect` to the silent server, which would wait 20 s for its banner. */
-const toSilentServer = async () => ['connect', '--json', '-L', `${await freePort()}:127.0.0.1:1`, '-p', String(silent.port), '-o', 'ConnectTimeout=20', '-o', 'BatchMode=yes', '-F', '/dev/null', '127.0.0.1'];
+const toSilentServer = async () => [
+  'connect',
+  '--json',
+  '-L',
+  `${await freePort()}:127.0.0.1:1`,
+  '-p',
+  String(silent.port),
+  '-o',
+  'ConnectTimeout=20',
+  '-o',
+  'BatchMode=yes',
+  '-F',
+  '/dev/null',
+  '127.0.0.1',
+];
 
 /** Sends the signal; resolves with the exit code and how long the exit took. */
 async function stopAndTime(run: Run, signal: NodeJS.Signals): Promise<{ code: number | null; ms: number }> {
@@ -127,7 +141,22 @@ describe('SIGINT and SIGTERM stop at once, exit 0', () => {
 
   it('Ctrl-C at the host-key question (on a terminal) stops at once and saves no key', async () => {
     const knownHosts = join(dir, 'known_hosts-ctrl-c');
-    const run = inTerminal(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', sshd.userKey, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=ask', '-F', '/dev/null', `${sshd.user}@127.0.0.1`]);
+    const run = inTerminal([
+      'connect',
+      '-L',
+      `${await freePort()}:127.0.0.1:1`,
+      '-i',
+      sshd.userKey,
+      '-p',
+      String(sshd.port),
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'StrictHostKeyChecking=ask',
+      '-F',
+      '/dev/null',
+      `${sshd.user}@127.0.0.1`,
+    ]);
     await waitForText(run, 'Trust it and save it');
     const t0 = performance.now();
     run.proc.stdin!.write('\x03');
@@ -141,7 +170,22 @@ describe('SIGINT and SIGTERM stop at once, exit 0', () => {
     const key = keygen(join(dir, 'id_locked'), 'ed25519', 'secret words');
     // The passphrase is asked only for a key the server would accept (public key first, as ssh).
     appendFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(`${key}.pub`));
-    const run = inTerminal(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-i', key, '-o', 'IdentitiesOnly=yes', '-p', String(sshd.port), '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-F', '/dev/null', `${sshd.user}@127.0.0.1`]);
+    const run = inTerminal([
+      'connect',
+      '-L',
+      `${await freePort()}:127.0.0.1:1`,
+      '-i',
+      key,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-p',
+      String(sshd.port),
+      '-o',
+      `UserKnownHostsFile=${sshd.knownHosts}`,
+      '-F',
+      '/dev/null',
+      `${sshd.user}@127.0.0.1`,
+    ]);
     await waitForText(run, 'Enter passphrase');
     const t0 = performance.now();
     run.proc.stdin!.write('\x03');

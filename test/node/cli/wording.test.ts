@@ -41,7 +41,22 @@ describe('burrow ls', () => {
   it('two stopped forwards on the same local port are both "stopped" (the probes do not collide)', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
+    expect(
+      (
+        await burrow(
+          'add',
+          'host',
+          'lab',
+          `${sshd.user}@127.0.0.1:${sshd.port}`,
+          '-i',
+          sshd.userKey,
+          '--known-hosts',
+          sshd.knownHosts,
+          '-o',
+          'StrictHostKeyChecking=yes',
+        )
+      ).code,
+    ).toBe(0);
     const port = await freePort();
     for (let i = 1; i <= 3; i++) expect((await burrow('add', 'forward', `f${i}`, '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     // Repeated: a collision depends on timing, so give it several chances to show.
@@ -57,7 +72,11 @@ describe('burrow ls', () => {
     const up = await startListening(dir, ['up', 'f1', '--json']);
     const ls = JSON.parse((await burrow('ls', '--json')).out).forwards;
     expect(ls[0]).toMatchObject({ name: 'f1', state: 'active' });
-    expect(ls[1]).toMatchObject({ name: 'f2', state: 'stopped', status: `stopped (its port ${port} is used by forward 'f1', running in burrow up (pid ${process.pid}): active)` });
+    expect(ls[1]).toMatchObject({
+      name: 'f2',
+      state: 'stopped',
+      status: `stopped (its port ${port} is used by forward 'f1', running in burrow up (pid ${process.pid}): active)`,
+    });
     expect(ls[2].state).toBe('stopped');
     expect(await up.stop()).toBe(0);
   });
@@ -101,7 +120,10 @@ describe('burrow import ssh-config', () => {
 
     const up = inProcessIO(dir);
     const exit = main(['up', '--all', '--json'], up);
-    await eventually(() => up.out().split('"event":"listening"').length - 1 === 2, () => up.out() + up.err());
+    await eventually(
+      () => up.out().split('"event":"listening"').length - 1 === 2,
+      () => up.out() + up.err(),
+    );
     expect((await roundTrip(p2, Buffer.from('once'))).toString()).toBe('once');
     expect(up.out()).not.toContain('"event":"error"');
     up.stop();
@@ -111,14 +133,35 @@ describe('burrow import ssh-config', () => {
   it('two saved forwards on one port in the same burrow up: the second names the first, not "in use by node"', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
+    expect(
+      (
+        await burrow(
+          'add',
+          'host',
+          'lab',
+          `${sshd.user}@127.0.0.1:${sshd.port}`,
+          '-i',
+          sshd.userKey,
+          '--known-hosts',
+          sshd.knownHosts,
+          '-o',
+          'StrictHostKeyChecking=yes',
+        )
+      ).code,
+    ).toBe(0);
     const port = await freePort();
     expect((await burrow('add', 'forward', 'first', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     expect((await burrow('add', 'forward', 'second', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     const up = inProcessIO(dir);
     const exit = main(['up', '--all'], up);
-    await eventually(() => up.err().includes('second') && up.err().includes('listening'), () => up.err());
-    await eventually(() => /second.*port/.test(up.err()), () => up.err());
+    await eventually(
+      () => up.err().includes('second') && up.err().includes('listening'),
+      () => up.err(),
+    );
+    await eventually(
+      () => /second.*port/.test(up.err()),
+      () => up.err(),
+    );
     up.stop();
     expect(await exit).toBe(0);
     expect(up.err()).toContain(`Local port ${port} is already used by forward 'first' of this same Burrow process`);
@@ -146,10 +189,45 @@ describe('burrow export and the real ssh', () => {
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
     // Each server has its own key: a hop reached with the target's key (or ssh's defaults) is refused.
     const hosts = [
-      ['add', 'host', 'jump@edge', `${bastion.user}@127.0.0.1:${bastion.port}`, '-i', bastion.userKey, '--known-hosts', bastion.knownHosts, '-o', 'StrictHostKeyChecking=yes'],
-      ['add', 'host', 'mid', `${middle.user}@127.0.0.1:${middle.port}`, '-i', middle.userKey, '--known-hosts', middle.knownHosts, '-o', 'StrictHostKeyChecking=yes'],
+      [
+        'add',
+        'host',
+        'jump@edge',
+        `${bastion.user}@127.0.0.1:${bastion.port}`,
+        '-i',
+        bastion.userKey,
+        '--known-hosts',
+        bastion.knownHosts,
+        '-o',
+        'StrictHostKeyChecking=yes',
+      ],
+      [
+        'add',
+        'host',
+        'mid',
+        `${middle.user}@127.0.0.1:${middle.port}`,
+        '-i',
+        middle.userKey,
+        '--known-hosts',
+        middle.knownHosts,
+        '-o',
+        'StrictHostKeyChecking=yes',
+      ],
       // Two hops, each with its own key and known_hosts.
-      ['add', 'host', 'inner', `${target.user}@127.0.0.1:${target.port}`, '-i', target.userKey, '--known-hosts', target.knownHosts, '-o', 'StrictHostKeyChecking=yes', '-J', 'jump@edge,mid'],
+      [
+        'add',
+        'host',
+        'inner',
+        `${target.user}@127.0.0.1:${target.port}`,
+        '-i',
+        target.userKey,
+        '--known-hosts',
+        target.knownHosts,
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-J',
+        'jump@edge,mid',
+      ],
       ['add', 'forward', 'echo', '-L', `${await freePort()}:127.0.0.1:${echo.port}`, '--via', 'inner'],
     ];
     for (const args of hosts) {
@@ -232,11 +310,25 @@ describe('IdentityFile %-tokens', () => {
     expect(ls.hosts[0].auth.keyPath).toBe(/debug1: identity file (\S+) type/.exec(r.stderr)![1]);
   });
 
-  it('a saved host\'s -i ~/.ssh/id_%r is expanded when it connects (burrow up), and burrow connect -i with %r is not refused', async () => {
+  it("a saved host's -i ~/.ssh/id_%r is expanded when it connects (burrow up), and burrow connect -i with %r is not refused", async () => {
     const dir = profiles();
     copyFileSync(sshd.userKey, join(dir, `id_${sshd.user}`));
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    const add = await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', `${dir}/id_%r`, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes', '-o', 'IdentitiesOnly=yes', '--json');
+    const add = await burrow(
+      'add',
+      'host',
+      'lab',
+      `${sshd.user}@127.0.0.1:${sshd.port}`,
+      '-i',
+      `${dir}/id_%r`,
+      '--known-hosts',
+      sshd.knownHosts,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '--json',
+    );
     expect(add.code, add.err).toBe(0);
     // Saved as written, as ssh_config keeps it: the tokens follow the host's user and address.
     expect(JSON.parse(add.out).auth.keyPath).toBe(`${dir}/id_%r`);
@@ -244,15 +336,38 @@ describe('IdentityFile %-tokens', () => {
     expect((await burrow('add', 'forward', 'echo', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     const up = inProcessIO(dir);
     const exit = main(['up', 'echo', '--json'], up);
-    await eventually(() => up.out().includes('"event":"listening"') || up.out().includes('"event":"error"'), () => up.out());
+    await eventually(
+      () => up.out().includes('"event":"listening"') || up.out().includes('"event":"error"'),
+      () => up.out(),
+    );
     expect(up.out()).not.toContain('"event":"error"');
     expect((await roundTrip(port, Buffer.from('token key'))).toString()).toBe('token key');
     up.stop();
     expect(await exit).toBe(0);
 
     const c = inProcessIO(dir);
-    const run = main(['connect', '--json', '-i', `${dir}/id_%r`, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-p', String(sshd.port), '-L', `${port}:127.0.0.1:${echo.port}`, `${sshd.user}@127.0.0.1`], c);
-    await eventually(() => c.out().includes('"event":"listening"') || c.out().includes('"event":"error"'), () => c.out());
+    const run = main(
+      [
+        'connect',
+        '--json',
+        '-i',
+        `${dir}/id_%r`,
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        `UserKnownHostsFile=${sshd.knownHosts}`,
+        '-p',
+        String(sshd.port),
+        '-L',
+        `${port}:127.0.0.1:${echo.port}`,
+        `${sshd.user}@127.0.0.1`,
+      ],
+      c,
+    );
+    await eventually(
+      () => c.out().includes('"event":"listening"') || c.out().includes('"event":"error"'),
+      () => c.out(),
+    );
     expect(c.out()).toContain('"event":"listening"');
     c.stop();
     expect(await run).toBe(0);
@@ -263,7 +378,22 @@ describe('burrow edit host --hostname', () => {
   it('changes the address (then up connects there); a bad one is refused with what to give', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect((await burrow('add', 'host', 'lab', `${sshd.user}@192.0.2.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
+    expect(
+      (
+        await burrow(
+          'add',
+          'host',
+          'lab',
+          `${sshd.user}@192.0.2.1:${sshd.port}`,
+          '-i',
+          sshd.userKey,
+          '--known-hosts',
+          sshd.knownHosts,
+          '-o',
+          'StrictHostKeyChecking=yes',
+        )
+      ).code,
+    ).toBe(0);
     const edited = await burrow('edit', 'host', 'lab', '--hostname', '127.0.0.1', '--json');
     expect(edited.code, edited.err).toBe(0);
     expect(JSON.parse(edited.out)).toMatchObject({ name: 'lab', hostname: '127.0.0.1', port: sshd.port, user: sshd.user });
@@ -271,7 +401,10 @@ describe('burrow edit host --hostname', () => {
     expect((await burrow('add', 'forward', 'echo', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     const up = inProcessIO(dir);
     const exit = main(['up', 'echo', '--json'], up);
-    await eventually(() => up.out().includes('"event":"listening"') || up.out().includes('"event":"error"'), () => up.out());
+    await eventually(
+      () => up.out().includes('"event":"listening"') || up.out().includes('"event":"error"'),
+      () => up.out(),
+    );
     expect((await roundTrip(port, Buffer.from('moved'))).toString()).toBe('moved');
     up.stop();
     expect(await exit).toBe(0);
@@ -288,7 +421,20 @@ describe('burrow edit host --hostname', () => {
 });
 
 describe('what the command says (issue 13 item 12)', () => {
-  const login = () => ['-i', sshd.userKey, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'GlobalKnownHostsFile=/dev/null', '-F', '/dev/null', '-p', String(sshd.port)];
+  const login = () => [
+    '-i',
+    sshd.userKey,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'IdentityAgent=none',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-F',
+    '/dev/null',
+    '-p',
+    String(sshd.port),
+  ];
   const listenOn = (port: number, host: string) =>
     new Promise<net.Server>((resolve, reject) => {
       const srv = net.createServer().once('error', reject);
@@ -306,7 +452,22 @@ describe('what the command says (issue 13 item 12)', () => {
   it('burrow up: a busy port is said once, with burrow edit as the fix; --json ends with a stopped event', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes')).code).toBe(0);
+    expect(
+      (
+        await burrow(
+          'add',
+          'host',
+          'lab',
+          `${sshd.user}@127.0.0.1:${sshd.port}`,
+          '-i',
+          sshd.userKey,
+          '--known-hosts',
+          sshd.knownHosts,
+          '-o',
+          'StrictHostKeyChecking=yes',
+        )
+      ).code,
+    ).toBe(0);
     const busy = await listenOn(0, '127.0.0.1');
     const port = (busy.address() as net.AddressInfo).port;
     expect((await burrow('add', 'forward', 'socks', '-D', String(port), '--via', 'lab')).code).toBe(0);
@@ -319,7 +480,10 @@ describe('what the command says (issue 13 item 12)', () => {
         'burrow: nothing could be started; exiting\n',
     );
     const json = await burrow('up', 'socks', '--json');
-    const events = json.out.trim().split('\n').map((l) => JSON.parse(l));
+    const events = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.filter((e) => e.event === 'error')).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'nothing-started' });
     busy.close();
@@ -344,30 +508,52 @@ describe('what the command says (issue 13 item 12)', () => {
     writeFileSync(kh, '');
     const QUESTION = /refuse \(no\)\? $/;
     const AGAIN = /refuse \(no\)\? [\s\S]*refuse \(no\)\? $/;
-    const term = fakeTerminal([[QUESTION, 'y'], [AGAIN, 'no']]);
-    const args = ['-L', `${await freePort()}:127.0.0.1:${echo.port}`, ...login(), '-o', `UserKnownHostsFile=${kh}`, '-o', 'StrictHostKeyChecking=ask', `${sshd.user}@127.0.0.1`];
+    const term = fakeTerminal([
+      [QUESTION, 'y'],
+      [AGAIN, 'no'],
+    ]);
+    const args = [
+      '-L',
+      `${await freePort()}:127.0.0.1:${echo.port}`,
+      ...login(),
+      '-o',
+      `UserKnownHostsFile=${kh}`,
+      '-o',
+      'StrictHostKeyChecking=ask',
+      `${sshd.user}@127.0.0.1`,
+    ];
     expect(await connect(args, term.io)).toBe(1);
     expect(term.stderr().split('refuse (no)?')).toHaveLength(3);
     expect(readFileSync(kh, 'utf8')).toBe('');
 
     const t = inProcessIO(dir);
     expect(await main(['connect', ...args], t)).toBe(1);
-    expect(t.err()).toMatch(/is not known \(ssh-ed25519 key SHA256:\S+\), and no one can be asked to trust it \(not on a terminal\)\. Verify the fingerprint with the server's administrator, then connect once where you can answer the question/);
+    expect(t.err()).toMatch(
+      /is not known \(ssh-ed25519 key SHA256:\S+\), and no one can be asked to trust it \(not on a terminal\)\. Verify the fingerprint with the server's administrator, then connect once where you can answer the question/,
+    );
     expect(t.err()).not.toContain('StrictHostKeyChecking=ask');
   });
 
   it('burrow ls: a reconnect attempt under way is said so, not "next try in 0 s"', () => {
     const status = { pid: 42, kind: 'cli' as const, forwards: {} } as Parameters<typeof describeRuntime>[0];
     const now = Date.now();
-    expect(describeRuntime(status, { state: 'reconnecting', attempt: 2, nextAttemptAt: now - 3000 } as never, now)).toBe('running in burrow up (pid 42): reconnecting (attempt 2 under way)');
-    expect(describeRuntime(status, { state: 'reconnecting', attempt: 2 } as never, now)).toBe('running in burrow up (pid 42): reconnecting (attempt 2 under way)');
-    expect(describeRuntime(status, { state: 'reconnecting', attempt: 3, nextAttemptAt: now + 8000 } as never, now)).toBe('running in burrow up (pid 42): reconnecting (attempt 3, next try in 8 s)');
+    expect(describeRuntime(status, { state: 'reconnecting', attempt: 2, nextAttemptAt: now - 3000 } as never, now)).toBe(
+      'running in burrow up (pid 42): reconnecting (attempt 2 under way)',
+    );
+    expect(describeRuntime(status, { state: 'reconnecting', attempt: 2 } as never, now)).toBe(
+      'running in burrow up (pid 42): reconnecting (attempt 2 under way)',
+    );
+    expect(describeRuntime(status, { state: 'reconnecting', attempt: 3, nextAttemptAt: now + 8000 } as never, now)).toBe(
+      'running in burrow up (pid 42): reconnecting (attempt 3, next try in 8 s)',
+    );
   });
 });
 
 describe('exposed listeners are said out loud (issue 11 item 4)', () => {
-  const EXPOSED = /^Anyone on your network can use this port \(it listens on every address \((\*|0\.0\.0\.0)\), not only on this computer\)\. Use 127\.0\.0\.1 unless that is what you want\.$/;
-  const OPEN = /^Open proxy: anyone on your network can use this SOCKS proxy \(it listens on every address \(0\.0\.0\.0\)\) without a login, and reach whatever the SSH server can reach, as you\./;
+  const EXPOSED =
+    /^Anyone on your network can use this port \(it listens on every address \((\*|0\.0\.0\.0)\), not only on this computer\)\. Use 127\.0\.0\.1 unless that is what you want\.$/;
+  const OPEN =
+    /^Open proxy: anyone on your network can use this SOCKS proxy \(it listens on every address \(0\.0\.0\.0\)\) without a login, and reach whatever the SSH server can reach, as you\./;
   /** The warnings planConnect gives (nothing is bound: these would listen beyond loopback). */
   function warnings(argv: string[]): Array<{ forward: string; code: string; message: string }> {
     const t = inProcessIO(profiles());
@@ -382,7 +568,25 @@ describe('exposed listeners are said out loud (issue 11 item 4)', () => {
   }
 
   it('connect: -g, -L *:..., -L 0.0.0.0:... warn; -D 0.0.0.0 without a login warns louder; loopback binds do not', () => {
-    const w = warnings(['-g', '-L', '1100:h:1', '-L', '*:1101:h:1', '-L', '0.0.0.0:1102:h:1', '-D', '0.0.0.0:1103', '-L', '127.0.0.1:1104:h:1', '-L', 'localhost:1105:h:1', '-L', '[::1]:1106:h:1', '-R', '0:h:1']);
+    const w = warnings([
+      '-g',
+      '-L',
+      '1100:h:1',
+      '-L',
+      '*:1101:h:1',
+      '-L',
+      '0.0.0.0:1102:h:1',
+      '-D',
+      '0.0.0.0:1103',
+      '-L',
+      '127.0.0.1:1104:h:1',
+      '-L',
+      'localhost:1105:h:1',
+      '-L',
+      '[::1]:1106:h:1',
+      '-R',
+      '0:h:1',
+    ]);
     expect(w.map((e) => `${e.forward} ${e.code}`)).toEqual(['L1 EXPOSED', 'L2 EXPOSED', 'L3 EXPOSED', 'D1 OPEN_PROXY']);
     for (const e of w.slice(0, 3)) expect(e.message).toMatch(EXPOSED);
     expect(w[3].message).toMatch(OPEN);
@@ -396,17 +600,34 @@ describe('exposed listeners are said out loud (issue 11 item 4)', () => {
   it('connect and up print it for people too, before anything listens (a bind address this machine lacks: nothing is exposed)', async () => {
     const port = await freePort();
     const t = inProcessIO(profiles());
-    expect(await main(['connect', ...['-i', sshd.userKey, '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-p', String(sshd.port), '-F', '/dev/null'], '-D', `192.0.2.1:${port}`, `${sshd.user}@127.0.0.1`], t)).toBe(1);
-    expect(t.err().split('\n')[0]).toBe('burrow: D1: warning: Open proxy: anyone on your network can use this SOCKS proxy (it listens on 192.0.2.1) without a login, and reach whatever the SSH server can reach, as you. Bind it to 127.0.0.1, or require a SOCKS login.');
+    expect(
+      await main(
+        [
+          'connect',
+          ...['-i', sshd.userKey, '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-p', String(sshd.port), '-F', '/dev/null'],
+          '-D',
+          `192.0.2.1:${port}`,
+          `${sshd.user}@127.0.0.1`,
+        ],
+        t,
+      ),
+    ).toBe(1);
+    expect(t.err().split('\n')[0]).toBe(
+      'burrow: D1: warning: Open proxy: anyone on your network can use this SOCKS proxy (it listens on 192.0.2.1) without a login, and reach whatever the SSH server can reach, as you. Bind it to 127.0.0.1, or require a SOCKS login.',
+    );
 
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
     expect((await burrow('add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts)).code).toBe(0);
     const add = await burrow('add', 'forward', 'wide', '-L', `192.0.2.1:${port}:127.0.0.1:${echo.port}`, '--via', 'lab');
     expect(add.code).toBe(0);
-    expect(add.err).toBe("burrow: wide: warning: Anyone on your network can use this port (it listens on 192.0.2.1, not only on this computer). Use 127.0.0.1 unless that is what you want.\n");
+    expect(add.err).toBe(
+      'burrow: wide: warning: Anyone on your network can use this port (it listens on 192.0.2.1, not only on this computer). Use 127.0.0.1 unless that is what you want.\n',
+    );
     const up = await burrow('up', 'wide');
-    expect(up.err.split('\n')[0]).toBe('burrow: wide: warning: Anyone on your network can use this port (it listens on 192.0.2.1, not only on this computer). Use 127.0.0.1 unless that is what you want.');
+    expect(up.err.split('\n')[0]).toBe(
+      'burrow: wide: warning: Anyone on your network can use this port (it listens on 192.0.2.1, not only on this computer). Use 127.0.0.1 unless that is what you want.',
+    );
   });
 
   it('add and edit forward: -L 0.0.0.0 warns, -D 0.0.0.0 warns louder until it has a login; a loopback bind says nothing', async () => {

@@ -66,18 +66,35 @@ describe('launch at login', () => {
 
   it('macOS: openAsHidden (login-item arguments are Windows only)', () => {
     expect(loginItemPlan({ ...base, platform: 'darwin' })).toEqual({ kind: 'login-item', settings: { openAtLogin: true, openAsHidden: true } });
-    expect(loginItemPlan({ ...base, platform: 'darwin', openAtLogin: false })).toEqual({ kind: 'login-item', settings: { openAtLogin: false, openAsHidden: true } });
+    expect(loginItemPlan({ ...base, platform: 'darwin', openAtLogin: false })).toEqual({
+      kind: 'login-item',
+      settings: { openAtLogin: false, openAsHidden: true },
+    });
   });
 
   it('Windows: the login item runs Burrow with --hidden (and the app folder when unpackaged)', () => {
-    expect(loginItemPlan({ ...base, platform: 'win32' })).toEqual({ kind: 'login-item', settings: { openAtLogin: true, path: base.execPath, args: ['--hidden'] } });
-    expect(loginItemPlan({ ...base, platform: 'win32', packaged: false })).toEqual({ kind: 'login-item', settings: { openAtLogin: true, path: base.execPath, args: [base.appPath, '--hidden'] } });
+    expect(loginItemPlan({ ...base, platform: 'win32' })).toEqual({
+      kind: 'login-item',
+      settings: { openAtLogin: true, path: base.execPath, args: ['--hidden'] },
+    });
+    expect(loginItemPlan({ ...base, platform: 'win32', packaged: false })).toEqual({
+      kind: 'login-item',
+      settings: { openAtLogin: true, path: base.execPath, args: [base.appPath, '--hidden'] },
+    });
   });
 
   it("Linux: the autostart entry as before (the AppImage's own path when run from one)", () => {
     expect(loginItemPlan({ ...base, platform: 'linux' })).toEqual({ kind: 'linux-autostart', enabled: true, exec: [base.execPath, '--hidden'] });
-    expect(loginItemPlan({ ...base, platform: 'linux', appImage: '/home/a/Burrow.AppImage' })).toEqual({ kind: 'linux-autostart', enabled: true, exec: ['/home/a/Burrow.AppImage', '--hidden'] });
-    expect(loginItemPlan({ ...base, platform: 'linux', packaged: false, openAtLogin: false })).toEqual({ kind: 'linux-autostart', enabled: false, exec: [base.execPath, base.appPath, '--hidden'] });
+    expect(loginItemPlan({ ...base, platform: 'linux', appImage: '/home/a/Burrow.AppImage' })).toEqual({
+      kind: 'linux-autostart',
+      enabled: true,
+      exec: ['/home/a/Burrow.AppImage', '--hidden'],
+    });
+    expect(loginItemPlan({ ...base, platform: 'linux', packaged: false, openAtLogin: false })).toEqual({
+      kind: 'linux-autostart',
+      enabled: false,
+      exec: [base.execPath, base.appPath, '--hidden'],
+    });
   });
 
   it('a launch starts in the tray: the setting, --hidden, or a macOS login launch', () => {
@@ -86,7 +103,11 @@ describe('launch at login', () => {
     expect(startsHidden({ platform: 'win32', argv: ['burrow'], startHidden: true })).toBe(true);
     expect(startsHidden({ platform: 'darwin', argv: ['Burrow'], startHidden: false, loginItem: { wasOpenedAsHidden: true } })).toBe(true);
     // macOS 13 and up no longer report wasOpenedAsHidden: a login launch is a background launch.
-    expect(startsHidden({ platform: 'darwin', argv: ['Burrow'], startHidden: false, loginItem: { wasOpenedAtLogin: true, wasOpenedAsHidden: false } })).toBe(true);
-    expect(startsHidden({ platform: 'darwin', argv: ['Burrow'], startHidden: false, loginItem: { wasOpenedAtLogin: false, wasOpenedAsHidden: false } })).toBe(false);
+    expect(startsHidden({ platform: 'darwin', argv: ['Burrow'], startHidden: false, loginItem: { wasOpenedAtLogin: true, wasOpenedAsHidden: false } })).toBe(
+      true,
+    );
+    expect(startsHidden({ platform: 'darwin', argv: ['Burrow'], startHidden: false, loginItem: { wasOpenedAtLogin: false, wasOpenedAsHidden: false } })).toBe(
+      false,
+    );
   });
 });

@@ -23,7 +23,12 @@ const canConnect = (port: number) =>
 describe('quit flow', () => {
   it('quits at once when nothing runs, without asking', async () => {
     const calls: string[] = [];
-    const flow = createQuitFlow({ runningCount: () => 0, confirm: async () => (calls.push('ask'), true), shutdown: async () => void calls.push('shutdown'), exit: () => calls.push('exit') });
+    const flow = createQuitFlow({
+      runningCount: () => 0,
+      confirm: async () => (calls.push('ask'), true),
+      shutdown: async () => void calls.push('shutdown'),
+      exit: () => calls.push('exit'),
+    });
     expect(await flow.request()).toBe(true);
     expect(calls).toEqual(['shutdown', 'exit']);
     expect(flow.allowed).toBe(true);
@@ -31,7 +36,12 @@ describe('quit flow', () => {
 
   it('asks when forwards run; "no" keeps everything running', async () => {
     const calls: string[] = [];
-    const flow = createQuitFlow({ runningCount: () => 2, confirm: async (n) => (calls.push(`ask ${n}`), false), shutdown: async () => void calls.push('shutdown'), exit: () => calls.push('exit') });
+    const flow = createQuitFlow({
+      runningCount: () => 2,
+      confirm: async (n) => (calls.push(`ask ${n}`), false),
+      shutdown: async () => void calls.push('shutdown'),
+      exit: () => calls.push('exit'),
+    });
     expect(await flow.request()).toBe(false);
     expect(calls).toEqual(['ask 2']);
     expect(flow.allowed).toBe(false);
@@ -40,7 +50,12 @@ describe('quit flow', () => {
   it('a second request while the first asks is the same request (one dialog)', async () => {
     let asks = 0;
     let answer!: (v: boolean) => void;
-    const flow = createQuitFlow({ runningCount: () => 1, confirm: () => (asks++, new Promise((r) => (answer = r))), shutdown: async () => undefined, exit: () => undefined });
+    const flow = createQuitFlow({
+      runningCount: () => 1,
+      confirm: () => (asks++, new Promise((r) => (answer = r))),
+      shutdown: async () => undefined,
+      exit: () => undefined,
+    });
     const a = flow.request();
     const b = flow.request();
     expect(flow.inProgress).toBe(true);
@@ -53,7 +68,14 @@ describe('quit flow', () => {
   it('exits even when stopping hangs, after the timeout', async () => {
     const logs: string[] = [];
     let exited = false;
-    const flow = createQuitFlow({ runningCount: () => 0, confirm: async () => true, shutdown: () => new Promise(() => undefined), exit: () => (exited = true), timeoutMs: 50, log: (m) => logs.push(m) });
+    const flow = createQuitFlow({
+      runningCount: () => 0,
+      confirm: async () => true,
+      shutdown: () => new Promise(() => undefined),
+      exit: () => (exited = true),
+      timeoutMs: 50,
+      log: (m) => logs.push(m),
+    });
     expect(await flow.request()).toBe(true);
     expect(exited).toBe(true);
     expect(logs[0]).toMatch(/longer than 50 ms/);
@@ -62,7 +84,9 @@ describe('quit flow', () => {
   it('stops every real forward cleanly before exit', async () => {
     const engine = new TunnelEngine();
     const ports = [await freePort(), await freePort()];
-    ports.forEach((p, i) => engine.add(`f${i}`, hostOf(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: p }, target: { host: '127.0.0.1', port: sshd.port } }));
+    ports.forEach((p, i) =>
+      engine.add(`f${i}`, hostOf(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: p }, target: { host: '127.0.0.1', port: sshd.port } }),
+    );
     await engine.start('f0');
     await engine.start('f1');
     expect(await canConnect(ports[0])).toBe(true);

@@ -4,7 +4,8 @@ import type os from 'node:os';
 import { networkSignature, pollingNetworkWatcher, wireReconnectTriggers, type PowerEvents } from '../../../electron/desktop/reconnect-triggers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const iface = (address: string, internal = false) => ({ address, internal, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as os.NetworkInterfaceInfo;
+const iface = (address: string, internal = false) =>
+  ({ address, internal, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as os.NetworkInterfaceInfo;
 
 describe('reconnect on resume and network change', () => {
   it('calls reconnectAll once for a burst of resume/unlock events, and stops listening when disposed', async () => {

@@ -1,30 +1,68 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { allTrayIconFiles, buildTrayMenu, trayIconFile, trayIconState, trayToolTip, type TrayForward, type TrayItem } from '../../../electron/desktop/tray-menu';
+import {
+  allTrayIconFiles,
+  buildTrayMenu,
+  trayIconFile,
+  trayIconState,
+  trayToolTip,
+  type TrayForward,
+  type TrayItem,
+} from '../../../electron/desktop/tray-menu';
 
-const fwd = (id: string, state: TrayForward['state'], extra: Partial<TrayForward> = {}): TrayForward => ({ id, name: id, state, localAddress: `localhost:${1000 + id.length}`, ...extra });
+const fwd = (id: string, state: TrayForward['state'], extra: Partial<TrayForward> = {}): TrayForward => ({
+  id,
+  name: id,
+  state,
+  localAddress: `localhost:${1000 + id.length}`,
+  ...extra,
+});
 const labels = (items: TrayItem[]) => items.map((i) => (i.kind === 'separator' ? '---' : i.label));
 
 describe('tray menu model', () => {
   it('lists every forward as a checkbox with state and local address; click toggles', () => {
-    const menu = buildTrayMenu({ forwards: [fwd('pop3', 'active', { localAddress: 'localhost:1100' }), fwd('db', 'stopped', { localAddress: '127.0.0.1:5432' })], presets: [], hosts: [] });
-    expect(menu[0]).toEqual({ kind: 'checkbox', label: 'db — 127.0.0.1:5432 (stopped)', checked: false, enabled: true, action: { type: 'toggle', forwardId: 'db', start: true } });
-    expect(menu[1]).toEqual({ kind: 'checkbox', label: 'pop3 — localhost:1100 (active)', checked: true, enabled: true, action: { type: 'toggle', forwardId: 'pop3', start: false } });
+    const menu = buildTrayMenu({
+      forwards: [fwd('pop3', 'active', { localAddress: 'localhost:1100' }), fwd('db', 'stopped', { localAddress: '127.0.0.1:5432' })],
+      presets: [],
+      hosts: [],
+    });
+    expect(menu[0]).toEqual({
+      kind: 'checkbox',
+      label: 'db — 127.0.0.1:5432 (stopped)',
+      checked: false,
+      enabled: true,
+      action: { type: 'toggle', forwardId: 'db', start: true },
+    });
+    expect(menu[1]).toEqual({
+      kind: 'checkbox',
+      label: 'pop3 — localhost:1100 (active)',
+      checked: true,
+      enabled: true,
+      action: { type: 'toggle', forwardId: 'pop3', start: false },
+    });
     expect(labels(menu).slice(-3)).toEqual(['---', 'Open Burrow', 'Quit Burrow']);
     expect(menu.at(-1)).toMatchObject({ action: { type: 'quit' } });
     expect(menu.at(-2)).toMatchObject({ action: { type: 'open' } });
   });
 
   it('shows reconnecting and failing states; reconnecting counts as running', () => {
-    const menu = buildTrayMenu({ forwards: [fwd('a', 'reconnecting'), fwd('b', 'failed'), fwd('c', 'active', { destinationFailing: true })], presets: [], hosts: [] });
+    const menu = buildTrayMenu({
+      forwards: [fwd('a', 'reconnecting'), fwd('b', 'failed'), fwd('c', 'active', { destinationFailing: true })],
+      presets: [],
+      hosts: [],
+    });
     expect(menu[0]).toMatchObject({ label: expect.stringContaining('(reconnecting…)'), checked: true, action: { start: false } });
     expect(menu[1]).toMatchObject({ label: expect.stringContaining('(failed)'), checked: false, action: { start: true } });
     expect(menu[2]).toMatchObject({ label: expect.stringContaining('(destination failing)'), checked: true });
   });
 
   it('puts groups in submenus with start all / stop all', () => {
-    const menu = buildTrayMenu({ forwards: [fwd('x', 'active', { group: 'work' }), fwd('y', 'stopped', { group: 'work' }), fwd('z', 'stopped', { group: 'home' })], presets: [], hosts: [] });
+    const menu = buildTrayMenu({
+      forwards: [fwd('x', 'active', { group: 'work' }), fwd('y', 'stopped', { group: 'work' }), fwd('z', 'stopped', { group: 'home' })],
+      presets: [],
+      hosts: [],
+    });
     expect(labels(menu)).toEqual(['home (0/1 running)', 'work (1/2 running)', '---', 'Open Burrow', 'Quit Burrow']);
     const work = menu[1] as Extract<TrayItem, { kind: 'submenu' }>;
     expect(work.items[0]).toEqual({ kind: 'normal', label: 'Start all', enabled: true, action: { type: 'group', group: 'work', start: true } });
@@ -36,7 +74,14 @@ describe('tray menu model', () => {
 
   it('offers quick presets per host, and says when there is no host', () => {
     const presets = [{ id: 'pop3', label: 'Forward POP3 to localhost:1100' }];
-    const menu = buildTrayMenu({ forwards: [], presets, hosts: [{ id: 'h2', name: 'mail' }, { id: 'h1', name: 'bastion' }] });
+    const menu = buildTrayMenu({
+      forwards: [],
+      presets,
+      hosts: [
+        { id: 'h2', name: 'mail' },
+        { id: 'h1', name: 'bastion' },
+      ],
+    });
     expect(labels(menu)).toEqual(['No forwards yet', '---', 'Quick forward', '---', 'Open Burrow', 'Quit Burrow']);
     const quick = menu[2] as Extract<TrayItem, { kind: 'submenu' }>;
     const pop3 = quick.items[0] as Extract<TrayItem, { kind: 'submenu' }>;
@@ -46,7 +91,11 @@ describe('tray menu model', () => {
       { kind: 'normal', label: 'via mail', enabled: true, action: { type: 'preset', presetId: 'pop3', hostId: 'h2' } },
     ]);
     const none = buildTrayMenu({ forwards: [], presets, hosts: [] });
-    expect((none[2] as Extract<TrayItem, { kind: 'submenu' }>).items[0]).toEqual({ kind: 'normal', label: 'Forward POP3 to localhost:1100 (add a host first)', enabled: false });
+    expect((none[2] as Extract<TrayItem, { kind: 'submenu' }>).items[0]).toEqual({
+      kind: 'normal',
+      label: 'Forward POP3 to localhost:1100 (add a host first)',
+      enabled: false,
+    });
   });
 });
 

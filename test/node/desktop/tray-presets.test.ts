@@ -14,7 +14,15 @@ import { buildTrayMenu, type TrayAction, type TrayInput, type TrayItem } from '.
 import type { Forward } from '../../../shared/model';
 
 const fwd = (name: string, port: number, kind: Forward['kind'] = 'local'): Forward =>
-  ({ name, kind, port, host: 'mail', autostart: false, tags: [], ...(kind === 'dynamic' ? {} : { destinationHost: 'localhost', destinationPort: 110 }) }) as Forward;
+  ({
+    name,
+    kind,
+    port,
+    host: 'mail',
+    autostart: false,
+    tags: [],
+    ...(kind === 'dynamic' ? {} : { destinationHost: 'localhost', destinationPort: 110 }),
+  }) as Forward;
 
 function presetAction(items: TrayItem[], label: string, via: string): TrayAction {
   const quick = items.find((i) => i.kind === 'submenu' && i.label === 'Quick forward') as Extract<TrayItem, { kind: 'submenu' }>;
@@ -47,13 +55,24 @@ describe('tray preset labels', () => {
   it('the menu action carries the labelled port', async () => {
     const presets = await trayPresets({ forwards: [fwd('pop3-mail', 1100)] }, () => true);
     const menu = buildTrayMenu(trayInput({ forwards: [], hosts: [{ name: 'mail' } as never] }, () => undefined, presets));
-    expect(presetAction(menu, 'Forward POP3 to localhost:1101', 'mail')).toEqual({ type: 'preset', presetId: 'pop3', hostId: 'mail', localPort: 1101, label: 'Forward POP3 to localhost:1101' });
+    expect(presetAction(menu, 'Forward POP3 to localhost:1101', 'mail')).toEqual({
+      type: 'preset',
+      presetId: 'pop3',
+      hostId: 'mail',
+      localPort: 1101,
+      label: 'Forward POP3 to localhost:1101',
+    });
   });
 
   it('a refresh asked for while one runs is folded into one more run with the latest state', async () => {
     const seen: TrayInput[] = [];
     let forwards: Forward[] = [];
-    const refresh = trayRefresher({ document: () => ({ forwards, hosts: [] }), stateOf: () => () => undefined, update: (i) => seen.push(i), isFree: () => true });
+    const refresh = trayRefresher({
+      document: () => ({ forwards, hosts: [] }),
+      stateOf: () => () => undefined,
+      update: (i) => seen.push(i),
+      isFree: () => true,
+    });
     const first = refresh();
     forwards = [fwd('pop3-mail', 1100)];
     void refresh();
@@ -69,7 +88,12 @@ describe('tray actions through the real services', () => {
   let dir: string;
   let services: Services;
   let closedPort: number;
-  const deps = () => ({ dispatch: (c: string, i: unknown) => services.dispatcher.dispatch(c, i), document: () => services.repo.document(), open: () => undefined, quit: () => undefined });
+  const deps = () => ({
+    dispatch: (c: string, i: unknown) => services.dispatcher.dispatch(c, i),
+    document: () => services.repo.document(),
+    open: () => undefined,
+    quit: () => undefined,
+  });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'burrow-tray-'));
@@ -99,7 +123,10 @@ describe('tray actions through the real services', () => {
       expect(saved.port).toBe(redis.localPort);
       expect(redis.label).toBe(`Forward Redis to localhost:${saved.port}`);
       // It could not start (the port is taken): the person is told, with the message.
-      expect(notice).toEqual({ title: 'Added redis-mail, but it could not start', body: expect.stringContaining(`Local port ${redis.localPort} is already in use`) });
+      expect(notice).toEqual({
+        title: 'Added redis-mail, but it could not start',
+        body: expect.stringContaining(`Local port ${redis.localPort} is already in use`),
+      });
     } finally {
       await new Promise((r) => squatter.close(r));
     }
@@ -127,16 +154,27 @@ describe('tray actions through the real services', () => {
     } finally {
       await new Promise((r) => squatter.close(r));
     }
-    expect(await runTrayAction({ type: 'toggle', forwardId: 'nope', start: true }, deps())).toEqual({ title: 'Could not start nope', body: expect.stringContaining("No forward named 'nope'") });
+    expect(await runTrayAction({ type: 'toggle', forwardId: 'nope', start: true }, deps())).toEqual({
+      title: 'Could not start nope',
+      body: expect.stringContaining("No forward named 'nope'"),
+    });
     expect(await runTrayAction({ type: 'toggle', forwardId: 'redis-mail', start: false }, deps())).toBeNull();
   }, 30_000);
 });
 
 describe('tray failure notices', () => {
   it('say what was clicked and why it failed; a group lists the forwards that failed', () => {
-    expect(trayFailureNotice({ type: 'toggle', forwardId: 'pop3', start: false }, { ok: false, code: 'INTERNAL', message: 'boom' })).toEqual({ title: 'Could not stop pop3', body: 'boom' });
+    expect(trayFailureNotice({ type: 'toggle', forwardId: 'pop3', start: false }, { ok: false, code: 'INTERNAL', message: 'boom' })).toEqual({
+      title: 'Could not stop pop3',
+      body: 'boom',
+    });
     expect(trayFailureNotice({ type: 'toggle', forwardId: 'pop3', start: true }, { ok: true, value: {} })).toBeNull();
-    expect(trayFailureNotice({ type: 'preset', presetId: 'pop3', hostId: 'h', localPort: 1100, label: 'Forward POP3 to localhost:1100' }, { ok: false, code: 'VALIDATION', message: 'bad' })).toEqual({
+    expect(
+      trayFailureNotice(
+        { type: 'preset', presetId: 'pop3', hostId: 'h', localPort: 1100, label: 'Forward POP3 to localhost:1100' },
+        { ok: false, code: 'VALIDATION', message: 'bad' },
+      ),
+    ).toEqual({
       title: 'Could not add "Forward POP3 to localhost:1100" via h',
       body: 'bad',
     });
@@ -144,11 +182,20 @@ describe('tray failure notices', () => {
     expect(
       trayFailureNotice(group, {
         ok: true,
-        value: { group: 'mail', results: [{ name: 'a', ok: true }, { name: 'b', ok: false, code: 'PORT_IN_USE', message: 'Local port 1100 is in use.' }] },
+        value: {
+          group: 'mail',
+          results: [
+            { name: 'a', ok: true },
+            { name: 'b', ok: false, code: 'PORT_IN_USE', message: 'Local port 1100 is in use.' },
+          ],
+        },
       }),
     ).toEqual({ title: 'Could not start every forward in mail', body: 'b: Local port 1100 is in use.' });
     expect(trayFailureNotice(group, { ok: true, value: { group: 'mail', results: [{ name: 'a', ok: true }] } })).toBeNull();
-    expect(trayFailureNotice({ type: 'preset', presetId: 'gopher', hostId: 'h' }, { thrown: new Error("No preset named 'gopher'.") })).toEqual({ title: 'Could not add "the gopher preset" via h', body: "No preset named 'gopher'." });
+    expect(trayFailureNotice({ type: 'preset', presetId: 'gopher', hostId: 'h' }, { thrown: new Error("No preset named 'gopher'.") })).toEqual({
+      title: 'Could not add "the gopher preset" via h',
+      body: "No preset named 'gopher'.",
+    });
   });
 });
 

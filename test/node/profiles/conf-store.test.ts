@@ -65,11 +65,14 @@ describe("conf's private write seam", () => {
     durable.write({ n: 1 });
     const before = readFileSync(join(dir, 'config.json'), 'utf8');
     expect(() =>
-      durable.write({ n: 2 }, {
-        beforeRename: () => {
-          throw new Error('lock lost');
+      durable.write(
+        { n: 2 },
+        {
+          beforeRename: () => {
+            throw new Error('lock lost');
+          },
         },
-      }),
+      ),
     ).toThrow('lock lost');
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(before);
     expect(readdirSync(dir)).toEqual(['config.json']);
@@ -164,7 +167,14 @@ describe("the app's binding (electron/app/store.ts) under the fake of 'electron'
     const record = join(dir, 'electron-calls.json');
     const r = spawnSync(
       process.execPath,
-      ['--import', join(ROOT, 'test/support/electron-fake/register.mjs'), join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'test/support/electron-store-writer.ts'), join(dir, 'cfg'), 'h1'],
+      [
+        '--import',
+        join(ROOT, 'test/support/electron-fake/register.mjs'),
+        join(ROOT, 'bin/run-ts.mjs'),
+        join(ROOT, 'test/support/electron-store-writer.ts'),
+        join(dir, 'cfg'),
+        'h1',
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BURROW_FAKE_USER_DATA: join(dir, 'userData'), BURROW_FAKE_RECORD: record } },
     );
     expect(r.stderr).toBe('');

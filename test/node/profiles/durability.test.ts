@@ -56,7 +56,9 @@ function frozenWriter(dir: string, name: string) {
   const marker = join(dir, `${name}.holding`);
   const go = join(dir, `${name}.go`);
   let err = '';
-  const proc = spawn(process.execPath, [join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'test/support/frozen-writer.ts'), dir, name, marker, go], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'test/support/frozen-writer.ts'), dir, name, marker, go], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   proc.stderr!.on('data', (d) => (err += d));
   return { proc, marker, go, stderr: () => err };
 }
@@ -66,7 +68,10 @@ async function seed(dir: string, hosts: string[]): Promise<void> {
   for (const name of hosts) await repo.addHost({ name, hostname: `${name}.example.com` });
 }
 
-const hostNames = (dir: string) => validDocument(readFileSync(join(dir, 'config.json'), 'utf8')).hosts.map((h) => h.name).sort();
+const hostNames = (dir: string) =>
+  validDocument(readFileSync(join(dir, 'config.json'), 'utf8'))
+    .hosts.map((h) => h.name)
+    .sort();
 
 describe.skipIf(!isRoot)('a full disk (48 KiB tmpfs)', () => {
   let dir: string;
@@ -132,7 +137,9 @@ describe('a damaged schemaVersion', () => {
       expect(r.code).toBe(0);
       expect(r.out).toContain('web');
       expect(r.out).toContain('db');
-      expect(r.err).toMatch(/warning: The profile file .*config\.json could not be read \(its schemaVersion is (missing|not a version number \("1"\))\)\. It was moved to .*config\.corrupt-.*\.json; 1 host\(s\) and 1 forward\(s\) were recovered/);
+      expect(r.err).toMatch(
+        /warning: The profile file .*config\.json could not be read \(its schemaVersion is (missing|not a version number \("1"\))\)\. It was moved to .*config\.corrupt-.*\.json; 1 host\(s\) and 1 forward\(s\) were recovered/,
+      );
       const aside = readdirSync(dir).filter((n) => n.startsWith('config.corrupt-'));
       expect(aside).toHaveLength(1);
       expect(readFileSync(join(dir, aside[0]), 'utf8')).toBe(damaged);
@@ -290,7 +297,11 @@ describe.skipIf(!isRoot)('a folder this user can read but not write', () => {
 
   /** The real `burrow` command as that user. */
   function runAs(dir: string, args: string[]): { code: number | null; out: string; err: string } {
-    const r = spawnSync('runuser', ['-u', user, '--', 'env', `BURROW_CONFIG_DIR=${dir}`, 'HOME=/nonexistent', process.execPath, BURROW, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('runuser', ['-u', user, '--', 'env', `BURROW_CONFIG_DIR=${dir}`, 'HOME=/nonexistent', process.execPath, BURROW, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
@@ -311,7 +322,9 @@ describe.skipIf(!isRoot)('a folder this user can read but not write', () => {
 
     const add = runAs(dir, ['add', 'host', 'x', '127.0.0.2']);
     expect(add.code).toBe(1);
-    expect(add.err).toContain(`burrow: error: Could not save ${join(dir, 'config.json')}: this user cannot write there (EACCES): nothing was changed. Make the folder writable (chmod u+w '${dir}') or set BURROW_CONFIG_DIR to a folder you can write.`);
+    expect(add.err).toContain(
+      `burrow: error: Could not save ${join(dir, 'config.json')}: this user cannot write there (EACCES): nothing was changed. Make the folder writable (chmod u+w '${dir}') or set BURROW_CONFIG_DIR to a folder you can write.`,
+    );
     expect(readFileSync(join(dir, 'config.json')).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['config.json']);
   }, 120_000);

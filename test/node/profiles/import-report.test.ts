@@ -12,7 +12,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ssh_config import report', () => {
-  it("lists every forward of a skipped host as skipped, saying why its host was skipped", () => {
+  it('lists every forward of a skipped host as skipped, saying why its host was skipped', () => {
     const file = join(dir, 'config');
     writeFileSync(
       file,
@@ -40,13 +40,15 @@ describe('ssh_config import report', () => {
         kind: 'forward',
         name: 'legacy LocalForward 1100 localhost:110',
         action: 'skip',
-        reason: "its host 'legacy' was skipped because it uses ProxyCommand, which Burrow does not run; use ProxyJump instead. Add the host in Burrow, then add this forward to it.",
+        reason:
+          "its host 'legacy' was skipped because it uses ProxyCommand, which Burrow does not run; use ProxyJump instead. Add the host in Burrow, then add this forward to it.",
       },
       {
         kind: 'forward',
         name: 'legacy DynamicForward 1080',
         action: 'skip',
-        reason: "its host 'legacy' was skipped because it uses ProxyCommand, which Burrow does not run; use ProxyJump instead. Add the host in Burrow, then add this forward to it.",
+        reason:
+          "its host 'legacy' was skipped because it uses ProxyCommand, which Burrow does not run; use ProxyJump instead. Add the host in Burrow, then add this forward to it.",
       },
       {
         kind: 'forward',
@@ -59,7 +61,8 @@ describe('ssh_config import report', () => {
         kind: 'forward',
         name: 'inner LocalForward 15432 db:5432',
         action: 'skip',
-        reason: "its host 'inner' was skipped because its jump host 'legacy' could not be imported (see that entry). Add the host in Burrow, then add this forward to it.",
+        reason:
+          "its host 'inner' was skipped because its jump host 'legacy' could not be imported (see that entry). Add the host in Burrow, then add this forward to it.",
       },
     ]);
   });

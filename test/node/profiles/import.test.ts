@@ -39,7 +39,12 @@ describe('ssh_config import', () => {
     expect(mail).toMatchObject({ hostname: 'mail.mail.example.com', user: 'alice', port: 2222, keepalive: { interval: 30, countMax: 5 } });
     expect(mail.auth).toEqual({ method: 'key', keyPath: join(home, '.ssh', 'id_alice_mail.mail.example.com'), identitiesOnly: true });
     const db = repo.requireHost('db');
-    expect(db).toMatchObject({ hostname: '10.0.0.5', jump: ['bastion'], strictHostKeyChecking: 'accept-new', knownHostsFile: join(home, '.ssh', 'known_hosts_10.0.0.5') });
+    expect(db).toMatchObject({
+      hostname: '10.0.0.5',
+      jump: ['bastion'],
+      strictHostKeyChecking: 'accept-new',
+      knownHostsFile: join(home, '.ssh', 'known_hosts_10.0.0.5'),
+    });
     expect(db.user).toBeUndefined(); // the Match block's User is not applied
     expect(repo.requireHost('bastion')).toMatchObject({ hostname: 'bastion.example.com', user: 'jump' });
 
@@ -73,7 +78,16 @@ describe('export and import', () => {
     const a = await ProfileRepository.open({ dir: join(home, 'rt-a'), secrets: new NoSecretStore() });
     await a.addHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: [] });
     await a.addHost({ name: 'mail', hostname: 'mail.example.com', jump: ['other'], auth: { method: 'key', keyPath: '~/.ssh/id_ed25519' } });
-    await a.addForward({ name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail.example.com', destinationPort: 110, host: 'other', group: 'mail', tags: ['x'] });
+    await a.addForward({
+      name: 'pop3',
+      kind: 'local',
+      port: 1100,
+      destinationHost: 'mail.example.com',
+      destinationPort: 110,
+      host: 'other',
+      group: 'mail',
+      tags: ['x'],
+    });
     await a.addForward({ name: 'sock', kind: 'local', port: 8080, destinationSocket: '/run/app.sock', host: 'mail' });
     const text = JSON.stringify(exportJson(a.document()));
     expect(text).not.toContain('secretRef');
@@ -86,13 +100,20 @@ describe('export and import', () => {
 
     await b.updateForward('pop3', { port: 1101 });
     const r2 = await b.importProfiles(parseExport(text));
-    expect(r2.items.find((i) => i.name === 'pop3')).toEqual({ kind: 'forward', name: 'pop3', action: 'conflict', reason: 'a saved forward of that name differs in port; kept the saved one' });
+    expect(r2.items.find((i) => i.name === 'pop3')).toEqual({
+      kind: 'forward',
+      name: 'pop3',
+      action: 'conflict',
+      reason: 'a saved forward of that name differs in port; kept the saved one',
+    });
     expect(b.requireForward('pop3').port).toBe(1101);
     const r3 = await b.importProfiles(parseExport(text), { replace: true });
     expect(r3.items.find((i) => i.name === 'pop3')!.action).toBe('replace');
     expect(b.requireForward('pop3').port).toBe(1100);
 
-    expect(() => parseExport('{"hosts":[]}', 'x.json')).toThrow('x.json is not a Burrow profile export (its "format" is not "burrow-profiles"); give a file made by \'burrow export --format json\'.');
+    expect(() => parseExport('{"hosts":[]}', 'x.json')).toThrow(
+      'x.json is not a Burrow profile export (its "format" is not "burrow-profiles"); give a file made by \'burrow export --format json\'.',
+    );
     expect(() => parseExport('nope', 'x.json')).toThrow(/x.json is not JSON/);
   });
 
@@ -108,7 +129,9 @@ describe('export and import', () => {
     const frag = exportSshConfig(doc);
     // The jump by its exported alias, so that ssh reaches it with its own options (cli-wording.test.ts runs ssh through one).
     expect(frag).toContain('Host jump\n    HostName bastion.example.com\n    User j\n    Port 2200\n');
-    expect(frag).toContain('Host other\n    HostName other.example.com\n    User me\n    ServerAliveInterval 20\n    ServerAliveCountMax 2\n    ProxyJump jump\n');
+    expect(frag).toContain(
+      'Host other\n    HostName other.example.com\n    User me\n    ServerAliveInterval 20\n    ServerAliveCountMax 2\n    ProxyJump jump\n',
+    );
     expect(frag).toContain('    LocalForward 127.0.0.1:1100 mail.example.com:110');
   });
 });
@@ -155,7 +178,9 @@ describe('validation messages', () => {
       'Keepalive interval (seconds) must be a whole number from 0 to 86400 (got 1.5).',
       'Keepalive count must be a whole number from 1 to 1000 (got 0).',
     ]);
-    expect(msgs(HostSchema, { name: 'a', hostname: 'a', algorithms: { ciphers: ['rot13'] } })[0]).toMatch(/^Cipher must be one of chacha20-poly1305@openssh.com, .* \(got "rot13"\)\.$/);
+    expect(msgs(HostSchema, { name: 'a', hostname: 'a', algorithms: { ciphers: ['rot13'] } })[0]).toMatch(
+      /^Cipher must be one of chacha20-poly1305@openssh.com, .* \(got "rot13"\)\.$/,
+    );
     expect(msgs(HostSchema, { name: 'a', hostname: 'a', knownHostsFile: ' ' })).toEqual(['Known hosts file is empty; give a file path or leave it out.']);
     expect(msgs(HostSchema, { name: 'a', hostname: 'a', jump: 'b' })).toEqual(['Jump hosts must be a list of host names.']);
   });
@@ -170,7 +195,9 @@ describe('validation messages', () => {
       'Destination host is required for a local forward (or give a destination socket).',
       'Destination port is required (a number between 1 and 65535).',
     ]);
-    expect(msgs(ForwardSchema, { ...fwd, kind: 'dynamic' })).toEqual(['A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.']);
+    expect(msgs(ForwardSchema, { ...fwd, kind: 'dynamic' })).toEqual([
+      'A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.',
+    ]);
     expect(msgs(ForwardSchema, { ...fwd, destinationSocket: '/s' })).toEqual(['Give either a destination socket or a destination host and port, not both.']);
     expect(msgs(ForwardSchema, { ...fwd, listenSocket: '/l' })).toEqual(['Give either a listening socket or a bind address and port, not both.']);
     expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: '/l', destinationSocket: '/s', host: 'h' })).toEqual([
@@ -214,7 +241,13 @@ describe('validation messages', () => {
   });
 
   it('Forward <-> ForwardSpec', () => {
-    for (const [kind, text] of [['local', '1100:mail.example.com:110'], ['local', '0.0.0.0:8080:/run/app.sock'], ['remote', '*:9000:localhost:9000'], ['dynamic', '[::1]:1080'], ['local', '/tmp/l.sock:db:5432']] as const) {
+    for (const [kind, text] of [
+      ['local', '1100:mail.example.com:110'],
+      ['local', '0.0.0.0:8080:/run/app.sock'],
+      ['remote', '*:9000:localhost:9000'],
+      ['dynamic', '[::1]:1080'],
+      ['local', '/tmp/l.sock:db:5432'],
+    ] as const) {
       const spec = parseForwardSpec(kind, text);
       expect(forwardToSpec(specToEndpoints(spec))).toEqual(spec);
     }

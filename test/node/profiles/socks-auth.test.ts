@@ -32,9 +32,9 @@ describe('model: socksUser', () => {
     expect(messages({ name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail', destinationPort: 110, host: 'lab', socksUser: 'alice' })).toEqual([
       'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.',
     ]);
-    expect(messages({ name: 'back', kind: 'remote', port: 8080, destinationHost: 'localhost', destinationPort: 80, host: 'lab', socksUser: 'bob' })[0]).toContain(
-      'A proxy user name only applies to SOCKS (dynamic) forwards',
-    );
+    expect(
+      messages({ name: 'back', kind: 'remote', port: 8080, destinationHost: 'localhost', destinationPort: 80, host: 'lab', socksUser: 'bob' })[0],
+    ).toContain('A proxy user name only applies to SOCKS (dynamic) forwards');
     expect(messages(dynamic({ socksUser: '' }))).toEqual(['Proxy user name is required.']);
     expect(messages(dynamic({ socksUser: 'al ice' }))).toEqual(["Proxy user name 'al ice' contains spaces; remove them."]);
     expect(messages(dynamic({ socksUser: 'é'.repeat(200) }))).toEqual(['Proxy user name is longer than 255 bytes, the most SOCKS can carry; shorten it.']);
@@ -81,7 +81,9 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
     expect(exportJson(doc).forwards[0]).toMatchObject({ name: 'proxy', socksUser: 'alice' });
     const sshConfig = exportSshConfig(doc);
     expect(sshConfig).not.toContain(PASSWORD);
-    expect(sshConfig).toContain("# Note: forward 'proxy' requires the SOCKS login 'alice' in Burrow, but OpenSSH's SOCKS proxy (-D, DynamicForward) has no login");
+    expect(sshConfig).toContain(
+      "# Note: forward 'proxy' requires the SOCKS login 'alice' in Burrow, but OpenSSH's SOCKS proxy (-D, DynamicForward) has no login",
+    );
     expect(exportSshCommand(repo.requireForward('proxy'), doc)).not.toContain(PASSWORD);
   });
 
@@ -122,7 +124,9 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
     await expect(repo.addForward(dynamic({ socksUser: undefined }), { secret: PASSWORD })).rejects.toThrow(
       'A SOCKS password needs a proxy user name on a SOCKS (dynamic) forward; give the user name too, or leave the password out.',
     );
-    await expect(repo.addForward(dynamic(), { secret: 'x'.repeat(256) })).rejects.toThrow('The SOCKS password is longer than 255 bytes, the most SOCKS can carry; shorten it.');
+    await expect(repo.addForward(dynamic(), { secret: 'x'.repeat(256) })).rejects.toThrow(
+      'The SOCKS password is longer than 255 bytes, the most SOCKS can carry; shorten it.',
+    );
     await expect(repo.addForward(dynamic(), { secret: '' })).rejects.toThrow('The SOCKS password is empty; give one.');
     expect(repo.listForwards()).toEqual([]);
   });
@@ -192,7 +196,18 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     cliDir = temp('cli');
     sshd = await startSshd();
     echo = await echoServer();
-    const host = await burrow(['add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes']);
+    const host = await burrow([
+      'add',
+      'host',
+      'lab',
+      `${sshd.user}@127.0.0.1:${sshd.port}`,
+      '-i',
+      sshd.userKey,
+      '--known-hosts',
+      sshd.knownHosts,
+      '-o',
+      'StrictHostKeyChecking=yes',
+    ]);
     expect(host.code, host.err).toBe(0);
   });
 
@@ -207,7 +222,9 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     const r = await burrow(['add', 'forward', 'proxy', '-D', `${port}`, '--via', 'lab', '--socks-user', 'alice'], { env: { BURROW_SOCKS_PASSWORD: PASSWORD } });
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`Saved forward 'proxy': 127.0.0.1:${port} -> SOCKS via lab.`);
-    expect(r.out).toContain("SOCKS clients must log in as 'alice'. No secret store is available to the command line, so the SOCKS password is not saved: the password will be asked for each time");
+    expect(r.out).toContain(
+      "SOCKS clients must log in as 'alice'. No secret store is available to the command line, so the SOCKS password is not saved: the password will be asked for each time",
+    );
     const file = readFileSync(join(cliDir, 'config.json'));
     expect(file.includes(Buffer.from(PASSWORD))).toBe(false);
     expect(JSON.parse(file.toString()).forwards[0]).toEqual(expect.objectContaining({ name: 'proxy', kind: 'dynamic', socksUser: 'alice' }));
@@ -221,7 +238,9 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     expect(onLocal.err).toContain('--socks-user sets the login of a SOCKS proxy: use it with -D, or leave it out.');
     const toLocal = await burrow(['edit', 'forward', 'proxy', '-L', '1100:mail:110']);
     expect(toLocal.code).toBe(2);
-    expect(toLocal.err).toContain("Forward 'proxy' has the SOCKS login 'alice', which only applies to SOCKS (dynamic) forwards: add --no-socks-user to remove it.");
+    expect(toLocal.err).toContain(
+      "Forward 'proxy' has the SOCKS login 'alice', which only applies to SOCKS (dynamic) forwards: add --no-socks-user to remove it.",
+    );
     const both = await burrow(['edit', 'forward', 'proxy', '--socks-user', 'x', '--no-socks-user']);
     expect(both.code).toBe(2);
     expect(both.err).toContain('Give --socks-user USER or --no-socks-user, not both.');
@@ -265,7 +284,9 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     const ssh = await burrow(['export', '--format', 'ssh', 'proxy']);
     expect(ssh.code).toBe(0);
     expect(ssh.out).toMatch(/^ssh -N -D 127\.0\.0\.1:\d+ /);
-    expect(ssh.err).toContain("burrow: note: forward 'proxy' requires the SOCKS login 'alice' in Burrow, but OpenSSH's SOCKS proxy (-D, DynamicForward) has no login");
+    expect(ssh.err).toContain(
+      "burrow: note: forward 'proxy' requires the SOCKS login 'alice' in Burrow, but OpenSSH's SOCKS proxy (-D, DynamicForward) has no login",
+    );
   });
 
   it('edit changes and clears the login', async () => {

@@ -115,7 +115,14 @@ describe('migrations', () => {
 describe('corrupt files', () => {
   it('unreadable JSON is moved aside, recovered where possible, and the person told where it went', async () => {
     const dir = tmp();
-    const good = { schemaVersion: 1, hosts: [{ name: 'a', hostname: 'a.example.com' }, { name: 'b', hostname: 'b.example.com' }], forwards: [] };
+    const good = {
+      schemaVersion: 1,
+      hosts: [
+        { name: 'a', hostname: 'a.example.com' },
+        { name: 'b', hostname: 'b.example.com' },
+      ],
+      forwards: [],
+    };
     const text = JSON.stringify(good);
     const truncated = text.slice(0, text.indexOf('"b.example.com"') + 5); // a torn write
     writeFileSync(join(dir, 'config.json'), truncated);
@@ -143,7 +150,10 @@ describe('corrupt files', () => {
     const dir = tmp();
     const bad = {
       schemaVersion: 1,
-      hosts: [{ name: 'ok', hostname: 'ok.example.com' }, { name: 'bad', hostname: 'x', port: 99999 }],
+      hosts: [
+        { name: 'ok', hostname: 'ok.example.com' },
+        { name: 'bad', hostname: 'x', port: 99999 },
+      ],
       forwards: [
         { name: 'f1', kind: 'local', port: 1100, destinationHost: 'm', destinationPort: 110, host: 'ok' },
         { name: 'f2', kind: 'local', port: 1101, destinationHost: 'm', destinationPort: 110, host: 'bad' },
@@ -161,7 +171,7 @@ describe('corrupt files', () => {
 });
 
 describe('concurrent writers', () => {
-  it('two repositories on one file: each sees and keeps the other\'s writes', async () => {
+  it("two repositories on one file: each sees and keeps the other's writes", async () => {
     const dir = tmp();
     const a = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
     const b = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
@@ -185,13 +195,16 @@ describe('concurrent writers', () => {
     const writer = (prefix: string) => run(process.execPath, ['bin/run-ts.mjs', 'test/support/profile-writer.ts', dir, prefix, '15'], { cwd: process.cwd() });
     await Promise.all([writer('p'), writer('q')]);
     const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
-    const names = repo.listHosts().map((h) => h.name).sort();
+    const names = repo
+      .listHosts()
+      .map((h) => h.name)
+      .sort();
     expect(names).toHaveLength(30);
     expect(names.filter((n) => n.startsWith('p-'))).toHaveLength(15);
     expect(names.filter((n) => n.startsWith('q-'))).toHaveLength(15);
   }, 60_000);
 
-  it('watch() reports another process\'s write', async () => {
+  it("watch() reports another process's write", async () => {
     const dir = tmp();
     const a = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
     const b = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
@@ -226,7 +239,9 @@ describe('secrets', () => {
   it('without a secret store nothing is stored and the caller gets a warning', async () => {
     const repo = await ProfileRepository.open({ dir: tmp(), secrets: new NoSecretStore() });
     const r = await repo.addHost({ name: 'db', hostname: 'db.example.com', auth: { method: 'password' } }, { secret: 'pw-not-kept-123' });
-    expect(r.warnings[0].message).toBe("No safe secret store is available here, so the password of host 'db' was not saved; it will be asked for at each connection.");
+    expect(r.warnings[0].message).toBe(
+      "No safe secret store is available here, so the password of host 'db' was not saved; it will be asked for at each connection.",
+    );
     expect(readFileSync(repo.path, 'utf8')).not.toContain('pw-not-kept-123');
   });
 });
@@ -236,7 +251,8 @@ describe('repository rules', () => {
     const repo = await ProfileRepository.open({ dir: tmp(), secrets: new NoSecretStore() });
     await repo.addHost({ name: 'bastion', hostname: 'b.example.com' });
     await repo.addHost({ name: 'db', hostname: '10.0.0.5', jump: ['bastion'] });
-    for (const n of ['a', 'b', 'c']) await repo.addForward({ name: n, kind: 'local', port: 5000 + n.charCodeAt(0), destinationHost: 'localhost', destinationPort: 5432, host: 'db' });
+    for (const n of ['a', 'b', 'c'])
+      await repo.addForward({ name: n, kind: 'local', port: 5000 + n.charCodeAt(0), destinationHost: 'localhost', destinationPort: 5432, host: 'db' });
     await expect(repo.removeHost('db')).rejects.toThrow("Host 'db' is used by 3 forwards (a, b, c); remove or move them first.");
     await expect(repo.removeHost('bastion')).rejects.toThrow("Host 'bastion' is the jump host of db; remove or move it first.");
     await repo.updateHost('bastion', { name: 'jump' });
@@ -248,7 +264,9 @@ describe('repository rules', () => {
     );
     await expect(repo.removeForward('zzz')).rejects.toThrow("No forward named 'zzz'. Saved forwards: a, b, c.");
     expect((await repo.updateSettings({ startHidden: true })).startHidden).toBe(true);
-    await expect(repo.updateSettings({ keepalive: { interval: -1, countMax: 3 } })).rejects.toThrow('Keepalive interval (seconds) must be a whole number from 0 to 86400 (got -1).');
+    await expect(repo.updateSettings({ keepalive: { interval: -1, countMax: 3 } })).rejects.toThrow(
+      'Keepalive interval (seconds) must be a whole number from 0 to 86400 (got -1).',
+    );
     expect(existsSync(repo.path)).toBe(true);
   });
 });

@@ -14,20 +14,36 @@ describe('validation messages', () => {
     expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: ' ', destinationHost: 'm', destinationPort: 110, host: 'h' })).toEqual([
       'Listening socket is empty; give a file path or leave it out.',
     ]);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', port: 1100, destinationSocket: '', host: 'h' })).toEqual(['Destination socket is empty; give a file path or leave it out.']);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: 5, destinationHost: 'm', destinationPort: 110, host: 'h' })).toEqual(['Listening socket must be a file path (got 5).']);
+    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', port: 1100, destinationSocket: '', host: 'h' })).toEqual([
+      'Destination socket is empty; give a file path or leave it out.',
+    ]);
+    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: 5, destinationHost: 'm', destinationPort: 110, host: 'h' })).toEqual([
+      'Listening socket must be a file path (got 5).',
+    ]);
   });
 
   it('ciphers and algorithms', () => {
-    expect(msgs(HostSchema, { ...host, algorithms: { ciphers: [] } })).toEqual(['The cipher list is empty; name at least one cipher, or leave the list out to use the defaults.']);
-    expect(msgs(HostSchema, { ...host, algorithms: { ciphers: 'aes128-ctr' } })).toEqual(['Ciphers must be a list of cipher names, e.g. ["aes128-gcm@openssh.com"] (got "aes128-ctr").']);
-    expect(msgs(HostSchema, { ...host, algorithms: 'fast' })).toEqual(['Algorithms must be an object with a list of ciphers, e.g. { "ciphers": ["aes128-gcm@openssh.com"] } (got "fast").']);
+    expect(msgs(HostSchema, { ...host, algorithms: { ciphers: [] } })).toEqual([
+      'The cipher list is empty; name at least one cipher, or leave the list out to use the defaults.',
+    ]);
+    expect(msgs(HostSchema, { ...host, algorithms: { ciphers: 'aes128-ctr' } })).toEqual([
+      'Ciphers must be a list of cipher names, e.g. ["aes128-gcm@openssh.com"] (got "aes128-ctr").',
+    ]);
+    expect(msgs(HostSchema, { ...host, algorithms: 'fast' })).toEqual([
+      'Algorithms must be an object with a list of ciphers, e.g. { "ciphers": ["aes128-gcm@openssh.com"] } (got "fast").',
+    ]);
   });
 
   it('keepalive and auth that are not objects', () => {
-    expect(msgs(HostSchema, { ...host, keepalive: 15 })).toEqual(['Keepalive must be an object with interval and countMax, e.g. { "interval": 15, "countMax": 3 } (got 15).']);
-    expect(msgs(SettingsSchema, { keepalive: 'often' })).toEqual(['Keepalive must be an object with interval and countMax, e.g. { "interval": 15, "countMax": 3 } (got "often").']);
-    expect(msgs(HostSchema, { ...host, auth: 'agent' })).toEqual(['Authentication must be an object with a method: agent, key, password or keyboard-interactive (got "agent").']);
+    expect(msgs(HostSchema, { ...host, keepalive: 15 })).toEqual([
+      'Keepalive must be an object with interval and countMax, e.g. { "interval": 15, "countMax": 3 } (got 15).',
+    ]);
+    expect(msgs(SettingsSchema, { keepalive: 'often' })).toEqual([
+      'Keepalive must be an object with interval and countMax, e.g. { "interval": 15, "countMax": 3 } (got "often").',
+    ]);
+    expect(msgs(HostSchema, { ...host, auth: 'agent' })).toEqual([
+      'Authentication must be an object with a method: agent, key, password or keyboard-interactive (got "agent").',
+    ]);
   });
 
   it('lists: forwards, hosts, tags (and in an import file)', () => {
@@ -40,12 +56,18 @@ describe('validation messages', () => {
   });
 
   it('"must be text" and "must be a number"', () => {
-    expect(msgs(ForwardSchema, { ...fwd, bindAddress: 5, group: 3, notes: 7, kind: 'dynamic', destinationHost: undefined, destinationPort: undefined, socksUser: 1 })).toEqual([
-      'Bind address must be text (got 5).',
-      'Group must be text (got 3).',
-      'Notes must be text (got 7).',
-      'Proxy user name must be text (got 1).',
-    ]);
+    expect(
+      msgs(ForwardSchema, {
+        ...fwd,
+        bindAddress: 5,
+        group: 3,
+        notes: 7,
+        kind: 'dynamic',
+        destinationHost: undefined,
+        destinationPort: undefined,
+        socksUser: 1,
+      }),
+    ).toEqual(['Bind address must be text (got 5).', 'Group must be text (got 3).', 'Notes must be text (got 7).', 'Proxy user name must be text (got 1).']);
     expect(msgs(HostSchema, { name: 7, hostname: 6, user: 5, notes: false })).toEqual([
       'Host name must be text (got 7).',
       'Host name (address) must be text (got 6).',
@@ -53,15 +75,24 @@ describe('validation messages', () => {
       'Notes must be text (got false).',
     ]);
     expect(msgs(ForwardSchema, { ...fwd, name: null, tags: [3] })).toEqual(['Forward name must be text (got null).', 'Tag must be text (got 3).']);
-    expect(msgs(ForwardSchema, { ...fwd, port: '1100', destinationPort: 'pop3' })).toEqual(['Port must be a number (got "1100").', 'Destination port must be a number (got "pop3").']);
+    expect(msgs(ForwardSchema, { ...fwd, port: '1100', destinationPort: 'pop3' })).toEqual([
+      'Port must be a number (got "1100").',
+      'Destination port must be a number (got "pop3").',
+    ]);
     expect(msgs(HostSchema, { ...host, knownHostsFile: 5 })).toEqual(['Known hosts file must be a file path (got 5).']);
   });
 
   it('Identities only, and key file paths', () => {
-    expect(msgs(HostSchema, { ...host, auth: { method: 'key', keyPath: '~/.ssh/id_ed25519', identitiesOnly: 'yes' } })).toEqual(['Identities only must be true or false (got "yes").']);
+    expect(msgs(HostSchema, { ...host, auth: { method: 'key', keyPath: '~/.ssh/id_ed25519', identitiesOnly: 'yes' } })).toEqual([
+      'Identities only must be true or false (got "yes").',
+    ]);
     // One message for an empty key file path, not a second one saying it is missing.
-    expect(msgs(HostSchema, { ...host, auth: { method: 'key', keyPath: '' } })).toEqual(['Key file is empty; give the path of a private key, e.g. ~/.ssh/id_ed25519.']);
-    expect(msgs(HostSchema, { ...host, auth: { method: 'agent', keyPath: '  ' } })).toEqual(['Key file is empty; give the path of a private key, e.g. ~/.ssh/id_ed25519.']);
+    expect(msgs(HostSchema, { ...host, auth: { method: 'key', keyPath: '' } })).toEqual([
+      'Key file is empty; give the path of a private key, e.g. ~/.ssh/id_ed25519.',
+    ]);
+    expect(msgs(HostSchema, { ...host, auth: { method: 'agent', keyPath: '  ' } })).toEqual([
+      'Key file is empty; give the path of a private key, e.g. ~/.ssh/id_ed25519.',
+    ]);
     expect(msgs(HostSchema, { ...host, auth: { method: 'key', keyPath: 5 } })).toEqual(['Key file must be a file path (got 5).']);
   });
 });

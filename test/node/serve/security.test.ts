@@ -97,7 +97,15 @@ describe('window security settings', () => {
 
   it('sends only https links to the system browser', () => {
     expect(externalLink('https://github.com/burrow')).toEqual({ action: 'open-external', url: 'https://github.com/burrow' });
-    for (const url of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'burrow://app/x', 'not a url', 'https://user:pw@example.com/']) {
+    for (const url of [
+      'http://example.com',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'burrow://app/x',
+      'not a url',
+      'https://user:pw@example.com/',
+    ]) {
       expect(externalLink(url).action, url).toBe('deny');
     }
   });
@@ -107,7 +115,11 @@ describe('app protocol file mapping', () => {
   const root = '/srv/renderer';
   it('serves files under the renderer folder with their type', () => {
     expect(resolveAppRequest('burrow://app/', root)).toEqual({ status: 200, file: '/srv/renderer/index.html', mime: 'text/html; charset=utf-8' });
-    expect(resolveAppRequest('burrow://app/assets/index-abc.js?x=1', root)).toMatchObject({ status: 200, file: '/srv/renderer/assets/index-abc.js', mime: 'text/javascript; charset=utf-8' });
+    expect(resolveAppRequest('burrow://app/assets/index-abc.js?x=1', root)).toMatchObject({
+      status: 200,
+      file: '/srv/renderer/assets/index-abc.js',
+      mime: 'text/javascript; charset=utf-8',
+    });
   });
   it('never escapes the folder and refuses other hosts', () => {
     expect(resolveAppRequest('burrow://app/../../etc/passwd', root)).toMatchObject({ status: 200, file: '/srv/renderer/etc/passwd' });

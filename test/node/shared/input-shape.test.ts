@@ -23,8 +23,18 @@ describe('shapeProblems', () => {
     expect(first([1n])).toEqual({ path: [0], message: 'is a BigInt; send a plain number instead.' });
     expect(first({ f: () => 1 })?.message).toBe('is a function; send plain data instead (text, numbers, true/false, null, lists and objects).');
     expect(first({ m: new Map() })?.message).toMatch(/^is a Map; /);
-    expect(first([[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]])).toEqual({ path: [], message: 'holds more than 20 values in all; send less.' });
-    expect(first(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(10), 'x'])).toEqual({ path: [], message: 'holds more than 30 characters of text in all; send less.' });
+    expect(
+      first([
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+      ]),
+    ).toEqual({ path: [], message: 'holds more than 20 values in all; send less.' });
+    expect(first(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(10), 'x'])).toEqual({
+      path: [],
+      message: 'holds more than 30 characters of text in all; send less.',
+    });
   });
 
   it('a cycle is nesting without end', () => {

@@ -18,7 +18,14 @@ const nothing = () => false;
 describe('discoverAgent', () => {
   it('uses SSH_AUTH_SOCK first, on every platform', () => {
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
-      expect(discoverAgent({ SSH_AUTH_SOCK: '/tmp/agent.sock' }, platform, () => true, () => [`pageant.me.${HASH}`])).toBe('/tmp/agent.sock');
+      expect(
+        discoverAgent(
+          { SSH_AUTH_SOCK: '/tmp/agent.sock' },
+          platform,
+          () => true,
+          () => [`pageant.me.${HASH}`],
+        ),
+      ).toBe('/tmp/agent.sock');
     }
   });
 
@@ -29,7 +36,12 @@ describe('discoverAgent', () => {
 
   it('on Windows prefers the OpenSSH agent named pipe when it exists', () => {
     const probed: string[] = [];
-    const found = discoverAgent({ USERNAME: 'me' }, 'win32', (p) => (probed.push(p), true), () => [`pageant.me.${HASH}`]);
+    const found = discoverAgent(
+      { USERNAME: 'me' },
+      'win32',
+      (p) => (probed.push(p), true),
+      () => [`pageant.me.${HASH}`],
+    );
     expect(found).toBe('\\\\.\\pipe\\openssh-ssh-agent');
     expect(found).toBe(OPENSSH_AGENT_PIPE);
     expect(probed).toEqual(['\\\\.\\pipe\\openssh-ssh-agent']);

@@ -19,7 +19,9 @@ describe('resolving algorithm lists', () => {
     expect(resolveAlgorithms('cipher', '+aes128-cbc')).toEqual({ form: '+', list: [...ciphers, 'aes128-cbc'] });
     // Appending a default changes nothing (the audit's example).
     expect(resolveAlgorithms('cipher', '+aes128-ctr').list).toEqual([...ciphers]);
-    expect(resolveAlgorithms('cipher', '-aes128-gcm@openssh.com,chacha20*').list).toEqual(ciphers.filter((c) => c !== 'aes128-gcm@openssh.com' && !c.startsWith('chacha20')));
+    expect(resolveAlgorithms('cipher', '-aes128-gcm@openssh.com,chacha20*').list).toEqual(
+      ciphers.filter((c) => c !== 'aes128-gcm@openssh.com' && !c.startsWith('chacha20')),
+    );
     expect(resolveAlgorithms('cipher', '^aes256-ctr').list).toEqual(['aes256-ctr', ...ciphers.filter((c) => c !== 'aes256-ctr')]);
     expect(resolveAlgorithms('cipher', 'aes256-ctr,aes128-ctr')).toEqual({ form: 'list', list: ['aes256-ctr', 'aes128-ctr'] });
     expect(resolveAlgorithms('cipher', 'aes*-ctr').list).toEqual(['aes128-ctr', 'aes192-ctr', 'aes256-ctr']);
@@ -32,7 +34,9 @@ describe('resolving algorithm lists', () => {
     expect(() => resolveAlgorithms('cipher', '+aes128-foo')).toThrow(
       `Unsupported Ciphers name 'aes128-foo' in '+aes128-foo'. Burrow (ssh2) supports: ${ALGORITHMS.cipher.supported.join(', ')}.`,
     );
-    expect(() => parseOption('KexAlgorithms=sntrup761x25519-sha512@openssh.com')).toThrow(/Unsupported KexAlgorithms name 'sntrup761x25519-sha512@openssh.com'.*supports: curve25519-sha256@libssh.org/);
+    expect(() => parseOption('KexAlgorithms=sntrup761x25519-sha512@openssh.com')).toThrow(
+      /Unsupported KexAlgorithms name 'sntrup761x25519-sha512@openssh.com'.*supports: curve25519-sha256@libssh.org/,
+    );
     expect(() => parseOption('MACs=^umac-64@openssh.com')).toThrow(/Unsupported MACs name 'umac-64@openssh.com'/);
     expect(() => parseOption('HostKeyAlgorithms=+ssh-ed448')).toThrow(/Unsupported HostKeyAlgorithms name 'ssh-ed448'/);
     expect(() => resolveAlgorithms('cipher', `-${ciphers.join(',')}`)).toThrow(/leaves no algorithm to offer/);
@@ -40,7 +44,10 @@ describe('resolving algorithm lists', () => {
   });
 
   it('resolves -o values and ssh config values into plain lists; a bad config value names the host', () => {
-    const cli = resolveHost({ destination: 'db', options: [parseOption('Ciphers=+aes128-cbc'), parseOption('MACs=-hmac-sha1*'), parseOption('HostKeyAlgorithms=-ssh-rsa')] }).host;
+    const cli = resolveHost({
+      destination: 'db',
+      options: [parseOption('Ciphers=+aes128-cbc'), parseOption('MACs=-hmac-sha1*'), parseOption('HostKeyAlgorithms=-ssh-rsa')],
+    }).host;
     expect(cli.ciphers).toEqual([...ciphers, 'aes128-cbc']);
     expect(cli.macs).toEqual(ALGORITHMS.mac.defaults.filter((m) => !m.startsWith('hmac-sha1')));
     expect(cli).toMatchObject({ hostKeyAlgorithms: ALGORITHMS.hostKey.defaults.filter((a) => a !== 'ssh-rsa'), hostKeyAlgorithmsAsGiven: false });
@@ -72,7 +79,21 @@ describe('algorithm options against OpenSSH sshd', () => {
     await cleanup(sshd);
   });
 
-  const base = () => ['--json', '-i', sshd.userKey, '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-p', String(sshd.port), '-F', '/dev/null'];
+  const base = () => [
+    '--json',
+    '-i',
+    sshd.userKey,
+    '-o',
+    `UserKnownHostsFile=${sshd.knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-p',
+    String(sshd.port),
+    '-F',
+    '/dev/null',
+  ];
 
   /** Runs a forward with these extra flags, checks it carries traffic, and returns sshd's log lines for that connection. */
   async function negotiated(extra: string[]): Promise<string> {
@@ -105,8 +126,27 @@ describe('algorithm options against OpenSSH sshd', () => {
     const env = { BURROW_CONFIG_DIR: dir };
     const port = await freePort();
     const add = await burrowDone(
-      ['add', 'host', 'lab', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.userKey, '--known-hosts', sshd.knownHosts, '-o', 'StrictHostKeyChecking=yes',
-        '-o', 'Ciphers=aes256-ctr', '-o', 'MACs=hmac-sha2-512', '-o', 'KexAlgorithms=-curve25519*', '-o', 'HostKeyAlgorithms=ssh-ed25519', '--json'],
+      [
+        'add',
+        'host',
+        'lab',
+        `${sshd.user}@127.0.0.1:${sshd.port}`,
+        '-i',
+        sshd.userKey,
+        '--known-hosts',
+        sshd.knownHosts,
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        'Ciphers=aes256-ctr',
+        '-o',
+        'MACs=hmac-sha2-512',
+        '-o',
+        'KexAlgorithms=-curve25519*',
+        '-o',
+        'HostKeyAlgorithms=ssh-ed25519',
+        '--json',
+      ],
       { env },
     );
     expect(add.code, add.stderr).toBe(0);

@@ -70,7 +70,15 @@ async function serverWanting(methods: AuthenticationType[]): Promise<FakeServer>
 }
 
 function host(server: FakeServer, over: Partial<HostConfig> = {}): HostConfig {
-  return testHost({ alias: 'two-factor', port: server.port, user: 'alice', identityFiles: [goodKey], knownHostsFiles: [server.knownHosts], batchMode: false, ...over });
+  return testHost({
+    alias: 'two-factor',
+    port: server.port,
+    user: 'alice',
+    identityFiles: [goodKey],
+    knownHostsFiles: [server.knownHosts],
+    batchMode: false,
+    ...over,
+  });
 }
 
 function answering(asked: SecretQuestion[]): Prompter {

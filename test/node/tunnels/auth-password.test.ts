@@ -94,7 +94,10 @@ describe('password logins', () => {
   });
 
   it('an encrypted key offered by its public half, then a password (AuthenticationMethods publickey,password)', async () => {
-    const twoStep = await startSshd({ password: PASSWORD, config: ['PasswordAuthentication yes', 'PermitRootLogin yes', 'AuthenticationMethods publickey,password'] });
+    const twoStep = await startSshd({
+      password: PASSWORD,
+      config: ['PasswordAuthentication yes', 'PermitRootLogin yes', 'AuthenticationMethods publickey,password'],
+    });
     try {
       const key = keygen(join(twoStep.dir, 'locked_key'), 'ed25519', 'open sesame');
       appendFileSync(join(twoStep.dir, 'authorized_keys'), readFileSync(`${key}.pub`));
@@ -114,7 +117,21 @@ describe('password logins', () => {
       [new RegExp(`${AGAIN}\\n[^\\n]*password: $`), PASSWORD],
     ]);
     const done = connect(
-      ['-L', `${port}:127.0.0.1:${echo.port}`, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-F', '/dev/null', '-p', String(sshd.port), `${sshd.user}@127.0.0.1`],
+      [
+        '-L',
+        `${port}:127.0.0.1:${echo.port}`,
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'IdentityAgent=none',
+        '-o',
+        `UserKnownHostsFile=${sshd.knownHosts}`,
+        '-F',
+        '/dev/null',
+        '-p',
+        String(sshd.port),
+        `${sshd.user}@127.0.0.1`,
+      ],
       term.io,
     );
     await new Promise<void>((resolve, reject) => {

@@ -101,7 +101,9 @@ describe('authentication', () => {
     const asked: SecretQuestion[] = [];
     await expect(works({ identityFiles: [key], batchMode: false }, answers(['a', 'b', 'c', 'd'], asked))).rejects.toMatchObject({
       code: 'KEY_PASSPHRASE',
-      message: expect.stringContaining(`Wrong passphrase for identity file ${key} (asked 3 times), so the key was skipped. Check the passphrase (ssh-keygen -y -f ${key} tests it).`),
+      message: expect.stringContaining(
+        `Wrong passphrase for identity file ${key} (asked 3 times), so the key was skipped. Check the passphrase (ssh-keygen -y -f ${key} tests it).`,
+      ),
     });
     expect(asked).toHaveLength(3);
     // As ssh: after the third wrong answer the next key is tried.
@@ -121,7 +123,9 @@ describe('authentication', () => {
     const key = keygen(join(dir, 'enc_cancel'), 'ed25519', 'secret');
     authorize(`${key}.pub`);
     const asked: SecretQuestion[] = [];
-    await expect(works({ identityFiles: [key, sshd.userKey], batchMode: false }, answers([null], asked))).rejects.toThrow(`No passphrase given for ${key}: the login was cancelled.`);
+    await expect(works({ identityFiles: [key, sshd.userKey], batchMode: false }, answers([null], asked))).rejects.toThrow(
+      `No passphrase given for ${key}: the login was cancelled.`,
+    );
     expect(asked).toHaveLength(1);
   });
 

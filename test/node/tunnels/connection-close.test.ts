@@ -73,7 +73,15 @@ beforeAll(async () => {
   silent = await serve((s) => s.on('end', () => silentEnded.push(s)));
   services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false, promptTimeoutMs: 20_000 });
   await use('host.add', {
-    host: { name: 'test', hostname: '127.0.0.1', port: sshd.port, user: sshd.user, auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true }, knownHostsFile: sshd.knownHosts, strictHostKeyChecking: 'yes' },
+    host: {
+      name: 'test',
+      hostname: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
+      knownHostsFile: sshd.knownHosts,
+      strictHostKeyChecking: 'yes',
+    },
   });
 }, 60_000);
 
@@ -89,8 +97,14 @@ describe('Close from the details pane', () => {
   it('-L: a busy and an idle connection leave the list and the count at once; the client sees the close', async () => {
     const busyPort = await freePort();
     const idlePort = await freePort();
-    await use('forward.add', { forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' }, start: true });
-    await use('forward.add', { forward: { name: 'idle', kind: 'local', port: idlePort, destinationHost: '127.0.0.1', destinationPort: silent.port, host: 'test' }, start: true });
+    await use('forward.add', {
+      forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      start: true,
+    });
+    await use('forward.add', {
+      forward: { name: 'idle', kind: 'local', port: idlePort, destinationHost: '127.0.0.1', destinationPort: silent.port, host: 'test' },
+      start: true,
+    });
 
     const a = await connect(busyPort);
     const b = await connect(busyPort);
@@ -109,7 +123,10 @@ describe('Close from the details pane', () => {
 
   it('-L: a client that half-closes while the service stays silent stays open (as OpenSSH), and Close still ends it', async () => {
     const port = await freePort();
-    await use('forward.add', { forward: { name: 'half', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: silent.port, host: 'test' }, start: true });
+    await use('forward.add', {
+      forward: { name: 'half', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: silent.port, host: 'test' },
+      start: true,
+    });
     const s = await connect(port);
     const before = silentEnded.length;
     s.end();
@@ -131,7 +148,10 @@ describe('Close from the details pane', () => {
 
   it('-R: Close ends a connection the server carried back', async () => {
     const remotePort = await freePort();
-    await use('forward.add', { forward: { name: 'back', kind: 'remote', port: remotePort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' }, start: true });
+    await use('forward.add', {
+      forward: { name: 'back', kind: 'remote', port: remotePort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      start: true,
+    });
     const s = await connect(remotePort);
     await echoOnce(s);
     const closed = new Promise((r) => s.once('close', r));
@@ -141,7 +161,10 @@ describe('Close from the details pane', () => {
 
   it('churn: 150 connections ended every way leave nothing in the engine or the SSH channel table', async () => {
     const port = await freePort();
-    await use('forward.add', { forward: { name: 'churn', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' }, start: true });
+    await use('forward.add', {
+      forward: { name: 'churn', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      start: true,
+    });
     for (let round = 0; round < 5; round++) {
       const socks = await Promise.all(Array.from({ length: 30 }, () => connect(port)));
       await Promise.all(socks.map((s) => echoOnce(s)));

@@ -158,7 +158,14 @@ describe('backpressure', () => {
     await e.start('bp');
 
     // The sender cycles through 16 different chunks (no garbage of its own to skew the measure) and honours backpressure itself.
-    const chunks = Array.from({ length: 16 }, (_, i) => createHash('sha512').update(String(i)).digest().toString('hex').repeat(CHUNK / 128).slice(0, CHUNK)).map((t) => Buffer.from(t));
+    const chunks = Array.from({ length: 16 }, (_, i) =>
+      createHash('sha512')
+        .update(String(i))
+        .digest()
+        .toString('hex')
+        .repeat(CHUNK / 128)
+        .slice(0, CHUNK),
+    ).map((t) => Buffer.from(t));
     const MiB = 1024 * 1024;
     const LIMIT = 64 * MiB;
     const base = process.memoryUsage();
@@ -171,7 +178,12 @@ describe('backpressure', () => {
       const m = process.memoryUsage();
       peakRss = Math.max(peakRss, m.rss - base.rss);
       peakAb = Math.max(peakAb, m.arrayBuffers - base.arrayBuffers);
-      if (peakAb > LIMIT || peakRss > LIMIT) overLimit(new Error(`memory grew by ${Math.round(peakAb / MiB)} MiB (buffers), ${Math.round(peakRss / MiB)} MiB (rss) after ${Math.round(received / MiB)} MiB received`));
+      if (peakAb > LIMIT || peakRss > LIMIT)
+        overLimit(
+          new Error(
+            `memory grew by ${Math.round(peakAb / MiB)} MiB (buffers), ${Math.round(peakRss / MiB)} MiB (rss) after ${Math.round(received / MiB)} MiB received`,
+          ),
+        );
     }, 20);
 
     const sendHash = createHash('sha256');

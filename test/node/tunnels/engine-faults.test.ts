@@ -33,7 +33,9 @@ describe('per-connection failures the server reports', () => {
     // What OpenSSH sends when getaddrinfo fails: reason 2 (connect failed) with gai_strerror's text.
     server = await startFakeServer({ tcpip: (_info, _accept, reject, conn) => failOpen(conn, reject, 'Name or service not known') });
     const { errors, state } = await errorsFor(server, host(server));
-    expect(errors.join('\n')).toMatch(/DEST_UNRESOLVED: Connection from [\d.:]+: fake \(tester@127\.0\.0\.1:\d+\) could not resolve the name in db\.internal:5432 \("Name or service not known"\)\. Names are resolved on the server/);
+    expect(errors.join('\n')).toMatch(
+      /DEST_UNRESOLVED: Connection from [\d.:]+: fake \(tester@127\.0\.0\.1:\d+\) could not resolve the name in db\.internal:5432 \("Name or service not known"\)\. Names are resolved on the server/,
+    );
     expect(state).toMatchObject({ state: 'active', destinationFailing: true, reason: { code: 'DEST_UNRESOLVED' } });
   });
 
@@ -70,7 +72,9 @@ describe('per-connection failures the server reports', () => {
     server = await startFakeServer({ auth: (ctx) => (ctx.method === 'password' ? ctx.reject() : ctx.reject(['password'])) });
     engine = new TunnelEngine();
     engine.add('pw', host(server, { password: 'wrong' }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: 'x', port: 1 } });
-    await expect(engine.start('pw')).rejects.toThrow('Permission denied: the server refused the password for tester@127.0.0.1. Check the user name and the password (the saved password may be out of date: save the new one). Methods tried: password.');
+    await expect(engine.start('pw')).rejects.toThrow(
+      'Permission denied: the server refused the password for tester@127.0.0.1. Check the user name and the password (the saved password may be out of date: save the new one). Methods tried: password.',
+    );
   });
 });
 

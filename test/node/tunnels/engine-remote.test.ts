@@ -101,7 +101,9 @@ describe('remote forwards', () => {
     const bound = (await start(e, 'rref', parseForwardSpec('remote', `0:127.0.0.1:${closed}`))) as { port: number };
     await roundTrip(bound.port, Buffer.from('x')).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
-    expect(errors.join('\n')).toMatch(new RegExp(`DEST_REFUSED: Connection from 127\\.0\\.0\\.1:\\d+ \\(on the server\\): 127\\.0\\.0\\.1:${closed} refused the connection on this machine`));
+    expect(errors.join('\n')).toMatch(
+      new RegExp(`DEST_REFUSED: Connection from 127\\.0\\.0\\.1:\\d+ \\(on the server\\): 127\\.0\\.0\\.1:${closed} refused the connection on this machine`),
+    );
     expect(e.get('rref').state).toMatchObject({ state: 'active', destinationFailing: true });
   });
 
@@ -114,7 +116,9 @@ describe('remote forwards', () => {
     e.add('taken', hostFor(sshd), parseForwardSpec('remote', `${holder.port}:127.0.0.1:${echo.port}`));
     const err = (await e.start('taken').catch((x) => x)) as BurrowError;
     expect(err.code).toBe('REMOTE_REFUSED');
-    expect(err.message).toBe(`The server could not listen on localhost:${holder.port}: port ${holder.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`);
+    expect(err.message).toBe(
+      `The server could not listen on localhost:${holder.port}: port ${holder.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`,
+    );
     expect(e.get('taken').state.state).toBe('failed');
     await holder.close();
     holder6.close();
@@ -143,7 +147,9 @@ describe('remote forwards', () => {
       e.add('taken-remote-only', hostFor(remoteOnly), parseForwardSpec('remote', `${holder.port}:127.0.0.1:${echo.port}`));
       const err = (await e.start('taken-remote-only').catch((x) => x)) as BurrowError;
       expect(err.code).toBe('REMOTE_REFUSED');
-      expect(err.message).toBe(`The server could not listen on localhost:${holder.port}: port ${holder.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`);
+      expect(err.message).toBe(
+        `The server could not listen on localhost:${holder.port}: port ${holder.port} is already in use on the server. Choose another port, or 0 to let the server pick one.`,
+      );
     } finally {
       await holder.close();
       holder6.close();
@@ -159,7 +165,9 @@ describe('remote forwards', () => {
       e.add('remote-forbidden', hostFor(localOnly), parseForwardSpec('remote', `${port}:127.0.0.1:${echo.port}`));
       const err = (await e.start('remote-forbidden').catch((x) => x)) as BurrowError;
       expect(err.code).toBe('REMOTE_REFUSED');
-      expect(err.message).toBe(`The server refused to listen on localhost:${port}. Its /etc/ssh/sshd_config may forbid remote forwarding (AllowTcpForwarding no or local, or a PermitListen rule).`);
+      expect(err.message).toBe(
+        `The server refused to listen on localhost:${port}. Its /etc/ssh/sshd_config may forbid remote forwarding (AllowTcpForwarding no or local, or a PermitListen rule).`,
+      );
     } finally {
       await cleanup(localOnly);
     }

@@ -60,7 +60,10 @@ describe('host key algorithm order follows known_hosts', () => {
   it('keeps a HostKeyAlgorithms list written out in full, and reorders a +/- one', () => {
     const kh = knownHosts('ecdsa');
     const host = hostFor(sshd, { knownHostsFiles: [kh], globalKnownHostsFiles: [] });
-    expect(hostKeyAlgorithmsFor({ ...host, hostKeyAlgorithms: ['ssh-ed25519', 'ecdsa-sha2-nistp256'], hostKeyAlgorithmsAsGiven: true })).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256']);
+    expect(hostKeyAlgorithmsFor({ ...host, hostKeyAlgorithms: ['ssh-ed25519', 'ecdsa-sha2-nistp256'], hostKeyAlgorithmsAsGiven: true })).toEqual([
+      'ssh-ed25519',
+      'ecdsa-sha2-nistp256',
+    ]);
     expect(hostKeyAlgorithmsFor({ ...host, hostKeyAlgorithms: ['ssh-ed25519', 'ecdsa-sha2-nistp256'] })).toEqual(['ecdsa-sha2-nistp256', 'ssh-ed25519']);
     // Nothing known: ssh2's own default stands.
     expect(hostKeyAlgorithmsFor({ ...host, knownHostsFiles: [join(dir, 'missing')] })).toBeUndefined();
@@ -71,7 +74,9 @@ describe('host key algorithm order follows known_hosts', () => {
   });
 
   it('connects to a host known only by its rsa key, and does not ask under ask', async () => {
-    await expect(session({ knownHostsFiles: [knownHosts('rsa')], strictHostKeyChecking: 'ask', batchMode: false }, nobodyAsked).start()).resolves.toBeUndefined();
+    await expect(
+      session({ knownHostsFiles: [knownHosts('rsa')], strictHostKeyChecking: 'ask', batchMode: false }, nobodyAsked).start(),
+    ).resolves.toBeUndefined();
   });
 
   it('accept-new does not add an ed25519 line for a host known by its ecdsa key', async () => {
@@ -82,7 +87,11 @@ describe('host key algorithm order follows known_hosts', () => {
   });
 
   it('honours an ordered HostKeyAlgorithms list: ed25519 first is then unknown, and refused', async () => {
-    const err = await session({ knownHostsFiles: [knownHosts('ecdsa')], hostKeyAlgorithms: ['ssh-ed25519', 'ecdsa-sha2-nistp256'], hostKeyAlgorithmsAsGiven: true })
+    const err = await session({
+      knownHostsFiles: [knownHosts('ecdsa')],
+      hostKeyAlgorithms: ['ssh-ed25519', 'ecdsa-sha2-nistp256'],
+      hostKeyAlgorithmsAsGiven: true,
+    })
       .start()
       .catch((e) => e);
     expect(err.code).toBe('HOSTKEY_UNKNOWN');
@@ -125,12 +134,17 @@ describe('system-wide known_hosts (GlobalKnownHostsFile)', () => {
 
   it('a changed key in the system file is refused, and the message says an administrator must fix it', async () => {
     const global = join(dir, 'global-changed');
-    const fakeKey = readFileSync(`${keygen(join(dir, 'not-the-host-key'))}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    const fakeKey = readFileSync(`${keygen(join(dir, 'not-the-host-key'))}.pub`, 'utf8')
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
     writeFileSync(global, `[127.0.0.1]:${sshd.port} ${fakeKey}\n`);
     const err = await session({ knownHostsFiles: [join(dir, 'nothing')], globalKnownHostsFiles: [global] })
       .start()
       .catch((e) => e);
     expect(err.code).toBe('HOSTKEY_CHANGED');
-    expect(err.message).toContain(`The old key is in ${global} line 1. That is the system-wide known_hosts file, which Burrow never changes: ask this machine's administrator`);
+    expect(err.message).toContain(
+      `The old key is in ${global} line 1. That is the system-wide known_hosts file, which Burrow never changes: ask this machine's administrator`,
+    );
   });
 });

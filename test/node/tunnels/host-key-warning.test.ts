@@ -33,7 +33,7 @@ const oldKey = newKey('old');
 const newOne = newKey('new');
 
 describe('the changed host key warning', () => {
-  it("carries the host, key type, new fingerprint, file and line as data, and builds the removal command", async () => {
+  it('carries the host, key type, new fingerprint, file and line as data, and builds the removal command', async () => {
     const file = join(dir, 'known hosts');
     writeFileSync(file, `# a comment\nother.example.com ${newOne.text}\n[127.0.0.1]:2222 ${oldKey.text}\n`);
     const v = createHostVerifier(testHost({ port: 2222, knownHostsFiles: [file], globalKnownHostsFiles: [] }), undefined);
@@ -61,7 +61,10 @@ describe('the changed host key warning', () => {
   it('says the system-wide file is for an administrator: no removal command', async () => {
     const global = join(dir, 'ssh_known_hosts');
     writeFileSync(global, `db.example.com ${oldKey.text}\n`);
-    const v = createHostVerifier(testHost({ hostname: 'db.example.com', port: 22, knownHostsFiles: [join(dir, 'empty')], globalKnownHostsFiles: [global] }), undefined);
+    const v = createHostVerifier(
+      testHost({ hostname: 'db.example.com', port: 22, knownHostsFiles: [join(dir, 'empty')], globalKnownHostsFiles: [global] }),
+      undefined,
+    );
     expect(await verify(v, newOne.blob)).toBe(false);
     const w = warningOf(v.refusal()!);
     expect(w).toMatchObject({ host: 'db.example.com', file: global, line: 1, systemWide: true, fingerprint: fingerprint(newOne.blob) });
@@ -69,7 +72,10 @@ describe('the changed host key warning', () => {
   });
 
   it('knows a key that changed during the session', async () => {
-    const v = createHostVerifier(testHost({ port: 2200, knownHostsFiles: [join(dir, 'none')], globalKnownHostsFiles: [], strictHostKeyChecking: 'no' }), undefined);
+    const v = createHostVerifier(
+      testHost({ port: 2200, knownHostsFiles: [join(dir, 'none')], globalKnownHostsFiles: [], strictHostKeyChecking: 'no' }),
+      undefined,
+    );
     expect(await verify(v, oldKey.blob)).toBe(true);
     expect(await verify(v, newOne.blob)).toBe(false);
     expect(v.refusal()?.code).toBe('HOSTKEY_CHANGED');

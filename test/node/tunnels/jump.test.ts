@@ -43,7 +43,6 @@ function engine() {
   return e;
 }
 
-
 async function echoThrough(socksPort: number, text: string) {
   const r = await socks5(socksPort, { ipv4: '127.0.0.1' }, echo.port);
   expect(r.status).toBe(0);
@@ -55,7 +54,10 @@ beforeAll(async () => {
   [bastion, target, closedBastion] = await Promise.all([startSshd(), startSshd(), startSshd({ config: ['AllowTcpForwarding no'] })]);
   dir = mkdtempSync(join(tmpdir(), 'burrow-jump-'));
   const line = (s: Sshd) => readFileSync(s.knownHosts, 'utf8').trim();
-  const otherKey = readFileSync(`${keygen(join(dir, 'impostor'))}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  const otherKey = readFileSync(`${keygen(join(dir, 'impostor'))}.pub`, 'utf8')
+    .split(' ')
+    .slice(0, 2)
+    .join(' ');
   knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `${line(bastion)}\n${line(target)}\n${line(closedBastion)}\n`);
   bastionChanged = join(dir, 'known_hosts.bastion-changed');
@@ -114,7 +116,9 @@ describe('-J: a chain of real sshd hops', () => {
     e.add('d', hop(target, knownHosts, { jump: [hop(closedBastion)] }), SOCKS);
     const err = (await e.start('d').catch((x) => x)) as BurrowError;
     expect(err.code).toBe('DEST_PROHIBITED');
-    expect(err.message).toContain(`(${closedBastion.user}@127.0.0.1:${closedBastion.port}) refused to forward to 127.0.0.1:${target.port}: administratively prohibited`);
+    expect(err.message).toContain(
+      `(${closedBastion.user}@127.0.0.1:${closedBastion.port}) refused to forward to 127.0.0.1:${target.port}: administratively prohibited`,
+    );
   });
 
   it('goes down with the bastion, keeps its port, and comes back when the bastion does', async () => {
@@ -160,11 +164,27 @@ describe('-J option resolution', () => {
 
 describe('burrow connect -D ... -J ...', () => {
   const args = (kh: string, socksPort: number) => [
-    'connect', '--json', '-D', String(socksPort),
-    '-J', `${bastion.user}@127.0.0.1:${bastion.port}`,
-    '-i', bastion.userKey, '-i', target.userKey,
-    '-o', `UserKnownHostsFile=${kh}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes',
-    '-F', '/dev/null', '-p', String(target.port), `${target.user}@127.0.0.1`,
+    'connect',
+    '--json',
+    '-D',
+    String(socksPort),
+    '-J',
+    `${bastion.user}@127.0.0.1:${bastion.port}`,
+    '-i',
+    bastion.userKey,
+    '-i',
+    target.userKey,
+    '-o',
+    `UserKnownHostsFile=${kh}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-F',
+    '/dev/null',
+    '-p',
+    String(target.port),
+    `${target.user}@127.0.0.1`,
   ];
   const env = { SSH_AUTH_SOCK: '' };
 

@@ -40,10 +40,28 @@ function openSsh(s: Sshd, proxyPort: number, knownHosts: string, listen: number,
   const proc = spawn(
     'ssh',
     [
-      '-N', '-F', '/dev/null',
-      '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`,
-      '-o', 'IdentitiesOnly=yes', '-o', 'ServerAliveInterval=1', '-o', 'ServerAliveCountMax=2',
-      '-i', s.userKey, '-p', String(proxyPort), '-L', `127.0.0.1:${listen}:127.0.0.1:${target}`, `${s.user}@127.0.0.1`,
+      '-N',
+      '-F',
+      '/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'ServerAliveInterval=1',
+      '-o',
+      'ServerAliveCountMax=2',
+      '-i',
+      s.userKey,
+      '-p',
+      String(proxyPort),
+      '-L',
+      `127.0.0.1:${listen}:127.0.0.1:${target}`,
+      `${s.user}@127.0.0.1`,
     ],
     { stdio: 'ignore' },
   );
@@ -111,7 +129,10 @@ describe('keepalive as OpenSSH counts it', () => {
 
     expect(sshCode).toBe(255);
     expect({ burrow: burrowConn.upSinceDown, ssh: sshConn.upSinceDown }).toEqual({ burrow: 2, ssh: 2 });
-    expect(state.reason).toEqual({ code: 'SSH_TIMEOUT', message: `test-sshd (${s.user}@127.0.0.1:${proxy.port}) stopped answering keepalives; the connection is considered lost.` });
+    expect(state.reason).toEqual({
+      code: 'SSH_TIMEOUT',
+      message: `test-sshd (${s.user}@127.0.0.1:${proxy.port}) stopped answering keepalives; the connection is considered lost.`,
+    });
   }, 60_000);
 
   it('a busy link whose keepalive answers queue behind data (paced to 1 MiB/s) is not cut: data from the server postpones the check, as in OpenSSH', async () => {

@@ -44,7 +44,15 @@ function otpAuth(ctx: AuthContext) {
 
 function host(over: Partial<HostConfig> = {}): HostConfig {
   // A key the server does not accept, so publickey is tried first and refused.
-  return testHost({ alias: 'otp-server', port: server.port, user: 'alice', identityFiles: [wrongKey], knownHostsFiles: [server.knownHosts], batchMode: false, ...over });
+  return testHost({
+    alias: 'otp-server',
+    port: server.port,
+    user: 'alice',
+    identityFiles: [wrongKey],
+    knownHostsFiles: [server.knownHosts],
+    batchMode: false,
+    ...over,
+  });
 }
 
 function answering(answers: Record<string, string | null>, asked: SecretQuestion[], delayMs = 0): Prompter {
@@ -147,16 +155,32 @@ describe('keyboard-interactive through the engine', () => {
     expect(asked).toEqual([]);
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toContain(`Methods tried: publickey (${wrongKey}).`);
-    expect(err.message).toContain('The server also accepts keyboard-interactive (e.g. a one-time code), which needs a person to answer, but BatchMode=yes forbids asking.');
+    expect(err.message).toContain(
+      'The server also accepts keyboard-interactive (e.g. a one-time code), which needs a person to answer, but BatchMode=yes forbids asking.',
+    );
   });
 });
 
 describe('keyboard-interactive in burrow connect', () => {
   const args = (port: number, extra: string[] = []) => [
-    '-L', `${port}:127.0.0.1:${echo.port}`,
-    '-i', wrongKey, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none',
-    '-o', `UserKnownHostsFile=${server.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
-    '-F', '/dev/null', '-p', String(server.port), ...extra, 'alice@127.0.0.1',
+    '-L',
+    `${port}:127.0.0.1:${echo.port}`,
+    '-i',
+    wrongKey,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'IdentityAgent=none',
+    '-o',
+    `UserKnownHostsFile=${server.knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-F',
+    '/dev/null',
+    '-p',
+    String(server.port),
+    ...extra,
+    'alice@127.0.0.1',
   ];
 
   it('prompts on the terminal, then forwards', async () => {

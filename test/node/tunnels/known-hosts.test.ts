@@ -35,7 +35,10 @@ describe('known_hosts', () => {
   });
 
   it('tells known, changed (with file and line), revoked and unknown apart', () => {
-    const entries = parseKnownHosts(['# comment', line('[db]:2222'), line('web', other), `@revoked * ssh-ed25519 ${other.toString('base64')}`].join('\n'), '/kh');
+    const entries = parseKnownHosts(
+      ['# comment', line('[db]:2222'), line('web', other), `@revoked * ssh-ed25519 ${other.toString('base64')}`].join('\n'),
+      '/kh',
+    );
     expect(checkHostKey(entries, 'db', 2222, key).status).toBe('known');
     const changed = checkHostKey(entries, 'db', 2222, other);
     expect(changed.status).toBe('revoked'); // a revoked key is refused before anything else

@@ -54,7 +54,6 @@ function tempDir(): string {
   return d;
 }
 
-
 /** Holds a TCP port on 127.0.0.1 (as if the server still had it), accepting and closing connections. */
 async function holdPort(port: number): Promise<{ close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
@@ -99,7 +98,9 @@ describe('remote forwards after a reconnect', () => {
     await waitState(engine, 'l', (s) => s.state === 'active', 20_000);
     const refused = await waitState(engine, 'r', (s) => s.state === 'reconnecting' && s.reason?.code === 'REMOTE_REFUSED', 20_000);
     expect(refused.reason!.message).toMatch(
-      new RegExp(`^The server refused to listen on 127\\.0\\.0\\.1:${remotePort} again after the reconnect: port ${remotePort} is still in use on the server.* Retrying in \\d+ s \\(attempt \\d+\\); the SSH session itself is up`),
+      new RegExp(
+        `^The server refused to listen on 127\\.0\\.0\\.1:${remotePort} again after the reconnect: port ${remotePort} is still in use on the server.* Retrying in \\d+ s \\(attempt \\d+\\); the SSH session itself is up`,
+      ),
     );
     expect(refused.attempt).toBeGreaterThanOrEqual(1);
     expect(refused.nextAttemptAt).toBeGreaterThan(Date.now() - 5000);
@@ -140,7 +141,11 @@ describe('remote forwards after a reconnect', () => {
       { id: 'r0', bound: { host: '127.0.0.1', port: first } },
       { id: 'r0', bound: { host: '127.0.0.1', port: second } },
     ]);
-    expect(engine.logs('r0').some((l) => l.message === `The server now listens on port ${second} (it was ${first}): a port 0 forward gets a new port after a reconnect.`)).toBe(true);
+    expect(
+      engine
+        .logs('r0')
+        .some((l) => l.message === `The server now listens on port ${second} (it was ${first}): a port 0 forward gets a new port after a reconnect.`),
+    ).toBe(true);
     expect((await roundTrip(second, Buffer.from('new port'))).toString()).toBe('new port');
   });
 
@@ -200,11 +205,19 @@ describe('a first connect that fails', () => {
     const engine = engineForTest();
     const empty = join(dir, 'known_hosts');
     writeFileSync(empty, '');
-    engine.add('unknown', hostFor(sshd, { knownHostsFiles: [empty] }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
+    engine.add('unknown', hostFor(sshd, { knownHostsFiles: [empty] }), {
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 0 },
+      target: { host: '127.0.0.1', port: 1 },
+    });
     await expect(engine.start('unknown')).rejects.toMatchObject({ code: 'HOSTKEY_UNKNOWN' });
     expect(engine.get('unknown').state.state).toBe('failed');
     const stranger = keygen(join(dir, 'stranger'));
-    engine.add('stranger', hostFor(sshd, { identityFiles: [stranger] }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
+    engine.add('stranger', hostFor(sshd, { identityFiles: [stranger] }), {
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 0 },
+      target: { host: '127.0.0.1', port: 1 },
+    });
     await expect(engine.start('stranger')).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     expect(engine.get('stranger').state.state).toBe('failed');
   });
@@ -215,7 +228,11 @@ describe('a first connect that fails', () => {
     const stranger = keygen(join(dir, 'stranger'));
     await sshd.stop();
     const engine = engineForTest();
-    engine.add('s', hostFor(sshd, { identityFiles: [stranger] }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
+    engine.add('s', hostFor(sshd, { identityFiles: [stranger] }), {
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 0 },
+      target: { host: '127.0.0.1', port: 1 },
+    });
     expect((await engine.start('s')).state.state).toBe('reconnecting');
     await sshd.restart();
     const failed = await waitState(engine, 's', (s) => s.state === 'failed', 20_000);
@@ -227,7 +244,11 @@ describe('a first connect that fails', () => {
   it('with retryFirstConnect off (burrow connect) it fails at once, as ssh does', async () => {
     const closed = await freePort();
     const engine = engineForTest({ ...FAST, retryFirstConnect: false });
-    engine.add('ff', testHost({ port: closed, knownHostsFiles: ['/dev/null'] }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
+    engine.add('ff', testHost({ port: closed, knownHostsFiles: ['/dev/null'] }), {
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 0 },
+      target: { host: '127.0.0.1', port: 1 },
+    });
     await expect(engine.start('ff')).rejects.toMatchObject({ code: 'SSH_CONNECT_FAILED', message: expect.stringContaining('connection refused') });
     expect(engine.get('ff').state.state).toBe('failed');
     await new Promise((r) => setTimeout(r, 1500));
@@ -237,7 +258,20 @@ describe('a first connect that fails', () => {
   it('burrow connect to a server that is not there exits 1 at once with the reason', async () => {
     const closed = await freePort();
     const t0 = Date.now();
-    const r = await burrowDone(['connect', '-L', `${await freePort()}:127.0.0.1:1`, '-o', 'BatchMode=yes', '-o', 'UserKnownHostsFile=/dev/null', '-p', String(closed), '-F', '/dev/null', 'someone@127.0.0.1']);
+    const r = await burrowDone([
+      'connect',
+      '-L',
+      `${await freePort()}:127.0.0.1:1`,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-p',
+      String(closed),
+      '-F',
+      '/dev/null',
+      'someone@127.0.0.1',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Could not connect to someone@127.0.0.1:${closed}: connection refused.`);
     expect(Date.now() - t0).toBeLessThan(20_000);
@@ -301,7 +335,7 @@ describe('remembered answers', () => {
     });
     undo.push(() => server.close());
     const answers = ['first secret', 'second secret'];
-    const { prompter, asked } = counting((q) => (q.kind === 'password' ? answers[asked.length - 1] ?? null : null));
+    const { prompter, asked } = counting((q) => (q.kind === 'password' ? (answers[asked.length - 1] ?? null) : null));
     const engine = engineForTest({ ...FAST, prompter });
     const h: HostConfig = testHost({
       port: server.port,
@@ -349,7 +383,12 @@ describe('remembered answers over keyboard-interactive', () => {
     undo.push(() => server.close());
     const { prompter, asked } = counting((q) => (q.kind === 'password' ? 'pam secret' : '123456'));
     const engine = engineForTest({ ...FAST, prompter });
-    const h: HostConfig = testHost({ port: server.port, knownHostsFiles: [server.knownHosts], identityFiles: ['/nonexistent/burrow-test-key'], batchMode: false });
+    const h: HostConfig = testHost({
+      port: server.port,
+      knownHostsFiles: [server.knownHosts],
+      identityFiles: ['/nonexistent/burrow-test-key'],
+      batchMode: false,
+    });
     engine.add('pam', h, { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
     await engine.start('pam');
     expect(asked.map((q) => q.kind)).toEqual(['password', 'otp']);
@@ -367,9 +406,13 @@ describe('ConnectTimeout on the jump step', () => {
    * process, so that the kernel drops further SYNs (as a firewall would).
    */
   async function blackhole(): Promise<number> {
-    const child: ChildProcess = spawn(process.execPath, ['-e', "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>console.log(s.address().port))"], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['-e', "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>console.log(s.address().port))"],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     undo.push(() => child.kill('SIGKILL'));
     const p = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
     process.kill(child.pid!, 'SIGSTOP');
@@ -390,7 +433,15 @@ describe('ConnectTimeout on the jump step', () => {
     const bastion = await sshdForTest();
     const hole = await blackhole();
     const engine = engineForTest({ ...FAST, retryFirstConnect: false });
-    const target = testHost({ hostname: '127.0.0.1', port: hole, user: bastion.user, identityFiles: [bastion.userKey], knownHostsFiles: [bastion.knownHosts], connectTimeout: 2, jump: [hostFor(bastion, { connectTimeout: 2 })] });
+    const target = testHost({
+      hostname: '127.0.0.1',
+      port: hole,
+      user: bastion.user,
+      identityFiles: [bastion.userKey],
+      knownHostsFiles: [bastion.knownHosts],
+      connectTimeout: 2,
+      jump: [hostFor(bastion, { connectTimeout: 2 })],
+    });
     engine.add('j', target, { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
     const t0 = Date.now();
     const err = (await engine.start('j').catch((e: BurrowError) => e)) as BurrowError;
@@ -447,7 +498,11 @@ describe('IdentitiesOnly and the agent', () => {
 
     // A listed key the agent does not hold: the agent's other (authorised) key is not offered.
     const stranger = keygen(join(dir, 'stranger'));
-    engine.add('only', hostFor(sshd, { identityFiles: [stranger], identitiesOnly: true, agent: sock }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: 1 } });
+    engine.add('only', hostFor(sshd, { identityFiles: [stranger], identitiesOnly: true, agent: sock }), {
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 0 },
+      target: { host: '127.0.0.1', port: 1 },
+    });
     const err = (await engine.start('only').catch((e: BurrowError) => e)) as BurrowError;
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toContain(`Methods tried: publickey (${stranger})`);
@@ -488,7 +543,15 @@ describe('reconnectAll() on a silently dead session', () => {
     const serving = descendants(sshd.process.pid!);
     expect(serving.length).toBeGreaterThan(0);
     serving.forEach((p) => process.kill(p, 'SIGSTOP'));
-    undo.push(() => serving.forEach((p) => { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }));
+    undo.push(() =>
+      serving.forEach((p) => {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }),
+    );
 
     const t0 = Date.now();
     engine.reconnectAll();

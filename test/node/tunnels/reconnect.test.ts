@@ -26,7 +26,6 @@ afterEach(async () => {
   engine = sshd = echo = undefined;
 });
 
-
 /** Streams data through the forward until the connection breaks; resolves with bytes sent. */
 function streamUntilBroken(port: number): Promise<number> {
   return new Promise((resolve) => {
@@ -78,7 +77,10 @@ describe('reconnect', () => {
 
     // During the outage the port is still ours: binding it fails, connecting succeeds.
     const rebind = await new Promise<string>((resolve) => {
-      const s = net.createServer().once('error', (e: NodeJS.ErrnoException) => resolve(e.code!)).listen(port, '127.0.0.1', () => s.close(() => resolve('bound')));
+      const s = net
+        .createServer()
+        .once('error', (e: NodeJS.ErrnoException) => resolve(e.code!))
+        .listen(port, '127.0.0.1', () => s.close(() => resolve('bound')));
     });
     expect(rebind).toBe('EADDRINUSE');
     // A connection made during the outage waits for the session and then succeeds.
@@ -133,7 +135,10 @@ describe('reconnect', () => {
     expect(engine.get('stay').state.state).toBe('stopped');
     // Its port was released when it stopped.
     await new Promise<void>((resolve, reject) => {
-      const s = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => s.close(() => resolve()));
+      const s = net
+        .createServer()
+        .once('error', reject)
+        .listen(port, '127.0.0.1', () => s.close(() => resolve()));
     });
   });
 
@@ -223,7 +228,10 @@ describe('giving up and health', () => {
     echo = await echoServer();
     engine = new TunnelEngine();
     engine.add('hc', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
-    expect(await engine.healthCheck('hc')).toMatchObject({ ok: false, error: { code: 'SSH_DISCONNECTED', message: "Forward 'hc' is not running; start it first." } });
+    expect(await engine.healthCheck('hc')).toMatchObject({
+      ok: false,
+      error: { code: 'SSH_DISCONNECTED', message: "Forward 'hc' is not running; start it first." },
+    });
     await engine.start('hc');
     const ok = await engine.healthCheck('hc');
     expect(ok.ok).toBe(true);

@@ -45,7 +45,7 @@ async function startProxy(server: Sshd, extra: Partial<ForwardSpec> = {}) {
 function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile('curl', ['-sS', '--max-time', '15', ...args], (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
@@ -83,7 +83,7 @@ describe('-D with curl', () => {
     expect(engine.stats().socks.bytesIn).toBeGreaterThan(0);
   });
 
-  it('reports a name the server cannot resolve, with the server\'s own words', async () => {
+  it("reports a name the server cannot resolve, with the server's own words", async () => {
     const { port, logs, engine } = await startProxy(sshd);
     const r = await curl(['--socks5-hostname', `127.0.0.1:${port}`, 'http://burrow-no-such-host.invalid/']);
     expect(r.code).not.toBe(0);
@@ -215,7 +215,10 @@ describe('-D reply codes', () => {
   it('a login whose password is not known yet (password null) refuses everyone, even an empty password', async () => {
     const { port } = await startProxy(sshd, { socksAuth: { username: 'alice', password: null } });
     for (const password of ['', 's3cret', '\u0000'.repeat(255)]) {
-      expect(await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password } }), JSON.stringify(password)).toMatchObject({ method: 0x02, authStatus: 1 });
+      expect(await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password } }), JSON.stringify(password)).toMatchObject({
+        method: 0x02,
+        authStatus: 1,
+      });
     }
     expect(await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { methods: [0x00] })).toMatchObject({ method: 0xff });
   });

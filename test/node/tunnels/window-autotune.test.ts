@@ -27,7 +27,11 @@ async function tunnel(rttMs: number, target: number) {
   const knownHosts = knownHostsVia(s, proxy.port);
   const e = new TunnelEngine();
   undo.push(() => e.shutdown());
-  e.add('dl', hostFor(s, { port: proxy.port, knownHostsFiles: [knownHosts] }), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: target } });
+  e.add('dl', hostFor(s, { port: proxy.port, knownHostsFiles: [knownHosts] }), {
+    kind: 'local',
+    listen: { host: '127.0.0.1', port: 0 },
+    target: { host: '127.0.0.1', port: target },
+  });
   await e.start('dl');
   return { proxy, port: (e.get('dl').state.bound as { port: number }).port };
 }
@@ -73,7 +77,9 @@ describe('receive window auto-tuning (patched ssh2)', () => {
   }, 60_000);
 
   it('on loopback the window stays at 2 MiB: an exhausted window there means a busy receiver, not a long link', async () => {
-    const { Channel } = createRequire(import.meta.url)('ssh2/lib/Channel.js') as { Channel: { prototype: { push(this: { _winMax?: number }, d: unknown): boolean } } };
+    const { Channel } = createRequire(import.meta.url)('ssh2/lib/Channel.js') as {
+      Channel: { prototype: { push(this: { _winMax?: number }, d: unknown): boolean } };
+    };
     let largest = 0;
     const push = Channel.prototype.push;
     Channel.prototype.push = function (d) {

@@ -11,7 +11,16 @@ describe('burrow web access checks', () => {
     expect(hostAllowed(`127.0.0.1:${PORT}`, PORT)).toBe(true);
     expect(hostAllowed(`localhost:${PORT}`, PORT)).toBe(true);
     expect(hostAllowed(`LOCALHOST:${PORT}`, PORT)).toBe(true);
-    for (const bad of [undefined, '', '127.0.0.1', `127.0.0.1:${PORT + 1}`, `evil.example:${PORT}`, `127.0.0.1.nip.io:${PORT}`, `[::1]:${PORT}`, `0.0.0.0:${PORT}`]) {
+    for (const bad of [
+      undefined,
+      '',
+      '127.0.0.1',
+      `127.0.0.1:${PORT + 1}`,
+      `evil.example:${PORT}`,
+      `127.0.0.1.nip.io:${PORT}`,
+      `[::1]:${PORT}`,
+      `0.0.0.0:${PORT}`,
+    ]) {
       expect(hostAllowed(bad, PORT), String(bad)).toBe(false);
     }
   });
@@ -19,7 +28,14 @@ describe('burrow web access checks', () => {
   it('accepts only its own origin', () => {
     expect(originAllowed(`http://127.0.0.1:${PORT}`, PORT)).toBe(true);
     expect(originAllowed(`http://localhost:${PORT}`, PORT)).toBe(true);
-    for (const bad of [undefined, 'null', `https://127.0.0.1:${PORT}`, `http://127.0.0.1:${PORT + 1}`, 'http://evil.example', `http://127.0.0.1:${PORT}.evil.example`]) {
+    for (const bad of [
+      undefined,
+      'null',
+      `https://127.0.0.1:${PORT}`,
+      `http://127.0.0.1:${PORT + 1}`,
+      'http://evil.example',
+      `http://127.0.0.1:${PORT}.evil.example`,
+    ]) {
       expect(originAllowed(bad, PORT), String(bad)).toBe(false);
     }
   });
@@ -40,12 +56,23 @@ describe('burrow web access checks', () => {
   });
 
   it('refuses another Host (DNS rebinding)', () => {
-    expect(decide({ ...base, host: `evil.example:${PORT}` }, PORT)).toMatchObject({ allow: false, status: 403, reason: `Host 'evil.example:${PORT}' is not this server; open http://127.0.0.1:${PORT}/.` });
-    expect(decide({ ...base, host: `evil.example:${PORT}`, upgrade: true, origin: `http://evil.example:${PORT}` }, PORT)).toMatchObject({ allow: false, status: 403 });
+    expect(decide({ ...base, host: `evil.example:${PORT}` }, PORT)).toMatchObject({
+      allow: false,
+      status: 403,
+      reason: `Host 'evil.example:${PORT}' is not this server; open http://127.0.0.1:${PORT}/.`,
+    });
+    expect(decide({ ...base, host: `evil.example:${PORT}`, upgrade: true, origin: `http://evil.example:${PORT}` }, PORT)).toMatchObject({
+      allow: false,
+      status: 403,
+    });
   });
 
   it('refuses requests from another origin (CSRF)', () => {
-    expect(decide({ ...base, origin: 'http://evil.example' }, PORT)).toMatchObject({ allow: false, status: 403, reason: "Requests from origin 'http://evil.example' are not accepted." });
+    expect(decide({ ...base, origin: 'http://evil.example' }, PORT)).toMatchObject({
+      allow: false,
+      status: 403,
+      reason: "Requests from origin 'http://evil.example' are not accepted.",
+    });
     expect(decide({ ...base, origin: `http://127.0.0.1:${PORT + 1}` }, PORT)).toMatchObject({ allow: false, status: 403 });
     expect(decide({ ...base, origin: `http://127.0.0.1:${PORT}` }, PORT)).toEqual({ allow: true });
   });
@@ -57,11 +84,15 @@ describe('burrow web access checks', () => {
     expect(decide({ ...ws, origin: `http://localhost:${PORT + 1}` }, PORT)).toMatchObject({ allow: false, status: 403 });
   });
 
-  it("lets a WebSocket in only when its first message is a hello with the token, and says what to do otherwise", () => {
+  it('lets a WebSocket in only when its first message is a hello with the token, and says what to do otherwise', () => {
     expect(signInProblem({ type: 'hello', token: TOKEN }, TOKEN)).toBeNull();
-    expect(signInProblem({ type: 'hello', token: 'wrong' }, TOKEN)).toBe('The access token is wrong: open the URL that burrow web printed (it ends in #token=...).');
+    expect(signInProblem({ type: 'hello', token: 'wrong' }, TOKEN)).toBe(
+      'The access token is wrong: open the URL that burrow web printed (it ends in #token=...).',
+    );
     expect(signInProblem({ type: 'hello', token: '' }, TOKEN)).toMatch(/^The access token is wrong/);
-    expect(signInProblem({ type: 'invoke', id: 1, channel: 'state.get', input: {} }, TOKEN)).toBe('Send the access token first: open the URL that burrow web printed (it ends in #token=...).');
+    expect(signInProblem({ type: 'invoke', id: 1, channel: 'state.get', input: {} }, TOKEN)).toBe(
+      'Send the access token first: open the URL that burrow web printed (it ends in #token=...).',
+    );
     // Close reasons are at most 123 bytes.
     for (const reason of [signInProblem({ type: 'hello', token: 'x' }, TOKEN), signInProblem({ type: 'visibility', visible: true }, TOKEN), NO_SIGN_IN]) {
       expect(Buffer.byteLength(reason ?? '')).toBeLessThanOrEqual(123);

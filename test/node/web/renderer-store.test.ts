@@ -13,7 +13,13 @@ const view = (name: string): ForwardView => ({
 });
 
 function snapshot(n: number): Snapshot {
-  return { hosts: [], forwards: Array.from({ length: n }, (_, i) => view(`f${i}`)), settings: { launchAtLogin: false, startHidden: false, notifications: true, keepalive: { interval: 15, countMax: 3 } }, warnings: [], secretStoreAvailable: false };
+  return {
+    hosts: [],
+    forwards: Array.from({ length: n }, (_, i) => view(`f${i}`)),
+    settings: { launchAtLogin: false, startHidden: false, notifications: true, keepalive: { interval: 15, countMax: 3 } },
+    warnings: [],
+    secretStoreAvailable: false,
+  };
 }
 
 describe('renderer store', () => {

@@ -36,7 +36,8 @@ function openWs(headers: Record<string, string>): Promise<WebSocket> {
 }
 
 const origin = () => `http://127.0.0.1:${server.port}`;
-const closeOf = (ws: WebSocket) => new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
+const closeOf = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
 
 /** A WebSocket as the page opens it: its own Origin, then the token as the first message; resolves once the server says ready. */
 async function signedIn(): Promise<WebSocket> {
@@ -169,7 +170,17 @@ describe('burrow web: a client that does not read', () => {
     // state.get answers of about 200 KB: 100 forwards with 2,000-character notes.
     await call('host.add', { host: { name: 'bulk', hostname: '127.0.0.1' } });
     for (let i = 0; i < 100; i++) {
-      await call('forward.add', { forward: { name: `bulk-${i}`, kind: 'local', port: 20_000 + i, destinationHost: '127.0.0.1', destinationPort: 9, host: 'bulk', notes: 'n'.repeat(2000) } });
+      await call('forward.add', {
+        forward: {
+          name: `bulk-${i}`,
+          kind: 'local',
+          port: 20_000 + i,
+          destinationHost: '127.0.0.1',
+          destinationPort: 9,
+          host: 'bulk',
+          notes: 'n'.repeat(2000),
+        },
+      });
     }
     const answerBytes = JSON.stringify(await call('state.get', {})).length;
     expect(answerBytes).toBeGreaterThan(200_000);

@@ -22,7 +22,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const onDisk = () => JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { hosts: Array<{ name: string; auth: Record<string, unknown> }>; forwards: Array<Record<string, unknown>> };
+const onDisk = () =>
+  JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
+    hosts: Array<{ name: string; auth: Record<string, unknown> }>;
+    forwards: Array<Record<string, unknown>>;
+  };
 
 async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; message?: string }>): Promise<T> {
   const r = await p;
@@ -33,11 +37,15 @@ async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; message?: string
 describe('burrow web: session-only secrets', () => {
   it('keeps its passwords in memory and their references out of the shared file', async () => {
     web = await createWebServices({ configDir: dir });
-    const added = await ok<{ host: HostView }>(web.dispatcher.dispatch('host.add', { host: { name: 'pw', hostname: 'pw.example.com', auth: { method: 'password' } }, secret: 's3cret-web' }));
+    const added = await ok<{ host: HostView }>(
+      web.dispatcher.dispatch('host.add', { host: { name: 'pw', hostname: 'pw.example.com', auth: { method: 'password' } }, secret: 's3cret-web' }),
+    );
     // The browser mode itself knows the password for as long as it runs...
     expect(added.host.hasStoredSecret).toBe(true);
     expect(await web.repo.hostSecret('pw')).toBe('s3cret-web');
-    await ok(web.dispatcher.dispatch('forward.add', { forward: { name: 'socks', kind: 'dynamic', port: 1080, host: 'pw', socksUser: 'alice' }, secret: 'socks-pass' }));
+    await ok(
+      web.dispatcher.dispatch('forward.add', { forward: { name: 'socks', kind: 'dynamic', port: 1080, host: 'pw', socksUser: 'alice' }, secret: 'socks-pass' }),
+    );
     expect(await web.repo.forwardSecret('socks')).toBe('socks-pass');
 
     // ...but the file claims nothing.
@@ -63,7 +71,12 @@ describe('burrow web: session-only secrets', () => {
     expect(web.repo.requireHost('pw')).toMatchObject({ notes: 'edited in the app', auth: { method: 'password', secretRef: expect.any(String) } });
     expect(await web.repo.hostSecret('pw')).toBe('s3cret-web');
     // Its own next write keeps the app's reference (the app's store holds it) and still leaves out its own.
-    await ok(web.dispatcher.dispatch('host.update', { name: 'pw', host: { name: 'pw', hostname: 'pw2.example.com', auth: { method: 'password' }, notes: 'edited in the web' } }));
+    await ok(
+      web.dispatcher.dispatch('host.update', {
+        name: 'pw',
+        host: { name: 'pw', hostname: 'pw2.example.com', auth: { method: 'password' }, notes: 'edited in the web' },
+      }),
+    );
     expect(onDisk().hosts.find((h) => h.name === 'apphost')!.auth.secretRef).toBe(appRef);
     expect(onDisk().hosts.find((h) => h.name === 'pw')!.auth).toEqual({ method: 'password' });
     expect(await web.repo.hostSecret('pw')).toBe('s3cret-web');
@@ -72,7 +85,12 @@ describe('burrow web: session-only secrets', () => {
     await web.close();
     web = undefined;
     app.refresh();
-    expect(app.listHosts().filter((h) => h.auth.secretRef).map((h) => h.name)).toEqual(['apphost']);
+    expect(
+      app
+        .listHosts()
+        .filter((h) => h.auth.secretRef)
+        .map((h) => h.name),
+    ).toEqual(['apphost']);
     app.close();
   });
 });

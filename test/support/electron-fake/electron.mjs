@@ -67,7 +67,12 @@ class FakeApp extends EventEmitter {
   }
   quit() {
     record('app.quit');
-    const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const e = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('before-quit', e);
     if (e.defaultPrevented) return;
     for (const w of [...windows]) w.close();
@@ -143,12 +148,20 @@ class FakeBrowserWindow extends EventEmitter {
     return this._destroyed;
   }
   close() {
-    const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const e = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('close', e);
     if (e.defaultPrevented) return;
     this._destroyed = true;
     this.webContents.destroy();
-    windows.splice(windows.findIndex((w) => w === this || w.proxy === this), 1);
+    windows.splice(
+      windows.findIndex((w) => w === this || w.proxy === this),
+      1,
+    );
     this.emit('closed');
   }
 }
@@ -289,7 +302,21 @@ export const safeStorage = strict('safeStorage', {
   isEncryptionAvailable: () => false,
 });
 
-const electron = strict('electron', { app, BrowserWindow, ipcMain, protocol, session, Tray, Menu, nativeImage, Notification, dialog, shell, powerMonitor, safeStorage });
+const electron = strict('electron', {
+  app,
+  BrowserWindow,
+  ipcMain,
+  protocol,
+  session,
+  Tray,
+  Menu,
+  nativeImage,
+  Notification,
+  dialog,
+  shell,
+  powerMonitor,
+  safeStorage,
+});
 export default electron;
 
 // ---- control channel: the test drives the fake over process IPC ---------------
@@ -298,7 +325,13 @@ function send(m) {
 }
 
 function trayItems(template) {
-  return (template ?? []).map((i) => ({ type: i.type, label: i.label, checked: i.checked, enabled: i.enabled, submenu: i.submenu ? trayItems(i.submenu) : undefined }));
+  return (template ?? []).map((i) => ({
+    type: i.type,
+    label: i.label,
+    checked: i.checked,
+    enabled: i.enabled,
+    submenu: i.submenu ? trayItems(i.submenu) : undefined,
+  }));
 }
 
 function findItem(template, labels) {
@@ -339,12 +372,22 @@ const ops = {
   permission: ({ permission, origin }) => sessionHandlers.check(null, permission, origin, {}),
   windowOpen: ({ url }) => windows[0].webContents.windowOpenHandler({ url }),
   navigate({ url }) {
-    const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const e = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     windows[0].webContents.emit('will-navigate', e, url);
     return e.defaultPrevented;
   },
   beforeQuit() {
-    const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const e = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     app.emit('before-quit', e);
     return e.defaultPrevented;
   },

@@ -35,7 +35,8 @@ afterAll(() => closeAll(page?.context(), world, echo, sshd));
 async function answer(value: string, retry: string | false, kind: 'Password' | 'Passphrase' = 'Password') {
   const dialog = dialogNamed(page, kind === 'Password' ? 'Password needed' : 'Key passphrase needed');
   await dialog.waitFor();
-  const alert = dialog.getByRole('alert');
+  // The question's own alert (a notice raised meanwhile is shown inside the dialog too, in .toasts).
+  const alert = dialog.locator('.form-error[role=alert]');
   // A question asked again is a new dialog, saying why: wait for it.
   if (retry) await waitForText(alert, new RegExp(`^${retry}$`));
   else expect(await alert.count()).toBe(0);

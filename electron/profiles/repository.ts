@@ -175,8 +175,13 @@ export class ProfileRepository {
   // ------------------------------------------------------------ reading
 
   /** The whole document as it is on disk now (re-read when another process changed it). */
+  /**
+   * The saved document. While watch() runs (the app, `burrow web`), the cached
+   * copy: the watcher and every write keep it current, so a request does not
+   * re-read and hash the file. Without a watcher (the CLI), the file is checked.
+   */
   document(): ProfileDocument {
-    this.syncRead();
+    if (!this.watcher) this.syncRead();
     return structuredClone(this.doc);
   }
 

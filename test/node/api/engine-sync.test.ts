@@ -1,6 +1,8 @@
 // The engine follows the saved profiles from their change events, not by
 // re-reading them (and decrypting every stored password) on each request.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,5 +63,37 @@ describe('engine sync', () => {
     services.repo.refresh();
     await ok('state.get', undefined);
     expect(services.engine.get('f').spec.listen).toMatchObject({ port: 40997 });
+  });
+});
+
+describe('the profile document while watched', () => {
+  it('is served from memory: requests read config.json no more, and another process’s write still arrives', async () => {
+    const watchDir = mkdtempSync(path.join(tmpdir(), 'burrow-watch-'));
+    const app = await createServices({ configDir: watchDir, secretStore: new MemorySecretStore() });
+    try {
+      const call = okCaller(() => app);
+      await call('host.add', { host: { name: 'h', hostname: '127.0.0.1', port: 9 } });
+      await call('forward.add', { forward: { name: 'w', kind: 'local', port: 40996, destinationHost: 'localhost', destinationPort: 9, host: 'h' } });
+      const file = path.join(watchDir, 'config.json');
+      const reads = vi.spyOn(fs, 'readFileSync');
+      syncBuiltinESMExports();
+      try {
+        for (let i = 0; i < 3; i++) {
+          await call('state.get', undefined);
+          await call('forward.logs', { name: 'w' });
+        }
+        expect(reads.mock.calls.filter(([p]) => String(p) === file)).toEqual([]);
+      } finally {
+        reads.mockRestore();
+        syncBuiltinESMExports();
+      }
+      const doc = JSON.parse(readFileSync(file, 'utf8'));
+      doc.forwards[0].port = 40995;
+      writeFileSync(file, JSON.stringify(doc));
+      await vi.waitFor(() => expect(app.repo.document().forwards[0].port).toBe(40995), { timeout: 10_000 });
+    } finally {
+      await app.dispose();
+      rmSync(watchDir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
 // electron/sshconfig/ssh-config.ts. Match blocks are reported, not imported.
 import { userInfo } from 'node:os';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
-import { NAME_PATTERN, SSH_CIPHERS, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
+import { NAME_PATTERN, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
 import { ALGORITHMS, resolveAlgorithms } from '../tunnels/algorithms';
 import { parseDestination } from '../sshconfig/host-options';
 import {
@@ -156,22 +156,17 @@ export function importSshConfig(full: SSHConfig): Incoming {
     }
     const strict = first(c.stricthostkeychecking)?.toLowerCase();
     if (strict) host.strictHostKeyChecking = (strict === 'off' ? 'no' : strict) as HostInput['strictHostKeyChecking'];
-    const ciphers = first(c.ciphers);
-    if (ciphers) {
-      const list = ciphers.split(',');
-      if (list.every((x) => (SSH_CIPHERS as readonly string[]).includes(x))) host.algorithms = { ciphers: list as (typeof SSH_CIPHERS)[number][] };
-      else notes.push(`Ciphers ${ciphers} not kept (Burrow supports ${SSH_CIPHERS.join(', ')}).`);
-    }
-    // KexAlgorithms, HostKeyAlgorithms, MACs: resolved as ssh reads them (+, -, ^, wildcards) by the engine's resolver.
-    for (const [key, kind] of [
-      ['kexalgorithms', 'kex'],
-      ['hostkeyalgorithms', 'hostKey'],
-      ['macs', 'mac'],
+    // Ciphers, KexAlgorithms, HostKeyAlgorithms, MACs: resolved as ssh reads them (+, -, ^, wildcards) by the engine's resolver.
+    for (const [key, kind, field] of [
+      ['ciphers', 'cipher', 'ciphers'],
+      ['kexalgorithms', 'kex', 'kex'],
+      ['hostkeyalgorithms', 'hostKey', 'hostKey'],
+      ['macs', 'mac', 'mac'],
     ] as const) {
       const value = first(c[key]);
       if (!value) continue;
       try {
-        host.algorithms = { ...host.algorithms, [kind]: resolveAlgorithms(kind, value).list };
+        host.algorithms = { ...host.algorithms, [field]: resolveAlgorithms(kind, value).list };
       } catch (e) {
         notes.push(`${ALGORITHMS[kind].option} ${value} not kept: ${(e as Error).message.split('. ')[0]}.`);
       }

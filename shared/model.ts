@@ -12,7 +12,6 @@ export const SCHEMA_VERSION = 1;
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
 export const NAME_MAX = 64;
 
-
 export const AUTH_METHODS = ['agent', 'key', 'password', 'keyboard-interactive'] as const;
 export const STRICT_HOST_KEY_CHECKING = ['yes', 'accept-new', 'no', 'ask'] as const;
 

@@ -44,6 +44,8 @@ interface Entry {
   generation: number;
   /** A start in progress: a second start (a double click) joins it. */
   starting?: Promise<ForwardInfo>;
+  /** What a start in progress holds: a stop releases it at once (the session's handshake ends there and then). */
+  startingWith?: { runtime: ForwardRuntime; session: SshSession };
   logs: LogEntry[];
 }
 
@@ -251,6 +253,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     );
     const session = this.acquireSession(e);
     const runtime = runtimeFactories[e.spec.kind](e.spec, this.context(e, session));
+    e.startingWith = { runtime, session };
     // Undefined for a remote forward whose session is reconnecting: it binds once the session is back.
     let bound: Endpoint | undefined;
     try {
@@ -259,6 +262,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       if (e.spec.kind === 'remote') bound = await runtime.start();
       if (generation !== e.generation) throw new BurrowError('SSH_DISCONNECTED', 'Stopped while starting.');
     } catch (err) {
+      if (e.startingWith?.runtime === runtime) e.startingWith = undefined;
       await runtime.stop().catch(() => undefined);
       this.releaseSession(e, session);
       const be = this.selfConflict(e, isBurrowError(err) ? err : new BurrowError('INTERNAL', (err as Error).message));
@@ -268,6 +272,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       }
       throw be;
     }
+    e.startingWith = undefined;
     e.runtime = runtime;
     e.session = session;
     const s = session.status;
@@ -304,9 +309,10 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
   }
 
   private async teardown(e: Entry) {
-    const { runtime, session } = e;
+    const { runtime, session } = e.runtime ? e : (e.startingWith ?? {});
     e.runtime = undefined;
     e.session = undefined;
+    e.startingWith = undefined;
     if (runtime) await runtime.stop().catch(() => undefined);
     if (session) this.releaseSession(e, session);
   }

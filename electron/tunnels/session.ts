@@ -143,6 +143,8 @@ export class SshSession extends EventEmitter {
   private permanentFailures = 0;
   private retryTimer?: NodeJS.Timeout;
   private connecting?: Promise<void>;
+  /** Hops being connected right now: close() ends them at once instead of letting them run to ConnectTimeout. */
+  private readonly handshakes = new Set<(err: BurrowError) => void>();
   private everUp = false;
   private incoming = new Map<string, IncomingHandler>();
   /** What people answered (decrypted keys, passwords), per hop, for unattended reconnects. Memory only. */
@@ -503,7 +505,9 @@ export class SshSession extends EventEmitter {
     }
     this.authMemos.clear();
     this.setStatus({ status: 'closed' });
-    this.failWaiters(new BurrowError('SSH_DISCONNECTED', `The session to ${this.label} was closed.`));
+    const closed = new BurrowError('SSH_DISCONNECTED', `The session to ${this.label} was closed.`);
+    for (const abort of [...this.handshakes]) abort(closed);
+    this.failWaiters(closed);
     const clients = this.clients;
     this.clients = [];
     for (const c of [...clients].reverse()) c.end();
@@ -625,10 +629,12 @@ export class SshSession extends EventEmitter {
       const fail = (err: BurrowError) => {
         if (settled) return;
         settled = true;
+        this.handshakes.delete(fail);
         timer.clear();
         client.destroy();
         reject(err);
       };
+      this.handshakes.add(fail);
       client.on('error', (err: Error & { level?: string }) => {
         if (!settled) {
           const refusal = hv.refusal();
@@ -650,6 +656,7 @@ export class SshSession extends EventEmitter {
       client.on('ready', () => {
         if (settled) return;
         settled = true;
+        this.handshakes.delete(fail);
         timer.clear();
         client.setNoDelay(true);
         resolve(client);

@@ -1,5 +1,7 @@
 // Faults that sshd cannot be made to produce, through an in-process ssh2 server.
 import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { TunnelEngine } from '../../../electron/tunnels/engine';
 import type { HostConfig } from '../../../electron/tunnels/types';
 import { startFakeServer, type FakeServer } from '../../support/ssh2-server';
@@ -8,9 +10,12 @@ import { testHost } from '../../support/hosts';
 
 let server: FakeServer | undefined;
 let engine: TunnelEngine | undefined;
+let silent: net.Server | undefined;
 afterEach(async () => {
   await engine?.shutdown();
   await server?.close();
+  silent?.close();
+  silent = undefined;
 });
 
 const host = (s: FakeServer, over: Partial<HostConfig> = {}): HostConfig =>
@@ -87,3 +92,33 @@ function failOpen(conn: object, reject: () => void, text: string) {
   reject();
   proto.channelOpenFail = original;
 }
+
+describe('stopping while the SSH connection is still being made', () => {
+  it('closes the connection at once, not at ConnectTimeout, and no session comes up afterwards', async () => {
+    // A server that accepts and never says a word (a frozen sshd, a black-holing middlebox).
+    let accepted: net.Socket | undefined;
+    const closed = new Promise<number>((resolve) => {
+      silent = net.createServer((s) => {
+        accepted = s;
+        s.on('error', () => undefined);
+        s.resume(); // reads (and drops) what the client sends, so that its close is seen
+        s.on('close', () => resolve(performance.now()));
+      });
+    });
+    await new Promise<void>((r) => silent!.listen(0, '127.0.0.1', () => r()));
+    const port = (silent!.address() as net.AddressInfo).port;
+    engine = new TunnelEngine();
+    engine.add('f', testHost({ alias: 'silent', port, knownHostsFiles: [], connectTimeout: 60 }), {
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 0 },
+      target: { host: 'x', port: 1 },
+    });
+    const starting = engine.start('f').catch((e: Error) => e);
+    while (!accepted) await new Promise((r) => setTimeout(r, 10));
+    const stoppedAt = performance.now();
+    await engine.stop('f');
+    expect(await closed).toBeLessThan(stoppedAt + 5_000);
+    expect(await starting).toBeInstanceOf(Error);
+    expect(engine.get('f').state.state).toBe('stopped');
+  });
+});

@@ -1,37 +1,47 @@
 // Errors a person sees. `code` is stable (scripts and the UI switch on it);
 // `message` says what went wrong and what to do about it.
-export type ErrorCode =
-  | 'SPEC_INVALID'
-  | 'PORT_RANGE'
-  | 'OPTION_UNKNOWN'
-  | 'OPTION_INVALID'
-  | 'USAGE'
-  | 'KEY_UNREADABLE'
-  | 'KEY_UNSUPPORTED'
-  | 'KEY_PASSPHRASE'
-  | 'AUTH_FAILED'
-  | 'HOSTKEY_CHANGED'
-  | 'HOSTKEY_REVOKED'
-  | 'HOSTKEY_UNKNOWN'
-  | 'HOSTKEY_REJECTED'
-  | 'PORT_IN_USE'
-  | 'PORT_PRIVILEGED'
-  | 'BIND_FAILED'
-  | 'SSH_CONNECT_FAILED'
-  | 'SSH_TIMEOUT'
-  | 'SSH_DISCONNECTED'
-  | 'DEST_REFUSED'
-  | 'DEST_PROHIBITED'
-  | 'DEST_UNRESOLVED'
-  | 'DEST_TIMEOUT'
-  | 'DEST_FAILED'
-  | 'REMOTE_REFUSED'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'VALIDATION'
-  | 'DISK_FULL'
-  | 'READ_ONLY'
-  | 'INTERNAL';
+/**
+ * Every error code, classified once. `stage`: where it happens (the command
+ * line's input, the login or the SSH session, this machine's listener, the
+ * destination beyond the server, the saved profiles, Burrow itself).
+ * `permanent`: retrying will not heal it (reconnects give up). `badInput`:
+ * nothing was started, the command exits 2. A new code must be added here.
+ */
+export const ERROR_INFO = {
+  SPEC_INVALID: { stage: 'input', permanent: false, badInput: true },
+  PORT_RANGE: { stage: 'input', permanent: false, badInput: true },
+  OPTION_UNKNOWN: { stage: 'input', permanent: false, badInput: true },
+  OPTION_INVALID: { stage: 'input', permanent: false, badInput: true },
+  USAGE: { stage: 'input', permanent: false, badInput: true },
+  VALIDATION: { stage: 'input', permanent: false, badInput: true },
+  KEY_UNREADABLE: { stage: 'session', permanent: true, badInput: true },
+  KEY_UNSUPPORTED: { stage: 'session', permanent: true, badInput: true },
+  KEY_PASSPHRASE: { stage: 'session', permanent: true, badInput: false },
+  AUTH_FAILED: { stage: 'session', permanent: true, badInput: false },
+  HOSTKEY_CHANGED: { stage: 'session', permanent: true, badInput: false },
+  HOSTKEY_REVOKED: { stage: 'session', permanent: true, badInput: false },
+  HOSTKEY_UNKNOWN: { stage: 'session', permanent: true, badInput: false },
+  HOSTKEY_REJECTED: { stage: 'session', permanent: true, badInput: false },
+  SSH_CONNECT_FAILED: { stage: 'session', permanent: false, badInput: false },
+  SSH_TIMEOUT: { stage: 'session', permanent: false, badInput: false },
+  SSH_DISCONNECTED: { stage: 'session', permanent: false, badInput: false },
+  PORT_IN_USE: { stage: 'listener', permanent: true, badInput: false },
+  PORT_PRIVILEGED: { stage: 'listener', permanent: true, badInput: false },
+  BIND_FAILED: { stage: 'listener', permanent: true, badInput: false },
+  REMOTE_REFUSED: { stage: 'listener', permanent: false, badInput: false },
+  DEST_REFUSED: { stage: 'destination', permanent: false, badInput: false },
+  DEST_PROHIBITED: { stage: 'destination', permanent: false, badInput: false },
+  DEST_UNRESOLVED: { stage: 'destination', permanent: false, badInput: false },
+  DEST_TIMEOUT: { stage: 'destination', permanent: false, badInput: false },
+  DEST_FAILED: { stage: 'destination', permanent: false, badInput: false },
+  NOT_FOUND: { stage: 'profiles', permanent: false, badInput: false },
+  CONFLICT: { stage: 'profiles', permanent: false, badInput: false },
+  DISK_FULL: { stage: 'profiles', permanent: false, badInput: false },
+  READ_ONLY: { stage: 'profiles', permanent: false, badInput: false },
+  INTERNAL: { stage: 'burrow', permanent: false, badInput: false },
+} as const satisfies Record<string, { stage: 'input' | 'session' | 'listener' | 'destination' | 'profiles' | 'burrow'; permanent: boolean; badInput: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_INFO;
 
 /**
  * The facts behind an error, typed, for whoever must act on them (the window's
@@ -72,16 +82,4 @@ export function isBurrowError(e: unknown): e is BurrowError {
 }
 
 /** Errors that will not heal by retrying: reconnect gives up on these. */
-export const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'KEY_UNREADABLE',
-  'KEY_UNSUPPORTED',
-  'KEY_PASSPHRASE',
-  'AUTH_FAILED',
-  'HOSTKEY_CHANGED',
-  'HOSTKEY_REVOKED',
-  'HOSTKEY_UNKNOWN',
-  'HOSTKEY_REJECTED',
-  'PORT_IN_USE',
-  'PORT_PRIVILEGED',
-  'BIND_FAILED',
-]);
+export const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set((Object.keys(ERROR_INFO) as ErrorCode[]).filter((c) => ERROR_INFO[c].permanent));

@@ -1,6 +1,6 @@
 // `burrow connect`: forwards through one destination, in the foreground, as ssh -N does.
 import { existsSync } from 'node:fs';
-import { BurrowError, isBurrowError } from '../../shared/errors';
+import { BurrowError, ERROR_INFO, isBurrowError } from '../../shared/errors';
 import { parseForwardSpec, type ForwardKind, type ForwardSpec } from '../../shared/forward-spec';
 import { readIdentity } from '../tunnels/auth';
 import { TunnelEngine } from '../tunnels/engine';
@@ -270,9 +270,6 @@ async function socksPassword(user: string, io: CliIO): Promise<string> {
   return asked;
 }
 
-/** Errors of the SSH session itself: every forward through that host would fail the same way. */
-const SESSION_FAILURES = /^(SSH_|AUTH_|HOSTKEY_|KEY_)/;
-
 /**
  * Runs forwards in the foreground until a stop signal; shared with `burrow up`.
  * A forward that cannot be set up does not take the others down (with
@@ -326,7 +323,8 @@ export async function runForwards(engine: TunnelEngine, ids: string[], io: CliIO
         );
         return 1;
       }
-      if (SESSION_FAILURES.test(err.code)) unreachable.set(key, { err, forward: id });
+      // A failure of the SSH session itself: every forward through that host would fail the same way.
+      if (ERROR_INFO[err.code].stage === 'session') unreachable.set(key, { err, forward: id });
       else if (ids.length > 1 && !(nothingMore && running.length === 0)) {
         reporter.event(
           'log',

@@ -3,7 +3,7 @@
 // while the session reconnects; connections arriving then wait for it.
 import net from 'node:net';
 import type { ClientChannel } from 'ssh2';
-import { BurrowError, isBurrowError } from '../../shared/errors';
+import { BurrowError, ERROR_INFO, isBurrowError } from '../../shared/errors';
 import { formatEndpoint, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { listen } from './listener';
 import { bridge, countInto } from './pipe';
@@ -73,7 +73,7 @@ export class ListenerForward implements ForwardRuntime {
       await bridge(sock, ch, countInto(conn, ctx.stats));
     } catch (e) {
       const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
-      if (err.code.startsWith('DEST_')) ctx.destinationFailed(err);
+      if (ERROR_INFO[err.code].stage === 'destination') ctx.destinationFailed(err);
       if (err.code !== 'VALIDATION') ctx.log('error', `Connection from ${source}: ${err.message}`, err.code);
       this.acceptor.failed?.(sock, err);
       sock.destroy();

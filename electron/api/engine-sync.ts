@@ -18,8 +18,6 @@ export interface SyncReport {
   added: string[];
   updated: string[];
   removed: string[];
-  /** Running forwards whose saved definition changed: they take it once stopped. */
-  deferred: string[];
   /** Forwards whose saved definition could not be turned into an engine forward, and why. */
   problems: { name: string; message: string }[];
 }
@@ -46,7 +44,7 @@ export async function storedSocksPasswords(repo: ProfileRepository, forwards: Fo
 }
 
 export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, doc: ProfileDocument = repo.document()): Promise<SyncReport> {
-  const report: SyncReport = { added: [], updated: [], removed: [], deferred: [], problems: [] };
+  const report: SyncReport = { added: [], updated: [], removed: [], problems: [] };
   const passwords = await storedPasswords(repo, doc.hosts);
   const socksPasswords = await storedSocksPasswords(repo, doc.forwards);
   const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
@@ -71,7 +69,7 @@ export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, 
     if (s === 'stopped' || s === 'failed') {
       engine.update(f.name, ef.host, ef.spec);
       report.updated.push(f.name);
-    } else report.deferred.push(f.name);
+    }
   }
   for (const info of engine.list()) {
     if (saved.has(info.id)) continue;
@@ -100,7 +98,7 @@ export interface EngineSyncer {
 export function engineSyncer(engine: TunnelEngine, repo: ProfileRepository): EngineSyncer {
   let version = 1; // the first sync is due
   let done = 0;
-  let report: SyncReport = { added: [], updated: [], removed: [], deferred: [], problems: [] };
+  let report: SyncReport = { added: [], updated: [], removed: [], problems: [] };
   let run: Promise<SyncReport> | null = null;
   const due = () => void version++;
   const stopped = (_id: string, s: ForwardState) => {

@@ -75,7 +75,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const engine = new TunnelEngine({ ...opts.engine, prompter });
   const events = new EventHub();
   const unwire = wireEvents(events, { engine, broker, repo });
-  // Every saved change (ours, or another process's such as the CLI's) reaches the engine.
+  // Every saved change reaches the engine: ours before the request that made it answers
+  // (handlers await synced()), another process's (the CLI's) at once, since no request may follow.
   const syncer = engineSyncer(engine, repo);
   const offSync = repo.subscribe((change) => {
     if (change.source === 'external') void syncer.synced().catch(() => undefined);

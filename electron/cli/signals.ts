@@ -40,8 +40,8 @@ export function installSignalHandlers(proc: NodeJS.Process = process): ProcessSi
     resolveStop(signal);
     setTimeout(exitNow, STOP_GRACE_MS).unref();
   };
-  // 'on', not 'once': signal-exit (used by proper-lockfile) re-raises a signal when
-  // it finds no other listener, which would kill the process with status 130.
+  // 'on', not 'once': a second signal must find a listener too (a library using
+  // signal-exit re-raises a signal it finds no other listener for: status 130).
   proc.on('SIGINT', () => onStop('SIGINT'));
   proc.on('SIGTERM', () => onStop('SIGTERM'));
 

@@ -4,11 +4,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import ts from 'typescript';
 import { CHANNELS, EVENTS } from '../../shared/contract';
 import { startWebServer, type WebServer } from '../../electron/web/server';
+import { withFileLock } from '../../electron/profiles/file-lock';
 import type { SecretStore } from '../../electron/profiles/secrets';
 import { createWebServices, type WebServices } from '../../electron/web/services';
 import { PROJECT_ROOT, RENDERER_OUT, buildRenderer, rendererBuilt } from '../../electron/serve/static-files';
@@ -43,17 +43,14 @@ export function ensureRenderer(): Promise<void> {
   building ??= (async () => {
     const out = dirname(RENDERER_OUT);
     mkdirSync(out, { recursive: true });
-    const release = await lockfile.lock(out, {
-      lockfilePath: join(out, '.renderer-build.lock'),
-      realpath: false,
-      stale: 60_000,
-      retries: { retries: 600, minTimeout: 100, maxTimeout: 200 },
-    });
-    try {
-      if (!upToDate()) await buildRenderer({ quiet: true });
-    } finally {
-      await release();
-    }
+    // The profile lock's mechanism: a holder that died is taken over at once.
+    await withFileLock(
+      join(out, '.renderer-build'),
+      async () => {
+        if (!upToDate()) await buildRenderer({ quiet: true });
+      },
+      { staleMs: 120_000, timeoutMs: 120_000 },
+    );
   })();
   return building;
 }
@@ -218,18 +215,7 @@ export async function dispatchOk(world: World, channel: string, input: unknown):
   return r.value;
 }
 
-/** A saved host (the contract's input) for the test sshd, authenticating with its user key. */
-export function sshdHostInput(sshd: Sshd, name: string, over: Record<string, unknown> = {}) {
-  return {
-    name,
-    hostname: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
-    knownHostsFile: sshd.knownHosts,
-    ...over,
-  };
-}
+export { sshdHostInput } from '../support/hosts';
 
 /** A local forward (the contract's input) from a free port here to 127.0.0.1:destinationPort through a saved host. */
 export async function localForwardInput(name: string, host: string, destinationPort: number, over: Record<string, unknown> = {}) {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CHANNELS, DESKTOP_METHODS, desktopChannel, ipcChannel, ipcEvent } from '../../../shared/contract';
 import { APP_ENTRY, contentSecurityPolicy, webPreferences } from '../../../electron/serve/security';
 import { runBuiltMain, type FakeApp, type Recorded } from '../../support/electron-fake/driver';
+import { sshdHostInput } from '../../support/hosts';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
 
@@ -120,15 +121,7 @@ describe('the built main process under a recording fake of Electron', () => {
   });
 
   it('builds the tray menu; its toggle starts a forward that carries bytes through sshd, and its POP3 item adds one', async () => {
-    const host = {
-      name: 'test',
-      hostname: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
-      knownHostsFile: sshd.knownHosts,
-      strictHostKeyChecking: 'yes',
-    };
+    const host = sshdHostInput(sshd, 'test', { strictHostKeyChecking: 'yes' });
     expect(await invoke('host.add', { host })).toMatchObject({ ok: true });
     const forward = { name: 'echo', kind: 'local', port: echoPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' };
     expect(await invoke('forward.add', { forward })).toMatchObject({ ok: true });

@@ -218,7 +218,7 @@ describe('SIGINT and SIGTERM stop at once, exit 0', () => {
   it('`burrow ls` waiting for the profile lock stops on SIGINT, leaving the lock and the file as they were', async () => {
     const configDir = join(dir, 'locked');
     mkdirSync(configDir);
-    // Another process holds the lock (proper-lockfile's lock directory, fresh: not stale for 10 s).
+    // Another process holds the lock (an older Burrow's lock directory, fresh: not stale for 10 s).
     mkdirSync(join(configDir, 'config.json.lock'));
     const run = burrow(['ls'], { env: { BURROW_CONFIG_DIR: configDir } });
     // It cannot finish before the lock goes: once it listens for SIGINT and stops using the CPU, it waits for the lock.

@@ -19,6 +19,11 @@ let sshd: Sshd;
 let echo: TestServer;
 const dirs: string[] = [];
 
+/** `burrow add host NAME` for a test sshd: its user, port, key and known_hosts, strict checking. */
+function addHost(name: string, s: Sshd, address = '127.0.0.1'): string[] {
+  return ['add', 'host', name, `${s.user}@${address}:${s.port}`, '-i', s.userKey, '--known-hosts', s.knownHosts, '-o', 'StrictHostKeyChecking=yes'];
+}
+
 /** A fresh profile directory. */
 function profiles(): string {
   const d = mkdtempSync(join(tmpdir(), 'burrow-cli-wording-'));
@@ -41,22 +46,7 @@ describe('burrow ls', () => {
   it('two stopped forwards on the same local port are both "stopped" (the probes do not collide)', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect(
-      (
-        await burrow(
-          'add',
-          'host',
-          'lab',
-          `${sshd.user}@127.0.0.1:${sshd.port}`,
-          '-i',
-          sshd.userKey,
-          '--known-hosts',
-          sshd.knownHosts,
-          '-o',
-          'StrictHostKeyChecking=yes',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await burrow(...addHost('lab', sshd))).code).toBe(0);
     const port = await freePort();
     for (let i = 1; i <= 3; i++) expect((await burrow('add', 'forward', `f${i}`, '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     // Repeated: a collision depends on timing, so give it several chances to show.
@@ -133,22 +123,7 @@ describe('burrow import ssh-config', () => {
   it('two saved forwards on one port in the same burrow up: the second names the first, not "in use by node"', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect(
-      (
-        await burrow(
-          'add',
-          'host',
-          'lab',
-          `${sshd.user}@127.0.0.1:${sshd.port}`,
-          '-i',
-          sshd.userKey,
-          '--known-hosts',
-          sshd.knownHosts,
-          '-o',
-          'StrictHostKeyChecking=yes',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await burrow(...addHost('lab', sshd))).code).toBe(0);
     const port = await freePort();
     expect((await burrow('add', 'forward', 'first', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
     expect((await burrow('add', 'forward', 'second', '-L', `${port}:127.0.0.1:${echo.port}`, '--via', 'lab')).code).toBe(0);
@@ -189,45 +164,10 @@ describe('burrow export and the real ssh', () => {
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
     // Each server has its own key: a hop reached with the target's key (or ssh's defaults) is refused.
     const hosts = [
-      [
-        'add',
-        'host',
-        'jump@edge',
-        `${bastion.user}@127.0.0.1:${bastion.port}`,
-        '-i',
-        bastion.userKey,
-        '--known-hosts',
-        bastion.knownHosts,
-        '-o',
-        'StrictHostKeyChecking=yes',
-      ],
-      [
-        'add',
-        'host',
-        'mid',
-        `${middle.user}@127.0.0.1:${middle.port}`,
-        '-i',
-        middle.userKey,
-        '--known-hosts',
-        middle.knownHosts,
-        '-o',
-        'StrictHostKeyChecking=yes',
-      ],
+      addHost('jump@edge', bastion),
+      addHost('mid', middle),
       // Two hops, each with its own key and known_hosts.
-      [
-        'add',
-        'host',
-        'inner',
-        `${target.user}@127.0.0.1:${target.port}`,
-        '-i',
-        target.userKey,
-        '--known-hosts',
-        target.knownHosts,
-        '-o',
-        'StrictHostKeyChecking=yes',
-        '-J',
-        'jump@edge,mid',
-      ],
+      [...addHost('inner', target), '-J', 'jump@edge,mid'],
       ['add', 'forward', 'echo', '-L', `${await freePort()}:127.0.0.1:${echo.port}`, '--via', 'inner'],
     ];
     for (const args of hosts) {
@@ -378,22 +318,7 @@ describe('burrow edit host --hostname', () => {
   it('changes the address (then up connects there); a bad one is refused with what to give', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect(
-      (
-        await burrow(
-          'add',
-          'host',
-          'lab',
-          `${sshd.user}@192.0.2.1:${sshd.port}`,
-          '-i',
-          sshd.userKey,
-          '--known-hosts',
-          sshd.knownHosts,
-          '-o',
-          'StrictHostKeyChecking=yes',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await burrow(...addHost('lab', sshd, '192.0.2.1'))).code).toBe(0);
     const edited = await burrow('edit', 'host', 'lab', '--hostname', '127.0.0.1', '--json');
     expect(edited.code, edited.err).toBe(0);
     expect(JSON.parse(edited.out)).toMatchObject({ name: 'lab', hostname: '127.0.0.1', port: sshd.port, user: sshd.user });
@@ -452,22 +377,7 @@ describe('what the command says (issue 13 item 12)', () => {
   it('burrow up: a busy port is said once, with burrow edit as the fix; --json ends with a stopped event', async () => {
     const dir = profiles();
     const burrow = (...argv: string[]) => runInProcess(dir, argv);
-    expect(
-      (
-        await burrow(
-          'add',
-          'host',
-          'lab',
-          `${sshd.user}@127.0.0.1:${sshd.port}`,
-          '-i',
-          sshd.userKey,
-          '--known-hosts',
-          sshd.knownHosts,
-          '-o',
-          'StrictHostKeyChecking=yes',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await burrow(...addHost('lab', sshd))).code).toBe(0);
     const busy = await listenOn(0, '127.0.0.1');
     const port = (busy.address() as net.AddressInfo).port;
     expect((await burrow('add', 'forward', 'socks', '-D', String(port), '--via', 'lab')).code).toBe(0);

@@ -11,6 +11,7 @@ import { createServices, type Services } from '../../../electron/api/services';
 import { MemorySecretStore } from '../../../electron/profiles/secrets';
 import type { SshSession } from '../../../electron/tunnels/session';
 import { okCaller } from '../../support/dispatch';
+import { sshdHostInput } from '../../support/hosts';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { echoServer, serve, type TestServer } from '../../support/tcp';
 import { socks5 } from '../../support/socks-client';
@@ -73,15 +74,7 @@ beforeAll(async () => {
   silent = await serve((s) => s.on('end', () => silentEnded.push(s)));
   services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false, promptTimeoutMs: 20_000 });
   await use('host.add', {
-    host: {
-      name: 'test',
-      hostname: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      auth: { method: 'key', keyPath: sshd.userKey, identitiesOnly: true },
-      knownHostsFile: sshd.knownHosts,
-      strictHostKeyChecking: 'yes',
-    },
+    host: sshdHostInput(sshd, 'test', { strictHostKeyChecking: 'yes' }),
   });
 }, 60_000);
 

@@ -26,6 +26,24 @@ export function burrow(args: string[], opts: SpawnOptions = {}): Run {
   return track(proc);
 }
 
+/**
+ * Runs `burrow ARGS` on a terminal (script(1)): what it prints comes on stdout, and
+ * a ^C written to stdin is typed on that terminal. script runs the command through
+ * $SHELL -c; `exec` makes burrow the terminal's only process whatever that shell is
+ * (dash does not exec a lone command itself, and would die of the ^C's SIGINT first).
+ */
+export function burrowOnTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = `exec ${[process.execPath, BURROW, ...args].map(quote).join(' ')}`;
+  return track(
+    spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, SHELL: '/bin/sh', ...env },
+    }),
+  );
+}
+
 export function track(proc: ChildProcess): Run {
   let out = '';
   let err = '';

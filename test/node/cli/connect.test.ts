@@ -1,13 +1,12 @@
 // `burrow connect` end to end: the real command against a real sshd.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
-import { BURROW, ROOT, burrow, burrowDone, track } from '../../support/cli';
+import { burrow, burrowDone, burrowOnTerminal } from '../../support/cli';
 import { socks5 } from '../../support/socks-client';
 
 let sshd: Sshd;
@@ -370,9 +369,8 @@ describe('burrow connect: refusals at start-up exit 1', () => {
     keygen(locked, 'ed25519', 'correct horse');
     // Authorise it, so that only the passphrase can be wrong.
     writeFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`, 'utf8') + readFileSync(`${locked}.pub`, 'utf8'));
-    const cmd = [
-      process.execPath,
-      BURROW,
+    // `script` gives the command a real terminal, as a person would have.
+    const run = burrowOnTerminal([
       'connect',
       '-L',
       `${await freePort()}:127.0.0.1:1`,
@@ -389,11 +387,8 @@ describe('burrow connect: refusals at start-up exit 1', () => {
       '-F',
       '/dev/null',
       dest(),
-    ]
-      .map((a) => `'${a}'`)
-      .join(' ');
-    // `script` gives the command a real terminal, as a person would have.
-    const run = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] }));
+    ]);
+
     const asked = (n: number) =>
       new Promise<void>((resolve) => {
         const t = setInterval(() => run.stdout().split('Enter passphrase').length > n && (clearInterval(t), resolve()), 25);

@@ -5,12 +5,11 @@
 // profile file's lock.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { BURROW, ROOT, burrow, burrowDone, track, type Run } from '../../support/cli';
+import { burrow, burrowDone, burrowOnTerminal, type Run } from '../../support/cli';
 import { inProcessIO } from '../../support/cli-in-process';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../../support/sshd';
 import { serve, type TestServer } from '../../support/tcp';
@@ -58,17 +57,7 @@ async function stopAndTime(run: Run, signal: NodeJS.Signals): Promise<{ code: nu
   return { code, ms: performance.now() - t0 };
 }
 
-/** Runs `burrow ARGS` on a terminal (script(1)): what it prints comes on stdout, and a ^C written to stdin is typed on that terminal. */
-function inTerminal(args: string[]): Run {
-  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-  return track(
-    spawn('script', ['-q', '-e', '-c', [process.execPath, BURROW, ...args].map(quote).join(' '), '/dev/null'], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, BURROW_CONFIG_DIR: dir },
-    }),
-  );
-}
+const inTerminal = (args: string[]) => burrowOnTerminal(args, { BURROW_CONFIG_DIR: dir });
 
 async function waitForText(run: Run, text: string): Promise<void> {
   for (let i = 0; i < 400 && !run.stdout().includes(text) && run.proc.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));

@@ -7,7 +7,7 @@
 // the forward starts, and kept only while the forward runs.
 import { isDeepStrictEqual } from 'node:util';
 import { BurrowError } from '../../shared/errors';
-import { socksPasswordProblem, type Forward, type Host, type ProfileDocument } from '../../shared/model';
+import { socksPasswordProblem, type Forward, type ProfileDocument } from '../../shared/model';
 import type { ProfileRepository } from '../profiles/repository';
 import { needsSocksPassword, toEngineForward } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
@@ -20,16 +20,6 @@ export interface SyncReport {
   removed: string[];
   /** Forwards whose saved definition could not be turned into an engine forward, and why. */
   problems: { name: string; message: string }[];
-}
-
-async function storedPasswords(repo: ProfileRepository, hosts: Host[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const h of hosts) {
-    if (h.auth.method !== 'password' || !h.auth.secretRef) continue;
-    const pw = await repo.hostSecret(h.name).catch(() => null);
-    if (pw !== null) out.set(h.name, pw);
-  }
-  return out;
 }
 
 /** Stored SOCKS passwords by forward name (dynamic forwards with a login). */
@@ -45,7 +35,6 @@ export async function storedSocksPasswords(repo: ProfileRepository, forwards: Fo
 
 export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, doc: ProfileDocument = repo.document()): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], problems: [] };
-  const passwords = await storedPasswords(repo, doc.hosts);
   const socksPasswords = await storedSocksPasswords(repo, doc.forwards);
   const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
   const saved = new Set<string>();
@@ -53,7 +42,7 @@ export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, 
     saved.add(f.name);
     let ef;
     try {
-      ef = toEngineForward(f, { lookup, settings: doc.settings, passwords, socksPasswords });
+      ef = toEngineForward(f, { lookup, settings: doc.settings, socksPasswords });
     } catch (e) {
       report.problems.push({ name: f.name, message: (e as Error).message });
       continue;

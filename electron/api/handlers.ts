@@ -300,11 +300,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'host.test': async (input) => {
       const doc = repo.document();
       const host = 'name' in input ? repo.requireHost(input.name) : input.host;
+      // A saved host's stored password is read when the login gets to it; a form's typed one is given.
       const passwords = new Map<string, string>();
-      if ('name' in input) {
-        const pw = host.auth.method === 'password' ? await repo.hostSecret(host.name) : null;
-        if (pw) passwords.set(host.name, pw);
-      } else if (input.secret && host.auth.method === 'password') passwords.set(host.name, input.secret);
+      if (!('name' in input) && input.secret && host.auth.method === 'password') passwords.set(host.name, input.secret);
       const lookup = (n: string) => (n === host.name ? host : doc.hosts.find((h) => h.name === n));
       const config = toHostConfig(host, { lookup, settings: doc.settings, passwords });
       let prompter = deps.prompter;
@@ -312,7 +310,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const secret = input.secret;
         prompter = { hostKey: (q) => deps.prompter.hostKey(q), secret: (q) => (q.kind === 'passphrase' ? Promise.resolve(secret) : deps.prompter.secret(q)) };
       }
-      const session = new SshSession(config, { prompter, reconnect: { permanentFailureLimit: 0 } });
+      const savedPassword = (name: string) => repo.hostSecret(name).catch(() => null);
+      const session = new SshSession(config, { prompter, savedPassword, reconnect: { permanentFailureLimit: 0 } });
       session.on('error', () => undefined);
       const t0 = Date.now();
       try {

@@ -72,7 +72,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const repo = await ProfileRepository.open({ secrets: opts.secretStore, dir: opts.configDir, createStore: opts.createStore, env: opts.env });
   const broker = new PromptBroker({ timeoutMs: opts.promptTimeoutMs });
   const prompter = storedPassphrasePrompter(broker, repo);
-  const engine = new TunnelEngine({ ...opts.engine, prompter });
+  // A stored host password is read when a login needs it, not at each sync.
+  const savedPassword = (host: string) => repo.hostSecret(host).catch(() => null);
+  const engine = new TunnelEngine({ ...opts.engine, prompter, savedPassword });
   const events = new EventHub();
   const unwire = wireEvents(events, { engine, broker, repo });
   // Every saved change reaches the engine: ours before the request that made it answers

@@ -62,6 +62,7 @@ export function toHostConfig(host: Host, opts: EngineHostOptions, trail: string[
     identityFiles: keyFile ? [keyFile] : [],
     identitiesOnly: host.auth.identitiesOnly ?? false,
     password: host.auth.method === 'password' ? opts.passwords?.get(host.name) : undefined,
+    savedPassword: host.auth.method === 'password' && host.auth.secretRef && !opts.passwords?.has(host.name) ? host.name : undefined,
     passwordAuthentication: true,
     tryKeyboardInteractive: true,
     knownHostsFiles: host.knownHostsFile ? [expandTokens(host.knownHostsFile, tokens)] : DEFAULT_KNOWN_HOSTS,

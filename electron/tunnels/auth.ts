@@ -315,6 +315,8 @@ export function createAuth(
   defaultsOnly: boolean,
   memo?: AuthMemo,
   warn?: (message: string, code: BurrowError['code']) => void,
+  /** The host's stored password, fetched when the login gets to passwords. */
+  savedPassword?: () => Promise<string | null>,
 ) {
   const tried: string[] = [];
   const attempts: Attempt[] = [];
@@ -441,7 +443,7 @@ export function createAuth(
     };
     attempts.push(a);
   }
-  if (host.passwordAuthentication !== false && (host.password !== undefined || canAsk)) {
+  if (host.passwordAuthentication !== false && (host.password !== undefined || savedPassword !== undefined || canAsk)) {
     // The saved or remembered password first; one the server refuses is dropped, and
     // the person is asked (again), PROMPT_TRIES times at most, as ssh does.
     let asked = 0;
@@ -471,7 +473,9 @@ export function createAuth(
       make: async () => {
         if (host.password !== undefined) return { type: 'password', username, password: host.password };
         if (memo?.password !== undefined) return { type: 'password', username, password: memo.password };
-        return ask();
+        const stored = savedPassword ? await savedPassword().catch(() => null) : null;
+        if (stored !== null) return { type: 'password', username, password: stored };
+        return canAsk ? ask() : null;
       },
     };
     attempts.push(first);

@@ -15,6 +15,8 @@ export type { HealthResult };
 
 export interface EngineOptions {
   prompter?: Prompter;
+  /** The stored password of a saved host (HostConfig.savedPassword); null when none is stored. */
+  savedPassword?: (host: string) => Promise<string | null>;
   reconnect?: Partial<ReconnectPolicy>;
   /** How long a new connection waits for a reconnecting session (ms). */
   connectionWaitMs?: number;
@@ -145,6 +147,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     if (!slot) {
       const session = new SshSession(e.host, {
         prompter: this.opts.prompter,
+        savedPassword: this.opts.savedPassword,
         reconnect: this.opts.reconnect,
         retryFirstConnect: this.opts.retryFirstConnect ?? true,
         log: (level, message, code) => {

@@ -44,6 +44,8 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = { baseDelayMs: 1000, maxDelayM
 
 export interface SessionOptions {
   prompter?: Prompter;
+  /** The stored password of a saved host (HostConfig.savedPassword); null when none is stored. */
+  savedPassword?: (host: string) => Promise<string | null>;
   reconnect?: Partial<ReconnectPolicy>;
   /**
    * When the very first connection fails with an error that may heal (refused,
@@ -625,7 +627,9 @@ export class SshSession extends EventEmitter {
       const memoKey = `${index}:${sessionKey({ ...hop, jump: [] })}`;
       let memo = this.authMemos.get(memoKey);
       if (!memo) this.authMemos.set(memoKey, (memo = { keys: new Map() }));
-      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0, memo, (m, code) => this.log('warn', m, code));
+      const { savedPassword } = this.opts;
+      const saved = hop.savedPassword !== undefined && savedPassword ? () => savedPassword(hop.savedPassword!) : undefined;
+      const auth = createAuth(hop, prompter, hop.identityFiles.length === 0, memo, (m, code) => this.log('warn', m, code), saved);
       const fail = (err: BurrowError) => {
         if (settled) return;
         settled = true;

@@ -31,6 +31,12 @@ export interface HostConfig {
   /** ssh-agent socket; undefined = SSH_AUTH_SOCK (or the Windows pipes), null = no agent. */
   agent?: string | null;
   password?: string;
+  /**
+   * The saved host whose stored password is offered (after `password`): fetched from
+   * the engine's savedPassword source only when this hop's login gets to passwords,
+   * so that no stored secret is read or held for forwards that are not starting.
+   */
+  savedPassword?: string;
   /** PasswordAuthentication: false never offers or asks for a password. */
   passwordAuthentication?: boolean;
   tryKeyboardInteractive?: boolean;

@@ -9,11 +9,15 @@ import path from 'node:path';
 import { createServices, type Services } from '../../../electron/api/services';
 import { MemorySecretStore } from '../../../electron/profiles/secrets';
 import { okCaller } from '../../support/dispatch';
+import { sshdHostInput } from '../../support/hosts';
+import { cleanup, freePort, startSshd } from '../../support/sshd';
 
 class CountingSecretStore extends MemorySecretStore {
   gets = 0;
+  keys: string[] = [];
   override async get(key: string) {
     this.gets++;
+    this.keys.push(key);
     return super.get(key);
   }
 }
@@ -64,6 +68,36 @@ describe('engine sync', () => {
     await ok('state.get', undefined);
     expect(services.engine.get('f').spec.listen).toMatchObject({ port: 40997 });
   });
+});
+
+describe('stored host passwords', () => {
+  it('are read when a login needs one: none for saving or syncing, only its own host’s for a start', async () => {
+    const PASSWORD = 'correct horse';
+    const sshd = await startSshd({ password: PASSWORD, config: ['PasswordAuthentication yes', 'PermitRootLogin yes'] });
+    const appDir = mkdtempSync(path.join(tmpdir(), 'burrow-lazy-secret-'));
+    const store = new CountingSecretStore();
+    const app = await createServices({ configDir: appDir, secretStore: store, watchProfiles: false });
+    try {
+      const call = okCaller(() => app);
+      for (let i = 0; i < 3; i++)
+        await call('host.add', { host: { name: `other${i}`, hostname: '127.0.0.1', port: 9, auth: { method: 'password' } }, secret: `x${i}` });
+      await call('host.add', { host: sshdHostInput(sshd, 'real', { auth: { method: 'password' } }), secret: PASSWORD });
+      const port = await freePort();
+      await call('forward.add', { forward: { name: 'through-real', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: 9, host: 'real' } });
+      for (let i = 0; i < 3; i++) await call('state.get', undefined);
+      expect(store.gets).toBe(0);
+
+      await call('forward.start', { name: 'through-real' });
+      await vi.waitFor(() => expect(app.engine.get('through-real').state.state).toBe('active'), { timeout: 20_000 });
+      const real = app.repo.getHost('real')!;
+      expect(real.auth.secretRef).toBeTruthy();
+      expect(store.keys).toEqual([real.auth.secretRef]);
+    } finally {
+      await app.dispose();
+      await cleanup(sshd);
+      rmSync(appDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('the profile document while watched', () => {

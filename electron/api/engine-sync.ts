@@ -2,12 +2,12 @@
 // name is its engine id. New ones are added, stopped ones take their new
 // definition, removed ones are stopped and dropped. A running forward keeps
 // running with the definition it was started with until it is restarted.
-// A SOCKS login's password comes from the secret store; when none is stored it
-// is asked for (prompter: the window's prompt broker) by startSaved() before
-// the forward starts, and kept only while the forward runs.
+// A SOCKS login's password is read from the secret store by startSaved() when
+// the forward starts (asked for through the prompter when none is stored), and
+// kept only while the forward runs.
 import { isDeepStrictEqual } from 'node:util';
 import { BurrowError } from '../../shared/errors';
-import { socksPasswordProblem, type Forward, type ProfileDocument } from '../../shared/model';
+import { socksPasswordProblem, type ProfileDocument } from '../../shared/model';
 import type { ProfileRepository } from '../profiles/repository';
 import { needsSocksPassword, toEngineForward } from '../profiles/to-engine';
 import type { TunnelEngine } from '../tunnels/engine';
@@ -22,27 +22,15 @@ export interface SyncReport {
   problems: { name: string; message: string }[];
 }
 
-/** Stored SOCKS passwords by forward name (dynamic forwards with a login). */
-export async function storedSocksPasswords(repo: ProfileRepository, forwards: Forward[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const f of forwards) {
-    if (f.kind !== 'dynamic' || !f.socksUser || !f.socksSecretRef) continue;
-    const pw = await repo.forwardSecret(f.name).catch(() => null);
-    if (pw !== null) out.set(f.name, pw);
-  }
-  return out;
-}
-
 export async function syncEngine(engine: TunnelEngine, repo: ProfileRepository, doc: ProfileDocument = repo.document()): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], problems: [] };
-  const socksPasswords = await storedSocksPasswords(repo, doc.forwards);
   const lookup = (name: string) => doc.hosts.find((h) => h.name === name);
   const saved = new Set<string>();
   for (const f of doc.forwards) {
     saved.add(f.name);
     let ef;
     try {
-      ef = toEngineForward(f, { lookup, settings: doc.settings, socksPasswords });
+      ef = toEngineForward(f, { lookup, settings: doc.settings });
     } catch (e) {
       report.problems.push({ name: f.name, message: (e as Error).message });
       continue;
@@ -127,6 +115,8 @@ export function engineSyncer(engine: TunnelEngine, repo: ProfileRepository): Eng
 const asking = new WeakMap<TunnelEngine, Map<string, Promise<void>>>();
 
 export interface StartOptions {
+  /** Where a stored SOCKS password is read, when the forward starts. */
+  repo?: Pick<ProfileRepository, 'forwardSecret'>;
   /** Asks for a SOCKS password that is not stored. */
   prompter?: Prompter;
   /** A SOCKS password given with the request (used when it could not be stored). */
@@ -135,7 +125,7 @@ export interface StartOptions {
 
 /**
  * Starts a forward the engine already knows (see syncEngine), first supplying
- * the password of its SOCKS login when the secret store had none.
+ * the password of its SOCKS login: the stored one (read only now), else asked for.
  */
 export async function startSaved(engine: TunnelEngine, name: string, opts: StartOptions = {}): Promise<void> {
   const info = engine.get(name);
@@ -156,6 +146,7 @@ async function supplySocksPassword(engine: TunnelEngine, name: string, opts: Sta
   const username = engine.get(name).spec.socksAuth!.username;
   const password =
     opts.socksPassword ??
+    (await opts.repo?.forwardSecret(name).catch(() => null)) ??
     (await opts.prompter?.secret({
       kind: 'password',
       subject: `SOCKS user ${username} (forward ${name})`,

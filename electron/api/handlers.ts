@@ -134,7 +134,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   /** Starts a saved forward, asking for its SOCKS password first when none is stored. */
   const startOne = (name: string, socksPassword?: string | null) =>
-    startSaved(engine, name, { prompter: deps.prompter, socksPassword: socksPassword ?? undefined });
+    startSaved(engine, name, { repo, prompter: deps.prompter, socksPassword: socksPassword ?? undefined });
 
   /**
    * After a forward was saved: hands it to the engine and, when asked, starts

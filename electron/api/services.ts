@@ -119,7 +119,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         repo
           .listForwards()
           .filter((f) => f.autostart)
-          .map((f) => startSaved(engine, f.name, { prompter }).catch((e: Error) => void failed.push({ name: f.name, message: e.message }))),
+          .map((f) => startSaved(engine, f.name, { repo, prompter }).catch((e: Error) => void failed.push({ name: f.name, message: e.message }))),
       );
       return failed;
     },

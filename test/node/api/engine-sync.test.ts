@@ -71,7 +71,7 @@ describe('engine sync', () => {
 });
 
 describe('stored host passwords', () => {
-  it('are read when a login needs one: none for saving or syncing, only its own host’s for a start', async () => {
+  it('are read when a login needs one: none for saving or syncing, only its own host’s for a start, and a SOCKS login’s when its forward starts', async () => {
     const PASSWORD = 'correct horse';
     const sshd = await startSshd({ password: PASSWORD, config: ['PasswordAuthentication yes', 'PermitRootLogin yes'] });
     const appDir = mkdtempSync(path.join(tmpdir(), 'burrow-lazy-secret-'));
@@ -84,6 +84,10 @@ describe('stored host passwords', () => {
       await call('host.add', { host: sshdHostInput(sshd, 'real', { auth: { method: 'password' } }), secret: PASSWORD });
       const port = await freePort();
       await call('forward.add', { forward: { name: 'through-real', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: 9, host: 'real' } });
+      await call('forward.add', {
+        forward: { name: 'socks', kind: 'dynamic', port: await freePort(), host: 'real', socksUser: 'alice' },
+        secret: 'wonderland',
+      });
       for (let i = 0; i < 3; i++) await call('state.get', undefined);
       expect(store.gets).toBe(0);
 
@@ -92,6 +96,11 @@ describe('stored host passwords', () => {
       const real = app.repo.getHost('real')!;
       expect(real.auth.secretRef).toBeTruthy();
       expect(store.keys).toEqual([real.auth.secretRef]);
+      // A SOCKS login's stored password is read when its forward starts (the session is shared: no host password again).
+      await call('forward.start', { name: 'socks' });
+      await vi.waitFor(() => expect(app.engine.get('socks').state.state).toBe('active'), { timeout: 20_000 });
+      expect(store.keys).toEqual([real.auth.secretRef, app.repo.getForward('socks')!.socksSecretRef]);
+      expect(app.engine.get('socks').spec.socksAuth).toEqual({ username: 'alice', password: 'wonderland' });
     } finally {
       await app.dispose();
       await cleanup(sshd);

@@ -74,6 +74,48 @@ const patches: Record<string, Patch> = {
     const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: object } };
     Object.defineProperty(Channel.prototype, '_winMax', { get: () => undefined, set: () => undefined });
   },
+  /** Outgoing packets cut from 1 MiB slabs instead of one Buffer.allocUnsafe each (fewer ArrayBuffers for the GC). */
+  slab() {
+    const c = require('ssh2/lib/protocol/crypto.js') as { createCipher: (cfg: unknown) => { allocPacket?: (n: number) => Buffer } };
+    const create = c.createCipher;
+    const SLAB = 1024 * 1024;
+    let slab = Buffer.allocUnsafeSlow(SLAB);
+    let at = 0;
+    c.createCipher = (cfg: unknown) => {
+      const cipher = create(cfg);
+      const alloc = cipher.allocPacket?.bind(cipher);
+      if (!alloc) return cipher;
+      const real = Buffer.allocUnsafe;
+      cipher.allocPacket = (n: number) => {
+        // Let ssh2 size and fill the packet, from a slab instead of a fresh buffer
+        Buffer.allocUnsafe = (size: number) => {
+          if (size > SLAB / 4) return real(size);
+          if (at + size > SLAB) {
+            slab = Buffer.allocUnsafeSlow(SLAB);
+            at = 0;
+          }
+          const b = slab.subarray(at, at + size);
+          at += (size + 7) & ~7;
+          return b;
+        };
+        try {
+          return alloc(n);
+        } finally {
+          Buffer.allocUnsafe = real;
+        }
+      };
+      return cipher;
+    };
+  },
+  /** Channel.destroy() skips end() once the channel has ended (ssh2 builds an unused ERR_STREAM_ALREADY_FINISHED there). */
+  noenderr() {
+    const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: Record<string, unknown> } };
+    Channel.prototype.destroy = function (this: { writableEnded: boolean; end: () => void; close: () => void }) {
+      if (!this.writableEnded) this.end();
+      this.close();
+      return this;
+    };
+  },
   /** Packet padding from a pool of random bytes instead of one randomFillSync per packet. */
   randpool() {
     const real = crypto.randomFillSync;

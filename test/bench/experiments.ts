@@ -107,32 +107,6 @@ const patches: Record<string, Patch> = {
       return cipher;
     };
   },
-  /** Channel.destroy() skips end() once the channel has ended (ssh2 builds an unused ERR_STREAM_ALREADY_FINISHED there). */
-  noenderr() {
-    const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: Record<string, unknown> } };
-    Channel.prototype.destroy = function (this: { writableEnded: boolean; end: () => void; close: () => void }) {
-      if (!this.writableEnded) this.end();
-      this.close();
-      return this;
-    };
-  },
-  /** Packet padding from a pool of random bytes instead of one randomFillSync per packet. */
-  randpool() {
-    const real = crypto.randomFillSync;
-    const pool = Buffer.alloc(64 * 1024);
-    let at = pool.length;
-    (crypto as { randomFillSync: unknown }).randomFillSync = function (buf: Buffer, offset = 0, size?: number) {
-      const n = size ?? buf.length - offset;
-      if (n > 256 || !Buffer.isBuffer(buf)) return real(buf as never, offset, size);
-      if (at + n > pool.length) {
-        real(pool);
-        at = 0;
-      }
-      pool.copy(buf, offset, at, at + n);
-      at += n;
-      return buf;
-    };
-  },
 };
 
 export function applyExperiments(spec = process.env.BENCH_EXPERIMENT ?? ''): string[] {

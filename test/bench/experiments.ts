@@ -1,8 +1,7 @@
 // Opt-in runtime patches of ssh2 inside the engine child, to measure what a
-// change would give before proposing it: BENCH_EXPERIMENT=cork,randpool npm run bench
+// change would give before proposing it: BENCH_EXPERIMENT=cork,slab npm run bench
 // Applied before ssh2 is loaded. Nothing here runs unless the variable is set.
 import { createRequire } from 'node:module';
-import crypto from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 

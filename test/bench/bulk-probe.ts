@@ -1,7 +1,7 @@
 // A quick A/B/C... loop over bulk transfers only, for profiling and for trying
 // ssh2 changes (experiments.ts) side by side with OpenSSH in one run:
 //   node bin/run-ts.mjs test/bench/bulk-probe.ts [--dir upload|download|both] [--mib 256] [--rounds 5]
-//        [--variants ";cork;cork,randpool"] [--cipher NAME] [--cpu-prof DIR]
+//        [--variants ";cork;cork,slab"] [--cipher NAME] [--cpu-prof DIR]
 //   --dir latency: new-connection latency instead (--rounds blocks of 50 connections).
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { killAllNow, track } from './children';

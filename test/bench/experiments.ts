@@ -1,8 +1,7 @@
 // Opt-in runtime patches of ssh2 inside the engine child, to measure what a
-// change would give before proposing it: BENCH_EXPERIMENT=cork,randpool npm run bench
+// change would give before proposing it: BENCH_EXPERIMENT=cork,slab npm run bench
 // Applied before ssh2 is loaded. Nothing here runs unless the variable is set.
 import { createRequire } from 'node:module';
-import crypto from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 
@@ -74,21 +73,37 @@ const patches: Record<string, Patch> = {
     const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: object } };
     Object.defineProperty(Channel.prototype, '_winMax', { get: () => undefined, set: () => undefined });
   },
-  /** Packet padding from a pool of random bytes instead of one randomFillSync per packet. */
-  randpool() {
-    const real = crypto.randomFillSync;
-    const pool = Buffer.alloc(64 * 1024);
-    let at = pool.length;
-    (crypto as { randomFillSync: unknown }).randomFillSync = function (buf: Buffer, offset = 0, size?: number) {
-      const n = size ?? buf.length - offset;
-      if (n > 256 || !Buffer.isBuffer(buf)) return real(buf as never, offset, size);
-      if (at + n > pool.length) {
-        real(pool);
-        at = 0;
-      }
-      pool.copy(buf, offset, at, at + n);
-      at += n;
-      return buf;
+  /** Outgoing packets cut from 1 MiB slabs instead of one Buffer.allocUnsafe each (fewer ArrayBuffers for the GC). */
+  slab() {
+    const c = require('ssh2/lib/protocol/crypto.js') as { createCipher: (cfg: unknown) => { allocPacket?: (n: number) => Buffer } };
+    const create = c.createCipher;
+    const SLAB = 1024 * 1024;
+    let slab = Buffer.allocUnsafeSlow(SLAB);
+    let at = 0;
+    c.createCipher = (cfg: unknown) => {
+      const cipher = create(cfg);
+      const alloc = cipher.allocPacket?.bind(cipher);
+      if (!alloc) return cipher;
+      const real = Buffer.allocUnsafe;
+      cipher.allocPacket = (n: number) => {
+        // Let ssh2 size and fill the packet, from a slab instead of a fresh buffer
+        Buffer.allocUnsafe = (size: number) => {
+          if (size > SLAB / 4) return real(size);
+          if (at + size > SLAB) {
+            slab = Buffer.allocUnsafeSlow(SLAB);
+            at = 0;
+          }
+          const b = slab.subarray(at, at + size);
+          at += (size + 7) & ~7;
+          return b;
+        };
+        try {
+          return alloc(n);
+        } finally {
+          Buffer.allocUnsafe = real;
+        }
+      };
+      return cipher;
     };
   },
 };

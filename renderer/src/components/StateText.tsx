@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ForwardState } from '../../../shared/contract';
 import { stateLabel } from '../forward-meta';
+import { stateReason } from '../../../shared/tunnel-state';
 
 function Countdown({ at }: { at: number }) {
   const [now, setNow] = useState(Date.now());
@@ -15,7 +16,8 @@ function Countdown({ at }: { at: number }) {
 
 /** `headline`: the reason said shorter, cause first (the full message becomes its tooltip). */
 export function StateText({ state, withReason = true, headline }: { state: ForwardState; withReason?: boolean; headline?: string }) {
-  const tone = state.state === 'active' && state.destinationFailing ? 'warn' : state.state;
+  const tone = state.state === 'active' && state.destination.status === 'failing' ? 'warn' : state.state;
+  const reason = stateReason(state);
   return (
     <span className={`state state-${tone}`}>
       <span className="state-dot" aria-hidden="true" />
@@ -24,9 +26,9 @@ export function StateText({ state, withReason = true, headline }: { state: Forwa
         {state.state === 'reconnecting' && state.nextAttemptAt ? <Countdown at={state.nextAttemptAt} /> : null}
         {state.state === 'reconnecting' && state.attempt ? ` (attempt ${state.attempt})` : null}
       </span>
-      {withReason && state.reason && (
-        <span className="state-reason" title={state.reason.message}>
-          {headline ?? state.reason.message}
+      {withReason && reason && (
+        <span className="state-reason" title={reason.message}>
+          {headline ?? reason.message}
         </span>
       )}
     </span>

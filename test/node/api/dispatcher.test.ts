@@ -13,6 +13,7 @@ import { MemorySecretStore } from '../../../electron/profiles/secrets';
 import { okCaller } from '../../support/dispatch';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { echoServer, type TestServer } from '../../support/tcp';
+import { boundOf } from '../../../shared/tunnel-state';
 
 let sshd: Sshd;
 let dir: string;
@@ -203,7 +204,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     const cur = (await use('state.get')).forwards.find((f) => f.forward.name === 'echo')!.forward;
     const v = await use('forward.update', { name: 'echo', forward: { ...cur, port: newPort } });
     expect(v.state.state).toBe('active');
-    expect(v.state.bound).toEqual({ host: '127.0.0.1', port: newPort });
+    expect(boundOf(v.state)).toEqual({ host: '127.0.0.1', port: newPort });
     expect(await roundTrip(newPort, 'moved')).toBe('moved');
     await use('forward.stop', { name: 'echo' });
 

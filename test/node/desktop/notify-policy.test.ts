@@ -31,7 +31,7 @@ function fakeClock() {
   return { clock, advance, pending: () => timers.length };
 }
 
-const S = (state: ForwardState['state'], msg?: string): ForwardState => (msg ? { state, reason: { code: 'SSH_DISCONNECTED', message: msg } } : { state });
+const S = (state: ForwardState['state'], msg?: string) => (msg ? { state, reason: { code: 'SSH_DISCONNECTED', message: msg } } : { state }) as ForwardState;
 
 describe('notification policy', () => {
   it('classifies fail, drop and recover; nothing else', () => {

@@ -101,7 +101,7 @@ export interface HealthResult {
   measured?: 'destination' | 'session';
   /** The same in words, e.g. "SSH session round trip to alice@host (keepalive)". */
   what?: string;
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
 
 /** An unknown host key, for a person to judge; a changed key is never asked, only refused. */

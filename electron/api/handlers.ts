@@ -241,7 +241,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'forward.retryNow': async ({ name }) => {
       await ensureInEngine(deps, name);
-      engine.retryNow(name);
+      await engine.retryNow(name);
       return view(deps, name);
     },
 

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import net from 'node:net';
-import { BurrowError, isBurrowError } from '../../shared/errors';
+import { BurrowError, ERROR_INFO, isBurrowError } from '../../shared/errors';
 import { formatEndpoint, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { SshSession, sessionKey, type ReconnectPolicy, type SessionStatusInfo } from './session';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
@@ -318,6 +318,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       this.setActive(e, bound);
     }
     this.published(e, bound);
+    if (e.spec.healthCheckAtStart) void this.healthCheck(e.id);
     return this.info(e);
   }
 
@@ -364,11 +365,17 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     for (const { session } of this.sessions.values()) session.reconnectNow();
   }
 
-  /** "Retry now" for a forward that is reconnecting. */
-  retryNow(id: string): void {
+  /**
+   * "Retry now": a forward that is reconnecting tries at once; an active one
+   * whose destination failed (or was never tried) checks it again, so the
+   * state says whether it is reachable now.
+   */
+  async retryNow(id: string): Promise<HealthResult | undefined> {
     const e = this.entry(id);
+    if (e.state.state === 'active' && e.state.destination.status !== 'reachable') return this.healthCheck(id);
     e.session?.reconnectNow();
     e.runtime?.retryNow?.();
+    return undefined;
   }
 
   /**
@@ -379,6 +386,18 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
    */
   async healthCheck(id: string): Promise<HealthResult> {
     const e = this.entry(id);
+    const generation = e.generation;
+    const result = await this.measure(e);
+    // What it learnt of the destination shows in the state, as a connection's outcome does.
+    if (e.generation === generation && result.measured === 'destination') {
+      if (result.ok) this.setDestination(e, REACHABLE);
+      else if (result.error && ERROR_INFO[result.error.code].stage === 'destination') this.setDestination(e, { status: 'failing', reason: result.error });
+    }
+    return result;
+  }
+
+  private async measure(e: Entry): Promise<HealthResult> {
+    const id = e.id;
     const t0 = performance.now();
     const timeoutMs = this.channelTimeoutMs ?? e.host.connectTimeout * 1000;
     let measured: NonNullable<HealthResult['measured']> = 'destination';

@@ -14,7 +14,8 @@ export const KINDS: { kind: ForwardKind; title: string; line: string }[] = [
 
 export { isRunning } from '../../shared/tunnel-state';
 
-export function stateLabel(s: ForwardState): string {
+/** `kind`: a SOCKS proxy has no fixed destination, so it is never "not yet tried". */
+export function stateLabel(s: ForwardState, kind?: ForwardKind): string {
   switch (s.state) {
     case 'stopped':
       return 'Stopped';
@@ -22,11 +23,8 @@ export function stateLabel(s: ForwardState): string {
       return 'Connecting…';
     case 'active':
       // Until a connection has reached the destination, a server that forbids forwarding looks just like a working one.
-      return s.destination.status === 'failing'
-        ? 'Active, destination failing'
-        : s.destination.status === 'untried'
-          ? 'Active, destination not yet tried'
-          : 'Active';
+      if (s.destination.status === 'failing') return 'Active, destination failing';
+      return s.destination.status === 'untried' && kind !== 'dynamic' ? 'Active, destination not yet tried' : 'Active';
     case 'reconnecting':
       return 'Reconnecting';
     case 'failed':

@@ -190,7 +190,7 @@ export function DetailsPane({ name }: { name: string }) {
       </fieldset>
 
       <section className="details-state" aria-label="State">
-        <StateText state={state} withReason={false} />
+        <StateText state={state} kind={f.kind} withReason={false} />
         {changedKey ? (
           <div className="alarm" role="alert">
             <strong>Warning: the server's host key has changed.</strong>

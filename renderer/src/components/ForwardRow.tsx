@@ -42,7 +42,7 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
       className={`row ${props.selected ? 'selected' : ''}`}
       data-forward={f.name}
       aria-current={props.selected || undefined}
-      aria-label={`${f.name}, ${lost ? 'state unknown' : stateLabel(state)}`}
+      aria-label={`${f.name}, ${lost ? 'state unknown' : stateLabel(state, f.kind)}`}
       tabIndex={props.selected ? 0 : -1}
       onClick={() => ui.select(f.name)}
       onDoubleClick={() => ui.open({ type: 'forward', name: f.name })}
@@ -81,7 +81,7 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
             <span className="state-reason">No connection to Burrow</span>
           </span>
         ) : (
-          <StateText state={state} headline={reasonHeadline(f, stateReason(state))} />
+          <StateText state={state} kind={f.kind} headline={reasonHeadline(f, stateReason(state))} />
         )}
       </div>
       <div className="row-conns" aria-label="Open connections" title={`${stats.totalConnections} since start`}>

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import type { Connection } from 'ssh2';
 import { TunnelEngine, type EngineOptions } from '../../../electron/tunnels/engine';
-import type { ForwardState, HostConfig, Prompter, SecretQuestion } from '../../../electron/tunnels/types';
+import type { HostConfig, Prompter, SecretQuestion } from '../../../electron/tunnels/types';
 import type { BurrowError } from '../../../shared/errors';
 import { cleanup, descendants, freePort, keygen, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor, testHost } from '../../support/hosts';

@@ -151,7 +151,8 @@ describe('keepalive as OpenSSH counts it', () => {
     expect(sha256(got)).toBe(src.sha256);
     // The window let several seconds of data queue ahead of each keepalive answer.
     expect(proxy.connections[0].down.maxHeld).toBeGreaterThan(3 * MiB);
-    expect(changes).toEqual([]);
+    // Never cut: the only change is the destination becoming reachable (still active).
+    expect(changes.filter((c) => c !== 'active')).toEqual([]);
     expect(proxy.connections).toHaveLength(1);
   }, 60_000);
 });

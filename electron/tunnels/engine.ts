@@ -49,6 +49,8 @@ interface Entry {
   logs: LogEntry[];
   /** What this run has learnt of the destination; kept across the session's reconnects, reset by a start. */
   destination: DestinationStatus;
+  /** healthCheckAtStart: the check is due when the forward next becomes active (a start may wait for its session). */
+  checkWhenActive?: boolean;
 }
 
 const UNTRIED: DestinationStatus = { status: 'untried' };
@@ -142,6 +144,10 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
 
   private setActive(e: Entry, bound: BoundAddress) {
     this.setState(e, { state: 'active', bound, destination: e.destination });
+    if (e.checkWhenActive) {
+      e.checkWhenActive = false;
+      void this.healthCheck(e.id);
+    }
   }
 
   /** Records what a connection or a health check learnt of the destination (shown while active). */
@@ -270,6 +276,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     const generation = ++e.generation;
     e.stats = emptyStats();
     e.destination = UNTRIED;
+    e.checkWhenActive = e.spec.healthCheckAtStart;
     this.setState(e, { state: 'connecting' });
     this.log(
       e,
@@ -318,7 +325,6 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       this.setActive(e, bound);
     }
     this.published(e, bound);
-    if (e.spec.healthCheckAtStart) void this.healthCheck(e.id);
     return this.info(e);
   }
 

@@ -152,10 +152,10 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
 
   /** Records what a connection or a health check learnt of the destination (shown while active). */
   private setDestination(e: Entry, destination: DestinationStatus) {
-    const was = e.destination;
+    const said = (d: DestinationStatus) => (d.status === 'failing' ? `failing: ${d.reason.message}` : d.status);
+    const changed = said(e.destination) !== said(destination);
     e.destination = destination;
-    const same = was.status === destination.status && (was.status !== 'failing' || was.reason.message === (destination as typeof was).reason.message);
-    if (e.state.state === 'active' && !same) this.setActive(e, e.state.bound);
+    if (e.state.state === 'active' && changed) this.setActive(e, e.state.bound);
   }
 
   private log(e: Entry | undefined, level: LogLevel, message: string, code?: BurrowError['code']) {

@@ -108,6 +108,27 @@ describe('destination status of an active forward', () => {
     }
   });
 
+  it('health check at start when the start waited for the session: it runs once the forward becomes active', async () => {
+    const later = await startSshd();
+    try {
+      await later.stop();
+      const e = engine();
+      e.add('late', hostFor(later), local(echo.port, { healthCheckAtStart: true }));
+      expect((await e.start('late')).state.state).toBe('reconnecting');
+      await later.restart();
+      e.reconnectAll();
+      await waitState(e, 'late', (s) => s.destination?.status === 'reachable');
+      expect(
+        e
+          .logs('late')
+          .filter((l) => l.message.startsWith('Health check'))
+          .map((l) => l.message),
+      ).toEqual([expect.stringMatching(/^Health check: OK in [\d.]+ ms/)]);
+    } finally {
+      cleanup(later);
+    }
+  });
+
   it('a restart forgets what the previous run learnt', async () => {
     const e = engine();
     e.add('again', hostFor(open), local(echo.port, { healthCheckAtStart: true }));

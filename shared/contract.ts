@@ -6,23 +6,13 @@
 import { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from './errors';
 import type { ForwardKind } from './forward-spec';
-import type {
-  ForwardReason,
-  ForwardState,
-  ForwardStateName,
-  ForwardStats,
-  HealthResult,
-  HostKeyQuestion,
-  LiveConnection,
-  LogEntry,
-  SecretQuestion,
-} from './tunnel-state';
+import type { ForwardReason, ForwardState, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
 import type { ShapeLimits } from './input-shape';
 import { ForwardSchema, HostSchema, SettingsSchema, portSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
 
 // ---------------------------------------------------------------- wire types (outputs and events)
 
-export type { ForwardReason, ForwardState, ForwardStateName, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion };
+export type { ForwardReason, ForwardState, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion };
 
 /** A saved forward with its live state and counters. */
 export interface ForwardView {

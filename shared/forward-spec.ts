@@ -21,6 +21,8 @@ export interface ForwardSpec {
    * proxy started so refuses every login rather than run open.
    */
   socksAuth?: { username: string; password: string | null };
+  /** Run one health check when the forward becomes active (it opens a connection to the destination). */
+  healthCheckAtStart?: boolean;
 }
 
 export const DEFAULT_LOCAL_BIND = '127.0.0.1';

@@ -242,6 +242,8 @@ export const ForwardSchema = z
     /** The saved Host it goes through, by name. */
     host: nameSchema('Host'),
     autostart: flag('Autostart').default(false),
+    /** Opens one connection to the destination when the forward becomes active, to show at once whether it is reachable. Off unless set. */
+    healthCheckAtStart: flag('Health check at start').optional(),
     group: word('Group', 64).optional(),
     tags: z.array(word('Tag', 64), { error: (i) => `Tags must be a list of words, e.g. ["mail", "work"] (got ${described(i.input)}).` }).default([]),
     notes: optionalText('Notes', 2000).optional(),

@@ -21,17 +21,45 @@ export function reasonOf(err: Pick<BurrowError, 'code' | 'message' | 'details'>)
   return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
 }
 
-export interface ForwardState {
-  state: ForwardStateName;
-  reason?: ForwardReason;
-  /** While reconnecting: when the next attempt starts (epoch ms) and its number. */
-  nextAttemptAt?: number;
-  attempt?: number;
-  /** SSH is up but connections to the destination are failing (reason says why). */
-  destinationFailing?: boolean;
-  /** Where it actually listens (a remote port 0 becomes the server's choice). */
-  bound?: { host: string; port: number } | { path: string };
+/** Where a forward actually listens (a remote port 0 becomes the server's choice). */
+export type BoundAddress = { host: string; port: number } | { path: string };
+
+/**
+ * What an active forward knows of its destination: 'untried' until a first
+ * connection (or a health check) has reached it or failed, so a server that
+ * forbids forwarding does not pass for a working tunnel.
+ */
+export type DestinationStatus = { status: 'untried' } | { status: 'reachable' } | { status: 'failing'; reason: ForwardReason };
+
+/** A forward's state: each state carries only its own facts. */
+export type ForwardState =
+  | { state: 'stopped' }
+  | { state: 'connecting' }
+  | { state: 'active'; bound: BoundAddress; destination: DestinationStatus }
+  | {
+      state: 'reconnecting';
+      /** Kept while the session is away; absent for a remote forward not yet listening. */
+      bound?: BoundAddress;
+      reason?: ForwardReason;
+      /** The attempt's number, and when it starts (epoch ms; absent while it is under way). */
+      attempt?: number;
+      nextAttemptAt?: number;
+    }
+  | { state: 'failed'; reason: ForwardReason };
+
+/** Why a forward is not (fully) working, if it is not: a failure, a reconnect's cause or a failing destination. */
+export function stateReason(s: ForwardState): ForwardReason | undefined {
+  if (s.state === 'failed' || s.state === 'reconnecting') return s.reason;
+  if (s.state === 'active' && s.destination.status === 'failing') return s.destination.reason;
+  return undefined;
 }
+
+/** Where it listens, in the states that hold a listener. */
+export function boundOf(s: ForwardState): BoundAddress | undefined {
+  return s.state === 'active' || s.state === 'reconnecting' ? s.bound : undefined;
+}
+
+export const destinationFailing = (s: ForwardState): boolean => s.state === 'active' && s.destination.status === 'failing';
 
 export interface ForwardStats {
   openConnections: number;
@@ -73,7 +101,7 @@ export interface HealthResult {
   measured?: 'destination' | 'session';
   /** The same in words, e.g. "SSH session round trip to alice@host (keepalive)". */
   what?: string;
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
 
 /** An unknown host key, for a person to judge; a changed key is never asked, only refused. */

@@ -1,4 +1,5 @@
 // The contract's handlers over the services. Inputs arrive validated (dispatcher.ts).
+import { performance } from 'node:perf_hooks';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
@@ -241,7 +242,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'forward.retryNow': async ({ name }) => {
       await ensureInEngine(deps, name);
-      engine.retryNow(name);
+      await engine.retryNow(name);
       return view(deps, name);
     },
 
@@ -313,10 +314,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const savedPassword = (name: string) => repo.hostSecret(name).catch(() => null);
       const session = new SshSession(config, { prompter, savedPassword, reconnect: { permanentFailureLimit: 0 } });
       session.on('error', () => undefined);
-      const t0 = Date.now();
+      const t0 = performance.now();
       try {
         await session.start();
-        return { ok: true, elapsedMs: Date.now() - t0 };
+        // The time a host-key or password question sat open is the person's, not the connection's.
+        return { ok: true, elapsedMs: Math.round(performance.now() - t0 - session.promptWaitMs) };
       } catch (e) {
         const be = e instanceof BurrowError ? e : new BurrowError('SSH_CONNECT_FAILED', (e as Error).message);
         return { ok: false, error: { code: be.code, message: be.message } };

@@ -8,6 +8,7 @@ import { exposureOf } from '../../shared/exposure';
 import type { ForwardSpec } from '../../shared/forward-spec';
 import type { TunnelEngine } from '../tunnels/engine';
 import type { ForwardInfo } from '../tunnels/types';
+import { destinationFailing } from '../../shared/tunnel-state';
 import type { CliIO } from './io';
 
 export interface Reporter {
@@ -69,16 +70,17 @@ export function reportEngine(engine: TunnelEngine, reporter: Reporter, opts: Rep
       text = `reconnecting (attempt ${state.attempt} under way)`;
     } else if (state.state === 'failed' && state.reason && said.get(id) === state.reason.message) {
       text = 'failed (see the error above)';
-    } else if (state.reason && state.state !== 'active') {
+    } else if ((state.state === 'failed' || state.state === 'reconnecting') && state.reason) {
       text = `${state.state}: ${state.reason.message}`;
-    } else if (state.destinationFailing) {
+    } else if (destinationFailing(state)) {
       text = 'active (SSH up, destination failing)';
     }
     const hint = opts.retryHint && !hinted && state.state === 'reconnecting' && state.nextAttemptAt ? opts.retryHint : undefined;
     if (hint) hinted = true;
-    // A failed forward being put away on exit is nothing new for people.
-    const quiet = state.state === 'stopped' && last.get(id) === 'failed';
-    last.set(id, state.state);
+    // A failed forward being put away on exit is nothing new for people; nor is a
+    // destination reached for the first time (still "active").
+    const quiet = (state.state === 'stopped' && last.get(id) === 'failed') || (!hint && last.get(id) === text);
+    last.set(id, state.state === 'failed' ? 'failed' : text);
     reporter.event('state', { forward: id, ...state, ...(hint ? { hint } : {}) }, quiet ? null : `${id}: ${text}${hint ? `; ${hint}` : ''}`);
   });
   engine.on('log', (entry) => {

@@ -11,7 +11,7 @@ export const RETRY_HINT = 'press Enter to retry now';
 /** Asks every reconnecting forward among ids to try again at once; returns those it asked. */
 export function retryReconnecting(engine: TunnelEngine, ids: string[]): string[] {
   const retried = ids.filter((id) => engine.has(id) && engine.get(id).state.state === 'reconnecting');
-  for (const id of retried) engine.retryNow(id);
+  for (const id of retried) void engine.retryNow(id);
   return retried;
 }
 

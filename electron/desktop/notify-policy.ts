@@ -2,7 +2,7 @@
 // flapping link does not spam: per forward at most one notification per window;
 // what happens inside the window is summed up once at its end, and only if the
 // forward's state then differs from what the person was last told.
-import type { ForwardState, ForwardStateName } from '../tunnels/types';
+import { stateReason, type ForwardState, type ForwardStateName } from '../../shared/tunnel-state';
 
 export type NotificationKind = 'failed' | 'dropped' | 'recovered';
 
@@ -64,13 +64,14 @@ const toldOf = (k: NotificationKind): Told => (k === 'failed' ? 'failed' : k ===
 
 function message(kind: NotificationKind, name: string, s: ForwardState, suppressed: number): Omit<DesktopNotification, 'forwardId' | 'kind'> {
   const flaps = suppressed > 0 ? ` It changed state ${suppressed + 1} times in a short while; the link looks unstable.` : '';
-  const why = s.reason ? ` ${s.reason.message}` : '';
+  const reason = stateReason(s);
+  const why = reason ? ` ${reason.message}` : '';
   switch (kind) {
     case 'failed':
       // The window shows the full warning (old and new key, what to do); the notification must not read like a routine failure.
-      if (s.reason?.code === 'HOSTKEY_CHANGED' || s.reason?.code === 'HOSTKEY_REVOKED') {
+      if (reason?.code === 'HOSTKEY_CHANGED' || reason?.code === 'HOSTKEY_REVOKED') {
         return {
-          title: `Warning: ${name} refused, the server's host key ${s.reason.code === 'HOSTKEY_REVOKED' ? 'is revoked' : 'has changed'}`,
+          title: `Warning: ${name} refused, the server's host key ${reason.code === 'HOSTKEY_REVOKED' ? 'is revoked' : 'has changed'}`,
           body: 'This could be an attack (someone between you and the server), or the server was reinstalled. Nothing was sent. Open Burrow to see the keys and what to do.',
         };
       }

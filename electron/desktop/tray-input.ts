@@ -3,7 +3,7 @@ import { formatEndpoint } from '../../shared/forward-spec';
 import { forwardToSpec, type ProfileDocument } from '../../shared/model';
 import { PRESETS } from '../../shared/presets';
 import { presetLabels, type IsFree } from '../profiles/presets';
-import type { ForwardState } from '../tunnels/types';
+import { boundOf, destinationFailing, type ForwardState } from '../../shared/tunnel-state';
 import type { TrayInput, TrayPreset } from './tray-menu';
 
 /**
@@ -23,15 +23,15 @@ export function trayInput(
 ): TrayInput {
   return {
     forwards: doc.forwards.map((f) => {
-      const st = stateOf(f.name) ?? { state: 'stopped' as const };
+      const st: ForwardState = stateOf(f.name) ?? { state: 'stopped' };
       const spec = forwardToSpec(f);
-      const where = formatEndpoint(st.bound ?? spec.listen);
+      const where = formatEndpoint(boundOf(st) ?? spec.listen);
       return {
         id: f.name,
         name: f.name,
         group: f.group,
         state: st.state,
-        destinationFailing: st.destinationFailing,
+        destinationFailing: destinationFailing(st),
         localAddress: f.kind === 'remote' ? `server ${where}` : where,
       };
     }),

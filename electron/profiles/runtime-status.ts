@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { own } from '../../shared/own-property';
-import type { ForwardState, ForwardStateName } from '../../shared/tunnel-state';
+import { boundOf, destinationFailing, stateReason, type BoundAddress, type ForwardState, type ForwardStateName } from '../../shared/tunnel-state';
 import { writeFileDurable } from './durable-write';
 import { pidAlive, processStartId } from './process-identity';
 
@@ -43,7 +43,7 @@ export function runningDir(configDir: string): string {
   return join(configDir, RUNNING_DIR);
 }
 
-function describeBound(b: ForwardState['bound']): string | undefined {
+function describeBound(b: BoundAddress | undefined): string | undefined {
   if (!b) return undefined;
   return 'path' in b ? b.path : `${b.host}:${b.port}`;
 }
@@ -67,13 +67,15 @@ export class RuntimeStatusPublisher {
     const forwards: Record<string, PublishedForward> = {};
     for (const [name, s] of states) {
       if (s.state === 'stopped') continue;
+      const reason = stateReason(s);
+      const bound = boundOf(s);
       forwards[name] = {
         state: s.state,
-        ...(s.reason ? { reason: s.reason.message } : {}),
-        ...(s.attempt !== undefined ? { attempt: s.attempt } : {}),
-        ...(s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
-        ...(s.destinationFailing ? { destinationFailing: true } : {}),
-        ...(s.bound ? { bound: describeBound(s.bound) } : {}),
+        ...(reason ? { reason: reason.message } : {}),
+        ...(s.state === 'reconnecting' && s.attempt !== undefined ? { attempt: s.attempt } : {}),
+        ...(s.state === 'reconnecting' && s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
+        ...(destinationFailing(s) ? { destinationFailing: true } : {}),
+        ...(bound ? { bound: describeBound(bound) } : {}),
       };
     }
     const status: RuntimeStatus = { pid: this.pid, kind: this.kind, ...(this.startId ? { startId: this.startId } : {}), updatedAt: Date.now(), forwards };

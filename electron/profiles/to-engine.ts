@@ -94,5 +94,6 @@ export function toEngineForward(f: Forward, opts: EngineHostOptions): EngineForw
   if (f.kind === 'dynamic' && f.socksUser !== undefined) {
     spec.socksAuth = { username: f.socksUser, password: opts.socksPasswords?.get(f.name) ?? null };
   }
+  if (f.healthCheckAtStart) spec.healthCheckAtStart = true;
   return { id: f.name, host: toHostConfig(host, opts), spec };
 }

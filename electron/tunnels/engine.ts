@@ -3,11 +3,11 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import net from 'node:net';
-import { BurrowError, isBurrowError } from '../../shared/errors';
+import { BurrowError, ERROR_INFO, isBurrowError } from '../../shared/errors';
 import { formatEndpoint, isUnix, type Endpoint, type ForwardSpec } from '../../shared/forward-spec';
 import { SshSession, sessionKey, type ReconnectPolicy, type SessionStatusInfo } from './session';
 import type { ForwardContext, ForwardRuntime, LiveConnection } from './forward-runtime';
-import { reasonOf, type HealthResult } from '../../shared/tunnel-state';
+import { boundOf, reasonOf, type BoundAddress, type DestinationStatus, type HealthResult } from '../../shared/tunnel-state';
 import type { EngineEvents, ForwardInfo, ForwardState, ForwardStats, HostConfig, LogEntry, LogLevel, Prompter } from './types';
 import { runtimeFactories } from './runtimes';
 
@@ -49,7 +49,19 @@ interface Entry {
   /** What a start in progress holds: a stop releases it at once (the session's handshake ends there and then). */
   startingWith?: { runtime: ForwardRuntime; session: SshSession };
   logs: LogEntry[];
+  /** What this run has learnt of the destination; kept across the session's reconnects, reset by a start. */
+  destination: DestinationStatus;
+  /** healthCheckAtStart: the check is due when the forward next becomes active (a start may wait for its session). */
+  checkWhenActive?: boolean;
 }
+
+const UNTRIED: DestinationStatus = { status: 'untried' };
+const REACHABLE: DestinationStatus = { status: 'reachable' };
+
+const portOf = (s: ForwardState) => {
+  const b = boundOf(s);
+  return b && 'port' in b ? b.port : undefined;
+};
 
 const emptyStats = (): ForwardStats => ({ openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 });
 
@@ -70,7 +82,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
   add(id: string, host: HostConfig, spec: ForwardSpec): void {
     if (this.forwards.has(id)) throw new BurrowError('CONFLICT', `A forward named '${id}' already exists.`);
     if (!spec.target && spec.kind !== 'dynamic') throw new BurrowError('SPEC_INVALID', `Forward '${id}' has no destination.`);
-    this.forwards.set(id, { id, spec, host, state: { state: 'stopped' }, stats: emptyStats(), generation: 0, logs: [] });
+    this.forwards.set(id, { id, spec, host, state: { state: 'stopped' }, stats: emptyStats(), generation: 0, logs: [], destination: UNTRIED });
   }
 
   /** Replaces a stopped forward's definition. */
@@ -132,6 +144,22 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     this.emit('state', e.id, { ...state });
   }
 
+  private setActive(e: Entry, bound: BoundAddress) {
+    this.setState(e, { state: 'active', bound, destination: e.destination });
+    if (e.checkWhenActive) {
+      e.checkWhenActive = false;
+      void this.healthCheck(e.id);
+    }
+  }
+
+  /** Records what a connection or a health check learnt of the destination (shown while active). */
+  private setDestination(e: Entry, destination: DestinationStatus) {
+    const said = (d: DestinationStatus) => (d.status === 'failing' ? `failing: ${d.reason.message}` : d.status);
+    const changed = said(e.destination) !== said(destination);
+    e.destination = destination;
+    if (e.state.state === 'active' && changed) this.setActive(e, e.state.bound);
+  }
+
   private log(e: Entry | undefined, level: LogLevel, message: string, code?: BurrowError['code']) {
     const entry: LogEntry = { time: Date.now(), level, forwardId: e?.id, code, message };
     if (e) {
@@ -181,12 +209,16 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
         // A remote forward is active only once the server listens again: it reports
         // that (or its refusal) through the context's listening() and retrying().
         if (e.runtime.sessionUp) e.runtime.sessionUp();
-        else this.setState(e, { state: 'active', bound: e.state.bound });
+        else {
+          const bound = boundOf(e.state);
+          if (bound) this.setActive(e, bound);
+        }
       } else if (info.status === 'reconnecting') {
-        this.setState(e, { state: 'reconnecting', bound: e.state.bound, reason: info.reason, attempt: info.attempt, nextAttemptAt: info.nextAttemptAt });
+        this.setState(e, { state: 'reconnecting', bound: boundOf(e.state), reason: info.reason, attempt: info.attempt, nextAttemptAt: info.nextAttemptAt });
       } else if (info.status === 'failed') {
         // An error that will not heal: free the listener, report why.
-        void this.teardown(e).then(() => this.setState(e, { state: 'failed', reason: info.reason }));
+        const reason = info.reason ?? { code: 'SSH_DISCONNECTED' as const, message: `The SSH session to ${session.label} ended.` };
+        void this.teardown(e).then(() => this.setState(e, { state: 'failed', reason }));
       }
     }
   }
@@ -210,25 +242,23 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       channelTimeoutMs: this.channelTimeoutMs ?? e.host.connectTimeout * 1000,
       log: (level, message, code) => this.log(e, level, message, code),
       destinationOk: () => {
-        if (e.state.state === 'active' && e.state.destinationFailing) this.setState(e, { state: 'active', bound: e.state.bound });
+        if (current()) this.setDestination(e, REACHABLE);
       },
       destinationFailed: (err) => {
-        if (e.state.state === 'active') {
-          this.setState(e, { state: 'active', bound: e.state.bound, destinationFailing: true, reason: reasonOf(err) });
-        }
+        if (current()) this.setDestination(e, { status: 'failing', reason: reasonOf(err) });
       },
       retryPolicy: session.reconnectPolicy,
       listening: (where) => {
         if (!current()) return;
-        const before = e.state.bound;
+        const before = boundOf(e.state);
         const moved = !before || formatEndpoint(before as Endpoint) !== formatEndpoint(where);
-        this.setState(e, { state: 'active', bound: where });
+        this.setActive(e, where);
         // A first bind that waited for the session, or a port 0 forward the server moved.
         if (moved) this.published(e, where);
       },
       retrying: (err, attempt, nextAttemptAt) => {
         if (!current()) return;
-        this.setState(e, { state: 'reconnecting', bound: e.state.bound, reason: reasonOf(err), attempt, nextAttemptAt });
+        this.setState(e, { state: 'reconnecting', bound: boundOf(e.state), reason: reasonOf(err), attempt, nextAttemptAt });
       },
     };
   }
@@ -248,6 +278,8 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
   private async startEntry(e: Entry): Promise<ForwardInfo> {
     const generation = ++e.generation;
     e.stats = emptyStats();
+    e.destination = UNTRIED;
+    e.checkWhenActive = e.spec.healthCheckAtStart;
     this.setState(e, { state: 'connecting' });
     this.log(
       e,
@@ -293,7 +325,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     if (s.status === 'reconnecting') {
       this.setState(e, { state: 'reconnecting', bound, reason: s.reason, attempt: s.attempt, nextAttemptAt: s.nextAttemptAt });
     } else {
-      this.setState(e, { state: 'active', bound });
+      this.setActive(e, bound);
     }
     this.published(e, bound);
     return this.info(e);
@@ -303,7 +335,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
   private selfConflict(e: Entry, err: BurrowError): BurrowError {
     const at = e.spec.listen;
     if (err.code !== 'PORT_IN_USE' || isUnix(at)) return err;
-    const other = [...this.forwards.values()].find((o) => o !== e && o.runtime && o.state.bound && !isUnix(o.state.bound) && o.state.bound.port === at.port);
+    const other = [...this.forwards.values()].find((o) => o !== e && o.runtime && portOf(o.state) === at.port);
     if (!other) return err;
     return new BurrowError(
       'PORT_IN_USE',
@@ -342,11 +374,17 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
     for (const { session } of this.sessions.values()) session.reconnectNow();
   }
 
-  /** "Retry now" for a forward that is reconnecting. */
-  retryNow(id: string): void {
+  /**
+   * "Retry now": a forward that is reconnecting tries at once; an active one
+   * whose destination failed (or was never tried) checks it again, so the
+   * state says whether it is reachable now.
+   */
+  async retryNow(id: string): Promise<HealthResult | undefined> {
     const e = this.entry(id);
+    if (e.state.state === 'active' && e.state.destination.status !== 'reachable') return this.healthCheck(id);
     e.session?.reconnectNow();
     e.runtime?.retryNow?.();
+    return undefined;
   }
 
   /**
@@ -357,6 +395,18 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
    */
   async healthCheck(id: string): Promise<HealthResult> {
     const e = this.entry(id);
+    const generation = e.generation;
+    const result = await this.measure(e);
+    // What it learnt of the destination shows in the state, as a connection's outcome does.
+    if (e.generation === generation && result.measured === 'destination') {
+      if (result.ok) this.setDestination(e, REACHABLE);
+      else if (result.error && ERROR_INFO[result.error.code].stage === 'destination') this.setDestination(e, { status: 'failing', reason: result.error });
+    }
+    return result;
+  }
+
+  private async measure(e: Entry): Promise<HealthResult> {
+    const id = e.id;
     const t0 = performance.now();
     const timeoutMs = this.channelTimeoutMs ?? e.host.connectTimeout * 1000;
     let measured: NonNullable<HealthResult['measured']> = 'destination';

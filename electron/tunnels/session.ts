@@ -149,6 +149,8 @@ export class SshSession extends EventEmitter {
   private readonly handshakes = new Set<(err: BurrowError) => void>();
   private everUp = false;
   private incoming = new Map<string, IncomingHandler>();
+  /** Milliseconds spent waiting for a person to answer a question (host key, password, passphrase), summed. */
+  promptWaitMs = 0;
   /** What people answered (decrypted keys, passwords), per hop, for unattended reconnects. Memory only. */
   private authMemos = new Map<string, AuthMemo>();
   private waiters = new Set<{ resolve: (c: Client) => void; reject: (e: BurrowError) => void; timer: NodeJS.Timeout }>();
@@ -605,23 +607,20 @@ export class SshSession extends EventEmitter {
           ),
         ),
       );
+      // Time spent waiting for a person's answer counts neither towards ConnectTimeout nor as connecting time.
+      const waitingFor = async <T>(ask: () => Promise<T>): Promise<T> => {
+        timer.pause();
+        const t0 = performance.now();
+        try {
+          return await ask();
+        } finally {
+          this.promptWaitMs += performance.now() - t0;
+          timer.resume();
+        }
+      };
       const prompter: Prompter | undefined = this.opts.prompter && {
-        hostKey: async (q) => {
-          timer.pause();
-          try {
-            return await this.opts.prompter!.hostKey(q);
-          } finally {
-            timer.resume();
-          }
-        },
-        secret: async (q) => {
-          timer.pause();
-          try {
-            return await this.opts.prompter!.secret(q);
-          } finally {
-            timer.resume();
-          }
-        },
+        hostKey: (q) => waitingFor(() => this.opts.prompter!.hostKey(q)),
+        secret: (q) => waitingFor(() => this.opts.prompter!.secret(q)),
       };
       const hv = createHostVerifier(hop, prompter);
       const memoKey = `${index}:${sessionKey({ ...hop, jump: [] })}`;

@@ -1,9 +1,11 @@
 // The tunnel engine's public vocabulary. The app, the CLI and the tray consume these.
 import type { ForwardSpec } from '../../shared/forward-spec';
-import type { ForwardState, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, SecretQuestion } from '../../shared/tunnel-state';
+import type { BoundAddress, ForwardState, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, SecretQuestion } from '../../shared/tunnel-state';
 import type { STRICT_HOST_KEY_CHECKING } from '../../shared/model';
 
 export type {
+  BoundAddress,
+  DestinationStatus,
   ForwardReason,
   ForwardState,
   ForwardStateName,
@@ -88,5 +90,5 @@ export interface Prompter {
 export interface EngineEvents {
   state: [id: string, state: ForwardState];
   log: [entry: LogEntry];
-  listening: [id: string, bound: NonNullable<ForwardState['bound']>];
+  listening: [id: string, bound: BoundAddress];
 }

@@ -7,6 +7,7 @@ import { notify, type NoticeAction } from './notices';
 import { store } from './store';
 import { refresh } from './sync';
 import type { Ui } from './ui';
+import { destinationText, isRunning } from './forward-meta';
 
 const HOST_PROBLEMS: ErrorCode[] = [
   'AUTH_FAILED',
@@ -40,8 +41,9 @@ export function fixesFor(name: string, reason: ForwardReason | undefined, ui: Ui
     out.push({ label: 'Pick another port', run: () => pickAnotherPort(name) });
   }
   if (RETRYABLE.includes(reason.code)) {
-    const reconnecting = store.getLive(name)?.state.state === 'reconnecting';
-    out.push({ label: 'Retry now', run: () => (reconnecting ? runAction(name, 'forward.retryNow') : startForward(name, ui)) });
+    // Reconnecting: try at once. Active (the destination failed): check the destination again. Otherwise start it again.
+    const running = isRunning(store.getLive(name)?.state.state);
+    out.push({ label: 'Retry now', run: () => (running ? runAction(name, 'forward.retryNow') : startForward(name, ui)) });
   }
   if (view && HOST_PROBLEMS.includes(reason.code)) out.push({ label: 'Edit host', run: () => ui.open({ type: 'hosts', edit: view.forward.host }) });
   if (reason.code.startsWith('DEST_')) out.push({ label: 'Edit forward', run: () => ui.open({ type: 'forward', name }) });
@@ -99,7 +101,16 @@ export async function stopForward(name: string) {
 
 export async function runAction(name: string, channel: 'forward.restart' | 'forward.retryNow') {
   try {
-    store.mergeView(await call(channel, { name }));
+    const view = await call(channel, { name });
+    store.mergeView(view);
+    // A retry on an active forward checked its destination again: say what it found.
+    const s = view.state;
+    if (channel === 'forward.retryNow' && s.state === 'active') {
+      const dest = destinationText(view.forward);
+      if (s.destination.status === 'failing') {
+        notify({ tone: 'error', text: `${name}: the SSH tunnel is up, but ${dest} still fails. ${s.destination.reason.message}` });
+      } else if (s.destination.status === 'reachable') notify({ tone: 'info', text: `${name}: ${dest} answers now.` });
+    }
   } catch (e) {
     notify({ tone: 'error', text: `${name}: ${errorMessage(e)}` });
   }

@@ -1,7 +1,8 @@
 // How forwards are named and described in the window.
-import type { ForwardState, ForwardStateName, HostView } from '../../shared/contract';
+import type { ForwardState, HostView } from '../../shared/contract';
 import type { ForwardKind } from '../../shared/forward-spec';
 import type { Forward } from '../../shared/model';
+import { boundOf, type ForwardReason } from '../../shared/tunnel-state';
 
 export const KIND_LETTER: Record<ForwardKind, string> = { local: 'L', remote: 'R', dynamic: 'D' };
 
@@ -11,16 +12,19 @@ export const KINDS: { kind: ForwardKind; title: string; line: string }[] = [
   { kind: 'dynamic', title: 'Dynamic (-D)', line: 'A SOCKS proxy on this computer; each app picks its own destination.' },
 ];
 
-export const isRunning = (s: ForwardStateName | undefined) => s === 'connecting' || s === 'active' || s === 'reconnecting';
+export { isRunning } from '../../shared/tunnel-state';
 
-export function stateLabel(s: ForwardState): string {
+/** `kind`: a SOCKS proxy has no fixed destination, so it is never "not yet tried". */
+export function stateLabel(s: ForwardState, kind?: ForwardKind): string {
   switch (s.state) {
     case 'stopped':
       return 'Stopped';
     case 'connecting':
       return 'Connecting…';
     case 'active':
-      return s.destinationFailing ? 'Active, destination failing' : 'Active';
+      // Until a connection has reached the destination, a server that forbids forwarding looks just like a working one.
+      if (s.destination.status === 'failing') return 'Active, destination failing';
+      return s.destination.status === 'untried' && kind !== 'dynamic' ? 'Active, destination not yet tried' : 'Active';
     case 'reconnecting':
       return 'Reconnecting';
     case 'failed':
@@ -30,7 +34,8 @@ export function stateLabel(s: ForwardState): string {
 
 /** "127.0.0.1:1100" (or the server side for -R). */
 export function listenText(f: Forward, s?: ForwardState): string {
-  if (s?.bound) return 'path' in s.bound ? s.bound.path : `${s.bound.host || '*'}:${s.bound.port}`;
+  const bound = s && boundOf(s);
+  if (bound) return 'path' in bound ? bound.path : `${bound.host || '*'}:${bound.port}`;
   if (f.listenSocket) return f.listenSocket;
   const host = f.bindAddress ?? (f.kind === 'remote' ? 'localhost' : '127.0.0.1');
   return `${host || '*'}:${f.port ?? 0}`;
@@ -53,7 +58,7 @@ export function viaText(host: string, hosts: HostView[] | undefined): string {
  * engine's message starts with which connection it was; the full message is
  * the tooltip and in the details). Undefined: show the message as it is.
  */
-export function reasonHeadline(f: Forward, reason: ForwardState['reason']): string | undefined {
+export function reasonHeadline(f: Forward, reason: ForwardReason | undefined): string | undefined {
   if (!reason || f.kind === 'dynamic' || f.destinationSocket) return undefined;
   const dest = destinationText(f);
   switch (reason.code) {

@@ -115,15 +115,14 @@ export class Store {
    * fails again warns again).
    */
   private watchHostKey(name: string, state: ForwardState) {
-    const refused = state.reason?.code === 'HOSTKEY_CHANGED' && (state.state === 'failed' || state.state === 'reconnecting');
-    if (!refused) {
+    const reason = state.state === 'failed' || state.state === 'reconnecting' ? state.reason : undefined;
+    if (reason?.code !== 'HOSTKEY_CHANGED') {
       this.hostKeyRefused.delete(name);
       return;
     }
     if (this.hostKeyRefused.has(name)) return;
     this.hostKeyRefused.add(name);
-    const message = state.reason!.message;
-    const details = state.reason!.details;
+    const { message, details } = reason;
     const warning = details?.kind === 'hostKeyChanged' ? changedHostKeyWarning(details) : { host: '', systemWide: false, duringSession: false };
     const id = `${warning.host} ${warning.fingerprint ?? message}`;
     const open = this.hostKeyAlarms.find((a) => a.id === id);

@@ -4,6 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ForwardContext } from '../../electron/tunnels/forward-runtime';
 import type { EngineReplies, EngineRequest, Envelope, ReplyEnvelope } from './engine-protocol';
 import { applyExperiments } from './experiments';
+import { boundOf } from '../../shared/tunnel-state';
 
 // Experiments patch ssh2 before anything loads it.
 applyExperiments();
@@ -38,7 +39,7 @@ async function handle(req: EngineRequest): Promise<unknown> {
       for (const f of req.forwards) engine.add(f.id, req.host, f.spec);
       const infos = await Promise.all(req.forwards.map((f) => engine.start(f.id)));
       for (const info of infos) {
-        const bound = info.state.bound;
+        const bound = boundOf(info.state);
         out[info.id] = bound && 'port' in bound ? bound.port : -1;
       }
       return out;

@@ -9,6 +9,7 @@ import { knownHostsVia, startDelayProxy } from '../support/delay-proxy';
 import { echoServer } from '../support/tcp';
 import { TunnelEngine } from '../../electron/tunnels/engine';
 import { hostFor } from '../support/hosts';
+import { boundOf } from '../../shared/tunnel-state';
 
 const rtt = Number(process.argv[2] ?? 1000);
 const sshd = await startSshd();
@@ -74,7 +75,7 @@ e.add('t', hostFor(sshd, { port: proxy.port, knownHostsFiles: [kh], ciphers: ['a
 t0 = performance.now();
 const started = e.start('t');
 let bound: number | undefined;
-while (!(bound = (e.get('t').state.bound as { port: number } | undefined)?.port)) await new Promise((r) => setTimeout(r, 5));
+while (!(bound = (boundOf(e.get('t').state) as { port: number } | undefined)?.port)) await new Promise((r) => setTimeout(r, 5));
 const bMs = await echoWhenUp(bound, t0);
 await started;
 console.log(`Burrow engine: first echo after ${bMs.toFixed(0)} ms = ${(bMs / rtt).toFixed(2)} round trips; ${trace(1)}`);

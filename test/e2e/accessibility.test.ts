@@ -11,7 +11,7 @@ import { connectTcpip, startFakeServer, type FakeServer } from '../support/ssh2-
 import { freePort, keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { axeViolations, detailsPane, eventually, dialogNamed, openForwardForm, openHostsDialog, row, rowState, waitForText } from './ui-helpers';
+import { ACTIVE, axeViolations, detailsPane, eventually, dialogNamed, openForwardForm, openHostsDialog, row, rowState, waitForText } from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -136,7 +136,7 @@ describe('accessibility (axe-core) and contrast', () => {
     it(`${scheme}: the main view, every dialog and every prompt have 0 axe violations; focus rings, switches, borders and badges meet WCAG 2.2 AA`, async () => {
       const { page, context } = await openApp(world, { colorScheme: scheme });
       try {
-        await waitForText(rowState(page, 'pop3-mail'), /^Active$/);
+        await waitForText(rowState(page, 'pop3-mail'), ACTIVE);
         await row(page, 'pop3-mail').click();
         await detailsPane(page, 'pop3-mail').waitFor();
         const figures = await nonTextContrast(page);
@@ -167,7 +167,7 @@ describe('accessibility (axe-core) and contrast', () => {
         await hostKey.waitFor();
         await expectNoViolations(page, 'prompt: unknown host key');
         await hostKey.getByRole('button', { name: 'Trust once' }).click();
-        await waitForText(rowState(page, 'fresh-echo'), /^Active$/);
+        await waitForText(rowState(page, 'fresh-echo'), ACTIVE);
         await page.getByRole('switch', { name: 'fresh-echo', exact: true }).click();
         await waitForText(rowState(page, 'fresh-echo'), /^Stopped$/);
 
@@ -180,7 +180,7 @@ describe('accessibility (axe-core) and contrast', () => {
         await dialogNamed(page, 'One-time code needed').waitFor();
         await expectNoViolations(page, 'prompt: one-time code');
         await page.keyboard.press('Enter');
-        await waitForText(rowState(page, 'vault-echo'), /^Active$/);
+        await waitForText(rowState(page, 'vault-echo'), ACTIVE);
         await page.getByRole('switch', { name: 'vault-echo', exact: true }).click();
         await waitForText(rowState(page, 'vault-echo'), /^Stopped$/);
 

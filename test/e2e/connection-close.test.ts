@@ -7,7 +7,7 @@ import net from 'node:net';
 import { startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { detailsPane, echoThrough, row, rowState, waitForText } from './ui-helpers';
+import { ACTIVE, detailsPane, echoThrough, row, rowState, waitForText } from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -47,7 +47,7 @@ describe('Close a connection from the details pane', () => {
     ] as const) {
       const input = await localForwardInput(name, 'box', port);
       await dispatchOk(world, 'forward.add', { forward: input, start: true });
-      await waitForText(rowState(page, name), /^Active$/);
+      await waitForText(rowState(page, name), ACTIVE);
       let sock: net.Socket;
       if (name === 'busy') sock = (await echoThrough(input.port, Buffer.from('hello'))).socket;
       else {

@@ -14,6 +14,7 @@ import { keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
 import {
+  ACTIVE,
   closeWithEscape,
   detailsPane,
   dialogNamed,
@@ -178,7 +179,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     await shot('otp-prompt');
     await page.keyboard.press('Enter');
 
-    await waitForText(rowState(page, 'twofa-echo'), /^Active$/);
+    await waitForText(rowState(page, 'twofa-echo'), ACTIVE);
     expect(answers).toEqual([[PASSWORD], [CODE]]);
     expect(await page.getByRole('dialog').count()).toBe(0);
     const payload = Buffer.from('through the two-factor tunnel');
@@ -224,7 +225,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     await ask.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await shot('passphrase-prompt');
     await ask.getByRole('button', { name: 'OK' }).click();
-    await waitForText(rowState(page, 'locked-echo'), /^Active$/);
+    await waitForText(rowState(page, 'locked-echo'), ACTIVE);
     expect(await page.getByRole('dialog').count()).toBe(0);
     await stopForward(page, 'locked-echo');
   }, 60_000);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { dispatchOk, localForwardInput, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { detailsPane, eventually, row, rowState, switchState, waitForText } from './ui-helpers';
+import { ACTIVE, detailsPane, eventually, row, rowState, switchState, waitForText } from './ui-helpers';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe('the engine out of reach', () => {
   it('rows say Unknown with their switches disabled, and the details actions are disabled', async () => {
-    await waitForText(rowState(page, 'pop3-mail'), /^Active$/);
+    await waitForText(rowState(page, 'pop3-mail'), ACTIVE);
     await row(page, 'pop3-mail').click();
     const details = detailsPane(page, 'pop3-mail');
     await details.waitFor();

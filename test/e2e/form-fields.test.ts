@@ -11,6 +11,7 @@ import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
 import {
+  ACTIVE,
   closeWithEscape,
   detailsPane,
   dialogNamed,
@@ -112,7 +113,7 @@ describe('forward form: Unix sockets', () => {
     expect(world.services.repo.getForward('to-socket')).toBeUndefined();
     await form.getByLabel('Destination socket', { exact: true }).fill(unixEchoPath);
     await form.getByRole('button', { name: 'Save and start' }).click();
-    await waitForText(rowState(page, 'to-socket'), /^Active$/);
+    await waitForText(rowState(page, 'to-socket'), ACTIVE);
     expect(await textOf(row(page, 'to-socket'))).toContain(unixEchoPath);
     const saved = world.services.repo.getForward('to-socket')!;
     expect(saved).toMatchObject({ kind: 'local', port, destinationSocket: unixEchoPath });
@@ -142,7 +143,7 @@ describe('forward form: Unix sockets', () => {
     await form.getByLabel('Destination host', { exact: true }).fill('127.0.0.1');
     await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
     await form.getByRole('button', { name: 'Save and start' }).click();
-    await waitForText(rowState(page, 'from-socket'), /^Active$/);
+    await waitForText(rowState(page, 'from-socket'), ACTIVE);
     expect(world.services.repo.getForward('from-socket')).toMatchObject({ listenSocket: path, destinationHost: '127.0.0.1', destinationPort: echo.port });
     expect(world.services.repo.getForward('from-socket')).not.toHaveProperty('port');
     const payload = Buffer.from('through a socket to a port');

@@ -11,6 +11,7 @@ import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
 import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, sshdHostInput, startWorld, type World } from './harness';
 import {
+  ACTIVE,
   closeHostsDialog,
   closeWithEscape,
   connectionRefused,
@@ -81,7 +82,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     await waitForText(r, new RegExp(`127\\.0\\.0\\.1:${echo.port}`));
 
     await page.getByRole('switch', { name: 'pop3-mail', exact: true }).click();
-    await waitForText(r.locator('.row-state'), /^Active$/);
+    await waitForText(r.locator('.row-state'), ACTIVE);
     expect(await switchState(page, 'pop3-mail')).toBe(true);
 
     const payload = Buffer.from('USER alice\r\n'.repeat(1000));
@@ -114,7 +115,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     expect(await textOf(dialog.getByLabel('Fingerprint'))).toBe(expected);
     expect(await textOf(dialog)).toContain(`[127.0.0.1]:${sshd.port}`);
     await dialog.getByRole('button', { name: 'Trust once' }).click();
-    await waitForText(rowState(page, 'fresh-echo'), /^Active$/);
+    await waitForText(rowState(page, 'fresh-echo'), ACTIVE);
     expect(await dialog.count()).toBe(0);
     expect(readFileSync(knownHosts, 'utf8')).toBe('');
     await stopForward(page, 'fresh-echo');
@@ -126,7 +127,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     await dispatch('forward.add', { forward: { name: 'broken', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: closed, host: 'mail' } });
     await row(page, 'broken').waitFor();
     await page.getByRole('switch', { name: 'broken', exact: true }).click();
-    await waitForText(rowState(page, 'broken'), /^Active$/);
+    await waitForText(rowState(page, 'broken'), ACTIVE);
 
     await new Promise<void>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
@@ -258,10 +259,10 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
 
     await row(page, 'bulk-003').click();
     await page.keyboard.press('t');
-    await waitForText(rowState(page, 'bulk-003'), /^Active$/);
+    await waitForText(rowState(page, 'bulk-003'), ACTIVE);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('t');
-    await waitForText(rowState(page, 'bulk-008'), /^Active$/);
+    await waitForText(rowState(page, 'bulk-008'), ACTIVE);
     await page.getByRole('button', { name: 'Stop all in group team-3' }).click();
     await waitForText(rowState(page, 'bulk-003'), /^Stopped$/);
     await waitForText(rowState(page, 'bulk-008'), /^Stopped$/);

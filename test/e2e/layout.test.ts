@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, openApp, sshdHostInput, startWorld, type World } from './harness';
-import { dialogNamed, openForwardForm, openHostsDialog, row, rowState, waitForText } from './ui-helpers';
+import { ACTIVE, dialogNamed, openForwardForm, openHostsDialog, row, rowState, waitForText } from './ui-helpers';
 
 const SIZES = [
   { width: 720, height: 480 },
@@ -143,7 +143,7 @@ describe('layout at every window size the app allows', () => {
     it(`${size.width}x${size.height}: rows keep their state readable, with and without the details pane; dialogs keep their actions reachable`, async () => {
       const { page, context } = await openApp(world, { viewport: size });
       try {
-        await waitForText(rowState(page, 'work-bastion-L2999-echo-with-live-traffic'), /^Active$/);
+        await waitForText(rowState(page, 'work-bastion-L2999-echo-with-live-traffic'), ACTIVE);
         if (process.env.BURROW_LAYOUT_SHOTS) await page.screenshot({ path: `/tmp/layout-${size.width}-list.png` });
         expect(await visibleRowsReadable(page)).toEqual([]);
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keygen, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
-import { dialogNamed, echoThrough, row, rowState, stopForward, textOf, waitForText } from './ui-helpers';
+import { ACTIVE, dialogNamed, echoThrough, row, rowState, stopForward, textOf, waitForText } from './ui-helpers';
 
 const PASSWORD = 'correct horse';
 const AGAIN = 'Permission denied, please try again.';
@@ -54,7 +54,7 @@ describe('a wrong password in the window', () => {
     await page.getByRole('switch', { name: 'pw-echo', exact: true }).click();
     await answer('wrong', false);
     await answer(PASSWORD, AGAIN);
-    await waitForText(rowState(page, 'pw-echo'), /^Active$/);
+    await waitForText(rowState(page, 'pw-echo'), ACTIVE);
     const payload = Buffer.from('after a typo');
     const { socket, echoed } = await echoThrough(forward.port, payload);
     socket.destroy();
@@ -82,7 +82,7 @@ describe('a wrong password in the window', () => {
     await page.getByRole('switch', { name: 'key-echo', exact: true }).click();
     await answer('typo', false, 'Passphrase');
     await answer('open sesame', 'Wrong passphrase, try again.', 'Passphrase');
-    await waitForText(rowState(page, 'key-echo'), /^Active$/);
+    await waitForText(rowState(page, 'key-echo'), ACTIVE);
     await stopForward(page, 'key-echo');
   }, 60_000);
 });

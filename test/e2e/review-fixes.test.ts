@@ -8,6 +8,7 @@ import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
 import {
+  ACTIVE,
   detailsPane,
   dialogNamed,
   eventually,
@@ -87,7 +88,7 @@ describe('review fixes', () => {
     const input = await localForwardInput('refusing', 'mail', closed);
     await dispatch('forward.add', { forward: input, start: true });
     await dispatch('forward.add', { forward: await localForwardInput('fine', 'mail', echo.port), start: true });
-    await waitForText(rowState(page, 'refusing'), /^Active$/);
+    await waitForText(rowState(page, 'refusing'), ACTIVE);
     await new Promise<void>((resolve) => {
       const s = net.connect(input.port, '127.0.0.1');
       s.on('error', () => resolve());
@@ -133,7 +134,7 @@ describe('review fixes', () => {
 
   it('a health result is forgotten when the forward restarts', async () => {
     await dispatch('forward.add', { forward: await localForwardInput('healthy', 'mail', echo.port), start: true });
-    await waitForText(rowState(page, 'healthy'), /^Active$/);
+    await waitForText(rowState(page, 'healthy'), ACTIVE);
     await row(page, 'healthy').click();
     const details = detailsPane(page, 'healthy');
     await details.getByRole('button', { name: 'Health check' }).click();
@@ -141,7 +142,7 @@ describe('review fixes', () => {
     await result.waitFor();
     await details.getByRole('button', { name: 'Restart', exact: true }).click();
     await result.waitFor({ state: 'detached' });
-    await waitForText(rowState(page, 'healthy'), /^Active$/);
+    await waitForText(rowState(page, 'healthy'), ACTIVE);
     expect(await result.count()).toBe(0);
     await dispatch('forward.remove', { name: 'healthy' });
   }, 60_000);

@@ -7,6 +7,7 @@ import { freePort, startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
 import { closeAll, consoleErrors, dispatchOk, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
 import {
+  ACTIVE,
   closeWithEscape,
   detailsPane,
   dismissNotices,
@@ -64,7 +65,7 @@ describe('save and start, when the start fails', () => {
     await notice.getByRole('button', { name: 'Pick another port' }).waitFor();
 
     await pane.getByRole('button', { name: 'Pick another port' }).click();
-    await waitForText(rowState(page, 'busy'), /^Active$/);
+    await waitForText(rowState(page, 'busy'), ACTIVE);
     const port = world.services.repo.getForward('busy')!.port!;
     expect(port).not.toBe(squatter.port);
     const payload = Buffer.from('moved to a free port');

@@ -37,6 +37,9 @@ export async function waitForText(l: Locator, re: RegExp, timeoutMs?: number): P
 /** The list row of a forward. */
 export const row = (page: Page, name: string) => page.locator(`li[data-forward="${name}"]`);
 
+/** A row's state once its tunnel is up and its destination is not failing (before a first connection it is "not yet tried"). */
+export const ACTIVE = /^Active(, destination not yet tried)?$/;
+
 /** The state in a forward's list row ("Active", "Stopped", "Failed …"). */
 export const rowState = (page: Page, name: string) => row(page, name).locator('.row-state');
 

@@ -44,12 +44,12 @@ describe('tray input', () => {
           { name: 'back', kind: 'remote', port: 0, destinationHost: 'localhost', destinationPort: 22, host: 'mail', autostart: false, tags: [], group: 'g' },
         ],
       },
-      (n) => (n === 'back' ? { state: 'active', bound: { host: 'localhost', port: 40123 } } : undefined),
+      (n) => (n === 'back' ? { state: 'active', bound: { host: 'localhost', port: 40123 }, destination: { status: 'untried' } } : undefined),
       [],
     );
     expect(input.forwards).toEqual([
-      { id: 'pop3', name: 'pop3', group: undefined, state: 'stopped', destinationFailing: undefined, localAddress: '127.0.0.1:1100' },
-      { id: 'back', name: 'back', group: 'g', state: 'active', destinationFailing: undefined, localAddress: 'server localhost:40123' },
+      { id: 'pop3', name: 'pop3', group: undefined, state: 'stopped', destinationFailing: false, localAddress: '127.0.0.1:1100' },
+      { id: 'back', name: 'back', group: 'g', state: 'active', destinationFailing: false, localAddress: 'server localhost:40123' },
     ]);
     // The presets' labels (the port each will really get) are tested in app-tray-presets.test.ts.
     expect(input.hosts).toEqual([{ id: 'mail', name: 'mail' }]);

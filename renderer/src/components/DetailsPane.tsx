@@ -6,6 +6,7 @@ import { copyText, fixesFor, runAction, startForward, stopForward } from '../act
 import { call, errorMessage } from '../api';
 import { bytes, clock, duration } from '../format';
 import { KINDS, destinationText, isRunning, listenText, viaText } from '../forward-meta';
+import { stateReason } from '../../../shared/tunnel-state';
 import { useEngineLost } from '../hooks/useEngineLost';
 import { useLive, useLogs, useSnapshot } from '../hooks/useStore';
 import { notify } from '../notices';
@@ -142,8 +143,9 @@ export function DetailsPane({ name }: { name: string }) {
   const state = live?.state ?? view.state;
   const stats = live?.stats ?? view.stats;
   const running = isRunning(state.state);
-  const fixes = fixesFor(name, state.reason, ui);
-  const changedKey = state.reason?.code === 'HOSTKEY_CHANGED';
+  const reason = stateReason(state);
+  const fixes = fixesFor(name, reason, ui);
+  const changedKey = reason?.code === 'HOSTKEY_CHANGED';
 
   return (
     <aside className="details" aria-label={`Details of ${name}`}>
@@ -188,20 +190,20 @@ export function DetailsPane({ name }: { name: string }) {
       </fieldset>
 
       <section className="details-state" aria-label="State">
-        <StateText state={state} withReason={false} />
+        <StateText state={state} kind={f.kind} withReason={false} />
         {changedKey ? (
           <div className="alarm" role="alert">
             <strong>Warning: the server's host key has changed.</strong>
-            <p>{state.reason?.message}</p>
+            <p>{reason?.message}</p>
             <p>
               Someone may be intercepting the connection, or the server was reinstalled. Burrow will not connect. Ask the server's administrator for the new
               key's fingerprint; only when it matches, remove the old key from your known_hosts file (ssh-keygen -R) and start again.
             </p>
           </div>
         ) : (
-          state.reason && (
+          reason && (
             <div className={`reason ${state.state === 'failed' ? 'error' : 'warn'}`} role="status">
-              <p>{state.reason.message}</p>
+              <p>{reason.message}</p>
               {fixes.length > 0 && (
                 <div className="fixes">
                   {fixes.map((a) => (

@@ -57,6 +57,7 @@ interface Draft {
   /** Comma separated. */
   tags: string;
   autostart: boolean;
+  healthCheckAtStart: boolean;
   notes: string;
   /** Dynamic forwards only: the SOCKS login. */
   socksUser: string;
@@ -94,6 +95,7 @@ function toDraft(f: Partial<ForwardInput>, defaultHost: string): Draft {
     group: f.group ?? '',
     tags: (f.tags ?? []).join(', '),
     autostart: f.autostart ?? false,
+    healthCheckAtStart: f.healthCheckAtStart ?? false,
     notes: f.notes ?? '',
     socksUser: f.socksUser ?? '',
     socksPassword: '',
@@ -109,6 +111,8 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
     host: d.host,
     group: text(d.group),
     autostart: d.autostart,
+    // A SOCKS proxy has no fixed destination to check.
+    healthCheckAtStart: d.kind !== 'dynamic' && d.healthCheckAtStart ? true : undefined,
     notes: text(d.notes),
     tags: splitTags(d.tags),
   };
@@ -552,6 +556,23 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         <label className="check">
           <input type="checkbox" checked={d.autostart} onChange={(e) => set('autostart', e.target.checked)} /> Start when Burrow starts
         </label>
+        {d.kind !== 'dynamic' && (
+          <>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={d.healthCheckAtStart}
+                onChange={(e) => set('healthCheckAtStart', e.target.checked)}
+                aria-describedby="health-check-at-start-hint"
+              />{' '}
+              Check the destination when it starts
+            </label>
+            <p id="health-check-at-start-hint" className="field-hint muted">
+              Opens one connection to the destination as soon as the tunnel is up, so a destination the server cannot reach (or will not forward to) shows at
+              once. Off: the list says &quot;destination not yet tried&quot; until the first connection goes through.
+            </p>
+          </>
+        )}
 
         {errors['(form)'] && (
           <p className="form-error" role="alert">

@@ -5,6 +5,7 @@ import { memo, useMemo } from 'react';
 import type { ForwardState, ForwardView, HostView } from '../../../shared/contract';
 import { groupAction } from '../actions';
 import { isRunning, viaText } from '../forward-meta';
+import { destinationFailing } from '../../../shared/tunnel-state';
 import { plural } from '../format';
 import { useStates } from '../hooks/useStore';
 import { useUi } from '../ui';
@@ -28,7 +29,7 @@ function matchesState(filter: StateFilter, st: ForwardState | undefined) {
   if (filter === 'all') return true;
   if (filter === 'running') return isRunning(s);
   if (filter === 'stopped') return s === 'stopped' || s === undefined;
-  return s === 'failed' || s === 'reconnecting' || (s === 'active' && !!st?.destinationFailing);
+  return s === 'failed' || s === 'reconnecting' || (!!st && destinationFailing(st));
 }
 
 function matchesText(v: ForwardView, text: string) {

@@ -11,6 +11,7 @@ import { useUi } from '../ui';
 import { Sparkline } from './Sparkline';
 import { StateText } from './StateText';
 import { Switch } from './Switch';
+import { stateReason } from '../../../shared/tunnel-state';
 
 /** How many of a name's last characters are never cut. */
 const NAME_END = 8;
@@ -41,7 +42,7 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
       className={`row ${props.selected ? 'selected' : ''}`}
       data-forward={f.name}
       aria-current={props.selected || undefined}
-      aria-label={`${f.name}, ${lost ? 'state unknown' : stateLabel(state)}`}
+      aria-label={`${f.name}, ${lost ? 'state unknown' : stateLabel(state, f.kind)}`}
       tabIndex={props.selected ? 0 : -1}
       onClick={() => ui.select(f.name)}
       onDoubleClick={() => ui.open({ type: 'forward', name: f.name })}
@@ -80,7 +81,7 @@ export const ForwardRow = memo(function ForwardRow(props: { view: ForwardView; v
             <span className="state-reason">No connection to Burrow</span>
           </span>
         ) : (
-          <StateText state={state} headline={reasonHeadline(f, state.reason)} />
+          <StateText state={state} kind={f.kind} headline={reasonHeadline(f, stateReason(state))} />
         )}
       </div>
       <div className="row-conns" aria-label="Open connections" title={`${stats.totalConnections} since start`}>

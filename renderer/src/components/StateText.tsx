@@ -1,7 +1,9 @@
 // A forward's state in words, with a countdown while it reconnects.
 import { useEffect, useState } from 'react';
 import type { ForwardState } from '../../../shared/contract';
+import type { ForwardKind } from '../../../shared/forward-spec';
 import { stateLabel } from '../forward-meta';
+import { stateReason } from '../../../shared/tunnel-state';
 
 function Countdown({ at }: { at: number }) {
   const [now, setNow] = useState(Date.now());
@@ -14,19 +16,21 @@ function Countdown({ at }: { at: number }) {
 }
 
 /** `headline`: the reason said shorter, cause first (the full message becomes its tooltip). */
-export function StateText({ state, withReason = true, headline }: { state: ForwardState; withReason?: boolean; headline?: string }) {
-  const tone = state.state === 'active' && state.destinationFailing ? 'warn' : state.state;
+export function StateText(props: { state: ForwardState; kind: ForwardKind; withReason?: boolean; headline?: string }) {
+  const { state, withReason = true, headline } = props;
+  const tone = state.state === 'active' && state.destination.status === 'failing' ? 'warn' : state.state;
+  const reason = stateReason(state);
   return (
     <span className={`state state-${tone}`}>
       <span className="state-dot" aria-hidden="true" />
       <span className="state-label">
-        {stateLabel(state)}
+        {stateLabel(state, props.kind)}
         {state.state === 'reconnecting' && state.nextAttemptAt ? <Countdown at={state.nextAttemptAt} /> : null}
         {state.state === 'reconnecting' && state.attempt ? ` (attempt ${state.attempt})` : null}
       </span>
-      {withReason && state.reason && (
-        <span className="state-reason" title={state.reason.message}>
-          {headline ?? state.reason.message}
+      {withReason && reason && (
+        <span className="state-reason" title={reason.message}>
+          {headline ?? reason.message}
         </span>
       )}
     </span>

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Channel, EventName, Events, Input, Result } from '../../../shared/contract';
 import { CHANNELS } from '../../../shared/contract';
 import { createServices, type Services } from '../../../electron/api/services';
@@ -13,6 +14,7 @@ import { MemorySecretStore } from '../../../electron/profiles/secrets';
 import { okCaller } from '../../support/dispatch';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { echoServer, type TestServer } from '../../support/tcp';
+import { boundOf } from '../../../shared/tunnel-state';
 
 let sshd: Sshd;
 let dir: string;
@@ -153,11 +155,12 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(v.summary).toBe(`127.0.0.1:${port} -> 127.0.0.1:${echo.port} via test`);
     expect(v.sshCommand).toContain(`-L 127.0.0.1:${port}:127.0.0.1:${echo.port}`);
     expect(await roundTrip(port, 'hello through the tunnel')).toBe('hello through the tunnel');
+    // Active with its destination not yet tried, then reached by the first connection.
     expect(
       eventsOf('state')
         .filter((e) => e.name === 'echo')
-        .map((e) => e.state.state),
-    ).toEqual(['connecting', 'active']);
+        .map((e) => (e.state.state === 'active' ? `active, ${e.state.destination.status}` : e.state.state)),
+    ).toEqual(['connecting', 'active, untried', 'active, reachable']);
     expect(eventsOf('log').some((l) => l.forwardId === 'echo' && l.message.startsWith('Listening on'))).toBe(true);
 
     // A held-open connection shows up and can be closed.
@@ -203,7 +206,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     const cur = (await use('state.get')).forwards.find((f) => f.forward.name === 'echo')!.forward;
     const v = await use('forward.update', { name: 'echo', forward: { ...cur, port: newPort } });
     expect(v.state.state).toBe('active');
-    expect(v.state.bound).toEqual({ host: '127.0.0.1', port: newPort });
+    expect(boundOf(v.state)).toEqual({ host: '127.0.0.1', port: newPort });
     expect(await roundTrip(newPort, 'moved')).toBe('moved');
     await use('forward.stop', { name: 'echo' });
 
@@ -279,8 +282,12 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     writeFileSync(emptyKnown, '');
     await use('host.add', { host: { ...hostInput(), name: 'asky', knownHostsFile: emptyKnown, strictHostKeyChecking: 'ask' } });
     const before = eventsOf('prompt').length;
+    const began = performance.now();
     const testing = use('host.test', { name: 'asky' });
     await waitFor(() => eventsOf('prompt').length > before);
+    const asked = performance.now();
+    // The person takes a while to answer: that time is theirs, not the connection's.
+    await new Promise((r) => setTimeout(r, 2000));
     const prompt = eventsOf('prompt').at(-1)!;
     expect(prompt.type).toBe('hostKey');
     if (prompt.type !== 'hostKey') throw new Error('unreachable');
@@ -291,8 +298,11 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
       code: 'VALIDATION',
       issues: [{ field: 'answer.decision' }],
     });
+    const answered = performance.now();
     expect(await use('prompt.answer', { id: prompt.id, answer: { type: 'hostKey', decision: 'once' } })).toEqual({ accepted: true });
-    expect(await testing).toMatchObject({ ok: true });
+    const tested = await testing;
+    expect(tested).toMatchObject({ ok: true });
+    expect(tested.elapsedMs).toBeLessThanOrEqual(Math.ceil(performance.now() - began - (answered - asked)));
     expect(eventsOf('prompt.closed').at(-1)).toEqual({ id: prompt.id, reason: 'answered' });
     expect(await use('prompt.pending')).toEqual([]);
 

@@ -46,7 +46,7 @@ describe('names of Object.prototype properties', () => {
 
   it("burrow ls: a status file that runs 'busy' does not make 'constructor' or 'toString' running", async () => {
     const publisher = new RuntimeStatusPublisher(dir, 'desktop');
-    publisher.publish([['busy', { state: 'active' }]]);
+    publisher.publish([['busy', { state: 'active', bound: { host: '127.0.0.1', port: 1100 }, destination: { status: 'untried' } }]]);
     try {
       const r = await runInProcess(dir, ['ls', '--json']);
       expect(r.code, r.err).toBe(0);

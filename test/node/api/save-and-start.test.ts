@@ -11,6 +11,7 @@ import { MemorySecretStore } from '../../../electron/profiles/secrets';
 import { okCaller } from '../../support/dispatch';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { echoServer, serve, type TestServer } from '../../support/tcp';
+import { stateReason } from '../../../shared/tunnel-state';
 
 let sshd: Sshd;
 let dir: string;
@@ -78,7 +79,7 @@ describe('save and start, when the start fails', () => {
     expect(v.forward.name).toBe('pop3-down');
     expect(names()).toEqual([...before, 'pop3-down'].sort());
     // The engine either fails the start or keeps retrying the refused connection; the reason is there either way.
-    expect(v.state.reason).toMatchObject({ code: 'SSH_CONNECT_FAILED', message: expect.stringContaining('connection refused') });
+    expect(stateReason(v.state)).toMatchObject({ code: 'SSH_CONNECT_FAILED', message: expect.stringContaining('connection refused') });
     if (v.state.state === 'failed') expect(v.startError).toMatchObject({ code: 'SSH_CONNECT_FAILED' });
     else expect(v.state.state).toBe('reconnecting');
     await ok('forward.stop', { name: 'pop3-down' });

@@ -31,7 +31,13 @@ function fakeClock() {
   return { clock, advance, pending: () => timers.length };
 }
 
-const S = (state: ForwardState['state'], msg?: string): ForwardState => (msg ? { state, reason: { code: 'SSH_DISCONNECTED', message: msg } } : { state });
+const S = (state: ForwardState['state'], msg?: string): ForwardState => {
+  const reason = { code: 'SSH_DISCONNECTED' as const, message: msg ?? 'The connection was lost.' };
+  if (state === 'active') return { state, bound: { host: '127.0.0.1', port: 1100 }, destination: { status: 'untried' } };
+  if (state === 'failed') return { state, reason };
+  if (state === 'reconnecting') return msg ? { state, reason } : { state };
+  return { state };
+};
 
 describe('notification policy', () => {
   it('classifies fail, drop and recover; nothing else', () => {

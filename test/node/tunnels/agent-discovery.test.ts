@@ -11,6 +11,7 @@ import { TunnelEngine } from '../../../electron/tunnels/engine';
 import { cleanup, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
+import { boundOf } from '../../../shared/tunnel-state';
 
 const HASH = 'a3f1'.repeat(16);
 const nothing = () => false;
@@ -111,7 +112,7 @@ describe('the discovered agent authenticates a real session', () => {
         target: { host: '127.0.0.1', port: echo.port },
       });
       const info = await e.start('a');
-      const port = (info.state.bound as { port: number }).port;
+      const port = (boundOf(info.state) as { port: number }).port;
       expect((await roundTrip(port, Buffer.from('agent'))).toString()).toBe('agent');
       expect(sshd.log()).toMatch(/Accepted publickey for \S+ from 127\.0\.0\.1/);
     } finally {

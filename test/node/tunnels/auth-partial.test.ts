@@ -14,6 +14,7 @@ import { keygen } from '../../support/sshd';
 import { testHost } from '../../support/hosts';
 import { connectTcpip, startFakeServer, type FakeServer } from '../../support/ssh2-server';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
+import { boundOf } from '../../../shared/tunnel-state';
 
 const PASSWORD = 'correct horse';
 const CODE = '424242';
@@ -121,7 +122,7 @@ describe('authentication that needs two methods (partial success)', () => {
     // "none" first (as OpenSSH), so the key is not offered to a server that wants the password first.
     expect(offered.slice(0, 3)).toEqual(['none', 'password', 'publickey']);
     expect(asked.map((q) => q.kind)).toEqual(['password']);
-    const port = (e.get('fwd').state.bound as { port: number }).port;
+    const port = (boundOf(e.get('fwd').state) as { port: number }).port;
     expect((await roundTrip(port, Buffer.from('two factors'))).toString()).toBe('two factors');
   });
 

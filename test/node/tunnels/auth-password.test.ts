@@ -11,6 +11,7 @@ import { cleanup, freePort, keygen, startSshd, type Sshd } from '../../support/s
 import { hostFor } from '../../support/hosts';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
 import { fakeTerminal } from '../../support/cli-in-process';
+import { boundPort } from '../../support/engine-state';
 
 const PASSWORD = 'correct horse';
 const AGAIN = 'Permission denied, please try again.';
@@ -54,7 +55,7 @@ async function works(host: HostConfig, prompter: Prompter) {
   engines.push(e);
   const id = `p${engines.length}`;
   e.add(id, host, { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
-  const port = ((await e.start(id)).state.bound as { port: number }).port;
+  const port = boundPort(await e.start(id));
   return (await roundTrip(port, Buffer.from('logged in'))).toString();
 }
 

@@ -9,6 +9,7 @@ import type { Prompter, SecretQuestion } from '../../../electron/tunnels/types';
 import { cleanup, keygen, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
+import { boundPort } from '../../support/engine-state';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -38,7 +39,7 @@ async function works(over: Parameters<typeof hostFor>[1], prompter?: Prompter) {
   engines.push(e);
   const id = `f${engines.length}`;
   e.add(id, hostFor(sshd, over), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
-  const port = ((await e.start(id)).state.bound as { port: number }).port;
+  const port = boundPort(await e.start(id));
   return (await roundTrip(port, Buffer.from('authenticated'))).toString();
 }
 

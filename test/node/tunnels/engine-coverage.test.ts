@@ -12,7 +12,7 @@ import { DEFAULT_RECONNECT } from '../../../electron/tunnels/session';
 import type { ForwardSpec } from '../../../shared/forward-spec';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
-import { waitState } from '../../support/engine-state';
+import { waitState, boundPort } from '../../support/engine-state';
 import { serve, type TestServer } from '../../support/tcp';
 
 const servers: Sshd[] = [];
@@ -44,7 +44,7 @@ async function testServer(handler: (s: net.Socket) => void) {
 }
 
 const local = (port: number, listen = 0): ForwardSpec => ({ kind: 'local', listen: { host: '127.0.0.1', port: listen }, target: { host: '127.0.0.1', port } });
-const portOf = (e: TunnelEngine, id: string) => (e.get(id).state.bound as { port: number }).port;
+const portOf = (e: TunnelEngine, id: string) => boundPort(e.get(id));
 
 /** Resolves when nothing listens on 127.0.0.1:port (a bind succeeds). */
 function canBind(port: number): Promise<boolean> {

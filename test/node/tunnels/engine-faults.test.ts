@@ -7,6 +7,7 @@ import type { HostConfig } from '../../../electron/tunnels/types';
 import { startFakeServer, type FakeServer } from '../../support/ssh2-server';
 import { roundTrip } from '../../support/tcp';
 import { testHost } from '../../support/hosts';
+import { boundPort } from '../../support/engine-state';
 
 let server: FakeServer | undefined;
 let engine: TunnelEngine | undefined;
@@ -27,7 +28,7 @@ async function errorsFor(s: FakeServer, h: HostConfig, engineOpts = {}) {
   engine.on('log', (l) => l.level === 'error' && errors.push(`${l.code}: ${l.message}`));
   engine.add('f', h, { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: 'db.internal', port: 5432 } });
   const info = await engine.start('f');
-  const port = (info.state.bound as { port: number }).port;
+  const port = boundPort(info);
   await roundTrip(port, Buffer.from('x')).catch(() => undefined);
   await new Promise((r) => setTimeout(r, 50));
   return { errors, state: engine.get('f').state };
@@ -41,7 +42,7 @@ describe('per-connection failures the server reports', () => {
     expect(errors.join('\n')).toMatch(
       /DEST_UNRESOLVED: Connection from [\d.:]+: fake \(tester@127\.0\.0\.1:\d+\) could not resolve the name in db\.internal:5432 \("Name or service not known"\)\. Names are resolved on the server/,
     );
-    expect(state).toMatchObject({ state: 'active', destinationFailing: true, reason: { code: 'DEST_UNRESOLVED' } });
+    expect(state).toMatchObject({ state: 'active', destination: { status: 'failing', reason: { code: 'DEST_UNRESOLVED' } } });
   });
 
   it('a channel open the server never answers times out', async () => {
@@ -70,7 +71,7 @@ describe('per-connection failures the server reports', () => {
     engine.add('pw', host(server), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: 'x', port: 1 } });
     const info = await engine.start('pw');
     expect(seen).toBe('sesame');
-    expect((await roundTrip((info.state.bound as { port: number }).port, Buffer.from('ping'))).toString()).toBe('pong');
+    expect((await roundTrip(boundPort(info), Buffer.from('ping'))).toString()).toBe('pong');
   });
 
   it('a refused password says so, and which methods were tried', async () => {

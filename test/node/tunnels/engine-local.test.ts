@@ -14,6 +14,8 @@ import { cleanup, freePort, keygen, startSshd, type Sshd } from '../../support/s
 import { hostFor } from '../../support/hosts';
 import { echoServer, roundTrip, serve, sha256, type TestServer } from '../../support/tcp';
 import type { ForwardState } from '../../../electron/tunnels/types';
+import { boundPort } from '../../support/engine-state';
+import { boundOf, destinationFailing } from '../../../shared/tunnel-state';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -35,7 +37,7 @@ function local(spec: string): ForwardSpec {
 async function startLocal(e: TunnelEngine, id: string, spec: string, host = hostFor(sshd)) {
   e.add(id, host, local(spec));
   const info = await e.start(id);
-  return (info.state.bound as { port: number }).port;
+  return boundPort(info);
 }
 
 beforeAll(async () => {
@@ -101,7 +103,7 @@ describe('local forward through OpenSSH', () => {
     expect(spec.listen).toEqual({ host: '127.0.0.1', port: p });
     e.add('dflt', hostFor(sshd), spec);
     const info = await e.start('dflt');
-    expect((info.state.bound as { host: string }).host).toBe('127.0.0.1');
+    expect(boundOf(info.state)).toMatchObject({ host: '127.0.0.1' });
   });
 
   it('reports a refused destination per connection and stays up', async () => {
@@ -117,15 +119,14 @@ describe('local forward through OpenSSH', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(errors.join('\n')).toMatch(/DEST_REFUSED: .*127\.0\.0\.1:\d+ refused the connection .*"Connection refused"/);
     const now = e.get('refused').state;
-    expect(now.state).toBe('active');
-    expect(now.destinationFailing).toBe(true);
-    expect(states.some((s) => s.destinationFailing)).toBe(true);
+    expect(now).toMatchObject({ state: 'active', destination: { status: 'failing', reason: { code: 'DEST_REFUSED' } } });
+    expect(states.some(destinationFailing)).toBe(true);
     // Once the destination answers, the same forward works and the flag clears.
     const revived = await new Promise<net.Server>((r) => {
       const srv = net.createServer((s) => s.end('back')).listen(closed, '127.0.0.1', () => r(srv));
     });
     expect((await roundTrip(port, Buffer.from('hi'))).toString()).toBe('back');
-    expect(e.get('refused').state.destinationFailing).toBeFalsy();
+    expect(e.get('refused').state).toMatchObject({ state: 'active', destination: { status: 'reachable' } });
     revived.close();
   });
 
@@ -252,7 +253,7 @@ describe('starting twice', () => {
     const e = engine();
     e.add('twice', hostFor(sshd), local(`0:127.0.0.1:${echo.port}`));
     const [a, b] = await Promise.all([e.start('twice'), e.start('twice')]);
-    expect(a.state.bound).toEqual(b.state.bound);
+    expect(boundOf(a.state)).toEqual(boundOf(b.state));
     expect(e.get('twice').state.state).toBe('active');
     expect(e.logs('twice').filter((l) => l.message.startsWith('Starting')).length).toBe(1);
   });

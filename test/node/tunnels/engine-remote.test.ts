@@ -11,6 +11,7 @@ import type { BurrowError } from '../../../shared/errors';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
 import { echoServer, roundTrip, serve, sha256, type TestServer } from '../../support/tcp';
+import { boundOf } from '../../../shared/tunnel-state';
 
 let sshd: Sshd;
 let echo: TestServer;
@@ -26,7 +27,7 @@ function engine() {
 
 async function start(e: TunnelEngine, id: string, spec: ForwardSpec, s = sshd) {
   e.add(id, hostFor(s), spec);
-  return (await e.start(id)).state.bound!;
+  return boundOf((await e.start(id)).state)!;
 }
 
 function unixEcho(path: string): Promise<void> {
@@ -104,7 +105,7 @@ describe('remote forwards', () => {
     expect(errors.join('\n')).toMatch(
       new RegExp(`DEST_REFUSED: Connection from 127\\.0\\.0\\.1:\\d+ \\(on the server\\): 127\\.0\\.0\\.1:${closed} refused the connection on this machine`),
     );
-    expect(e.get('rref').state).toMatchObject({ state: 'active', destinationFailing: true });
+    expect(e.get('rref').state).toMatchObject({ state: 'active', destination: { status: 'failing' } });
   });
 
   it('says when the port is already taken on the server', async () => {
@@ -180,7 +181,7 @@ describe('local forwards with Unix sockets', () => {
     await unixEcho(sockPath);
     const e = engine();
     e.add('lsock', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { path: sockPath } });
-    const bound = (await e.start('lsock')).state.bound as { port: number };
+    const bound = boundOf((await e.start('lsock')).state) as { port: number };
     const data = randomBytes(512 * 1024);
     expect(sha256(await roundTrip(bound.port, data))).toBe(sha256(data));
   });

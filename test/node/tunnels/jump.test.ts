@@ -12,10 +12,11 @@ import { BurrowError } from '../../../shared/errors';
 import type { ForwardSpec } from '../../../shared/forward-spec';
 import { cleanup, freePort, keygen, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
-import { waitState } from '../../support/engine-state';
+import { waitState, boundPort } from '../../support/engine-state';
 import { echoServer, type TestServer } from '../../support/tcp';
 import { exchange, socks5 } from '../../support/socks-client';
 import { burrow } from '../../support/cli';
+import { boundOf } from '../../../shared/tunnel-state';
 
 let bastion: Sshd;
 let target: Sshd;
@@ -76,14 +77,14 @@ describe('-J: a chain of real sshd hops', () => {
   it('carries a SOCKS forward through bastion -> target', async () => {
     const e = engine();
     e.add('d', hop(target, knownHosts, { jump: [hop(bastion)] }), SOCKS);
-    const port = ((await e.start('d')).state.bound as { port: number }).port;
+    const port = boundPort(await e.start('d'));
     expect(await echoThrough(port, 'two hops')).toBe('two hops');
   });
 
   it('handles longer chains (bastion -> bastion -> target)', async () => {
     const e = engine();
     e.add('d', hop(target, knownHosts, { jump: [hop(bastion), hop(bastion)] }), SOCKS);
-    const port = ((await e.start('d')).state.bound as { port: number }).port;
+    const port = boundPort(await e.start('d'));
     expect(await echoThrough(port, 'three hops')).toBe('three hops');
   });
 
@@ -124,11 +125,11 @@ describe('-J: a chain of real sshd hops', () => {
   it('goes down with the bastion, keeps its port, and comes back when the bastion does', async () => {
     const e = engine();
     e.add('d', hop(target, knownHosts, { jump: [hop(bastion)] }), SOCKS);
-    const port = ((await e.start('d')).state.bound as { port: number }).port;
+    const port = boundPort(await e.start('d'));
     expect(await echoThrough(port, 'before')).toBe('before');
     await bastion.stop();
     await waitState(e, 'd', (s) => s.state === 'reconnecting');
-    expect(e.get('d').state.bound).toEqual({ host: '127.0.0.1', port });
+    expect(boundOf(e.get('d').state)).toEqual({ host: '127.0.0.1', port });
     await bastion.restart();
     await waitState(e, 'd', (s) => s.state === 'active');
     expect(await echoThrough(port, 'after')).toBe('after');

@@ -16,6 +16,7 @@ import { connectTcpip, startFakeServer, type FakeServer } from '../../support/ss
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
 import { burrowDone } from '../../support/cli';
 import { fakeTerminal } from '../../support/cli-in-process';
+import { boundPort } from '../../support/engine-state';
 
 const CODE = '123456';
 let server: FakeServer;
@@ -101,7 +102,7 @@ describe('keyboard-interactive through the engine', () => {
     ]);
     expect(asked[1].prompt).toContain('Verification code: ');
     expect(rounds.at(-1)).toEqual(['pw', CODE]);
-    const port = (e.get('otp').state.bound as { port: number }).port;
+    const port = boundPort(e.get('otp'));
     expect((await roundTrip(port, Buffer.from('after 2FA'))).toString()).toBe('after 2FA');
   });
 

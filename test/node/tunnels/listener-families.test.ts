@@ -9,6 +9,7 @@ import { parseForwardSpec } from '../../../shared/forward-spec';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
+import { boundOf } from '../../../shared/tunnel-state';
 
 /** Whether something accepts TCP connections on host:port. */
 function accepts(host: string, port: number): Promise<boolean> {
@@ -137,7 +138,7 @@ describe('local forwards through sshd on both loopback families', () => {
   it('-D *:PORT answers SOCKS on 127.0.0.1 and ::1', async () => {
     const port = await freePort();
     engine.add('socks', hostFor(sshd), parseForwardSpec('dynamic', `*:${port}`));
-    expect((await engine.start('socks')).state.bound).toEqual({ host: '*', port });
+    expect(boundOf((await engine.start('socks')).state)).toEqual({ host: '*', port });
     for (const host of ['127.0.0.1', '::1']) {
       const reply = await new Promise<Buffer>((resolve, reject) => {
         const s = net.connect({ host, port }, () => s.write(Buffer.from([5, 1, 0])));

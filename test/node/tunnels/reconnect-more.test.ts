@@ -10,14 +10,15 @@ import { join } from 'node:path';
 import net from 'node:net';
 import type { Connection } from 'ssh2';
 import { TunnelEngine, type EngineOptions } from '../../../electron/tunnels/engine';
-import type { ForwardState, HostConfig, Prompter, SecretQuestion } from '../../../electron/tunnels/types';
+import type { HostConfig, Prompter, SecretQuestion } from '../../../electron/tunnels/types';
 import type { BurrowError } from '../../../shared/errors';
 import { cleanup, descendants, freePort, keygen, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor, testHost } from '../../support/hosts';
-import { waitState } from '../../support/engine-state';
+import { waitState, type StateFields } from '../../support/engine-state';
 import { startFakeServer, type FakeServer } from '../../support/ssh2-server';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
 import { burrowDone } from '../../support/cli';
+import { boundOf } from '../../../shared/tunnel-state';
 
 const FAST: EngineOptions = { reconnect: { baseDelayMs: 200, maxDelayMs: 1000 } };
 
@@ -75,7 +76,7 @@ async function holdPort(port: number): Promise<{ close(): Promise<void> }> {
   return { close };
 }
 
-const port = (s: ForwardState) => (s.bound as { port: number } | undefined)?.port;
+const port = (s: StateFields) => (s.bound as { port: number } | undefined)?.port;
 
 describe('remote forwards after a reconnect', () => {
   it('a listener the server refuses to re-create is retried with backoff and said so; it comes back when the port is free, the session and other forwards staying up', async () => {
@@ -136,7 +137,7 @@ describe('remote forwards after a reconnect', () => {
     const second = port(back)!;
     expect(second).toBeGreaterThan(0);
     expect(second).not.toBe(first);
-    expect(engine.get('r0').state.bound).toEqual({ host: '127.0.0.1', port: second });
+    expect(boundOf(engine.get('r0').state)).toEqual({ host: '127.0.0.1', port: second });
     expect(listening).toEqual([
       { id: 'r0', bound: { host: '127.0.0.1', port: first } },
       { id: 'r0', bound: { host: '127.0.0.1', port: second } },
@@ -165,7 +166,7 @@ describe('remote forwards after a reconnect', () => {
     engine.on('listening', (id, bound) => id === 'r' && listening.push(bound));
     const started = await engine.start('r');
     expect(started.state.state).toBe('reconnecting');
-    expect(started.state.bound).toBeUndefined();
+    expect(boundOf(started.state)).toBeUndefined();
     expect(listening).toEqual([]);
 
     await sshd.restart();
@@ -187,8 +188,9 @@ describe('a first connect that fails', () => {
     const t0 = Date.now();
     const info = await engine.start('early');
     expect(info.state).toMatchObject({ state: 'reconnecting', attempt: 1, reason: { code: 'SSH_CONNECT_FAILED' }, bound: { host: '127.0.0.1', port: local } });
-    expect(info.state.reason!.message).toContain('connection refused');
-    expect(info.state.nextAttemptAt!).toBeGreaterThanOrEqual(t0);
+    const refused: StateFields = info.state;
+    expect(refused.reason!.message).toContain('connection refused');
+    expect(refused.nextAttemptAt!).toBeGreaterThanOrEqual(t0);
     expect(engine.logs('early').some((l) => l.level === 'warn' && /connection refused.*Retrying in \d+ s/.test(l.message))).toBe(true);
     // Attempts go on while the server is away.
     await waitState(engine, 'early', (s) => s.state === 'reconnecting' && (s.attempt ?? 0) >= 2, 15_000);

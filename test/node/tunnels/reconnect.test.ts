@@ -10,7 +10,7 @@ import { backoffDelay, DEFAULT_RECONNECT } from '../../../electron/tunnels/sessi
 import type { ForwardState } from '../../../electron/tunnels/types';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
-import { waitState } from '../../support/engine-state';
+import { waitState, boundPort } from '../../support/engine-state';
 import { echoServer, roundTrip, sha256, type TestServer } from '../../support/tcp';
 
 const FAST: EngineOptions = { reconnect: { baseDelayMs: 200, maxDelayMs: 1000 } };
@@ -181,7 +181,7 @@ describe('reconnect', () => {
       engine.add('a', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
       engine.add('b', hostFor(other), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
       await engine.start('a');
-      const pb = ((await engine.start('b')).state.bound as { port: number }).port;
+      const pb = boundPort(await engine.start('b'));
       await sshd.stop();
       await waitState(engine, 'a', (s) => s.state === 'reconnecting', 5000);
       expect(engine.get('b').state.state).toBe('active');
@@ -215,7 +215,7 @@ describe('giving up and health', () => {
     echo = await echoServer();
     engine = new TunnelEngine({ ...FAST, connectionWaitMs: 500 });
     engine.add('wait', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
-    const port = ((await engine.start('wait')).state.bound as { port: number }).port;
+    const port = boundPort(await engine.start('wait'));
     await sshd.stop();
     await waitState(engine, 'wait', (s) => s.state === 'reconnecting', 5000);
     const got = await roundTrip(port, Buffer.from('x')).catch(() => Buffer.alloc(0));
@@ -249,7 +249,7 @@ describe('many connections', () => {
     echo = await echoServer();
     engine = new TunnelEngine();
     engine.add('k', hostFor(sshd), { kind: 'local', listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echo.port } });
-    const port = ((await engine.start('k')).state.bound as { port: number }).port;
+    const port = boundPort(await engine.start('k'));
     let ok = 0;
     for (let batch = 0; batch < 10; batch++) {
       const results = await Promise.all(

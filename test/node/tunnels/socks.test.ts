@@ -14,6 +14,7 @@ import { hostFor } from '../../support/hosts';
 import { echoServer, sha256, type TestServer } from '../../support/tcp';
 import { startFakeServer } from '../../support/ssh2-server';
 import { exchange, socks4, socks5 } from '../../support/socks-client';
+import { boundPort } from '../../support/engine-state';
 
 let sshd: Sshd;
 let limited: Sshd; // PermitOpen: only the echo server
@@ -39,7 +40,7 @@ async function startProxy(server: Sshd, extra: Partial<ForwardSpec> = {}) {
   engine.on('log', (l) => logs.push(l));
   engine.add('socks', hostFor(server), dynamic(extra));
   const info = await engine.start('socks');
-  return { engine, logs, port: (info.state.bound as { port: number }).port };
+  return { engine, logs, port: boundPort(info) };
 }
 
 function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -89,7 +90,7 @@ describe('-D with curl', () => {
     expect(r.code).not.toBe(0);
     const err = logs.find((l) => l.code === 'DEST_UNRESOLVED');
     expect(err?.message).toMatch(/could not resolve the name in burrow-no-such-host\.invalid:80.*Names are resolved on the server/);
-    expect(engine.get('socks').state).toMatchObject({ state: 'active', destinationFailing: true });
+    expect(engine.get('socks').state).toMatchObject({ state: 'active', destination: { status: 'failing' } });
   });
 
   it('speaks SOCKS4a to curl', async () => {
@@ -155,7 +156,7 @@ describe('-D reply codes', () => {
     const r = await socks5(port, { ipv4: '127.0.0.1' }, webPort);
     expect(r.status).toBe(REP.NOT_ALLOWED);
     expect(logs.find((l) => l.code === 'DEST_PROHIBITED')?.message).toMatch(/administratively prohibited.*PermitOpen/);
-    expect(engine.get('socks').state.destinationFailing).toBe(true);
+    expect(engine.get('socks').state).toMatchObject({ state: 'active', destination: { status: 'failing' } });
   });
 
   it('answers 0x02 when the server has AllowTcpForwarding no, and SOCKS4 gets "rejected"', async () => {
@@ -173,7 +174,7 @@ describe('-D reply codes', () => {
     engine.on('log', (l) => logs.push(l));
     engine.add('socks', { ...hostFor(sshd), port: silent.port, knownHostsFiles: [silent.knownHosts] }, dynamic());
     try {
-      const port = ((await engine.start('socks')).state.bound as { port: number }).port;
+      const port = boundPort(await engine.start('socks'));
       expect((await socks5(port, { domain: 'db.internal' }, 5432)).status).toBe(REP.HOST_UNREACHABLE);
       expect(logs.find((l) => l.code === 'DEST_TIMEOUT')?.message).toMatch(/Connecting to db\.internal:5432 through .* timed out/);
     } finally {

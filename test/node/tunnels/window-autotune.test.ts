@@ -11,6 +11,7 @@ import { cleanup, startSshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
 import { sourceServer } from '../../support/tcp';
 import { knownHostsVia, startDelayProxy, type DelayProxy } from '../../support/delay-proxy';
+import { boundPort } from '../../support/engine-state';
 
 const MiB = 1024 * 1024;
 const undo: Array<() => unknown> = [];
@@ -33,7 +34,7 @@ async function tunnel(rttMs: number, target: number) {
     target: { host: '127.0.0.1', port: target },
   });
   await e.start('dl');
-  return { proxy, port: (e.get('dl').state.bound as { port: number }).port };
+  return { proxy, port: boundPort(e.get('dl')) };
 }
 
 /** Reads everything from the local port; `pauseMs` after every MiB makes a slow reader. */

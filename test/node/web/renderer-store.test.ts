@@ -6,7 +6,7 @@ import { Store } from '../../../renderer/src/store';
 
 const view = (name: string): ForwardView => ({
   forward: { name, kind: 'local', port: 1000, destinationHost: 'h', destinationPort: 1, host: 'box', autostart: false, tags: [] },
-  state: { state: 'active' },
+  state: { state: 'active', bound: { host: '127.0.0.1', port: 1000 }, destination: { status: 'reachable' } },
   stats: { openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 },
   summary: '',
   sshCommand: '',

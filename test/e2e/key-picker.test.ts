@@ -49,6 +49,25 @@ afterAll(async () => {
 });
 
 describe('key file picker (browser mode, real services, real sshd)', () => {
+  it('says nothing about the key file before it is touched, and opens its list from the field itself', async () => {
+    const form = await newKeyHost(page, 'untouched');
+    const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
+    const missing = 'Choose the private key to log in with: type its path (e.g. ~/.ssh/id_ed25519) or pick one from the list.';
+    expect(await combo.getAttribute('aria-invalid')).not.toBe('true');
+    expect(await textOf(form)).not.toContain(missing);
+
+    await combo.click();
+    await form.getByRole('listbox', { name: 'Private keys in ~/.ssh' }).waitFor();
+    expect(await combo.getAttribute('aria-expanded')).toBe('true');
+
+    // Touched and left empty: now it says what to do, in a window user's words.
+    await combo.fill('x');
+    await combo.fill('');
+    await eventually('the key file error', async () => (await textOf(form)).includes(missing));
+    expect(await combo.getAttribute('aria-invalid')).toBe('true');
+    expect(await textOf(form)).not.toContain("method is 'key'");
+  }, 60_000);
+
   it('lists the private keys in ~/.ssh in a combobox, picks one by keyboard, and it connects', async () => {
     const form = await newKeyHost(page, 'picked');
     const combo = form.getByRole('combobox', { name: 'Key file', exact: true });

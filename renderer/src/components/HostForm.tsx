@@ -98,6 +98,8 @@ function toInput(d: Draft, original: Host | undefined, algorithms: Algorithms): 
   return out;
 }
 
+const KEY_FILE_MISSING = 'Choose the private key to log in with: type its path (e.g. ~/.ssh/id_ed25519) or pick one from the list.';
+
 export function HostForm(props: { original?: Host; onDone: (name?: string) => void }) {
   const snapshot = useSnapshot();
   const [d, setD] = useState<Draft>(() => toDraft(props.original));
@@ -137,8 +139,14 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     return out;
   }, [checks, parsed, serverErrors]);
   const errors = useMemo(() => {
-    const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
-    if (parsed.success && parsed.data.auth.method === 'key' && !out.auth && !d.keyPath.trim()) out.auth = 'Key file is required.';
+    // The key file has its own field (touched on its own), and the window's words for it.
+    const issues = parsed.success ? [] : parsed.error.issues.filter((i) => i.path.join('.') !== 'auth.keyPath');
+    const out = firstByField(issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+    if (d.method === 'key' && !d.keyPath.trim()) out.keyPath = KEY_FILE_MISSING;
+    else if (!parsed.success) {
+      const keyIssue = parsed.error.issues.find((i) => i.path.join('.') === 'auth.keyPath');
+      if (keyIssue) out.keyPath = keyIssue.message;
+    }
     // The shared cross-host checks: its own jump host, hosts that are not saved, loops.
     const chain = out.jump ? null : chainProblem(savedHosts, props.original?.name, d.name, d.jump);
     if (chain) out.jump = chain;
@@ -151,14 +159,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
   const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((c) => ({ ...c, [k]: v }));
-    const field =
-      k === 'method' || k === 'keyPath'
-        ? 'auth'
-        : k === 'keepaliveInterval' || k === 'keepaliveCount'
-          ? 'keepalive'
-          : k === 'strict'
-            ? 'strictHostKeyChecking'
-            : k;
+    const field = k === 'method' ? 'auth' : k === 'keepaliveInterval' || k === 'keepaliveCount' ? 'keepalive' : k === 'strict' ? 'strictHostKeyChecking' : k;
     setTouched((x) => ({ ...x, [field]: true }));
     setServerErrors({});
   };
@@ -290,7 +291,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           )}
         </Field>
         {d.method === 'key' ? (
-          <KeyFilePicker value={d.keyPath} onChange={(v) => set('keyPath', v)} error={shown('auth')} />
+          <KeyFilePicker value={d.keyPath} onChange={(v) => set('keyPath', v)} error={shown('keyPath') ?? shown('auth')} />
         ) : (
           <div className="field muted small-print">
             {d.method === 'agent'

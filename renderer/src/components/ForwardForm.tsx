@@ -18,6 +18,7 @@ import { refresh } from '../sync';
 import { useUi } from '../ui';
 import { focusAfterClose, useFocusFirstInvalid } from '../focus';
 import { Dialog } from './Dialog';
+import { SECRET_KEPT } from '../secret-words';
 import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
 import { StoredSecret } from './StoredSecret';
@@ -509,7 +510,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
                     No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.
                   </p>
                 ) : login ? (
-                  <span className="muted">Kept in the system secret store; leave empty to be asked when the forward starts.</span>
+                  <span className="muted">{SECRET_KEPT}; leave empty to be asked when the forward starts.</span>
                 ) : (
                   <span className="muted">Needs a user name; never saved in the profile file.</span>
                 )

@@ -16,6 +16,7 @@ import {
   type AlgorithmField,
   type AlgorithmTexts,
 } from './AlgorithmFields';
+import { SECRET_KEPT } from '../secret-words';
 import { Field, firstByField } from './Field';
 import { JumpChainPicker, chainProblem } from './JumpChainPicker';
 import { KeyFilePicker } from './KeyFilePicker';
@@ -309,7 +310,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
             storedNote ?? (
               <span className="muted">
                 {canStore
-                  ? 'Optional. Kept in the system secret store; leave empty to be asked when connecting.'
+                  ? `Optional. ${SECRET_KEPT}; leave empty to be asked when connecting.`
                   : 'No safe secret store here: Burrow asks when it connects and keeps nothing.'}
               </span>
             )

@@ -11,7 +11,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeKeyFixture, type KeyFixture } from '../support/key-fixtures';
 import { startSshd, type Sshd } from '../support/sshd';
 import { apiKeys } from '../../shared/burrow-api';
-import { CHANNELS } from '../../shared/contract';
 import { closeAll, consoleErrors, openApp, reloadIfDialogOpen, startWorld, type World } from './harness';
 import { closeHostsDialog, eventually, fillSshdHost, focused, openNewHostForm, saveHost, testConnection, textOf } from './ui-helpers';
 
@@ -181,9 +180,9 @@ describe('key file picker (browser mode, real services, real sshd)', () => {
     });
     try {
       const p = desktop.page;
-      // The page sees the preload's one object: a method per contract channel, on and desktop, nothing else.
-      expect(await p.evaluate('Object.keys(globalThis.burrow).sort()')).toEqual(apiKeys(CHANNELS, true).sort());
-      expect(await p.evaluate('typeof globalThis.burrow.invoke')).toBe('undefined');
+      // The page sees the preload's one object: invoke, on and desktop, nothing else.
+      expect(await p.evaluate('Object.keys(globalThis.burrow).sort()')).toEqual(apiKeys(true).sort());
+      expect(await p.evaluate('typeof globalThis.burrow.forwardStart')).toBe('undefined');
       const form = await newKeyHost(p, 'browsed');
       const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
       const browse = form.getByRole('button', { name: 'Browse…' });

@@ -35,11 +35,11 @@ beforeAll(() => dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'direc
 afterAll(() => closeAll(page?.context(), world, echo, sshd));
 
 /** What has the keyboard focus: the row's data-forward, or a description of the element. */
-const focusedThing = (p: Page) =>
-  p.evaluate(() => {
+const focusedThing = (p: Page): Promise<string> =>
+  p.evaluate(`(() => {
     const e = document.activeElement;
-    return e?.getAttribute('data-forward') ?? `${e?.tagName} ${e?.getAttribute('aria-label') ?? e?.textContent ?? ''}`.trim();
-  });
+    return e?.getAttribute('data-forward') ?? \`\${e?.tagName} \${e?.getAttribute('aria-label') ?? e?.textContent ?? ''}\`.trim();
+  })()`);
 
 const waitFocused = (l: Locator, what: string) => eventually(what, () => focused(l));
 

@@ -156,7 +156,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     const firstAlgorithmError = Object.values(algorithmErrors).find(Boolean);
     if (firstAlgorithmError) out.algorithms ??= firstAlgorithmError;
     return { ...out, ...serverErrors };
-  }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, props.original?.name, algorithmErrors]);
+  }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, d.method, props.original?.name, algorithmErrors]);
   const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((c) => ({ ...c, [k]: v }));

@@ -16,7 +16,8 @@ import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
 import { refresh } from '../sync';
 import { useUi } from '../ui';
-import { focusAfterClose, useFocusFirstInvalid } from '../focus';
+import { focusAfterClose } from '../focus';
+import { useForm } from '../hooks/useForm';
 import { Dialog } from './Dialog';
 import { SECRET_KEPT } from '../secret-words';
 import { Field, firstByField } from './Field';
@@ -155,16 +156,17 @@ function usePortCheck(port: number | undefined, bindAddress: string, skip: boole
   return result;
 }
 
+/** The error key of a draft field (the password's is the contract's `secret`). */
+const fieldOf = (k: keyof Draft) => (k === 'kind' || k === 'variant' ? 'port' : k === 'socksPassword' ? 'secret' : k);
+
 export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput>; onClose: () => void }) {
   const snapshot = useSnapshot();
   const ui = useUi();
   const hosts = snapshot?.hosts ?? [];
   const original = props.name ? store.forward(props.name)?.forward : undefined;
   const base: Partial<ForwardInput> = original ?? props.draft ?? {};
-  const [d, setD] = useState<Draft>(() => toDraft(base, hosts[0]?.host.name ?? ''));
-  const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const form = useForm<Draft>(() => toDraft(base, hosts[0]?.host.name ?? ''), { fieldOf });
+  const { draft: d, setDraft: setD, serverErrors, setServerErrors, set } = form;
   const [saving, setSaving] = useState(false);
   // "Add a host…" opens the host form on top of this one, so nothing typed here is lost.
   const [addingHost, setAddingHost] = useState(false);
@@ -195,18 +197,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
     if (secretProblem) out.secret = secretProblem;
     return { ...out, ...serverErrors };
   }, [parsed, input, serverErrors, snapshot, d.name, d.host, d.kind, d.socksPassword, hosts.length, original?.name]);
-  const shown = (field: string) => (touched[field] || submitted ? errors[field] : undefined);
-
-  /** The error key of a draft field (the password's is the contract's `secret`). */
-  const fieldOf = (k: keyof Draft) => (k === 'kind' || k === 'variant' ? 'port' : k === 'socksPassword' ? 'secret' : k);
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
-    setD((cur) => ({ ...cur, [k]: v }));
-    setTouched((t) => ({ ...t, [fieldOf(k)]: true }));
-    setServerErrors((e) => {
-      const { [k]: _drop, [fieldOf(k)]: _drop2, ...rest } = e;
-      return rest;
-    });
-  };
+  const shown = (field: string) => form.shown(errors, field);
 
   const portNum = typeof input.port === 'number' ? input.port : undefined;
   const variant: Variant = d.kind === 'dynamic' ? 'tcp' : d.variant;
@@ -233,13 +224,12 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   };
   const removeLogin = () => {
     setD((cur) => ({ ...cur, socksUser: '', socksPassword: '' }));
-    setTouched((t) => ({ ...t, socksUser: true, secret: true }));
+    form.touch('socksUser', 'secret');
   };
 
-  const invalid = useFocusFirstInvalid<HTMLFormElement>();
   const save = async (start: boolean) => {
-    setSubmitted(true);
-    if (!parsed.success || Object.keys(errors).length) return invalid.request();
+    form.submit();
+    if (!parsed.success || Object.keys(errors).length) return form.refuse();
     setSaving(true);
     try {
       const secret = secretToSend();
@@ -249,7 +239,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         : await call('forward.add', { forward: parsed.data, start, ...(typeof secret === 'string' ? { secret } : {}) });
       store.mergeView(view);
       ui.select(view.forward.name);
-      const dialog = invalid.ref.current?.closest('dialog') ?? null;
+      const dialog = form.ref.current?.closest('dialog') ?? null;
       props.onClose();
       // The saved forward's row takes the focus (the button that opened the form may be gone, e.g. Customize… of a preset).
       focusAfterClose(dialog, () => document.querySelector<HTMLElement>(`li[data-forward="${CSS.escape(view.forward.name)}"]`));
@@ -268,7 +258,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   return (
     <Dialog title={original ? `Edit forward ${original.name}` : 'Add forward'} onClose={props.onClose} wide>
       <form
-        ref={invalid.ref}
+        ref={form.ref}
         className="form"
         noValidate
         onSubmit={(e) => {
@@ -559,7 +549,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             {errors['(form)']}
           </p>
         )}
-        {submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
+        {form.submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
           <p className="form-error" role="alert">
             Fix the fields marked above, then save again.
           </p>

@@ -21,7 +21,7 @@ import { Field, firstByField } from './Field';
 import { JumpChainPicker, chainProblem } from './JumpChainPicker';
 import { KeyFilePicker } from './KeyFilePicker';
 import { StoredSecret, type SecretWhat } from './StoredSecret';
-import { useFocusFirstInvalid } from '../focus';
+import { useForm } from '../hooks/useForm';
 
 const AUTH_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
   agent: 'SSH agent',
@@ -99,14 +99,16 @@ function toInput(d: Draft, original: Host | undefined, algorithms: Algorithms): 
   return out;
 }
 
+/** The error key of a draft field. */
+const fieldOf = (k: keyof Draft): string =>
+  k === 'method' ? 'auth' : k === 'keepaliveInterval' || k === 'keepaliveCount' ? 'keepalive' : k === 'strict' ? 'strictHostKeyChecking' : k;
+
 const KEY_FILE_MISSING = 'Choose the private key to log in with: type its path (e.g. ~/.ssh/id_ed25519) or pick one from the list.';
 
 export function HostForm(props: { original?: Host; onDone: (name?: string) => void }) {
   const snapshot = useSnapshot();
-  const [d, setD] = useState<Draft>(() => toDraft(props.original));
-  const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const form = useForm<Draft>(() => toDraft(props.original), { fieldOf });
+  const { draft: d, serverErrors, setServerErrors } = form;
   const [test, setTest] = useState<HostTestResult | 'running' | null>(null);
   const [saving, setSaving] = useState(false);
   const canStore = snapshot?.secretStoreAvailable ?? false;
@@ -157,13 +159,8 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     if (firstAlgorithmError) out.algorithms ??= firstAlgorithmError;
     return { ...out, ...serverErrors };
   }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, d.method, props.original?.name, algorithmErrors]);
-  const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
-    setD((c) => ({ ...c, [k]: v }));
-    const field = k === 'method' ? 'auth' : k === 'keepaliveInterval' || k === 'keepaliveCount' ? 'keepalive' : k === 'strict' ? 'strictHostKeyChecking' : k;
-    setTouched((x) => ({ ...x, [field]: true }));
-    setServerErrors({});
-  };
+  const shown = (f: string) => form.shown(errors, f);
+  const set = form.set;
   const secretKind = d.method === 'password' ? 'Password' : d.method === 'key' ? 'Key passphrase' : null;
   /** The stored secret still belongs to what the form says (the same method, and key file). */
   const sameOwner =
@@ -191,7 +188,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
   );
 
   const runTest = async () => {
-    setSubmitted(true);
+    form.submit();
     if (!parsed.success) return;
     setTest('running');
     try {
@@ -201,12 +198,11 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     }
   };
 
-  const invalid = useFocusFirstInvalid<HTMLFormElement>();
   const save = async () => {
-    setSubmitted(true);
+    form.submit();
     // An algorithm value typed a moment ago may not be checked yet: saving waits for the resolver.
     const pending = ALGORITHM_FIELDS.some((f) => checks[f.field]?.status === 'checking');
-    if ((!parsed.success && !pending) || Object.keys(errors).length) return invalid.request();
+    if ((!parsed.success && !pending) || Object.keys(errors).length) return form.refuse();
     setSaving(true);
     try {
       let host = parsed.success ? (parsed.data as HostInput) : null;
@@ -252,7 +248,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
 
   return (
     <form
-      ref={invalid.ref}
+      ref={form.ref}
       className="form"
       noValidate
       aria-label={props.original ? `Edit host ${props.original.name}` : 'New host'}
@@ -400,7 +396,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
         errors={Object.fromEntries(
           ALGORITHM_FIELDS.map((f) => [
             f.field,
-            touched.algorithms || submitted || serverErrors[`algorithms.${f.field}`] ? algorithmErrors[f.field] : undefined,
+            form.touched.algorithms || form.submitted || serverErrors[`algorithms.${f.field}`] ? algorithmErrors[f.field] : undefined,
           ]),
         )}
         onChange={(field, text) => set('algorithms', { ...d.algorithms, [field]: text })}
@@ -410,7 +406,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           {errors['(form)']}
         </p>
       )}
-      {submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
+      {form.submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
         <p className="form-error" role="alert">
           Fix the fields marked above, then save again.
         </p>

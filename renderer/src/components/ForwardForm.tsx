@@ -19,10 +19,10 @@ import { useUi } from '../ui';
 import { focusAfterClose } from '../focus';
 import { useForm } from '../hooks/useForm';
 import { Dialog } from './Dialog';
-import { SECRET_KEPT } from '../secret-words';
 import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
-import { StoredSecret } from './StoredSecret';
+import { SocksLoginFields } from './SocksLoginFields';
+import { usePortCheck } from '../hooks/usePortCheck';
 
 /**
  * Which ends are Unix sockets (local and remote forwards; see shared/forward-spec.ts):
@@ -135,25 +135,6 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
   }
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
-}
-
-function usePortCheck(port: number | undefined, bindAddress: string, skip: boolean) {
-  const [result, setResult] = useState<{ port: number; free: boolean; suggestion?: number } | null>(null);
-  useEffect(() => {
-    setResult(null);
-    if (skip || port === undefined || port < 1 || port > 65535) return;
-    let live = true;
-    const t = setTimeout(() => {
-      call('port.check', { port, bindAddress: bindAddress.trim() || undefined })
-        .then((r) => live && setResult(r))
-        .catch(() => undefined);
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [port, bindAddress, skip]);
-  return result;
 }
 
 /** The error key of a draft field (the password's is the contract's `secret`). */
@@ -465,59 +446,17 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         )}
 
         {d.kind === 'dynamic' && (
-          <div className="grid2">
-            <Field
-              label="SOCKS user name"
-              error={shown('socksUser')}
-              hint={<span className="muted">Optional: SOCKS5 clients must then log in, so other users of this computer cannot use the proxy.</span>}
-            >
-              {(a) => (
-                <input
-                  {...a}
-                  value={d.socksUser}
-                  onChange={(e) => set('socksUser', e.target.value)}
-                  placeholder="No login"
-                  spellCheck={false}
-                  autoComplete="off"
-                />
-              )}
-            </Field>
-            <Field
-              label="SOCKS password"
-              error={shown('secret')}
-              hint={
-                passwordStored && login ? (
-                  <StoredSecret
-                    what="password"
-                    forgetting={false}
-                    note={d.socksUser.trim() !== original?.socksUser ? ' (it stays with the new user name)' : undefined}
-                    forget={{ label: 'Remove login', run: removeLogin }}
-                  />
-                ) : passwordStored && !login && d.kind === 'dynamic' ? (
-                  <StoredSecret what="password" forgetting forgettingText="Without a user name the proxy has no login; saving forgets the stored password." />
-                ) : !canStore && login ? (
-                  <p className="note" role="note">
-                    No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.
-                  </p>
-                ) : login ? (
-                  <span className="muted">{SECRET_KEPT}; leave empty to be asked when the forward starts.</span>
-                ) : (
-                  <span className="muted">Needs a user name; never saved in the profile file.</span>
-                )
-              }
-            >
-              {(a) => (
-                <input
-                  {...a}
-                  type="password"
-                  value={d.socksPassword}
-                  onChange={(e) => set('socksPassword', e.target.value)}
-                  placeholder={passwordStored && login ? 'Stored (unchanged)' : ''}
-                  autoComplete="new-password"
-                />
-              )}
-            </Field>
-          </div>
+          <SocksLoginFields
+            user={d.socksUser}
+            password={d.socksPassword}
+            savedUser={original?.socksUser}
+            passwordStored={passwordStored}
+            canStore={canStore}
+            errors={{ user: shown('socksUser'), password: shown('secret') }}
+            onUser={(v) => set('socksUser', v)}
+            onPassword={(v) => set('socksPassword', v)}
+            onRemoveLogin={removeLogin}
+          />
         )}
 
         <div className="grid2">

@@ -1,19 +1,14 @@
 // The one API object the renderer gets (window.burrow in the Electron window,
 // the WebSocket client in the browser mode, the test harness's fake preload):
-// one method per contract channel, named after it ('forward.fromPreset' ->
-// forwardFromPreset, 'export' -> export), on(event, cb) that passes only the
-// payload, and `desktop` where the app has native dialogs.
+// a generic invoke(channel, input) and on(event, cb), both typed from the
+// contract and refusing names it does not have, and `desktop` where the app has
+// native dialogs.
 //
 // buildBurrowApi is a pure function of the channel and event lists and a
 // transport, so every side builds the very same shape and nothing can drift
 // from the contract. This file has type-only imports: the test harness injects
 // it into a page as it is.
-import type { ApiMethodName, BurrowApi, Channel, DesktopApi, EventName, Input, Output, Result } from './contract';
-
-/** The method name of a channel: dots dropped, each following part capitalised. */
-export function methodName<C extends Channel>(channel: C): ApiMethodName<C> {
-  return channel.replace(/\.([a-zA-Z])/g, (_m, c: string) => c.toUpperCase()) as ApiMethodName<C>;
-}
+import type { BurrowApi, Channel, DesktopApi, EventName, Result } from './contract';
 
 /** What carries requests and events: Electron's IPC in the preload, a WebSocket in the browser mode. */
 export interface ApiTransport {
@@ -24,7 +19,7 @@ export interface ApiTransport {
 }
 
 export interface BuildApiOptions {
-  /** The contract's channels (CHANNELS): one method each. */
+  /** The contract's channels (CHANNELS): invoke() refuses any other. */
   channels: readonly Channel[];
   /** The contract's events (EVENTS): on() refuses any other. */
   events: readonly EventName[];
@@ -33,35 +28,28 @@ export interface BuildApiOptions {
   desktop?: DesktopApi;
 }
 
-/** Names the API object uses besides the channel methods. */
-export const API_EXTRAS = ['on', 'desktop'] as const;
-
-/** The frozen API object: a method per channel, on(), and desktop when given. */
+/** The frozen API object: invoke(), on(), and desktop when given. */
 export function buildBurrowApi(opts: BuildApiOptions): BurrowApi {
   const { transport } = opts;
-  const known = new Set<string>(opts.events);
-  const api: Record<string, unknown> = {};
-  for (const channel of opts.channels) {
-    const name = methodName(channel);
-    if (name in api || (API_EXTRAS as readonly string[]).includes(name)) throw new Error(`Two API methods would be named '${name}'.`);
-    api[name] = (input?: unknown) => transport.invoke(channel, input);
-  }
-  api.on = (event: EventName, cb: (payload: never) => void) => {
-    if (!known.has(event)) throw new Error(`Unknown event '${String(event)}'.`);
-    if (typeof cb !== 'function') throw new Error('on() needs a callback.');
-    return transport.on(event, (payload) => cb(payload as never));
+  const channels = new Set<string>(opts.channels);
+  const events = new Set<string>(opts.events);
+  const api: Record<string, unknown> = {
+    invoke(channel: Channel, input?: unknown) {
+      // A rejection, not a Failure: a channel the contract lacks is a programming error.
+      if (!channels.has(channel)) return Promise.reject(new Error(`Unknown channel '${String(channel)}'.`));
+      return transport.invoke(channel, input);
+    },
+    on(event: EventName, cb: (payload: never) => void) {
+      if (!events.has(event)) throw new Error(`Unknown event '${String(event)}'.`);
+      if (typeof cb !== 'function') throw new Error('on() needs a callback.');
+      return transport.on(event, (payload) => cb(payload as never));
+    },
   };
   if (opts.desktop) api.desktop = Object.freeze({ ...opts.desktop });
   return Object.freeze(api) as unknown as BurrowApi;
 }
 
-/** Calls a channel through an API object (by its method): for code that picks the channel at run time. */
-export function invokeChannel<C extends Channel>(api: BurrowApi, channel: C, input: Input<C>): Promise<Result<Output<C>>> {
-  const method = (api as unknown as Record<string, (i: unknown) => Promise<Result<Output<C>>>>)[methodName(channel)];
-  return method(input);
-}
-
-/** The keys of the API object for these channels (what Object.keys(window.burrow) shows). */
-export function apiKeys(channels: readonly Channel[], withDesktop: boolean): string[] {
-  return [...channels.map((c) => methodName(c) as string), 'on', ...(withDesktop ? ['desktop'] : [])];
+/** The keys of the API object (what Object.keys(window.burrow) shows). */
+export function apiKeys(withDesktop: boolean): string[] {
+  return ['invoke', 'on', ...(withDesktop ? ['desktop'] : [])];
 }

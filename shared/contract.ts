@@ -377,21 +377,13 @@ export const EVENTS: readonly EventName[] = ['state', 'stats', 'prompt', 'prompt
 
 // ---------------------------------------------------------------- the API the renderer gets
 
-/** "forward.fromPreset" -> "forwardFromPreset" (shared/burrow-api.ts methodName does the same at run time). */
-export type ApiMethodName<C extends string> = C extends `${infer A}.${infer B}` ? `${A}${Capitalize<ApiMethodName<B>>}` : C;
-
-/** A channel as a method: resolves with its Result, never rejects for a domain error (check `ok`). */
-export type ApiMethod<C extends Channel> =
-  undefined extends Input<C> ? (input?: Input<C>) => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;
-
-/** One method per contract channel: `burrow.forwardStart({ name })`, `burrow.stateGet()`, `burrow.export({ format })`. */
-export type ChannelMethods = { readonly [C in Channel as ApiMethodName<C>]: ApiMethod<C> };
-
 /**
  * What the preload exposes as window.burrow (and the browser mode's WebSocket
  * client builds the same way): built by shared/burrow-api.ts buildBurrowApi.
  */
-export interface BurrowApi extends ChannelMethods {
+export interface BurrowApi {
+  /** Calls a channel: resolves with its Result, never rejects for a domain error (check `ok`); rejects for a channel the contract lacks. */
+  invoke<C extends Channel>(channel: C, ...input: undefined extends Input<C> ? [input?: Input<C>] : [input: Input<C>]): Promise<Result<Output<C>>>;
   /** Subscribes to an event; the callback gets only the payload. Returns the unsubscribe. */
   on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void;
   /** What only the desktop app can do (native dialogs); absent in the browser mode. */

@@ -1,7 +1,8 @@
 // The preload: exposes exactly one typed object (window.burrow), built by the
-// shared buildBurrowApi: one method per contract channel over its own IPC
-// channel, on(event) passing only the payload, and `desktop` (native dialogs,
-// one fixed channel each). ipcRenderer itself never reaches the page.
+// shared buildBurrowApi: invoke(channel, input) for the contract's channels,
+// each over its own IPC channel, on(event) passing only the payload, and
+// `desktop` (native dialogs, one fixed channel each). ipcRenderer itself never
+// reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { buildBurrowApi } from '../../shared/burrow-api';
 import { API_GLOBAL, CHANNELS, EVENTS, desktopChannel, ipcChannel, ipcEvent, type DesktopApi, type Result } from '../../shared/contract';

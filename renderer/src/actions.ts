@@ -3,7 +3,7 @@
 import type { ErrorCode } from '../../shared/errors';
 import type { ForwardReason } from '../../shared/contract';
 import { ApiError, call, errorMessage, invoke } from './api';
-import { notify, type NoticeAction } from './notices';
+import { dismissAbout, notify, type NoticeAction } from './notices';
 import { store } from './store';
 import { refresh } from './sync';
 import type { Ui } from './ui';
@@ -62,6 +62,8 @@ export async function pickAnotherPort(name: string) {
     if (!port) throw new Error(`No free port from ${from} up; edit the forward and pick one.`);
     const updated = await call('forward.update', { name, forward: { ...f, port } });
     store.mergeView(updated);
+    // The notice that offered this fix (from the start that failed) is done with.
+    dismissAbout(name);
     notify({ tone: 'info', text: `${name} now listens on port ${port}.` });
     await startForward(name);
   } catch (e) {
@@ -77,7 +79,7 @@ export async function reportStartFailure(name: string, error: ForwardReason, ui:
   // A changed host key has its own loud warning (HostKeyAlarms), raised by the state.
   if (error.code === 'HOSTKEY_CHANGED') return;
   if (!store.forward(name)) await refresh();
-  notify({ tone: 'error', text: `${name} was saved, but did not start: ${error.message}`, actions: fixesFor(name, error, ui) });
+  notify({ tone: 'error', text: `${name} was saved, but did not start: ${error.message}`, actions: fixesFor(name, error, ui), forward: name });
 }
 
 export async function startForward(name: string, ui?: Ui) {
@@ -87,7 +89,7 @@ export async function startForward(name: string, ui?: Ui) {
     // The row shows the reason too; the notice carries the fixes. A changed host key has its own loud warning.
     const reason = e instanceof ApiError ? { code: e.code, message: e.message } : undefined;
     if (reason?.code === 'HOSTKEY_CHANGED') return;
-    notify({ tone: 'error', text: `${name} did not start: ${errorMessage(e)}`, actions: ui ? fixesFor(name, reason, ui) : [] });
+    notify({ tone: 'error', text: `${name} did not start: ${errorMessage(e)}`, actions: ui ? fixesFor(name, reason, ui) : [], forward: name });
   }
 }
 
@@ -112,7 +114,7 @@ export async function runAction(name: string, channel: 'forward.restart' | 'forw
       } else if (s.destination.status === 'reachable') notify({ tone: 'info', text: `${name}: ${dest} answers now.` });
     }
   } catch (e) {
-    notify({ tone: 'error', text: `${name}: ${errorMessage(e)}` });
+    notify({ tone: 'error', text: `${name}: ${errorMessage(e)}`, forward: name });
   }
 }
 

@@ -1,6 +1,6 @@
 // The one API object: the preload's in the Electron window, a WebSocket client
 // in the browser mode (`burrow web`). Nothing else differs between the two.
-import { buildBurrowApi, invokeChannel } from '../../shared/burrow-api';
+import { buildBurrowApi } from '../../shared/burrow-api';
 import {
   API_GLOBAL,
   CHANNELS,
@@ -43,8 +43,9 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls a channel (through its method on the API object) and returns its Result. */
-export const invoke = <C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>> => invokeChannel(api, channel, input);
+/** Calls a channel and returns its Result. */
+export const invoke = <C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>> =>
+  (api.invoke as (c: C, i: Input<C>) => Promise<Result<Output<C>>>)(channel, input);
 
 /** Calls a channel and returns its value, or throws ApiError. */
 export async function call<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>> {

@@ -30,3 +30,26 @@ export function useFocusFirstInvalid<T extends HTMLElement>(): { ref: RefObject<
   }, [asked]);
   return { ref, request: () => setAsked((n) => n + 1) };
 }
+
+/** The list row of a forward (focusable: it takes the roving focus). */
+export const forwardRow = (name: string) => document.querySelector<HTMLElement>(`li[data-forward="${CSS.escape(name)}"]`);
+
+/** The latest refocusWhenLost: an earlier one still watching gives way. */
+let refocusTurn = 0;
+
+/**
+ * For actions whose control goes away (Retry now, a notice's fix, a prompt's
+ * answer): for the next two seconds, whenever the focus has fallen to <body>
+ * with no dialog open, it goes to `target` instead.
+ */
+export function refocusWhenLost(target: () => HTMLElement | null | undefined): void {
+  const turn = ++refocusTurn;
+  const until = performance.now() + 2000;
+  const step = () => {
+    if (turn !== refocusTurn) return;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && !document.querySelector('dialog[open]')) target()?.focus();
+    if (performance.now() < until) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}

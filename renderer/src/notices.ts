@@ -9,6 +9,8 @@ export interface Notice {
   tone: 'info' | 'error';
   text: string;
   actions?: NoticeAction[];
+  /** The forward it is about: its row takes the focus after a fix, and applying a fix elsewhere dismisses it. */
+  forward?: string;
 }
 
 let notices: Notice[] = [];
@@ -36,4 +38,9 @@ export function dismiss(id: number) {
   if (!notices.some((n) => n.id === id)) return;
   notices = notices.filter((n) => n.id !== id);
   changed();
+}
+
+/** Dismisses the error notices about a forward (a fix was applied from elsewhere). */
+export function dismissAbout(forward: string) {
+  for (const n of notices) if (n.forward === forward && n.tone === 'error') dismiss(n.id);
 }

@@ -43,6 +43,6 @@ export function startSync(): () => void {
 }
 
 async function loadPrompts() {
-  const r = await api.promptPending();
+  const r = await api.invoke('prompt.pending');
   if (r.ok) store.setPrompts(r.value);
 }

@@ -32,7 +32,7 @@ const NO_TOKEN = 'This page has no access token: open the URL that burrow web pr
 const lost = (): Failure => ({
   ok: false,
   code: 'INTERNAL',
-  message: 'The connection to `burrow web` was lost. It reconnects by itself; if it does not, check that `burrow web` is still running.',
+  message: 'The connection to burrow web was lost. It reconnects by itself; if it does not, check that burrow web is still running.',
 });
 const refusal = (message: string): Failure => ({ ok: false, code: 'USAGE', message });
 

@@ -113,7 +113,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     const expected = execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_ed25519.pub')], { encoding: 'utf8' }).split(' ')[1];
     expect(expected).toMatch(/^SHA256:/);
     expect(await textOf(dialog.getByLabel('Fingerprint'))).toBe(expected);
-    expect(await textOf(dialog)).toContain(`[127.0.0.1]:${sshd.port}`);
+    expect(await textOf(dialog)).toContain(`host 'fresh' (127.0.0.1:${sshd.port}) for forward 'fresh-echo'`);
     await dialog.getByRole('button', { name: 'Trust once' }).click();
     await waitForText(rowState(page, 'fresh-echo'), ACTIVE);
     expect(await dialog.count()).toBe(0);

@@ -72,7 +72,9 @@ describe('stored host secrets in the host form', () => {
 
     const again = await openEditHostForm(page, 'vault');
     expect(await storedNote(again).count()).toBe(0);
-    await again.getByText('Optional. Kept in the system secret store; leave empty to be asked when connecting.').waitFor();
+    await again
+      .getByText('Optional. Kept in the memory of burrow web until it stops, never written to disk; leave empty to be asked when connecting.')
+      .waitFor();
     await again.getByRole('button', { name: 'Cancel' }).click();
     const list = page.getByRole('dialog', { name: 'SSH hosts' });
     await list.getByRole('row').filter({ hasText: 'vault' }).waitFor();

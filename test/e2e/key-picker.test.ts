@@ -11,7 +11,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeKeyFixture, type KeyFixture } from '../support/key-fixtures';
 import { startSshd, type Sshd } from '../support/sshd';
 import { apiKeys } from '../../shared/burrow-api';
-import { CHANNELS } from '../../shared/contract';
 import { closeAll, consoleErrors, openApp, reloadIfDialogOpen, startWorld, type World } from './harness';
 import { closeHostsDialog, eventually, fillSshdHost, focused, openNewHostForm, saveHost, testConnection, textOf } from './ui-helpers';
 
@@ -49,6 +48,25 @@ afterAll(async () => {
 });
 
 describe('key file picker (browser mode, real services, real sshd)', () => {
+  it('says nothing about the key file before it is touched, and opens its list from the field itself', async () => {
+    const form = await newKeyHost(page, 'untouched');
+    const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
+    const missing = 'Choose the private key to log in with: type its path (e.g. ~/.ssh/id_ed25519) or pick one from the list.';
+    expect(await combo.getAttribute('aria-invalid')).not.toBe('true');
+    expect(await textOf(form)).not.toContain(missing);
+
+    await combo.click();
+    await form.getByRole('listbox', { name: 'Private keys in ~/.ssh' }).waitFor();
+    expect(await combo.getAttribute('aria-expanded')).toBe('true');
+
+    // Touched and left empty: now it says what to do, in a window user's words.
+    await combo.fill('x');
+    await combo.fill('');
+    await eventually('the key file error', async () => (await textOf(form)).includes(missing));
+    expect(await combo.getAttribute('aria-invalid')).toBe('true');
+    expect(await textOf(form)).not.toContain("method is 'key'");
+  }, 60_000);
+
   it('lists the private keys in ~/.ssh in a combobox, picks one by keyboard, and it connects', async () => {
     const form = await newKeyHost(page, 'picked');
     const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
@@ -162,9 +180,9 @@ describe('key file picker (browser mode, real services, real sshd)', () => {
     });
     try {
       const p = desktop.page;
-      // The page sees the preload's one object: a method per contract channel, on and desktop, nothing else.
-      expect(await p.evaluate('Object.keys(globalThis.burrow).sort()')).toEqual(apiKeys(CHANNELS, true).sort());
-      expect(await p.evaluate('typeof globalThis.burrow.invoke')).toBe('undefined');
+      // The page sees the preload's one object: invoke, on and desktop, nothing else.
+      expect(await p.evaluate('Object.keys(globalThis.burrow).sort()')).toEqual(apiKeys(true).sort());
+      expect(await p.evaluate('typeof globalThis.burrow.forwardStart')).toBe('undefined');
       const form = await newKeyHost(p, 'browsed');
       const combo = form.getByRole('combobox', { name: 'Key file', exact: true });
       const browse = form.getByRole('button', { name: 'Browse…' });

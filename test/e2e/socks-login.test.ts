@@ -70,7 +70,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     expect(await password.getAttribute('aria-invalid')).toBe('true');
     await form.getByLabel('SOCKS user name', { exact: true }).fill('alice');
     await problem.waitFor({ state: 'detached' });
-    await form.getByText('Kept in the system secret store; leave empty to be asked when the forward starts.').waitFor();
+    await form.getByText('Kept in the memory of burrow web until it stops, never written to disk; leave empty to be asked when the forward starts.').waitFor();
 
     await form.getByRole('button', { name: 'Save and start' }).click();
     await waitForText(rowState(page, 'proxy'), /^Active$/);

@@ -7,6 +7,7 @@ import { call, errorMessage } from '../api';
 import { bytes, clock, duration } from '../format';
 import { KINDS, destinationText, isRunning, listenText, viaText } from '../forward-meta';
 import { stateReason } from '../../../shared/tunnel-state';
+import { forwardRow, refocusWhenLost } from '../focus';
 import { useEngineLost } from '../hooks/useEngineLost';
 import { useLive, useLogs, useSnapshot } from '../hooks/useStore';
 import { notify } from '../notices';
@@ -207,7 +208,17 @@ export function DetailsPane({ name }: { name: string }) {
               {fixes.length > 0 && (
                 <div className="fixes">
                   {fixes.map((a) => (
-                    <button key={a.label} type="button" className="small" onClick={() => void a.run()}>
+                    <button
+                      key={a.label}
+                      type="button"
+                      className="small"
+                      onClick={() => {
+                        // The fixes go away while it starts again: the row keeps the focus.
+                        const toRow = () => refocusWhenLost(() => forwardRow(name));
+                        toRow();
+                        void Promise.resolve(a.run()).finally(toRow);
+                      }}
+                    >
                       {a.label}
                     </button>
                   ))}

@@ -16,11 +16,13 @@ import { useSnapshot } from '../hooks/useStore';
 import { store } from '../store';
 import { refresh } from '../sync';
 import { useUi } from '../ui';
-import { focusAfterClose, useFocusFirstInvalid } from '../focus';
+import { focusAfterClose } from '../focus';
+import { useForm } from '../hooks/useForm';
 import { Dialog } from './Dialog';
 import { Field, firstByField } from './Field';
 import { HostForm } from './HostForm';
-import { StoredSecret } from './StoredSecret';
+import { SocksLoginFields } from './SocksLoginFields';
+import { usePortCheck } from '../hooks/usePortCheck';
 
 /**
  * Which ends are Unix sockets (local and remote forwards; see shared/forward-spec.ts):
@@ -139,24 +141,8 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
   return out;
 }
 
-function usePortCheck(port: number | undefined, bindAddress: string, skip: boolean) {
-  const [result, setResult] = useState<{ port: number; free: boolean; suggestion?: number } | null>(null);
-  useEffect(() => {
-    setResult(null);
-    if (skip || port === undefined || port < 1 || port > 65535) return;
-    let live = true;
-    const t = setTimeout(() => {
-      call('port.check', { port, bindAddress: bindAddress.trim() || undefined })
-        .then((r) => live && setResult(r))
-        .catch(() => undefined);
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [port, bindAddress, skip]);
-  return result;
-}
+/** The error key of a draft field (the password's is the contract's `secret`). */
+const fieldOf = (k: keyof Draft) => (k === 'kind' || k === 'variant' ? 'port' : k === 'socksPassword' ? 'secret' : k);
 
 export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput>; onClose: () => void }) {
   const snapshot = useSnapshot();
@@ -164,10 +150,8 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const hosts = snapshot?.hosts ?? [];
   const original = props.name ? store.forward(props.name)?.forward : undefined;
   const base: Partial<ForwardInput> = original ?? props.draft ?? {};
-  const [d, setD] = useState<Draft>(() => toDraft(base, hosts[0]?.host.name ?? ''));
-  const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const form = useForm<Draft>(() => toDraft(base, hosts[0]?.host.name ?? ''), { fieldOf });
+  const { draft: d, setDraft: setD, serverErrors, setServerErrors, set } = form;
   const [saving, setSaving] = useState(false);
   // "Add a host…" opens the host form on top of this one, so nothing typed here is lost.
   const [addingHost, setAddingHost] = useState(false);
@@ -198,18 +182,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
     if (secretProblem) out.secret = secretProblem;
     return { ...out, ...serverErrors };
   }, [parsed, input, serverErrors, snapshot, d.name, d.host, d.kind, d.socksPassword, hosts.length, original?.name]);
-  const shown = (field: string) => (touched[field] || submitted ? errors[field] : undefined);
-
-  /** The error key of a draft field (the password's is the contract's `secret`). */
-  const fieldOf = (k: keyof Draft) => (k === 'kind' || k === 'variant' ? 'port' : k === 'socksPassword' ? 'secret' : k);
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
-    setD((cur) => ({ ...cur, [k]: v }));
-    setTouched((t) => ({ ...t, [fieldOf(k)]: true }));
-    setServerErrors((e) => {
-      const { [k]: _drop, [fieldOf(k)]: _drop2, ...rest } = e;
-      return rest;
-    });
-  };
+  const shown = (field: string) => form.shown(errors, field);
 
   const portNum = typeof input.port === 'number' ? input.port : undefined;
   const variant: Variant = d.kind === 'dynamic' ? 'tcp' : d.variant;
@@ -236,13 +209,12 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   };
   const removeLogin = () => {
     setD((cur) => ({ ...cur, socksUser: '', socksPassword: '' }));
-    setTouched((t) => ({ ...t, socksUser: true, secret: true }));
+    form.touch('socksUser', 'secret');
   };
 
-  const invalid = useFocusFirstInvalid<HTMLFormElement>();
   const save = async (start: boolean) => {
-    setSubmitted(true);
-    if (!parsed.success || Object.keys(errors).length) return invalid.request();
+    form.submit();
+    if (!parsed.success || Object.keys(errors).length) return form.refuse();
     setSaving(true);
     try {
       const secret = secretToSend();
@@ -252,7 +224,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         : await call('forward.add', { forward: parsed.data, start, ...(typeof secret === 'string' ? { secret } : {}) });
       store.mergeView(view);
       ui.select(view.forward.name);
-      const dialog = invalid.ref.current?.closest('dialog') ?? null;
+      const dialog = form.ref.current?.closest('dialog') ?? null;
       props.onClose();
       // The saved forward's row takes the focus (the button that opened the form may be gone, e.g. Customize… of a preset).
       focusAfterClose(dialog, () => document.querySelector<HTMLElement>(`li[data-forward="${CSS.escape(view.forward.name)}"]`));
@@ -271,7 +243,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   return (
     <Dialog title={original ? `Edit forward ${original.name}` : 'Add forward'} onClose={props.onClose} wide>
       <form
-        ref={invalid.ref}
+        ref={form.ref}
         className="form"
         noValidate
         onSubmit={(e) => {
@@ -478,59 +450,17 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
         )}
 
         {d.kind === 'dynamic' && (
-          <div className="grid2">
-            <Field
-              label="SOCKS user name"
-              error={shown('socksUser')}
-              hint={<span className="muted">Optional: SOCKS5 clients must then log in, so other users of this computer cannot use the proxy.</span>}
-            >
-              {(a) => (
-                <input
-                  {...a}
-                  value={d.socksUser}
-                  onChange={(e) => set('socksUser', e.target.value)}
-                  placeholder="No login"
-                  spellCheck={false}
-                  autoComplete="off"
-                />
-              )}
-            </Field>
-            <Field
-              label="SOCKS password"
-              error={shown('secret')}
-              hint={
-                passwordStored && login ? (
-                  <StoredSecret
-                    what="password"
-                    forgetting={false}
-                    note={d.socksUser.trim() !== original?.socksUser ? ' (it stays with the new user name)' : undefined}
-                    forget={{ label: 'Remove login', run: removeLogin }}
-                  />
-                ) : passwordStored && !login && d.kind === 'dynamic' ? (
-                  <StoredSecret what="password" forgetting forgettingText="Without a user name the proxy has no login; saving forgets the stored password." />
-                ) : !canStore && login ? (
-                  <p className="note" role="note">
-                    No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.
-                  </p>
-                ) : login ? (
-                  <span className="muted">Kept in the system secret store; leave empty to be asked when the forward starts.</span>
-                ) : (
-                  <span className="muted">Needs a user name; never saved in the profile file.</span>
-                )
-              }
-            >
-              {(a) => (
-                <input
-                  {...a}
-                  type="password"
-                  value={d.socksPassword}
-                  onChange={(e) => set('socksPassword', e.target.value)}
-                  placeholder={passwordStored && login ? 'Stored (unchanged)' : ''}
-                  autoComplete="new-password"
-                />
-              )}
-            </Field>
-          </div>
+          <SocksLoginFields
+            user={d.socksUser}
+            password={d.socksPassword}
+            savedUser={original?.socksUser}
+            passwordStored={passwordStored}
+            canStore={canStore}
+            errors={{ user: shown('socksUser'), password: shown('secret') }}
+            onUser={(v) => set('socksUser', v)}
+            onPassword={(v) => set('socksPassword', v)}
+            onRemoveLogin={removeLogin}
+          />
         )}
 
         <div className="grid2">
@@ -579,7 +509,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
             {errors['(form)']}
           </p>
         )}
-        {submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
+        {form.submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
           <p className="form-error" role="alert">
             Fix the fields marked above, then save again.
           </p>

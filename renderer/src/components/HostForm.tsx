@@ -16,11 +16,12 @@ import {
   type AlgorithmField,
   type AlgorithmTexts,
 } from './AlgorithmFields';
+import { SECRET_KEPT } from '../secret-words';
 import { Field, firstByField } from './Field';
 import { JumpChainPicker, chainProblem } from './JumpChainPicker';
 import { KeyFilePicker } from './KeyFilePicker';
 import { StoredSecret, type SecretWhat } from './StoredSecret';
-import { useFocusFirstInvalid } from '../focus';
+import { useForm } from '../hooks/useForm';
 
 const AUTH_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
   agent: 'SSH agent',
@@ -98,12 +99,16 @@ function toInput(d: Draft, original: Host | undefined, algorithms: Algorithms): 
   return out;
 }
 
+/** The error key of a draft field. */
+const fieldOf = (k: keyof Draft): string =>
+  k === 'method' ? 'auth' : k === 'keepaliveInterval' || k === 'keepaliveCount' ? 'keepalive' : k === 'strict' ? 'strictHostKeyChecking' : k;
+
+const KEY_FILE_MISSING = 'Choose the private key to log in with: type its path (e.g. ~/.ssh/id_ed25519) or pick one from the list.';
+
 export function HostForm(props: { original?: Host; onDone: (name?: string) => void }) {
   const snapshot = useSnapshot();
-  const [d, setD] = useState<Draft>(() => toDraft(props.original));
-  const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const form = useForm<Draft>(() => toDraft(props.original), { fieldOf });
+  const { draft: d, serverErrors, setServerErrors } = form;
   const [test, setTest] = useState<HostTestResult | 'running' | null>(null);
   const [saving, setSaving] = useState(false);
   const canStore = snapshot?.secretStoreAvailable ?? false;
@@ -137,8 +142,14 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     return out;
   }, [checks, parsed, serverErrors]);
   const errors = useMemo(() => {
-    const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
-    if (parsed.success && parsed.data.auth.method === 'key' && !out.auth && !d.keyPath.trim()) out.auth = 'Key file is required.';
+    // The key file has its own field (touched on its own), and the window's words for it.
+    const issues = parsed.success ? [] : parsed.error.issues.filter((i) => i.path.join('.') !== 'auth.keyPath');
+    const out = firstByField(issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+    if (d.method === 'key' && !d.keyPath.trim()) out.keyPath = KEY_FILE_MISSING;
+    else if (!parsed.success) {
+      const keyIssue = parsed.error.issues.find((i) => i.path.join('.') === 'auth.keyPath');
+      if (keyIssue) out.keyPath = keyIssue.message;
+    }
     // The shared cross-host checks: its own jump host, hosts that are not saved, loops.
     const chain = out.jump ? null : chainProblem(savedHosts, props.original?.name, d.name, d.jump);
     if (chain) out.jump = chain;
@@ -147,21 +158,9 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     const firstAlgorithmError = Object.values(algorithmErrors).find(Boolean);
     if (firstAlgorithmError) out.algorithms ??= firstAlgorithmError;
     return { ...out, ...serverErrors };
-  }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, props.original?.name, algorithmErrors]);
-  const shown = (f: string) => (touched[f] || submitted ? errors[f] : undefined);
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
-    setD((c) => ({ ...c, [k]: v }));
-    const field =
-      k === 'method' || k === 'keyPath'
-        ? 'auth'
-        : k === 'keepaliveInterval' || k === 'keepaliveCount'
-          ? 'keepalive'
-          : k === 'strict'
-            ? 'strictHostKeyChecking'
-            : k;
-    setTouched((x) => ({ ...x, [field]: true }));
-    setServerErrors({});
-  };
+  }, [parsed, serverErrors, snapshot, savedHosts, d.name, d.jump, d.keyPath, d.method, props.original?.name, algorithmErrors]);
+  const shown = (f: string) => form.shown(errors, f);
+  const set = form.set;
   const secretKind = d.method === 'password' ? 'Password' : d.method === 'key' ? 'Key passphrase' : null;
   /** The stored secret still belongs to what the form says (the same method, and key file). */
   const sameOwner =
@@ -189,7 +188,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
   );
 
   const runTest = async () => {
-    setSubmitted(true);
+    form.submit();
     if (!parsed.success) return;
     setTest('running');
     try {
@@ -199,12 +198,11 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
     }
   };
 
-  const invalid = useFocusFirstInvalid<HTMLFormElement>();
   const save = async () => {
-    setSubmitted(true);
+    form.submit();
     // An algorithm value typed a moment ago may not be checked yet: saving waits for the resolver.
     const pending = ALGORITHM_FIELDS.some((f) => checks[f.field]?.status === 'checking');
-    if ((!parsed.success && !pending) || Object.keys(errors).length) return invalid.request();
+    if ((!parsed.success && !pending) || Object.keys(errors).length) return form.refuse();
     setSaving(true);
     try {
       let host = parsed.success ? (parsed.data as HostInput) : null;
@@ -250,7 +248,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
 
   return (
     <form
-      ref={invalid.ref}
+      ref={form.ref}
       className="form"
       noValidate
       aria-label={props.original ? `Edit host ${props.original.name}` : 'New host'}
@@ -290,7 +288,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           )}
         </Field>
         {d.method === 'key' ? (
-          <KeyFilePicker value={d.keyPath} onChange={(v) => set('keyPath', v)} error={shown('auth')} />
+          <KeyFilePicker value={d.keyPath} onChange={(v) => set('keyPath', v)} error={shown('keyPath') ?? shown('auth')} />
         ) : (
           <div className="field muted small-print">
             {d.method === 'agent'
@@ -308,7 +306,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
             storedNote ?? (
               <span className="muted">
                 {canStore
-                  ? 'Optional. Kept in the system secret store; leave empty to be asked when connecting.'
+                  ? `Optional. ${SECRET_KEPT}; leave empty to be asked when connecting.`
                   : 'No safe secret store here: Burrow asks when it connects and keeps nothing.'}
               </span>
             )
@@ -398,7 +396,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
         errors={Object.fromEntries(
           ALGORITHM_FIELDS.map((f) => [
             f.field,
-            touched.algorithms || submitted || serverErrors[`algorithms.${f.field}`] ? algorithmErrors[f.field] : undefined,
+            form.touched.algorithms || form.submitted || serverErrors[`algorithms.${f.field}`] ? algorithmErrors[f.field] : undefined,
           ]),
         )}
         onChange={(field, text) => set('algorithms', { ...d.algorithms, [field]: text })}
@@ -408,7 +406,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
           {errors['(form)']}
         </p>
       )}
-      {submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
+      {form.submitted && Object.keys(errors).length > 0 && !errors['(form)'] && (
         <p className="form-error" role="alert">
           Fix the fields marked above, then save again.
         </p>

@@ -146,6 +146,10 @@ export function KeyFilePicker(props: { value: string; onChange: (value: string) 
                 show(e.target.value);
               }}
               onKeyDown={onKeyDown}
+              // The list opens from the field itself, not only from the small ▾.
+              onClick={() => {
+                if (!open) show(null);
+              }}
               onBlur={close}
               placeholder="~/.ssh/id_ed25519"
               spellCheck={false}

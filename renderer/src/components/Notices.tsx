@@ -2,6 +2,7 @@
 // browser mode's connection state.
 import { useSyncExternalStore } from 'react';
 import { createPortal } from 'react-dom';
+import { forwardRow, refocusWhenLost } from '../focus';
 import { dismiss, noticeStore } from '../notices';
 import { useSnapshot } from '../hooks/useStore';
 import { useEngineLost, useWebConnection } from '../hooks/useEngineLost';
@@ -41,7 +42,10 @@ export function Notices() {
               className="small"
               onClick={() => {
                 dismiss(n.id);
-                void a.run();
+                // The button goes away with the notice: the forward's row keeps the focus.
+                const toRow = () => n.forward && refocusWhenLost(() => forwardRow(n.forward!));
+                toRow();
+                void Promise.resolve(a.run()).finally(toRow);
               }}
             >
               {a.label}

@@ -7,15 +7,25 @@ import { call, errorMessage } from '../api';
 import { usePrompts } from '../hooks/useStore';
 import { store } from '../store';
 import { Dialog } from './Dialog';
+import { forwardRow, refocusWhenLost } from '../focus';
+import { describeSubject, promptSubject } from '../prompt-subject';
 
 const SECRET_TITLE = { password: 'Password needed', passphrase: 'Key passphrase needed', otp: 'One-time code needed' } as const;
 
-function useAnswer(p: PromptRequest) {
+/** The saved host and forward that ask, worked out once when the question comes. */
+function useSubject(p: PromptRequest, address: string) {
+  const [sub] = useState(() => promptSubject(p, store));
+  return { sub, text: describeSubject(sub, address) };
+}
+
+function useAnswer(p: PromptRequest, forwards: string[]) {
   const [error, setError] = useState<string | null>(null);
   const answer = async (a: PromptAnswer) => {
     try {
       await call('prompt.answer', { id: p.id, answer: a });
       store.closePrompt(p.id);
+      // Closing gives the focus back to what had it when the question came, often nothing (a start from the tray, a retry).
+      if (forwards[0]) refocusWhenLost(() => forwardRow(forwards[0]));
     } catch (e) {
       setError(errorMessage(e));
       if (/already answered|expired/.test(errorMessage(e))) store.closePrompt(p.id);
@@ -25,14 +35,14 @@ function useAnswer(p: PromptRequest) {
 }
 
 function HostKeyPrompt({ p }: { p: Extract<PromptRequest, { type: 'hostKey' }> }) {
-  const { answer, error } = useAnswer(p);
   const q = p.question;
-  const where = q.port === 22 ? q.host : `[${q.host}]:${q.port}`;
+  const { sub, text } = useSubject(p, `${q.host}:${q.port}`);
+  const { answer, error } = useAnswer(p, sub.forwards);
   return (
     <Dialog title="Unknown host key" onClose={() => answer({ type: 'hostKey', decision: 'reject' })} role="alertdialog">
       <p>
-        Burrow has never seen the host key of <strong className="mono">{where}</strong>. Make sure it is the right server before trusting it: compare the
-        fingerprint with the one its administrator gave you.
+        Burrow has never seen the host key of <strong>{text}</strong>. Make sure it is the right server before trusting it: compare the fingerprint with the one
+        its administrator gave you.
       </p>
       <dl className="fingerprint">
         <dt>{q.keyType} key fingerprint</dt>
@@ -52,7 +62,8 @@ function HostKeyPrompt({ p }: { p: Extract<PromptRequest, { type: 'hostKey' }> }
         <button type="button" onClick={() => answer({ type: 'hostKey', decision: 'reject' })}>
           Cancel
         </button>
-        <button type="button" onClick={() => answer({ type: 'hostKey', decision: 'once' })}>
+        {/* The first focus: Enter neither rejects (as × would) nor saves the key for good. */}
+        <button type="button" autoFocus onClick={() => answer({ type: 'hostKey', decision: 'once' })}>
           Trust once
         </button>
         <button type="button" className="primary" onClick={() => answer({ type: 'hostKey', decision: 'save' })}>
@@ -64,9 +75,10 @@ function HostKeyPrompt({ p }: { p: Extract<PromptRequest, { type: 'hostKey' }> }
 }
 
 function SecretPrompt({ p }: { p: Extract<PromptRequest, { type: 'secret' }> }) {
-  const { answer, error } = useAnswer(p);
-  const [value, setValue] = useState('');
   const q = p.question;
+  const { sub, text } = useSubject(p, q.subject);
+  const { answer, error } = useAnswer(p, sub.forwards);
+  const [value, setValue] = useState('');
   const label = q.kind === 'password' ? 'Password' : q.kind === 'passphrase' ? 'Passphrase' : 'Code';
   return (
     <Dialog title={SECRET_TITLE[q.kind]} onClose={() => answer({ type: 'secret', value: null })}>
@@ -78,8 +90,14 @@ function SecretPrompt({ p }: { p: Extract<PromptRequest, { type: 'secret' }> }) 
         }}
       >
         <p>
-          {q.kind === 'passphrase' ? 'For the key ' : 'For '}
-          <span className="mono">{q.subject}</span>
+          {q.kind === 'passphrase' ? (
+            <>
+              For the key <span className="mono">{q.subject}</span>
+              {sub.hosts.length > 0 && ` of ${text}`}
+            </>
+          ) : (
+            <>To log in to {sub.hosts.length > 0 ? text : <span className="mono">{q.subject}</span>}</>
+          )}
         </p>
         {q.retry && (
           <p className="form-error" role="alert">

@@ -10,7 +10,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { apiKeys } from '../../../shared/burrow-api';
-import { CHANNELS } from '../../../shared/contract';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const require = createRequire(import.meta.url);
@@ -47,7 +46,7 @@ describe('Electron smoke test', () => {
         expect(await page.title()).toBe('Burrow');
         expect(page.url()).toBe('burrow://app/index.html');
         // One method per contract channel, on() and desktop: nothing else (no generic invoke, no ipcRenderer).
-        expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(apiKeys(CHANNELS, true).sort());
+        expect(await page.evaluate(() => Object.keys((globalThis as unknown as { burrow: object }).burrow).sort())).toEqual(apiKeys(true).sort());
         expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
         const state = await page.evaluate(() => (globalThis as unknown as { burrow: { stateGet(): Promise<unknown> } }).burrow.stateGet());
         expect(state).toMatchObject({ ok: true, value: { forwards: [], hosts: [] } });

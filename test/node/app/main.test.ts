@@ -9,7 +9,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CHANNELS, DESKTOP_METHODS, desktopChannel, ipcChannel, ipcEvent } from '../../../shared/contract';
+import vm from 'node:vm';
+import { apiKeys } from '../../../shared/burrow-api';
+import {
+  API_GLOBAL,
+  CHANNELS,
+  DESKTOP_METHODS,
+  desktopChannel,
+  ipcChannel,
+  ipcEvent,
+  type BurrowApi,
+  type Channel,
+  type EventName,
+} from '../../../shared/contract';
 import { APP_ENTRY, contentSecurityPolicy, webPreferences } from '../../../electron/serve/security';
 import { runBuiltMain, type FakeApp, type Recorded } from '../../support/electron-fake/driver';
 import { sshdHostInput } from '../../support/hosts';
@@ -75,6 +87,39 @@ afterAll(async () => {
 });
 
 describe('the built main process under a recording fake of Electron', () => {
+  it('the built preload exposes only invoke, on and desktop, typed from the contract, each over its own IPC channel', async () => {
+    // The sandboxed preload bundle, run with the two parts of Electron it may use.
+    const exposed: Record<string, unknown> = {};
+    const sent: unknown[][] = [];
+    const listeners: string[] = [];
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },
+      ipcRenderer: {
+        invoke: async (...args: unknown[]) => (sent.push(args), { ok: true, value: null }),
+        on: (channel: string) => listeners.push(channel),
+        removeListener: () => undefined,
+      },
+    };
+    const source = readFileSync(path.join(OUT, 'preload/preload.cjs'), 'utf8');
+    const require = (id: string) => {
+      if (id === 'electron') return electron;
+      throw new Error(`the preload required '${id}'`);
+    };
+    vm.runInNewContext(source, { require, module: { exports: {} }, exports: {} });
+    expect(Object.keys(exposed)).toEqual([API_GLOBAL]);
+    const api = exposed[API_GLOBAL] as BurrowApi;
+    expect(Object.keys(api).sort()).toEqual(apiKeys(true).sort());
+    expect(Object.isFrozen(api)).toBe(true);
+    expect(await api.invoke('forward.start', { name: 'pop3' })).toEqual({ ok: true, value: null });
+    await api.desktop!.chooseKeyFile();
+    expect(sent).toEqual([[ipcChannel('forward.start'), { name: 'pop3' }], [desktopChannel('chooseKeyFile')]]);
+    await expect(api.invoke('shell.exec' as Channel, {} as never)).rejects.toThrow("Unknown channel 'shell.exec'.");
+    api.on('state', () => undefined);
+    expect(listeners).toEqual([ipcEvent('state')]);
+    expect(() => api.on('nope' as EventName, () => undefined)).toThrow("Unknown event 'nope'.");
+    expect(sent).toHaveLength(2);
+  });
+
   it('opens one hardened window on the app protocol, registered before ready', async () => {
     const [win, ...others] = await app.op<{ options: { webPreferences: object; minWidth: number } }[]>('windows');
     expect(others).toEqual([]);

@@ -1,11 +1,11 @@
-// The one API object (shared/burrow-api.ts): a method per contract channel,
-// derived from CHANNELS, on() passing only the payload, desktop where given;
+// The one API object (shared/burrow-api.ts): invoke(channel, input) for the
+// contract's channels, on() passing only the payload, desktop where given;
 // and every side (the preload, the browser mode, the test harness) builds it
 // with that function.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_EXTRAS, apiKeys, buildBurrowApi, invokeChannel, methodName, type ApiTransport } from '../../../shared/burrow-api';
+import { apiKeys, buildBurrowApi, type ApiTransport } from '../../../shared/burrow-api';
 import { CHANNELS, EVENTS, type Channel, type EventName, type Result } from '../../../shared/contract';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -30,47 +30,35 @@ function fakeTransport() {
 }
 
 describe('the API object', () => {
-  it('names a method after each channel', () => {
-    expect(methodName('forward.fromPreset')).toBe('forwardFromPreset');
-    expect(methodName('state.get')).toBe('stateGet');
-    expect(methodName('prompt.answer')).toBe('promptAnswer');
-    expect(methodName('export')).toBe('export');
-    const names = CHANNELS.map(methodName);
-    expect(new Set(names).size).toBe(names.length);
-    for (const n of names) {
-      expect(n).toMatch(/^[a-z][A-Za-z]*$/);
-      expect(API_EXTRAS as readonly string[]).not.toContain(n);
-    }
-  });
-
-  it('has one method per contract channel, on, and desktop only when given; nothing else', () => {
+  it('has invoke, on, and desktop only when given; nothing else', () => {
     const { transport } = fakeTransport();
     const web = buildBurrowApi({ channels: CHANNELS, events: EVENTS, transport });
-    expect(Object.keys(web).sort()).toEqual(apiKeys(CHANNELS, false).sort());
-    expect(Object.keys(web)).not.toContain('invoke');
-    expect(Object.keys(web)).toHaveLength(CHANNELS.length + 1);
+    expect(Object.keys(web).sort()).toEqual(apiKeys(false).sort());
+    expect(Object.keys(web)).toEqual(['invoke', 'on']);
     const desktop = buildBurrowApi({ channels: CHANNELS, events: EVENTS, transport, desktop: { chooseKeyFile: async () => '/k' } });
-    expect(Object.keys(desktop).sort()).toEqual(apiKeys(CHANNELS, true).sort());
+    expect(Object.keys(desktop).sort()).toEqual(apiKeys(true).sort());
     expect(Object.isFrozen(desktop)).toBe(true);
     expect(Object.isFrozen(desktop.desktop)).toBe(true);
     expect(() => {
-      (desktop as unknown as Record<string, unknown>).invoke = () => undefined;
+      (desktop as unknown as Record<string, unknown>).forwardStart = () => undefined;
     }).toThrow();
   });
 
-  it('sends each method as its channel, with the input as given', async () => {
+  it('invoke() sends the channel and the input as given, and refuses a channel the contract lacks', async () => {
     const { transport, calls } = fakeTransport();
     const api = buildBurrowApi({ channels: CHANNELS, events: EVENTS, transport });
-    expect(await api.forwardStart({ name: 'pop3' })).toEqual({ ok: true, value: { echoed: 'forward.start' } });
-    await api.stateGet();
-    await api.export({ format: 'json' });
-    await invokeChannel(api, 'forward.fromPreset', { presetId: 'pop3', host: 'mail' });
+    expect(await api.invoke('forward.start', { name: 'pop3' })).toEqual({ ok: true, value: { echoed: 'forward.start' } });
+    await api.invoke('state.get');
+    await api.invoke('export', { format: 'json' });
+    await api.invoke('forward.fromPreset', { presetId: 'pop3', host: 'mail' });
     expect(calls).toEqual([
       { channel: 'forward.start', input: { name: 'pop3' } },
       { channel: 'state.get', input: undefined },
       { channel: 'export', input: { format: 'json' } },
       { channel: 'forward.fromPreset', input: { presetId: 'pop3', host: 'mail' } },
     ]);
+    await expect(api.invoke('forward.nope' as Channel, undefined as never)).rejects.toThrow("Unknown channel 'forward.nope'.");
+    expect(calls).toHaveLength(4);
   });
 
   it('on() passes only the payload, unsubscribes, and refuses unknown events', () => {
@@ -85,12 +73,6 @@ describe('the API object', () => {
     expect(got).toHaveLength(1);
     expect(listeners.get('state')?.size).toBe(0);
     expect(() => api.on('nope' as EventName, () => undefined)).toThrow(/Unknown event 'nope'/);
-  });
-
-  it('refuses channel lists whose method names would collide', () => {
-    const { transport } = fakeTransport();
-    expect(() => buildBurrowApi({ channels: ['forward.start', 'forwardStart' as Channel], events: EVENTS, transport })).toThrow(/Two API methods/);
-    expect(() => buildBurrowApi({ channels: ['on' as Channel], events: EVENTS, transport })).toThrow(/Two API methods/);
   });
 
   it('is built by the same function everywhere: preload, browser mode, test harness', () => {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
-import { detailsPane, dialogNamed, eventually, focused, row, rowState, stopForward, textOf, waitForText } from './ui-helpers';
+import { ACTIVE, detailsPane, dialogNamed, eventually, focused, row, rowState, stopForward, textOf, waitForText } from './ui-helpers';
 
 const PASSWORD = 'correct horse';
 let sshd: Sshd;
@@ -70,7 +70,7 @@ describe('prompts in the window', () => {
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
 
-    await waitForText(rowState(page, 'pop3'), /^Active$/);
+    await waitForText(rowState(page, 'pop3'), ACTIVE);
     expect((await started).ok).toBe(true);
     await eventually('the row focused after answering', async () => (await focusedThing(page)) === 'pop3');
     await stopForward(page, 'pop3');
@@ -108,7 +108,7 @@ describe('Retry now', () => {
     await ask.waitFor();
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
-    await waitForText(rowState(page, 'mail'), /^Active$/);
+    await waitForText(rowState(page, 'mail'), ACTIVE);
     await eventually('the row focused after Retry now', async () => (await focusedThing(page)) === 'mail');
     await stopForward(page, 'mail');
   }, 60_000);
@@ -127,7 +127,7 @@ describe('Pick another port', () => {
       await detailsPane(page, 'clash').getByRole('button', { name: 'Pick another port' }).click();
       await page.locator('.toast', { hasText: /clash now listens on port \d+/ }).waitFor();
       expect(await notice.count()).toBe(0);
-      await waitForText(rowState(page, 'clash'), /^Active$/);
+      await waitForText(rowState(page, 'clash'), ACTIVE);
       await stopForward(page, 'clash');
     } finally {
       await taken.close();

@@ -1,6 +1,6 @@
 // The tray menu's input from the saved profiles and the engine's live states.
 import { formatEndpoint } from '../../shared/forward-spec';
-import { forwardToSpec, type ProfileDocument } from '../../shared/model';
+import { type ProfileDocument } from '../../shared/model';
 import { PRESETS } from '../../shared/presets';
 import { presetLabels, type IsFree } from '../profiles/presets';
 import type { ForwardState } from '../tunnels/types';
@@ -24,8 +24,7 @@ export function trayInput(
   return {
     forwards: doc.forwards.map((f) => {
       const st = stateOf(f.name) ?? { state: 'stopped' as const };
-      const spec = forwardToSpec(f);
-      const where = formatEndpoint(st.bound ?? spec.listen);
+      const where = formatEndpoint(st.bound ?? f.listen);
       return {
         id: f.name,
         name: f.name,

@@ -161,7 +161,7 @@ export function nestForward(f: unknown): unknown {
 }
 
 /** 1 -> 2: each forward's flat endpoint fields nested as { listen, target }. */
-export const migrateV1: Migration = (old) => {
+const migrateV1: Migration = (old) => {
   const forwards = Array.isArray(old.forwards) ? old.forwards.map(nestForward) : old.forwards;
   return { doc: { ...old, schemaVersion: 2, forwards }, secrets: [], notes: [] };
 };

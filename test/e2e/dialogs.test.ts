@@ -182,7 +182,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     expect(answers).toEqual([[PASSWORD], [CODE]]);
     expect(await page.getByRole('dialog').count()).toBe(0);
     const payload = Buffer.from('through the two-factor tunnel');
-    const { socket, echoed } = await echoThrough(forward.port, payload);
+    const { socket, echoed } = await echoThrough(forward.listen.port, payload);
     socket.destroy();
     expect(echoed.equals(payload)).toBe(true);
     await stopForward(page, 'twofa-echo');

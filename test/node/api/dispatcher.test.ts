@@ -1,5 +1,6 @@
 // The dispatcher, every channel, against the real engine, a real repository in a
 // temporary BURROW_CONFIG_DIR and a real sshd on 127.0.0.1.
+import { listenPort } from '../../../shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -146,7 +147,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
   it('forwards: add and start; bytes flow; state, stats and log events; connections; health; restart; stop', async () => {
     const port = await freePort();
     const v = await use('forward.add', {
-      forward: { name: 'echo', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' },
+      forward: { name: 'echo', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: echo.port }, host: 'test', group: 'dev' },
       start: true,
     });
     expect(v.state.state).toBe('active');
@@ -201,7 +202,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     await use('forward.start', { name: 'echo' });
     const newPort = await freePort();
     const cur = (await use('state.get')).forwards.find((f) => f.forward.name === 'echo')!.forward;
-    const v = await use('forward.update', { name: 'echo', forward: { ...cur, port: newPort } });
+    const v = await use('forward.update', { name: 'echo', forward: { ...cur, listen: { host: '127.0.0.1', port: newPort } } });
     expect(v.state.state).toBe('active');
     expect(v.state.bound).toEqual({ host: '127.0.0.1', port: newPort });
     expect(await roundTrip(newPort, 'moved')).toBe('moved');
@@ -211,7 +212,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const busyPort = (busy.address() as net.AddressInfo).port;
     await use('forward.add', {
-      forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      forward: { name: 'busy', kind: 'local', listen: { host: '127.0.0.1', port: busyPort }, target: { host: '127.0.0.1', port: echo.port }, host: 'test' },
     });
     const r = await fail('forward.start', { name: 'busy' });
     expect(r.code).toBe('PORT_IN_USE');
@@ -226,7 +227,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
   it('groups start and stop together', async () => {
     const port = await freePort();
     await use('forward.add', {
-      forward: { name: 'echo2', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' },
+      forward: { name: 'echo2', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: echo.port }, host: 'test', group: 'dev' },
     });
     const started = await use('group.start', { group: 'dev' });
     expect(started.results.map((r) => [r.name, r.ok])).toEqual([
@@ -250,7 +251,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(v.forward).toMatchObject({ name: 'pop3-test', kind: 'local', destinationHost: 'localhost', destinationPort: 110, host: 'test' });
     const again = await use('forward.fromPreset', { presetId: 'pop3', host: 'test' });
     expect(again.forward.name).toBe('pop3-test-2');
-    expect(again.forward.port).not.toBe(v.forward.port);
+    expect(listenPort(again.forward)).not.toBe(listenPort(v.forward));
     await use('forward.remove', { name: 'pop3-test-2' });
   });
 

@@ -1,5 +1,6 @@
 // The engine follows the saved profiles from their change events, not by
 // re-reading them (and decrypting every stored password) on each request.
+import { listenPort } from '../../../shared/model';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) {
     await ok('host.add', { host: { name: `pw${i}`, hostname: '127.0.0.1', port: 9, auth: { method: 'password' } }, secret: `secret-${i}` });
   }
-  await ok('forward.add', { forward: { name: 'f', kind: 'local', port: 40999, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' } });
+  await ok('forward.add', { forward: { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 40999 }, target: { host: 'localhost', port: 9 }, host: 'pw0' } });
 });
 
 afterAll(async () => {
@@ -52,13 +53,13 @@ describe('engine sync', () => {
   it('a saved change reaches the engine before the answer, and one from another process on the next request', async () => {
     await ok('forward.update', {
       name: 'f',
-      forward: { name: 'f', kind: 'local', port: 40998, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' },
+      forward: { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 40998 }, target: { host: 'localhost', port: 9 }, host: 'pw0' },
     });
     expect(services.engine.get('f').spec.listen).toMatchObject({ port: 40998 });
     // Another process edits the file (as `burrow edit` would).
     const file = path.join(dir, 'config.json');
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    doc.forwards[0].port = 40997;
+    doc.forwards[0].listen = { host: "127.0.0.1", port: 40997 };
     writeFileSync(file, JSON.stringify(doc));
     services.repo.refresh();
     await ok('state.get', undefined);
@@ -73,7 +74,7 @@ describe('the profile document while watched', () => {
     try {
       const call = okCaller(() => app);
       await call('host.add', { host: { name: 'h', hostname: '127.0.0.1', port: 9 } });
-      await call('forward.add', { forward: { name: 'w', kind: 'local', port: 40996, destinationHost: 'localhost', destinationPort: 9, host: 'h' } });
+      await call('forward.add', { forward: { name: 'w', kind: 'local', listen: { host: '127.0.0.1', port: 40996 }, target: { host: 'localhost', port: 9 }, host: 'h' } });
       const file = path.join(watchDir, 'config.json');
       const reads = vi.spyOn(fs, 'readFileSync');
       syncBuiltinESMExports();
@@ -88,9 +89,9 @@ describe('the profile document while watched', () => {
         syncBuiltinESMExports();
       }
       const doc = JSON.parse(readFileSync(file, 'utf8'));
-      doc.forwards[0].port = 40995;
+      doc.forwards[0].listen = { host: "127.0.0.1", port: 40995 };
       writeFileSync(file, JSON.stringify(doc));
-      await vi.waitFor(() => expect(app.repo.document().forwards[0].port).toBe(40995), { timeout: 10_000 });
+      await vi.waitFor(() => expect(listenPort(app.repo.document().forwards[0])).toBe(40995), { timeout: 10_000 });
     } finally {
       await app.dispose();
       rmSync(watchDir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ function deepValue(n: number): unknown {
   for (let i = 0; i < n; i++) v = [v];
   return v;
 }
-const forward = { name: 'f', kind: 'local', port: 1100, destinationHost: 'mail', destinationPort: 110, host: 'h' };
+const forward = { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail', port: 110 }, host: 'h' };
 
 function failure(d: Delivered | null): Failure {
   expect(d, 'the transport carries it').not.toBeNull();

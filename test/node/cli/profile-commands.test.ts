@@ -1,4 +1,5 @@
 // `burrow up NAME` carries real bytes through OpenSSH sshd; the profile commands' exit codes and messages.
+import { listenPort } from '../../../shared/model';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -99,6 +100,6 @@ describe('burrow profile commands', () => {
     expect(f).toMatchObject({ name: 'pop3-lab', kind: 'local', destinationHost: 'localhost', destinationPort: 110, host: 'lab' });
     expect(f.port).toBeGreaterThanOrEqual(1100);
     const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
-    expect(repo.requireForward('pop3-lab').port).toBe(f.port);
+    expect(listenPort(repo.requireForward('pop3-lab')!)).toBe(f.port);
   });
 });

@@ -6,7 +6,7 @@ import { ForwardSchema, HostSchema, ProfileDocumentSchema, SettingsSchema } from
 
 const msgs = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }, v: unknown) =>
   schema.safeParse(v).error?.issues.map((i) => i.message) ?? [];
-const fwd = { name: 'f', kind: 'local', port: 1100, destinationHost: 'm', destinationPort: 110, host: 'h' };
+const fwd = { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'm', port: 110 }, host: 'h' };
 const host = { name: 'a', hostname: 'a' };
 
 describe('validation messages', () => {

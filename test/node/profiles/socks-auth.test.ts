@@ -261,7 +261,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
   });
 
   it('up with BURROW_SOCKS_PASSWORD: wrong and absent logins are refused, the right one carries bytes', async () => {
-    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].port;
+    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].listen.port;
     const run = await up('proxy', { env: { BURROW_SOCKS_PASSWORD: PASSWORD } });
     await expectLoginEnforced(port, 'alice', PASSWORD);
     expect(await run.stop()).toBe(0);
@@ -269,7 +269,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
   });
 
   it('up asks on the terminal when the variable is not set', async () => {
-    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].port;
+    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].listen.port;
     const run = await up('proxy', { tty: 'typed-at-the-tty\n' });
     expect(run.t.err()).toContain("Password for SOCKS user 'alice' of forward 'proxy':");
     await expectLoginEnforced(port, 'alice', 'typed-at-the-tty');
@@ -298,7 +298,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     expect(cleared.code, cleared.err).toBe(0);
     expect(JSON.parse(cleared.out).socksUser).toBeUndefined();
     // Without a login the proxy needs no password and takes clients without one.
-    const port = JSON.parse(cleared.out).port;
+    const port = JSON.parse(cleared.out).listen.port;
     const run = await up('proxy', {});
     const open = await socks5(port, { ipv4: '127.0.0.1' }, echo.port);
     expect(open.status).toBe(0);

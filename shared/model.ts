@@ -4,7 +4,7 @@
 // Pure: no Node, no DOM.
 import { z } from 'zod';
 import { BurrowError } from './errors';
-import { FORWARD_KINDS, type Endpoint, type ForwardKind, type ForwardSpec, isUnix } from './forward-spec';
+import { FORWARD_KINDS, type Endpoint, type ForwardKind, type ForwardSpec, type TcpEndpoint, isUnix } from './forward-spec';
 
 /** 2: forwards keep their endpoints nested ({ kind, listen, target }), as ForwardSpec does. */
 export const SCHEMA_VERSION = 2;
@@ -227,16 +227,26 @@ const bindAddress = z
   .regex(/^\S*$/, { error: (i) => `Bind address ${quoted(i.input)} contains spaces; remove them.` });
 
 /** Where a forward listens or connects: a TCP address and port, or a Unix socket path. */
-function endpointSchema(side: 'Listening' | 'Destination', portLabel: string, minPort: number) {
-  const tcp = z.strictObject({
-    host: side === 'Listening' ? bindAddress : word('Destination host'),
-    port: portSchema(portLabel, minPort),
-  });
+function endpointSchema(side: 'Listening' | 'Destination', portLabel: string, minPort: number, socket = true) {
+  const tcp = z.strictObject({ host: side === 'Listening' ? bindAddress : word('Destination host'), port: portSchema(portLabel, minPort) });
   const unix = z.strictObject({ path: path(`${side} socket`) });
-  return z.union([tcp, unix], {
-    error: (i) =>
-      `${side === 'Listening' ? 'Where the forward listens' : 'The destination'} must be { "host": ..., "port": ... } or { "path": ... } (got ${described(i.input)}).`,
-  });
+  const what = side === 'Listening' ? 'Where the forward listens' : 'The destination';
+  // Told apart by `path`, so that a message names the field that is wrong rather than "matches neither".
+  return z
+    .custom<object>((v) => !!v && typeof v === 'object' && !Array.isArray(v), {
+      error: (i) => `${what} must be { "host": ..., "port": ... } or { "path": ... } (got ${described(i.input)}).`,
+    })
+    .transform((v, ctx): Endpoint => {
+      if ('path' in v && !socket) ctx.addIssue({ code: 'custom', message: 'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.' });
+      else if ('path' in v && ('host' in v || 'port' in v))
+        ctx.addIssue({ code: 'custom', message: `${what}: give either a socket path or a host and port, not both.` });
+      else {
+        const r = ('path' in v ? unix : tcp).safeParse(v);
+        if (r.success) return r.data;
+        for (const issue of r.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      }
+      return z.NEVER;
+    }) as unknown as z.ZodType<Endpoint, Endpoint>;
 }
 
 /** What every forward has, whatever its kind. */
@@ -275,10 +285,7 @@ export const ForwardSchema = z
       z.object({
         ...forwardMeta,
         kind: z.literal('dynamic'),
-        listen: z.strictObject(
-          { host: bindAddress, port: portSchema('Local port') },
-          { error: 'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give { "host": ..., "port": ... }.' },
-        ),
+        listen: endpointSchema('Listening', 'Local port', 1, false) as z.ZodType<TcpEndpoint, TcpEndpoint>,
         target: z.undefined({ error: 'A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.' }).optional(),
       }),
     ],

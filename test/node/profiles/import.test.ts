@@ -10,7 +10,7 @@ import { NoSecretStore } from '../../../electron/profiles/secrets';
 import { importSshConfigFile } from '../../../electron/profiles/ssh-config-import';
 import { toHostConfig } from '../../../electron/profiles/to-engine';
 import { parseForwardSpec } from '../../../shared/forward-spec';
-import { ForwardSchema, HostSchema, ProfileDocumentSchema, SettingsSchema, forwardSpec, specEndpoints } from '../../../shared/model';
+import { ForwardSchema, HostSchema, ProfileDocumentSchema, SCHEMA_VERSION, SettingsSchema, forwardSpec, specEndpoints } from '../../../shared/model';
 import { chooseLocalPort, findPreset, forwardFromPreset, preferredLocalPort } from '../../../shared/presets';
 
 let home: string;
@@ -75,6 +75,31 @@ describe('ssh_config import', () => {
 });
 
 describe('export and import', () => {
+  it('an export from schema 1 (flat forward endpoints) imports into the nested shape, nothing lost', async () => {
+    const v1 = {
+      format: 'burrow-profiles',
+      schemaVersion: 1,
+      hosts: [{ name: 'other', hostname: 'other.example.com', jump: [] }],
+      forwards: [
+        { name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail.example.com', destinationPort: 110, host: 'other', group: 'mail', tags: ['x'], notes: 'n' },
+        { name: 'back', kind: 'remote', bindAddress: '', port: 9000, destinationSocket: '/run/app.sock', host: 'other', autostart: true },
+        { name: 'socks', kind: 'dynamic', port: 1080, host: 'other', socksUser: 'alice' },
+      ],
+    };
+    const repo = await ProfileRepository.open({ dir: join(home, 'import-v1'), secrets: new NoSecretStore() });
+    const r = await repo.importProfiles(parseExport(JSON.stringify(v1)));
+    expect(r.items.map((i) => `${i.action} ${i.kind} ${i.name}`)).toEqual(['add host other', 'add forward pop3', 'add forward back', 'add forward socks']);
+    expect(repo.listForwards()).toEqual([
+      { name: 'pop3', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail.example.com', port: 110 }, host: 'other', autostart: false, group: 'mail', tags: ['x'], notes: 'n' },
+      { name: 'back', kind: 'remote', listen: { host: '', port: 9000 }, target: { path: '/run/app.sock' }, host: 'other', autostart: true, tags: [] },
+      { name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'other', autostart: false, tags: [], socksUser: 'alice' },
+    ]);
+    // And back: today's export carries the nested shape and the current schema version.
+    const out = exportJson(repo.document());
+    expect(out.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(out.forwards).toEqual(repo.listForwards());
+  });
+
   it('JSON round trip: identical entries exist, changed ones conflict, secrets never exported', async () => {
     const a = await ProfileRepository.open({ dir: join(home, 'rt-a'), secrets: new NoSecretStore() });
     await a.addHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: [] });
@@ -186,29 +211,35 @@ describe('validation messages', () => {
   });
 
   it('Forward fields', () => {
-    expect(msgs(ForwardSchema, { ...fwd, port: 70000 })).toEqual(['Local port must be between 1 and 65535 (got 70000).']);
-    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', port: -1 })).toEqual(['Remote port must be between 0 and 65535 (got -1).']);
-    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', port: 0 })).toEqual([]);
-    expect(msgs(ForwardSchema, { ...fwd, port: undefined })).toEqual(['Local port is required (a number between 1 and 65535).']);
-    expect(msgs(ForwardSchema, { ...fwd, destinationPort: 0 })).toEqual(['Destination port must be between 1 and 65535 (got 0).']);
-    expect(msgs(ForwardSchema, { ...fwd, destinationHost: undefined, destinationPort: undefined })).toEqual([
-      'Destination host is required for a local forward (or give a destination socket).',
-      'Destination port is required (a number between 1 and 65535).',
+    const at = (port: unknown, host = '127.0.0.1') => ({ host, port });
+    expect(msgs(ForwardSchema, { ...fwd, listen: at(70000) })).toEqual(['Local port must be between 1 and 65535 (got 70000).']);
+    expect(msgs(ForwardSchema, { ...fwd, listen: at('80') })).toEqual(['Local port must be between 1 and 65535 (got "80").']);
+    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', listen: at(-1) })).toEqual(['Remote port must be between 0 and 65535 (got -1).']);
+    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', listen: at(0) })).toEqual([]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { host: '127.0.0.1' } })).toEqual(['Local port is required.']);
+    expect(msgs(ForwardSchema, { ...fwd, listen: undefined })).toEqual([
+      'Where the forward listens must be { "host": ..., "port": ... } or { "path": ... } (got missing).',
+    ]);
+    expect(msgs(ForwardSchema, { ...fwd, target: at(0, 'm') })).toEqual(['Destination port must be between 1 and 65535 (got 0).']);
+    expect(msgs(ForwardSchema, { ...fwd, target: {} })).toEqual(['Destination host is required.', 'Destination port is required.']);
+    expect(msgs(ForwardSchema, { ...fwd, target: undefined })).toEqual([
+      'The destination must be { "host": ..., "port": ... } or { "path": ... } (got missing).',
     ]);
     expect(msgs(ForwardSchema, { ...fwd, kind: 'dynamic' })).toEqual([
       'A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.',
     ]);
-    expect(msgs(ForwardSchema, { ...fwd, destinationSocket: '/s' })).toEqual(['Give either a destination socket or a destination host and port, not both.']);
-    expect(msgs(ForwardSchema, { ...fwd, listenSocket: '/l' })).toEqual(['Give either a listening socket or a bind address and port, not both.']);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: '/l', destinationSocket: '/s', host: 'h' })).toEqual([
+    expect(msgs(ForwardSchema, { ...fwd, target: { host: 'm', port: 1, path: '/s' } })).toEqual([
+      'The destination: give either a socket path or a host and port, not both.',
+    ]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { path: '/l' }, target: { path: '/s' } })).toEqual([
       'A forward cannot go from a socket to a socket; one side must be a TCP port.',
     ]);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'dynamic', listenSocket: '/l', host: 'h' })).toEqual([
+    expect(msgs(ForwardSchema, { name: 'f', kind: 'dynamic', listen: { path: '/l' }, host: 'h' })).toEqual([
       'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.',
     ]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: at(1, 'a b') })).toEqual(["Bind address 'a b' contains spaces; remove them."]);
     expect(msgs(ForwardSchema, { ...fwd, kind: 'tunnel' })[0]).toBe('Forward kind must be one of local, remote, dynamic (got "tunnel").');
     expect(msgs(ForwardSchema, { ...fwd, autostart: 'yes' })).toEqual(['Autostart must be true or false (got "yes").']);
-    expect(msgs(ForwardSchema, { ...fwd, bindAddress: 'a b' })).toEqual(["Bind address 'a b' contains spaces; remove them."]);
     expect(msgs(ForwardSchema, { ...fwd, tags: ['a b'] })).toEqual(["Tag 'a b' contains spaces; remove them."]);
     expect(msgs(ForwardSchema, { ...fwd, notes: 'x'.repeat(2001) })).toEqual(['Notes is longer than 2000 characters; shorten it.']);
     expect(msgs(ForwardSchema, { ...fwd, host: undefined })).toEqual(['Host name is required.']);
@@ -223,7 +254,7 @@ describe('validation messages', () => {
     const h = (name: string, jump: string[] = []) => ({ name, hostname: 'x', jump });
     expect(
       msgs(ProfileDocumentSchema, {
-        schemaVersion: 1,
+        schemaVersion: SCHEMA_VERSION,
         hosts: [h('a', ['a']), h('b', ['c']), h('c', ['b']), h('d', ['zz']), h('d')],
         forwards: [{ ...fwd, host: 'nope' }, fwd],
       }),

@@ -96,10 +96,10 @@ describe('dispatcher: validation and errors', () => {
   });
 
   it('names the field in validation errors', async () => {
-    const r = await fail('forward.add', { forward: { name: 'bad name', kind: 'local', port: 70000, host: 'test', destinationHost: 'x', destinationPort: 1 } });
+    const r = await fail('forward.add', { forward: { name: 'bad name', kind: 'local', listen: { host: '127.0.0.1', port: 70000 }, target: { host: 'x', port: 1 }, host: 'test' } });
     expect(r.code).toBe('VALIDATION');
     const fields = (r as { issues: { field: string }[] }).issues.map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['forward.name', 'forward.port']));
+    expect(fields).toEqual(expect.arrayContaining(['forward.name', 'forward.listen.port']));
     expect(r.message).toContain('Local port must be between 1 and 65535 (got 70000).');
     const s = await fail('settings.set', { notifications: 'yes' });
     expect(s).toMatchObject({ code: 'VALIDATION', issues: [{ field: 'notifications' }] });
@@ -248,7 +248,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(pop3.localPort).toBeGreaterThanOrEqual(1100);
     expect(pop3.title).toBe(`Forward POP3 to localhost:${pop3.localPort}`);
     const v = await use('forward.fromPreset', { presetId: 'pop3', host: 'test' });
-    expect(v.forward).toMatchObject({ name: 'pop3-test', kind: 'local', destinationHost: 'localhost', destinationPort: 110, host: 'test' });
+    expect(v.forward).toMatchObject({ name: 'pop3-test', kind: 'local', target: { host: 'localhost', port: 110 }, host: 'test' });
     const again = await use('forward.fromPreset', { presetId: 'pop3', host: 'test' });
     expect(again.forward.name).toBe('pop3-test-2');
     expect(listenPort(again.forward)).not.toBe(listenPort(v.forward));

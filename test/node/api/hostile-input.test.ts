@@ -63,8 +63,8 @@ describe('requests that used to crash the process are answered with a Failure', 
     );
     const cyclic: Record<string, unknown> = { ...forward };
     cyclic.name = cyclic;
-    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: cyclic })).message).toBe(
-      'forward.name.name.name.name.name... is nested more than 16 levels deep; at most 16 are accepted.',
+    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: cyclic })).message).toMatch(
+      /^forward\.name\.name\.name\.name\.name\.\.\. is nested more than 16 levels deep; at most 16 are accepted\./,
     );
   });
 

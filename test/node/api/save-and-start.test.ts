@@ -63,7 +63,7 @@ describe('save and start, when the start fails', () => {
   it('forward.add with the local port in use: ok, saved, failed with the reason and startError', async () => {
     const forward = { name: 'busy', kind: 'local' as const, listen: { host: '127.0.0.1', port: squatter.port }, target: { host: '127.0.0.1', port: echo.port }, host: 'mail' };
     const v = await ok('forward.add', { forward, start: true });
-    expect(v.forward).toMatchObject({ name: 'busy', port: squatter.port });
+    expect(v.forward).toMatchObject({ name: 'busy', listen: { port: squatter.port } });
     expect(v.startError).toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining(String(squatter.port)) });
     expect(v.state).toMatchObject({ state: 'failed', reason: { code: 'PORT_IN_USE' } });
     expect(services.repo.getForward('busy')).toBeDefined();

@@ -225,7 +225,7 @@ describe('corrupt files', () => {
   it('entries that break the schema are dropped, the rest kept, the original preserved', async () => {
     const dir = tmp();
     const bad = {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       hosts: [
         { name: 'ok', hostname: 'ok.example.com' },
         { name: 'bad', hostname: 'x', port: 99999 },

@@ -150,7 +150,7 @@ describe('the built main process under a recording fake of Electron', () => {
     await waitFor('the POP3 forward', trayItems, (items) => items.some((i) => i.label?.startsWith(`pop3-test — 127.0.0.1:${port} (`) && i.checked === true));
     const state = await invoke('state.get', undefined);
     const views = (state.value as { forwards: { forward: { name: string; port: number }; state: { state: string } }[] }).forwards;
-    expect(views.find((v) => v.forward.name === 'pop3-test')).toMatchObject({ forward: { port, destinationPort: 110 }, state: { state: 'active' } });
+    expect(views.find((v) => v.forward.name === 'pop3-test')).toMatchObject({ forward: { listen: { port }, target: { port: 110 } }, state: { state: 'active' } });
     expect(await app.calls('unfaked')).toEqual([]);
   });
 

@@ -237,13 +237,14 @@ function endpointSchema(side: 'Listening' | 'Destination', portLabel: string, mi
       error: (i) => `${what} must be { "host": ..., "port": ... } or { "path": ... } (got ${described(i.input)}).`,
     })
     .transform((v, ctx): Endpoint => {
-      if ('path' in v && !socket) ctx.addIssue({ code: 'custom', message: 'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.' });
+      if ('path' in v && !socket)
+        ctx.addIssue({ code: 'custom', message: 'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.' });
       else if ('path' in v && ('host' in v || 'port' in v))
         ctx.addIssue({ code: 'custom', message: `${what}: give either a socket path or a host and port, not both.` });
       else {
         const r = ('path' in v ? unix : tcp).safeParse(v);
         if (r.success) return r.data;
-        for (const issue of r.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+        for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
       }
       return z.NEVER;
     }) as unknown as z.ZodType<Endpoint, Endpoint>;
@@ -280,8 +281,18 @@ export const ForwardSchema = z
   .discriminatedUnion(
     'kind',
     [
-      z.object({ ...forwardMeta, kind: z.literal('local'), listen: endpointSchema('Listening', 'Local port', 1), target: endpointSchema('Destination', 'Destination port', 1) }),
-      z.object({ ...forwardMeta, kind: z.literal('remote'), listen: endpointSchema('Listening', 'Remote port', 0), target: endpointSchema('Destination', 'Destination port', 1) }),
+      z.object({
+        ...forwardMeta,
+        kind: z.literal('local'),
+        listen: endpointSchema('Listening', 'Local port', 1),
+        target: endpointSchema('Destination', 'Destination port', 1),
+      }),
+      z.object({
+        ...forwardMeta,
+        kind: z.literal('remote'),
+        listen: endpointSchema('Listening', 'Remote port', 0),
+        target: endpointSchema('Destination', 'Destination port', 1),
+      }),
       z.object({
         ...forwardMeta,
         kind: z.literal('dynamic'),
@@ -293,7 +304,11 @@ export const ForwardSchema = z
   )
   .superRefine((f, ctx) => {
     if (f.socksUser !== undefined && f.kind !== 'dynamic') {
-      ctx.addIssue({ code: 'custom', path: ['socksUser'], message: 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['socksUser'],
+        message: 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.',
+      });
     }
     if (f.kind !== 'dynamic' && isUnix(f.listen) && isUnix(f.target)) {
       ctx.addIssue({ code: 'custom', path: ['listen'], message: 'A forward cannot go from a socket to a socket; one side must be a TCP port.' });

@@ -123,7 +123,9 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
   it('shows why a destination fails, with a fix to edit the forward', async () => {
     const closed = await freePort();
     const port = await freePort();
-    await dispatch('forward.add', { forward: { name: 'broken', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: closed }, host: 'mail' } });
+    await dispatch('forward.add', {
+      forward: { name: 'broken', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: closed }, host: 'mail' },
+    });
     await row(page, 'broken').waitFor();
     await page.getByRole('switch', { name: 'broken', exact: true }).click();
     await waitForText(rowState(page, 'broken'), /^Active$/);

@@ -51,10 +51,20 @@ try {
   const pg = await call('forward.add', { ...local('postgres-prod', await freePort(), echo.port, 'db', 'databases'), start: true });
   await call('forward.add', { ...local('redis-cache', squatter.port, 6379, 'db', 'databases', 'localhost') });
   await call('forward.start', { name: 'redis-cache' }).catch(() => undefined);
-  await call('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', listen: { host: '127.0.0.1', port: await freePort() }, host: 'mail' }, start: true });
+  await call('forward.add', {
+    forward: { name: 'socks-office', kind: 'dynamic', listen: { host: '127.0.0.1', port: await freePort() }, host: 'mail' },
+    start: true,
+  });
   const broken = await call('forward.add', { ...local('grafana', await freePort(), await freePort(), 'mail', 'monitoring'), start: true });
   await call('forward.add', {
-    forward: { name: 'webhook-dev', kind: 'remote', listen: { host: 'localhost', port: 0 }, target: { host: '127.0.0.1', port: 3000 }, host: 'build', group: 'monitoring' },
+    forward: {
+      name: 'webhook-dev',
+      kind: 'remote',
+      listen: { host: 'localhost', port: 0 },
+      target: { host: '127.0.0.1', port: 3000 },
+      host: 'build',
+      group: 'monitoring',
+    },
   });
   net.connect(broken.forward.port!, '127.0.0.1').on('error', () => undefined);
 

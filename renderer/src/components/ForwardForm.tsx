@@ -130,7 +130,11 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
       : { host: bind === undefined ? (d.kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND) : bind === '*' ? '' : bind, port: num(d.port) };
   // The destination: none for SOCKS, a socket, or host and port.
   out.target =
-    d.kind === 'dynamic' ? undefined : variant === 'toSocket' ? { path: d.destinationSocket.trim() } : { host: text(d.destinationHost), port: num(d.destinationPort) };
+    d.kind === 'dynamic'
+      ? undefined
+      : variant === 'toSocket'
+        ? { path: d.destinationSocket.trim() }
+        : { host: text(d.destinationHost), port: num(d.destinationPort) };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
 }
@@ -264,7 +268,8 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
       if (view.startError) void reportStartFailure(view.forward.name, view.startError, ui);
       else if (original && start && !isRunning(view.state.state)) void startForward(view.forward.name, ui);
     } catch (e) {
-      if (e instanceof ApiError && e.failure.issues?.length) setServerErrors(
+      if (e instanceof ApiError && e.failure.issues?.length)
+        setServerErrors(
           firstByField(e.failure.issues.map((i) => ({ ...i, field: i.field.startsWith('forward.') ? fieldOfPath(i.field.slice(8).split('.')) : i.field }))),
         );
       else setServerErrors({ '(form)': errorMessage(e) });

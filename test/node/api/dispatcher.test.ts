@@ -96,7 +96,9 @@ describe('dispatcher: validation and errors', () => {
   });
 
   it('names the field in validation errors', async () => {
-    const r = await fail('forward.add', { forward: { name: 'bad name', kind: 'local', listen: { host: '127.0.0.1', port: 70000 }, target: { host: 'x', port: 1 }, host: 'test' } });
+    const r = await fail('forward.add', {
+      forward: { name: 'bad name', kind: 'local', listen: { host: '127.0.0.1', port: 70000 }, target: { host: 'x', port: 1 }, host: 'test' },
+    });
     expect(r.code).toBe('VALIDATION');
     const fields = (r as { issues: { field: string }[] }).issues.map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['forward.name', 'forward.listen.port']));
@@ -147,7 +149,14 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
   it('forwards: add and start; bytes flow; state, stats and log events; connections; health; restart; stop', async () => {
     const port = await freePort();
     const v = await use('forward.add', {
-      forward: { name: 'echo', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: echo.port }, host: 'test', group: 'dev' },
+      forward: {
+        name: 'echo',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: port },
+        target: { host: '127.0.0.1', port: echo.port },
+        host: 'test',
+        group: 'dev',
+      },
       start: true,
     });
     expect(v.state.state).toBe('active');
@@ -227,7 +236,14 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
   it('groups start and stop together', async () => {
     const port = await freePort();
     await use('forward.add', {
-      forward: { name: 'echo2', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: echo.port }, host: 'test', group: 'dev' },
+      forward: {
+        name: 'echo2',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: port },
+        target: { host: '127.0.0.1', port: echo.port },
+        host: 'test',
+        group: 'dev',
+      },
     });
     const started = await use('group.start', { group: 'dev' });
     expect(started.results.map((r) => [r.name, r.ok])).toEqual([

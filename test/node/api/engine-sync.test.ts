@@ -30,7 +30,9 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) {
     await ok('host.add', { host: { name: `pw${i}`, hostname: '127.0.0.1', port: 9, auth: { method: 'password' } }, secret: `secret-${i}` });
   }
-  await ok('forward.add', { forward: { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 40999 }, target: { host: 'localhost', port: 9 }, host: 'pw0' } });
+  await ok('forward.add', {
+    forward: { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 40999 }, target: { host: 'localhost', port: 9 }, host: 'pw0' },
+  });
 });
 
 afterAll(async () => {
@@ -59,7 +61,7 @@ describe('engine sync', () => {
     // Another process edits the file (as `burrow edit` would).
     const file = path.join(dir, 'config.json');
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    doc.forwards[0].listen = { host: "127.0.0.1", port: 40997 };
+    doc.forwards[0].listen = { host: '127.0.0.1', port: 40997 };
     writeFileSync(file, JSON.stringify(doc));
     services.repo.refresh();
     await ok('state.get', undefined);
@@ -74,7 +76,9 @@ describe('the profile document while watched', () => {
     try {
       const call = okCaller(() => app);
       await call('host.add', { host: { name: 'h', hostname: '127.0.0.1', port: 9 } });
-      await call('forward.add', { forward: { name: 'w', kind: 'local', listen: { host: '127.0.0.1', port: 40996 }, target: { host: 'localhost', port: 9 }, host: 'h' } });
+      await call('forward.add', {
+        forward: { name: 'w', kind: 'local', listen: { host: '127.0.0.1', port: 40996 }, target: { host: 'localhost', port: 9 }, host: 'h' },
+      });
       const file = path.join(watchDir, 'config.json');
       const reads = vi.spyOn(fs, 'readFileSync');
       syncBuiltinESMExports();
@@ -89,7 +93,7 @@ describe('the profile document while watched', () => {
         syncBuiltinESMExports();
       }
       const doc = JSON.parse(readFileSync(file, 'utf8'));
-      doc.forwards[0].listen = { host: "127.0.0.1", port: 40995 };
+      doc.forwards[0].listen = { host: '127.0.0.1', port: 40995 };
       writeFileSync(file, JSON.stringify(doc));
       await vi.waitFor(() => expect(listenPort(app.repo.document().forwards[0])).toBe(40995), { timeout: 10_000 });
     } finally {

@@ -61,7 +61,13 @@ afterAll(async () => {
 
 describe('save and start, when the start fails', () => {
   it('forward.add with the local port in use: ok, saved, failed with the reason and startError', async () => {
-    const forward = { name: 'busy', kind: 'local' as const, listen: { host: '127.0.0.1', port: squatter.port }, target: { host: '127.0.0.1', port: echo.port }, host: 'mail' };
+    const forward = {
+      name: 'busy',
+      kind: 'local' as const,
+      listen: { host: '127.0.0.1', port: squatter.port },
+      target: { host: '127.0.0.1', port: echo.port },
+      host: 'mail',
+    };
     const v = await ok('forward.add', { forward, start: true });
     expect(v.forward).toMatchObject({ name: 'busy', listen: { port: squatter.port } });
     expect(v.startError).toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining(String(squatter.port)) });
@@ -87,7 +93,13 @@ describe('save and start, when the start fails', () => {
 
   it('forward.update restarting a running forward that then cannot start: ok, saved, startError', async () => {
     const port = await freePort();
-    const forward = { name: 'moving', kind: 'local' as const, listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: echo.port }, host: 'mail' };
+    const forward = {
+      name: 'moving',
+      kind: 'local' as const,
+      listen: { host: '127.0.0.1', port: port },
+      target: { host: '127.0.0.1', port: echo.port },
+      host: 'mail',
+    };
     expect((await ok('forward.add', { forward, start: true })).state.state).toBe('active');
     const v = await ok('forward.update', { name: 'moving', forward: { ...forward, listen: { host: '127.0.0.1', port: squatter.port } } });
     expect(v.startError).toMatchObject({ code: 'PORT_IN_USE' });
@@ -97,7 +109,13 @@ describe('save and start, when the start fails', () => {
 
   it('a start that works has no startError', async () => {
     const v = await ok('forward.add', {
-      forward: { name: 'fine', kind: 'local', listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port: echo.port }, host: 'mail' },
+      forward: {
+        name: 'fine',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: await freePort() },
+        target: { host: '127.0.0.1', port: echo.port },
+        host: 'mail',
+      },
       start: true,
     });
     expect(v.state.state).toBe('active');

@@ -121,7 +121,10 @@ describe('dispatcher: SOCKS login with a secret store', () => {
         { field: 'forward.socksUser', message: 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.' },
       ],
     });
-    const noUser = await app.call('forward.add', { forward: { name: 'p', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'lab' }, secret: PASSWORD });
+    const noUser = await app.call('forward.add', {
+      forward: { name: 'p', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'lab' },
+      secret: PASSWORD,
+    });
     expect(noUser).toMatchObject({ ok: false, code: 'VALIDATION', message: expect.stringContaining('A SOCKS password needs a proxy user name') });
   });
 });

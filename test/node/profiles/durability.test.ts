@@ -119,7 +119,17 @@ describe('a damaged schemaVersion', () => {
   const original = () => ({
     schemaVersion: SCHEMA_VERSION,
     hosts: [{ name: 'web', hostname: 'web.example.com', port: 22, auth: { method: 'agent' }, jump: [] }],
-    forwards: [{ name: 'db', kind: 'local', listen: { host: '127.0.0.1', port: 15432 }, target: { host: 'db.internal', port: 5432 }, host: 'web', autostart: false, tags: [] }],
+    forwards: [
+      {
+        name: 'db',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 15432 },
+        target: { host: 'db.internal', port: 5432 },
+        host: 'web',
+        autostart: false,
+        tags: [],
+      },
+    ],
     settings: {},
   });
 

@@ -81,7 +81,17 @@ describe('export and import', () => {
       schemaVersion: 1,
       hosts: [{ name: 'other', hostname: 'other.example.com', jump: [] }],
       forwards: [
-        { name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail.example.com', destinationPort: 110, host: 'other', group: 'mail', tags: ['x'], notes: 'n' },
+        {
+          name: 'pop3',
+          kind: 'local',
+          port: 1100,
+          destinationHost: 'mail.example.com',
+          destinationPort: 110,
+          host: 'other',
+          group: 'mail',
+          tags: ['x'],
+          notes: 'n',
+        },
         { name: 'back', kind: 'remote', bindAddress: '', port: 9000, destinationSocket: '/run/app.sock', host: 'other', autostart: true },
         { name: 'socks', kind: 'dynamic', port: 1080, host: 'other', socksUser: 'alice' },
       ],
@@ -90,7 +100,17 @@ describe('export and import', () => {
     const r = await repo.importProfiles(parseExport(JSON.stringify(v1)));
     expect(r.items.map((i) => `${i.action} ${i.kind} ${i.name}`)).toEqual(['add host other', 'add forward pop3', 'add forward back', 'add forward socks']);
     expect(repo.listForwards()).toEqual([
-      { name: 'pop3', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail.example.com', port: 110 }, host: 'other', autostart: false, group: 'mail', tags: ['x'], notes: 'n' },
+      {
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail.example.com', port: 110 },
+        host: 'other',
+        autostart: false,
+        group: 'mail',
+        tags: ['x'],
+        notes: 'n',
+      },
       { name: 'back', kind: 'remote', listen: { host: '', port: 9000 }, target: { path: '/run/app.sock' }, host: 'other', autostart: true, tags: [] },
       { name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'other', autostart: false, tags: [], socksUser: 'alice' },
     ]);
@@ -146,7 +166,13 @@ describe('export and import', () => {
     const repo = await ProfileRepository.open({ dir: join(home, 'exp'), secrets: new NoSecretStore() });
     await repo.addHost({ name: 'jump', hostname: 'bastion.example.com', user: 'j', port: 2200 });
     await repo.addHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: ['jump'], keepalive: { interval: 20, countMax: 2 } });
-    await repo.addForward({ name: 'pop3', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail.example.com', port: 110 }, host: 'other' });
+    await repo.addForward({
+      name: 'pop3',
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 1100 },
+      target: { host: 'mail.example.com', port: 110 },
+      host: 'other',
+    });
     const doc = repo.document();
     expect(exportSshCommand(repo.requireForward('pop3'), doc)).toBe(
       'ssh -N -L 127.0.0.1:1100:mail.example.com:110 -J j@bastion.example.com:2200 -o ServerAliveInterval=20 -o ServerAliveCountMax=2 me@other.example.com',
@@ -169,7 +195,13 @@ describe('presets', () => {
     expect(preferredLocalPort(findPreset('imap'))).toBe(1143);
     expect(preferredLocalPort(findPreset('smtp'))).toBe(1587);
     const f = await forwardFromPreset(findPreset('pop3'), { host: 'other' }, () => true);
-    expect(f).toMatchObject({ name: 'pop3-other', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'localhost', port: 110 }, host: 'other' });
+    expect(f).toMatchObject({
+      name: 'pop3-other',
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 1100 },
+      target: { host: 'localhost', port: 110 },
+      host: 'other',
+    });
     expect(await chooseLocalPort(findPreset('pop3'), (p) => p > 1101)).toBe(1102);
     expect(await chooseLocalPort(findPreset('pop3'), () => true, [1100])).toBe(1101);
     expect((await forwardFromPreset(findPreset('socks'), { host: 'o' }, () => true)).kind).toBe('dynamic');
@@ -271,7 +303,7 @@ describe('validation messages', () => {
     expect(msgs(ProfileDocumentSchema, { schemaVersion: 3 })).toEqual(['Schema version must be 2 (got 3).']);
   });
 
-  it('Forward <-> ForwardSpec: a spec is a forward\'s endpoints as they are', () => {
+  it("Forward <-> ForwardSpec: a spec is a forward's endpoints as they are", () => {
     for (const [kind, text] of [
       ['local', '1100:mail.example.com:110'],
       ['local', '0.0.0.0:8080:/run/app.sock'],

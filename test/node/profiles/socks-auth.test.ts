@@ -18,7 +18,14 @@ import { echoServer, type TestServer } from '../../support/tcp';
 const PASSWORD = 'pa55-Wörd-7f3c9e';
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `burrow-socks-auth-${name}-`));
 const fileBytes = (repo: ProfileRepository) => readFileSync(repo.path);
-const dynamic = (over: Record<string, unknown> = {}) => ({ name: 'proxy', kind: 'dynamic' as const, listen: { host: '127.0.0.1', port: 1080 }, host: 'lab', socksUser: 'alice', ...over });
+const dynamic = (over: Record<string, unknown> = {}) => ({
+  name: 'proxy',
+  kind: 'dynamic' as const,
+  listen: { host: '127.0.0.1', port: 1080 },
+  host: 'lab',
+  socksUser: 'alice',
+  ...over,
+});
 
 function messages(input: unknown): string[] {
   const r = ForwardSchema.safeParse(input);
@@ -29,11 +36,25 @@ function messages(input: unknown): string[] {
 describe('model: socksUser', () => {
   it('is accepted on dynamic forwards and refused elsewhere with a message a person can act on', () => {
     expect(parseForward(dynamic()).socksUser).toBe('alice');
-    expect(messages({ name: 'pop3', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail', port: 110 }, host: 'lab', socksUser: 'alice' })).toEqual([
-      'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.',
-    ]);
     expect(
-      messages({ name: 'back', kind: 'remote', listen: { host: 'localhost', port: 8080 }, target: { host: 'localhost', port: 80 }, host: 'lab', socksUser: 'bob' })[0],
+      messages({
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail', port: 110 },
+        host: 'lab',
+        socksUser: 'alice',
+      }),
+    ).toEqual(['A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.']);
+    expect(
+      messages({
+        name: 'back',
+        kind: 'remote',
+        listen: { host: 'localhost', port: 8080 },
+        target: { host: 'localhost', port: 80 },
+        host: 'lab',
+        socksUser: 'bob',
+      })[0],
     ).toContain('A proxy user name only applies to SOCKS (dynamic) forwards');
     expect(messages(dynamic({ socksUser: '' }))).toEqual(['Proxy user name is required.']);
     expect(messages(dynamic({ socksUser: 'al ice' }))).toEqual(["Proxy user name 'al ice' contains spaces; remove them."]);
@@ -96,7 +117,10 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
 
     const withPw = await repo.replaceForward('proxy', { ...repo.requireForward('proxy'), name: 'socks' }, { secret: PASSWORD });
     const ref = withPw.socksSecretRef!;
-    const renamed = await repo.replaceForward('socks', dynamic({ name: 'socks2', listen: { host: '127.0.0.1', port: 1081 }, socksSecretRef: 'burrow:host:someone-elses' }));
+    const renamed = await repo.replaceForward(
+      'socks',
+      dynamic({ name: 'socks2', listen: { host: '127.0.0.1', port: 1081 }, socksSecretRef: 'burrow:host:someone-elses' }),
+    );
     expect(renamed.socksSecretRef).toBe(ref);
     expect(await repo.forwardSecret('socks2')).toBe(PASSWORD);
     await repo.replaceForward('socks2', repo.requireForward('socks2'), { secret: 'another-one' });

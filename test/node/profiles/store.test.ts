@@ -108,7 +108,18 @@ describe('migrations', () => {
       schemaVersion: 1,
       hosts: [host],
       forwards: [
-        { name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail.example.com', destinationPort: 110, ...common, autostart: true, group: 'mail', tags: ['x', 'y'], notes: 'n' },
+        {
+          name: 'pop3',
+          kind: 'local',
+          port: 1100,
+          destinationHost: 'mail.example.com',
+          destinationPort: 110,
+          ...common,
+          autostart: true,
+          group: 'mail',
+          tags: ['x', 'y'],
+          notes: 'n',
+        },
         { name: 'all', kind: 'local', bindAddress: '', port: 8080, destinationSocket: '/run/app.sock', ...common },
         { name: 'from-sock', kind: 'local', listenSocket: '/tmp/l.sock', destinationHost: 'db', destinationPort: 5432, ...common },
         { name: 'back', kind: 'remote', port: 0, destinationHost: 'localhost', destinationPort: 22, ...common },
@@ -129,7 +140,17 @@ describe('migrations', () => {
     expect(onDisk.settings).toEqual(v1.settings);
     expect(onDisk.hosts).toEqual([host]);
     expect(onDisk.forwards).toEqual([
-      { name: 'pop3', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail.example.com', port: 110 }, ...common, autostart: true, group: 'mail', tags: ['x', 'y'], notes: 'n' },
+      {
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail.example.com', port: 110 },
+        ...common,
+        autostart: true,
+        group: 'mail',
+        tags: ['x', 'y'],
+        notes: 'n',
+      },
       { name: 'all', kind: 'local', listen: { host: '', port: 8080 }, target: { path: '/run/app.sock' }, ...common },
       { name: 'from-sock', kind: 'local', listen: { path: '/tmp/l.sock' }, target: { host: 'db', port: 5432 }, ...common },
       { name: 'back', kind: 'remote', listen: { host: 'localhost', port: 0 }, target: { host: 'localhost', port: 22 }, ...common },
@@ -165,7 +186,9 @@ describe('migrations', () => {
     const newer = JSON.stringify({
       schemaVersion: SCHEMA_VERSION + 1,
       hosts: [{ name: 'a', hostname: 'a.example.com' }],
-      forwards: [{ name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1 }, target: { host: 'x', port: 2 }, host: 'a', healthCheck: true, future: { x: 1 } }],
+      forwards: [
+        { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1 }, target: { host: 'x', port: 2 }, host: 'a', healthCheck: true, future: { x: 1 } },
+      ],
       futureSection: [1, 2, 3],
     });
     writeFileSync(join(dir, 'config.json'), newer);
@@ -328,16 +351,22 @@ describe('repository rules', () => {
     await repo.addHost({ name: 'bastion', hostname: 'b.example.com' });
     await repo.addHost({ name: 'db', hostname: '10.0.0.5', jump: ['bastion'] });
     for (const n of ['a', 'b', 'c'])
-      await repo.addForward({ name: n, kind: 'local', listen: { host: '127.0.0.1', port: 5000 + n.charCodeAt(0) }, target: { host: 'localhost', port: 5432 }, host: 'db' });
+      await repo.addForward({
+        name: n,
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 5000 + n.charCodeAt(0) },
+        target: { host: 'localhost', port: 5432 },
+        host: 'db',
+      });
     await expect(repo.removeHost('db')).rejects.toThrow("Host 'db' is used by 3 forwards (a, b, c); remove or move them first.");
     await expect(repo.removeHost('bastion')).rejects.toThrow("Host 'bastion' is the jump host of db; remove or move it first.");
     await repo.updateHost('bastion', { name: 'jump' });
     expect(repo.getHost('db')!.jump).toEqual(['jump']);
     await repo.updateHost('db', { name: 'database' });
     expect(repo.listForwards().every((f) => f.host === 'database')).toBe(true);
-    await expect(repo.addForward({ name: 'd', kind: 'local', listen: { host: '127.0.0.1', port: 1 }, target: { host: 'x', port: 1 }, host: 'nope' })).rejects.toThrow(
-      "Forward 'd' goes through host 'nope', which does not exist; add that host first or pick another.",
-    );
+    await expect(
+      repo.addForward({ name: 'd', kind: 'local', listen: { host: '127.0.0.1', port: 1 }, target: { host: 'x', port: 1 }, host: 'nope' }),
+    ).rejects.toThrow("Forward 'd' goes through host 'nope', which does not exist; add that host first or pick another.");
     await expect(repo.removeForward('zzz')).rejects.toThrow("No forward named 'zzz'. Saved forwards: a, b, c.");
     expect((await repo.updateSettings({ startHidden: true })).startHidden).toBe(true);
     await expect(repo.updateSettings({ keepalive: { interval: -1, countMax: 3 } })).rejects.toThrow(

@@ -13,9 +13,7 @@ describe('validation messages', () => {
   it('socket paths', () => {
     expect(msgs(ForwardSchema, { ...fwd, listen: { path: ' ' } })).toEqual(['Listening socket is empty; give a file path or leave it out.']);
     expect(msgs(ForwardSchema, { ...fwd, target: { path: '' } })).toEqual(['Destination socket is empty; give a file path or leave it out.']);
-    expect(msgs(ForwardSchema, { ...fwd, listen: { path: 5 } })).toEqual([
-      'Listening socket must be a file path (got 5).',
-    ]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { path: 5 } })).toEqual(['Listening socket must be a file path (got 5).']);
   });
 
   it('ciphers and algorithms', () => {
@@ -43,7 +41,9 @@ describe('validation messages', () => {
   });
 
   it('lists: forwards, hosts, tags (and in an import file)', () => {
-    expect(msgs(ProfileDocumentSchema, { schemaVersion: SCHEMA_VERSION, forwards: {} })).toEqual(['The profile file\'s "forwards" must be a list of forwards.']);
+    expect(msgs(ProfileDocumentSchema, { schemaVersion: SCHEMA_VERSION, forwards: {} })).toEqual([
+      'The profile file\'s "forwards" must be a list of forwards.',
+    ]);
     expect(msgs(ProfileDocumentSchema, { schemaVersion: SCHEMA_VERSION, hosts: 'x' })).toEqual(['The profile file\'s "hosts" must be a list of hosts.']);
     expect(msgs(ForwardSchema, { ...fwd, tags: 'mail' })).toEqual(['Tags must be a list of words, e.g. ["mail", "work"] (got "mail").']);
     expect(() => parseExport(JSON.stringify({ format: 'burrow-profiles', schemaVersion: 1, hosts: [], forwards: {} }), 'profiles.json')).toThrow(

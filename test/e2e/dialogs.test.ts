@@ -140,9 +140,8 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     expect(world.services.repo.getForward('webhook')).toMatchObject({
       kind: 'remote',
       host: 'devbox',
-      port: 9000,
-      destinationHost: '127.0.0.1',
-      destinationPort: 3000,
+      listen: { host: 'localhost', port: 9000 },
+      target: { host: '127.0.0.1', port: 3000 },
       group: 'dev',
     });
     expect(await page.getByRole('dialog').count()).toBe(0);

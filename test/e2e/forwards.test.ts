@@ -69,7 +69,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     const r = row(page, 'pop3-mail');
     await r.waitFor();
     const forward = world.services.repo.getForward('pop3-mail')!;
-    expect(forward).toMatchObject({ kind: 'local', destinationHost: 'localhost', destinationPort: 110, host: 'mail' });
+    expect(forward).toMatchObject({ kind: 'local', target: { host: 'localhost', port: 110 }, host: 'mail' });
     expect((forward.listen as { port: number }).port).toBeGreaterThanOrEqual(1100);
     expect(await textOf(r)).toContain(`127.0.0.1:${(forward.listen as { port: number }).port}`);
 
@@ -190,10 +190,8 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
       await dialog.getByRole('button', { name: 'Save', exact: true }).click();
       await row(page, 'imap-test').waitFor();
       expect(world.services.repo.getForward('imap-test')).toMatchObject({
-        port: suggested,
-        bindAddress: '127.0.0.1',
-        destinationHost: 'imap.internal',
-        destinationPort: 143,
+        listen: { host: '127.0.0.1', port: suggested },
+        target: { host: 'imap.internal', port: 143 },
       });
     } finally {
       await busy.close();

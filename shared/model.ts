@@ -73,10 +73,10 @@ export function nameSchema(what: 'Host' | 'Forward') {
     });
 }
 
-export function portSchema(label: string, min = 1) {
+export function portSchema(label: string, min = 1, missing = `${label} is required.`) {
   const range = `${label} must be between ${min} and 65535`;
   return z
-    .number({ error: (i) => (i.input === undefined ? `${label} is required.` : `${range} (got ${described(i.input)}).`) })
+    .number({ error: (i) => (i.input === undefined ? missing : `${range} (got ${described(i.input)}).`) })
     .int({ error: (i) => `${range} (got ${described(i.input)}).` })
     .min(min, { error: (i) => `${range} (got ${described(i.input)}).` })
     .max(65535, { error: (i) => `${range} (got ${described(i.input)}).` });
@@ -228,7 +228,10 @@ const bindAddress = z
 
 /** Where a forward listens or connects: a TCP address and port, or a Unix socket path. */
 function endpointSchema(side: 'Listening' | 'Destination', portLabel: string, minPort: number, socket = true) {
-  const tcp = z.strictObject({ host: side === 'Listening' ? bindAddress : word('Destination host'), port: portSchema(portLabel, minPort) });
+  const tcp = z.strictObject({
+    host: side === 'Listening' ? bindAddress : word('Destination host'),
+    port: portSchema(portLabel, minPort, `${portLabel} is required (a number between ${minPort} and 65535).`),
+  });
   const unix = z.strictObject({ path: path(`${side} socket`) });
   const what = side === 'Listening' ? 'Where the forward listens' : 'The destination';
   // Told apart by `path`, so that a message names the field that is wrong rather than "matches neither".

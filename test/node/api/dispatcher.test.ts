@@ -146,6 +146,22 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(updated.host.host.keepalive).toEqual({ interval: 5, countMax: 2 });
   });
 
+  it('forward.update replaces the saved forward: what the new one leaves out is gone, the kind may change, it may be renamed', async () => {
+    const listen = { host: '127.0.0.1', port: await freePort() };
+    await use('forward.add', {
+      forward: { name: 'swap', kind: 'local', listen, target: { path: '/run/app.sock' }, host: 'test', group: 'g', notes: 'n', tags: ['t'] },
+    });
+    const v = await use('forward.update', { name: 'swap', forward: { name: 'swapped', kind: 'dynamic', listen, host: 'test' } });
+    expect(v.forward).toEqual({ name: 'swapped', kind: 'dynamic', listen, host: 'test', autostart: false, tags: [] });
+    expect(services.repo.getForward('swap')).toBeUndefined();
+    expect(services.repo.getForward('swapped')).toEqual(v.forward);
+    expect(await fail('forward.update', { name: 'swapped', forward: { name: 'swapped', kind: 'local', listen, host: 'test' } })).toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ field: 'forward.target', message: 'The destination must be { "host": ..., "port": ... } or { "path": ... } (got missing).' }],
+    });
+    await use('forward.remove', { name: 'swapped' });
+  });
+
   it('forwards: add and start; bytes flow; state, stats and log events; connections; health; restart; stop', async () => {
     const port = await freePort();
     const v = await use('forward.add', {

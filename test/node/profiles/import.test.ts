@@ -248,12 +248,15 @@ describe('validation messages', () => {
     expect(msgs(ForwardSchema, { ...fwd, listen: at('80') })).toEqual(['Local port must be between 1 and 65535 (got "80").']);
     expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', listen: at(-1) })).toEqual(['Remote port must be between 0 and 65535 (got -1).']);
     expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', listen: at(0) })).toEqual([]);
-    expect(msgs(ForwardSchema, { ...fwd, listen: { host: '127.0.0.1' } })).toEqual(['Local port is required.']);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { host: '127.0.0.1' } })).toEqual(['Local port is required (a number between 1 and 65535).']);
     expect(msgs(ForwardSchema, { ...fwd, listen: undefined })).toEqual([
       'Where the forward listens must be { "host": ..., "port": ... } or { "path": ... } (got missing).',
     ]);
     expect(msgs(ForwardSchema, { ...fwd, target: at(0, 'm') })).toEqual(['Destination port must be between 1 and 65535 (got 0).']);
-    expect(msgs(ForwardSchema, { ...fwd, target: {} })).toEqual(['Destination host is required.', 'Destination port is required.']);
+    expect(msgs(ForwardSchema, { ...fwd, target: {} })).toEqual([
+      'Destination host is required.',
+      'Destination port is required (a number between 1 and 65535).',
+    ]);
     expect(msgs(ForwardSchema, { ...fwd, target: undefined })).toEqual([
       'The destination must be { "host": ..., "port": ... } or { "path": ... } (got missing).',
     ]);

@@ -71,7 +71,7 @@ describe('migrations', () => {
     expect((r.doc as Record<string, unknown>).windowBounds).toEqual({ width: 800, height: 600 });
   });
 
-  it('v0 empty file (fresh electron-store) -> empty v1', () => {
+  it('v0 empty file (fresh electron-store) -> an empty document of the current version', () => {
     const r = migrate({}, { newSecretRef: () => 'x' });
     expect(r.from).toBe(0);
     expect(parseDocument(r.doc)).toMatchObject({ schemaVersion: SCHEMA_VERSION, hosts: [], forwards: [] });

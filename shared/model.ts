@@ -4,9 +4,10 @@
 // Pure: no Node, no DOM.
 import { z } from 'zod';
 import { BurrowError } from './errors';
-import { DEFAULT_LOCAL_BIND, DEFAULT_REMOTE_BIND, FORWARD_KINDS, type Endpoint, type ForwardKind, type ForwardSpec, isUnix } from './forward-spec';
+import { FORWARD_KINDS, type Endpoint, type ForwardKind, type ForwardSpec, type TcpEndpoint, isUnix } from './forward-spec';
 
-export const SCHEMA_VERSION = 1;
+/** 2: forwards keep their endpoints nested ({ kind, listen, target }), as ForwardSpec does. */
+export const SCHEMA_VERSION = 2;
 
 /** Names are what people type after `burrow up`: no spaces, no shell metacharacters. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
@@ -72,10 +73,10 @@ export function nameSchema(what: 'Host' | 'Forward') {
     });
 }
 
-export function portSchema(label: string, min = 1) {
+export function portSchema(label: string, min = 1, missing = `${label} is required.`) {
   const range = `${label} must be between ${min} and 65535`;
   return z
-    .number({ error: (i) => (i.input === undefined ? `${label} is required.` : `${range} (got ${described(i.input)}).`) })
+    .number({ error: (i) => (i.input === undefined ? missing : `${range} (got ${described(i.input)}).`) })
     .int({ error: (i) => `${range} (got ${described(i.input)}).` })
     .min(min, { error: (i) => `${range} (got ${described(i.input)}).` })
     .max(65535, { error: (i) => `${range} (got ${described(i.input)}).` });
@@ -220,80 +221,102 @@ export function socksPasswordProblem(password: string): string | null {
   return null;
 }
 
-const listenPortLabel = (kind: ForwardKind) => (kind === 'remote' ? 'Remote port' : 'Local port');
+/** Where a forward listens; '' listens on every address, as OpenSSH does. */
+const bindAddress = z
+  .string({ error: (i) => `Bind address must be text (got ${described(i.input)}).` })
+  .regex(/^\S*$/, { error: (i) => `Bind address ${quoted(i.input)} contains spaces; remove them.` });
 
+/** Where a forward listens or connects: a TCP address and port, or a Unix socket path. */
+function endpointSchema(side: 'Listening' | 'Destination', portLabel: string, minPort: number, socket = true) {
+  const tcp = z.strictObject({
+    host: side === 'Listening' ? bindAddress : word('Destination host'),
+    port: portSchema(portLabel, minPort, `${portLabel} is required (a number between ${minPort} and 65535).`),
+  });
+  const unix = z.strictObject({ path: path(`${side} socket`) });
+  const what = side === 'Listening' ? 'Where the forward listens' : 'The destination';
+  // Told apart by `path`, so that a message names the field that is wrong rather than "matches neither".
+  return z
+    .custom<object>((v) => !!v && typeof v === 'object' && !Array.isArray(v), {
+      error: (i) => `${what} must be { "host": ..., "port": ... } or { "path": ... } (got ${described(i.input)}).`,
+    })
+    .transform((v, ctx): Endpoint => {
+      if ('path' in v && !socket)
+        ctx.addIssue({ code: 'custom', message: 'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.' });
+      else if ('path' in v && ('host' in v || 'port' in v))
+        ctx.addIssue({ code: 'custom', message: `${what}: give either a socket path or a host and port, not both.` });
+      else {
+        const r = ('path' in v ? unix : tcp).safeParse(v);
+        if (r.success) return r.data;
+        for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      }
+      return z.NEVER;
+    }) as unknown as z.ZodType<Endpoint, Endpoint>;
+}
+
+/** What every forward has, whatever its kind. */
+const forwardMeta = {
+  name: nameSchema('Forward'),
+  /** The saved Host it goes through, by name. */
+  host: nameSchema('Host'),
+  autostart: flag('Autostart').default(false),
+  /** Opens one connection to the destination when the forward becomes active, to show at once whether it is reachable. Off unless set. */
+  healthCheckAtStart: flag('Health check at start').optional(),
+  group: word('Group', 64).optional(),
+  tags: z.array(word('Tag', 64), { error: (i) => `Tags must be a list of words, e.g. ["mail", "work"] (got ${described(i.input)}).` }).default([]),
+  notes: optionalText('Notes', 2000).optional(),
+  /**
+   * Dynamic forwards only: SOCKS5 clients must log in as this user (RFC 1929).
+   * The password is a secret: it lives in the secret store, never here.
+   */
+  socksUser: word('Proxy user name', SOCKS_FIELD_MAX)
+    .refine((u) => utf8Length(u) <= SOCKS_FIELD_MAX, {
+      error: `Proxy user name is longer than ${SOCKS_FIELD_MAX} bytes, the most SOCKS can carry; shorten it.`,
+    })
+    .optional(),
+  /** Where the SOCKS password is kept in the secret store. Set by the repository only. */
+  socksSecretRef: z.string().min(1).optional(),
+};
+
+/**
+ * A saved forward: its kind says which endpoints it has (as ForwardSpec).
+ * `listen` is on this computer for local and dynamic forwards, on the server
+ * for remote ones; `target` is where connections go (none for SOCKS).
+ */
 export const ForwardSchema = z
-  .object({
-    name: nameSchema('Forward'),
-    kind: oneOf('Forward kind', FORWARD_KINDS),
-    /** Where it listens (client side for local/dynamic, server side for remote). Absent: 127.0.0.1, or localhost on the server. */
-    bindAddress: z
-      .string({ error: (i) => `Bind address must be text (got ${described(i.input)}).` })
-      .regex(/^\S*$/, { error: (i) => `Bind address ${quoted(i.input)} contains spaces; remove them.` })
-      .optional(),
-    /** The listening port; for remote forwards 0 lets the server choose. */
-    port: z.number({ error: (i) => `Port must be a number (got ${described(i.input)}).` }).optional(),
-    /** Listen on a Unix socket instead of bindAddress:port. */
-    listenSocket: path('Listening socket').optional(),
-    destinationHost: word('Destination host').optional(),
-    destinationPort: z.number({ error: (i) => `Destination port must be a number (got ${described(i.input)}).` }).optional(),
-    /** A Unix socket as the destination (on the server for local, here for remote). */
-    destinationSocket: path('Destination socket').optional(),
-    /** The saved Host it goes through, by name. */
-    host: nameSchema('Host'),
-    autostart: flag('Autostart').default(false),
-    /** Opens one connection to the destination when the forward becomes active, to show at once whether it is reachable. Off unless set. */
-    healthCheckAtStart: flag('Health check at start').optional(),
-    group: word('Group', 64).optional(),
-    tags: z.array(word('Tag', 64), { error: (i) => `Tags must be a list of words, e.g. ["mail", "work"] (got ${described(i.input)}).` }).default([]),
-    notes: optionalText('Notes', 2000).optional(),
-    /**
-     * Dynamic forwards only: SOCKS5 clients must log in as this user (RFC 1929).
-     * The password is a secret: it lives in the secret store, never here.
-     */
-    socksUser: word('Proxy user name', SOCKS_FIELD_MAX)
-      .refine((u) => utf8Length(u) <= SOCKS_FIELD_MAX, {
-        error: `Proxy user name is longer than ${SOCKS_FIELD_MAX} bytes, the most SOCKS can carry; shorten it.`,
-      })
-      .optional(),
-    /** Where the SOCKS password is kept in the secret store. Set by the repository only. */
-    socksSecretRef: z.string().min(1).optional(),
-  })
+  .discriminatedUnion(
+    'kind',
+    [
+      z.object({
+        ...forwardMeta,
+        kind: z.literal('local'),
+        listen: endpointSchema('Listening', 'Local port', 1),
+        target: endpointSchema('Destination', 'Destination port', 1),
+      }),
+      z.object({
+        ...forwardMeta,
+        kind: z.literal('remote'),
+        listen: endpointSchema('Listening', 'Remote port', 0),
+        target: endpointSchema('Destination', 'Destination port', 1),
+      }),
+      z.object({
+        ...forwardMeta,
+        kind: z.literal('dynamic'),
+        listen: endpointSchema('Listening', 'Local port', 1, false) as z.ZodType<TcpEndpoint, TcpEndpoint>,
+        target: z.undefined({ error: 'A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.' }).optional(),
+      }),
+    ],
+    { error: (i) => `Forward kind must be one of ${FORWARD_KINDS.join(', ')} (got ${described((i.input as { kind?: unknown } | undefined)?.kind)}).` },
+  )
   .superRefine((f, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    const checkPort = (field: 'port' | 'destinationPort', label: string, min: number) => {
-      const v = f[field];
-      if (v === undefined) return;
-      if (!Number.isInteger(v) || v < min || v > 65535) issue(field, `${label} must be between ${min} and 65535 (got ${v}).`);
-    };
-    const listenLabel = listenPortLabel(f.kind);
     if (f.socksUser !== undefined && f.kind !== 'dynamic') {
-      issue('socksUser', 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.');
+      ctx.addIssue({
+        code: 'custom',
+        path: ['socksUser'],
+        message: 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.',
+      });
     }
-    // Listening side: a port or a socket, not both.
-    if (f.listenSocket !== undefined && (f.port !== undefined || f.bindAddress !== undefined)) {
-      issue('listenSocket', 'Give either a listening socket or a bind address and port, not both.');
-    } else if (f.listenSocket === undefined) {
-      if (f.port === undefined) issue('port', `${listenLabel} is required (a number between ${f.kind === 'remote' ? 0 : 1} and 65535).`);
-      else checkPort('port', listenLabel, f.kind === 'remote' ? 0 : 1);
-    }
-    if (f.kind === 'dynamic') {
-      if (f.listenSocket !== undefined) issue('listenSocket', 'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.');
-      if (f.destinationHost !== undefined || f.destinationPort !== undefined || f.destinationSocket !== undefined) {
-        issue('destinationHost', 'A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.');
-      }
-      return;
-    }
-    // Destination: host and port, or a socket.
-    if (f.destinationSocket !== undefined) {
-      if (f.destinationHost !== undefined || f.destinationPort !== undefined) {
-        issue('destinationSocket', 'Give either a destination socket or a destination host and port, not both.');
-      }
-      if (f.listenSocket !== undefined) issue('listenSocket', 'A forward cannot go from a socket to a socket; one side must be a TCP port.');
-    } else {
-      if (f.destinationHost === undefined) issue('destinationHost', `Destination host is required for a ${f.kind} forward (or give a destination socket).`);
-      if (f.destinationPort === undefined) issue('destinationPort', 'Destination port is required (a number between 1 and 65535).');
-      else checkPort('destinationPort', 'Destination port', 1);
+    if (f.kind !== 'dynamic' && isUnix(f.listen) && isUnix(f.target)) {
+      ctx.addIssue({ code: 'custom', path: ['listen'], message: 'A forward cannot go from a socket to a socket; one side must be a TCP port.' });
     }
   });
 export type Forward = z.infer<typeof ForwardSchema>;
@@ -442,45 +465,30 @@ export const parseForward = (v: unknown): Forward => parseOrThrow(ForwardSchema,
 export const parseSettings = (v: unknown): Settings => parseOrThrow(SettingsSchema, v);
 export const parseDocument = (v: unknown): ProfileDocument => parseOrThrow(ProfileDocumentSchema, v);
 
-// ---------------------------------------------------------------- Forward <-> ForwardSpec
+// ---------------------------------------------------------------- Forward -> ForwardSpec
 
-/** The listening and destination fields of a Forward, as ForwardSpec describes them. */
-export type ForwardEndpoints = Pick<Forward, 'kind' | 'bindAddress' | 'port' | 'listenSocket' | 'destinationHost' | 'destinationPort' | 'destinationSocket'>;
-
-export function forwardToSpec(f: ForwardEndpoints): ForwardSpec {
-  const listen: Endpoint =
-    f.listenSocket !== undefined
-      ? { path: f.listenSocket }
-      : { host: f.bindAddress ?? (f.kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND), port: f.port ?? 0 };
-  if (f.kind === 'dynamic') return { kind: 'dynamic', listen };
-  const target: Endpoint = f.destinationSocket !== undefined ? { path: f.destinationSocket } : { host: f.destinationHost ?? '', port: f.destinationPort ?? 0 };
-  return { kind: f.kind, listen, target };
+/** The endpoints of a saved forward, as the engine takes them (the SOCKS login is added by profiles/to-engine.ts). */
+export function forwardSpec(f: Forward): ForwardSpec {
+  return f.kind === 'dynamic' ? { kind: f.kind, listen: f.listen } : { kind: f.kind, listen: f.listen, target: f.target };
 }
 
-/** The endpoint fields for a spec; the default bind address is left out so it follows the default. */
-export function specToEndpoints(spec: ForwardSpec): ForwardEndpoints {
-  const out: ForwardEndpoints = { kind: spec.kind };
-  if (isUnix(spec.listen)) out.listenSocket = spec.listen.path;
-  else {
-    const dflt = spec.kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND;
-    if (spec.listen.host !== dflt) out.bindAddress = spec.listen.host;
-    out.port = spec.listen.port;
-  }
-  if (spec.target) {
-    if (isUnix(spec.target)) out.destinationSocket = spec.target.path;
-    else {
-      out.destinationHost = spec.target.host;
-      out.destinationPort = spec.target.port;
-    }
-  }
-  return out;
+/** A forward's endpoint fields, as parsed from a spec; validated with the rest of the forward. */
+export type ForwardEndpoints = { kind: ForwardKind; listen: Endpoint; target?: Endpoint };
+
+/** The endpoint fields of a forward for a spec; what is not a forward's (the SOCKS login) is left out. */
+export function specEndpoints(spec: ForwardSpec): ForwardEndpoints {
+  return spec.target ? { kind: spec.kind, listen: spec.listen, target: spec.target } : { kind: spec.kind, listen: spec.listen };
+}
+
+/** The TCP port a forward listens on; undefined for a Unix socket. */
+export function listenPort(f: { listen: Endpoint }): number | undefined {
+  return isUnix(f.listen) ? undefined : f.listen.port;
 }
 
 /** "127.0.0.1:1100 -> mail.example.com:110 via other": one line for lists and menus. */
 export function describeForward(f: Forward): string {
-  const spec = forwardToSpec(f);
-  const listen = isUnix(spec.listen) ? spec.listen.path : `${spec.listen.host || '*'}:${spec.listen.port}`;
+  const listen = isUnix(f.listen) ? f.listen.path : `${f.listen.host || '*'}:${f.listen.port}`;
   const where = f.kind === 'remote' ? `server ${listen}` : listen;
-  const target = spec.target ? (isUnix(spec.target) ? spec.target.path : `${spec.target.host}:${spec.target.port}`) : 'SOCKS';
+  const target = f.kind === 'dynamic' ? 'SOCKS' : isUnix(f.target) ? f.target.path : `${f.target.host}:${f.target.port}`;
   return `${where} -> ${target} via ${f.host}`;
 }

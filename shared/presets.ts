@@ -5,7 +5,8 @@
 // its preferred local port.
 // Pure: the caller passes isFree (electron/profiles/port-probe.ts on Node).
 import { BurrowError } from './errors';
-import type { ForwardInput } from './model';
+import { DEFAULT_LOCAL_BIND, isUnix } from './forward-spec';
+import type { Forward, ForwardInput } from './model';
 
 export interface Preset {
   id: string;
@@ -61,8 +62,8 @@ export async function chooseLocalPort(p: Preset, isFree: (port: number) => boole
 }
 
 /** The local ports saved forwards listen on: a preset never picks one of them, even while that forward is stopped. */
-export function takenLocalPorts(forwards: ReadonlyArray<{ kind: string; port?: number }>): number[] {
-  return forwards.filter((f) => f.kind !== 'remote' && f.port !== undefined).map((f) => f.port!);
+export function takenLocalPorts(forwards: ReadonlyArray<Forward>): number[] {
+  return forwards.flatMap((f) => (f.kind === 'remote' || isUnix(f.listen) ? [] : [f.listen.port]));
 }
 
 /** `base` when it is not in `existing`, else base-2, base-3, ... */
@@ -105,6 +106,7 @@ export async function forwardFromPreset(
 ): Promise<ForwardInput> {
   const port = choice.localPort ?? (await chooseLocalPort(p, isFree, taken));
   const name = choice.name ?? uniqueName(`${p.id}-${choice.host}`, existingNames);
-  if (p.port === undefined) return { name, kind: 'dynamic', port, host: choice.host, tags: ['preset'] };
-  return { name, kind: 'local', port, destinationHost: choice.destinationHost ?? 'localhost', destinationPort: p.port, host: choice.host, tags: ['preset'] };
+  const listen = { host: DEFAULT_LOCAL_BIND, port };
+  if (p.port === undefined) return { name, kind: 'dynamic', listen, host: choice.host, tags: ['preset'] };
+  return { name, kind: 'local', listen, target: { host: choice.destinationHost ?? 'localhost', port: p.port }, host: choice.host, tags: ['preset'] };
 }

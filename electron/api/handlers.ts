@@ -204,7 +204,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const wasRunning = engine.has(name) && isRunning(engine.get(name).state.state);
       // The SOCKS password a running forward was started with, to restart it without asking again.
       const runningPassword = wasRunning ? engine.get(name).spec.socksAuth?.password : undefined;
-      const f = await repo.updateForward(name, replaceWith(current, forward), { secret });
+      const f = await repo.replaceForward(name, forward, { secret });
       if (wasRunning) await engine.stop(name);
       const sameLogin = current.socksUser !== undefined && current.socksUser === f.socksUser && secret === undefined;
       return afterSave(f.name, wasRunning ? () => startOne(f.name, secret ?? (sameLogin ? runningPassword : undefined)) : null);

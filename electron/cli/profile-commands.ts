@@ -4,14 +4,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BurrowError, isBurrowError } from '../../shared/errors';
-import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
-import { AUTH_METHODS, describeForward, forwardToSpec, specToEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
+import { isUnix, parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
+import { AUTH_METHODS, describeForward, listenPort, specEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
 import { PRESETS, findPreset } from '../../shared/presets';
 import { exposureOf } from '../../shared/exposure';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport, sshExportNote } from '../profiles/export';
 import type { ImportReport } from '../profiles/merge';
 import { isPortFree } from '../profiles/port-probe';
-import { ProfileRepository, type Patch, type RepositoryWarning } from '../profiles/repository';
+import { ProfileRepository, applyPatch, type Patch, type RepositoryWarning } from '../profiles/repository';
 import { presetForward } from '../profiles/presets';
 import { readRuntimeStatuses, runtimeOf, type PublishedForward, type PublisherKind, type RuntimeStatus } from '../profiles/runtime-status';
 import { configDir } from '../profiles/paths';
@@ -148,16 +148,15 @@ export async function forwardRunState(f: Forward, statuses: RuntimeStatus[], pro
       text: describeRuntime(published.status, published.forward),
       runningIn: { pid: published.status.pid, app: published.status.kind },
     };
-  if (f.kind === 'remote' || f.listenSocket !== undefined || f.port === undefined) return { state: 'unknown', text: 'not running in Burrow' };
-  const spec = forwardToSpec(f);
-  const host = 'host' in spec.listen ? spec.listen.host : '127.0.0.1';
-  if (await probe(f.port, host || '0.0.0.0')) return { state: 'stopped', text: 'stopped' };
+  if (f.kind === 'remote' || isUnix(f.listen)) return { state: 'unknown', text: 'not running in Burrow' };
+  const port = f.listen.port;
+  if (await probe(port, f.listen.host || '0.0.0.0')) return { state: 'stopped', text: 'stopped' };
   // Another saved forward on the same port that a Burrow process runs: this one is simply stopped.
-  const sibling = others.find((o) => o.name !== f.name && o.kind !== 'remote' && o.port === f.port && runtimeOf(statuses, o.name));
+  const sibling = others.find((o) => o.name !== f.name && o.kind !== 'remote' && listenPort(o) === port && runtimeOf(statuses, o.name));
   if (sibling)
     return {
       state: 'stopped',
-      text: `stopped (its port ${f.port} is used by forward '${sibling.name}', ${describeRuntime(runtimeOf(statuses, sibling.name)!.status, runtimeOf(statuses, sibling.name)!.forward)})`,
+      text: `stopped (its port ${port} is used by forward '${sibling.name}', ${describeRuntime(runtimeOf(statuses, sibling.name)!.status, runtimeOf(statuses, sibling.name)!.forward)})`,
     };
   // A busy port says only that something listens there: not that it is this forward.
   return { state: 'port in use', text: 'port in use, not by Burrow' };
@@ -309,10 +308,9 @@ function forwardFlags(p: ParsedArgs, cmd: string): Patch<ForwardInput> {
   if (specs.length > 1) throw usage('Give one forward spec (-L, -R or -D); save each forward under its own name.', cmd);
   if (specs.length === 1) {
     const kind: ForwardKind = specs[0][0] === '-L' ? 'local' : specs[0][0] === '-R' ? 'remote' : 'dynamic';
-    const ep = specToEndpoints(parseForwardSpec(kind, specs[0][1]));
-    // Clear the endpoint fields the new spec does not use.
-    for (const k of ['bindAddress', 'port', 'listenSocket', 'destinationHost', 'destinationPort', 'destinationSocket'] as const) patch[k] = null;
-    Object.assign(patch, ep);
+    const ep = specEndpoints(parseForwardSpec(kind, specs[0][1]));
+    // A -D spec has no target: clear the one the forward had.
+    Object.assign(patch, { target: null }, ep);
   }
   const via = one(p, '--via');
   if (via !== undefined) patch.host = via;
@@ -361,7 +359,7 @@ function loginNote(f: Forward): string | null {
 
 /** Prints a saved forward: the text line (with the login note), or JSON on stdout and the note on stderr; an exposed listener is warned about. */
 function savedForward(io: CliIO, p: ParsedArgs, f: Forward, text: string): number {
-  const exposure = exposureOf(f.kind, forwardToSpec(f).listen, { socksLogin: !!f.socksUser });
+  const exposure = exposureOf(f.kind, f.listen, { socksLogin: !!f.socksUser });
   if (exposure) io.stderr.write(`burrow: ${f.name}: warning: ${exposure.message}\n`);
   const note = loginNote(f);
   if (note && has(p, '--json')) io.stderr.write(`burrow: note: ${note}\n`);
@@ -460,7 +458,7 @@ export const edit: Run = command(
         : patch.socksUser && patch.socksUser !== current.socksUser
           ? await socksPasswordToSave(repo, io, patch.socksUser, name)
           : undefined;
-    const f = await repo.updateForward(name, patch, { secret });
+    const f = await repo.replaceForward(name, applyPatch(current, patch) as ForwardInput, { secret });
     return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}.`);
   },
   'edit',
@@ -618,7 +616,7 @@ export const preset: Run = command(
     // The same function as the window and the tray: free local port, and PRESET-HOST-2, -3 ... when the name is taken.
     const input = await presetForward(repo.document(), pr, { host: via, destinationHost: one(p, '--to'), name: one(p, '--name') });
     const f = await repo.addForward(input);
-    return out(io, p, f, `Saved forward '${f.name}': ${pr.label} on localhost:${f.port} (${describeForward(f)}). Start it with: burrow up ${f.name}`);
+    return out(io, p, f, `Saved forward '${f.name}': ${pr.label} on localhost:${listenPort(f)} (${describeForward(f)}). Start it with: burrow up ${f.name}`);
   },
   'preset',
 );

@@ -1,6 +1,6 @@
 // The tray menu's input from the saved profiles and the engine's live states.
 import { formatEndpoint } from '../../shared/forward-spec';
-import { forwardToSpec, type ProfileDocument } from '../../shared/model';
+import { type ProfileDocument } from '../../shared/model';
 import { PRESETS } from '../../shared/presets';
 import { presetLabels, type IsFree } from '../profiles/presets';
 import { boundOf, destinationFailing, type ForwardState } from '../../shared/tunnel-state';
@@ -24,8 +24,7 @@ export function trayInput(
   return {
     forwards: doc.forwards.map((f) => {
       const st: ForwardState = stateOf(f.name) ?? { state: 'stopped' };
-      const spec = forwardToSpec(f);
-      const where = formatEndpoint(boundOf(st) ?? spec.listen);
+      const where = formatEndpoint(boundOf(st) ?? f.listen);
       return {
         id: f.name,
         name: f.name,

@@ -4,7 +4,8 @@ import { BurrowError } from '../../shared/errors';
 import { REQUEST_LIMITS } from '../../shared/contract';
 import { fieldOf, shapeProblems } from '../../shared/input-shape';
 import { forwardFlag, formatForwardSpec } from '../../shared/forward-spec';
-import { DEFAULT_KEEPALIVE, SCHEMA_VERSION, forwardToSpec, type Forward, type Host, type ProfileDocument } from '../../shared/model';
+import { nestForward } from './migrations';
+import { DEFAULT_KEEPALIVE, SCHEMA_VERSION, forwardSpec, type Forward, type Host, type ProfileDocument } from '../../shared/model';
 import type { Incoming } from './merge';
 
 export const EXPORT_FORMAT = 'burrow-profiles';
@@ -71,7 +72,9 @@ export function parseExport(text: string, source = 'the file'): Incoming {
   if (!Array.isArray(v.hosts ?? []) || !Array.isArray(v.forwards ?? [])) {
     throw new BurrowError('VALIDATION', `${source}: "hosts" and "forwards" must be lists; give a file made by 'burrow export --format json'.`);
   }
-  return { hosts: (v.hosts ?? []) as unknown[], forwards: (v.forwards ?? []) as unknown[] };
+  const forwards = (v.forwards ?? []) as unknown[];
+  // An export from schema 1 has flat forward endpoints: nested as the profile file's migration does.
+  return { hosts: (v.hosts ?? []) as unknown[], forwards: v.schemaVersion === 1 ? forwards.map(nestForward) : forwards };
 }
 
 /**
@@ -114,7 +117,7 @@ export function exportSshConfig(doc: ProfileDocument): string {
     for (const f of doc.forwards.filter((x) => x.host === h.name)) {
       const key = f.kind === 'local' ? 'LocalForward' : f.kind === 'remote' ? 'RemoteForward' : 'DynamicForward';
       // ssh_config separates the listening side from the destination with a space.
-      const text = f.kind === 'dynamic' ? formatForwardSpec(forwardToSpec(f)) : splitListen(f);
+      const text = f.kind === 'dynamic' ? formatForwardSpec(forwardSpec(f)) : splitListen(f);
       lines.push(`    # forward '${f.name}'`);
       const note = sshExportNote(f);
       if (note) lines.push(`    # Note: ${note}`);
@@ -127,7 +130,7 @@ export function exportSshConfig(doc: ProfileDocument): string {
 }
 
 function splitListen(f: Forward): string {
-  const spec = forwardToSpec(f);
+  const spec = forwardSpec(f);
   const listen = formatForwardSpec({ kind: 'dynamic', listen: spec.listen });
   const target = formatForwardSpec(spec).slice(listen.length + 1);
   return `${listen} ${target}`;
@@ -183,7 +186,7 @@ export function exportSshCommand(f: Forward, doc: ProfileDocument): string {
   // -J is enough when no hop has options of its own (ssh reaches -J hops with its defaults).
   const plain = hops.every((hop) => hostOptions(hop).every(([k]) => k === 'HostName' || k === 'User' || k === 'Port'));
   const jump = !hops.length ? [] : plain ? ['-J', hops.map(hopSpec).join(',')] : ['-o', `ProxyCommand=${proxyCommand(h, doc, `Host '${h.name}'`)}`];
-  return ['ssh', '-N', forwardFlag(f.kind), formatForwardSpec(forwardToSpec(f)), ...jump, ...sshArgs(h)].map(shellQuote).join(' ');
+  return ['ssh', '-N', forwardFlag(f.kind), formatForwardSpec(forwardSpec(f)), ...jump, ...sshArgs(h)].map(shellQuote).join(' ');
 }
 
 /**

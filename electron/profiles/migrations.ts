@@ -12,8 +12,12 @@
 //        "keepAlive": 30 }
 //    Servers become Hosts (one per distinct user@host:port), specs become
 //    Forwards, and passwords move to the secret store (never stay in the file).
-import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
-import { NAME_MAX, NAME_PATTERN, SCHEMA_VERSION, specToEndpoints } from '../../shared/model';
+//
+// Version 1 kept a forward's endpoints flat (bindAddress, port, listenSocket,
+// destinationHost, destinationPort, destinationSocket); version 2 nests them
+// as { kind, listen, target }, the shape of ForwardSpec.
+import { DEFAULT_LOCAL_BIND, DEFAULT_REMOTE_BIND, parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
+import { NAME_MAX, NAME_PATTERN, SCHEMA_VERSION, specEndpoints } from '../../shared/model';
 
 export interface MigrationContext {
   /** A fresh, unique reference for a secret. */
@@ -61,7 +65,7 @@ function unique(base: string, taken: Set<string>): string {
   return name;
 }
 
-/** 0 -> 1: the prototype's flat tunnel list (or nothing) to hosts + forwards + settings. */
+/** 0 -> 1: the prototype's flat tunnel list (or nothing) to hosts + forwards (already nested, which 1 -> 2 leaves as is) + settings. */
 export const migrateV0: Migration = (old, ctx) => {
   const notes: string[] = [];
   const secrets: MigrationResult['secrets'] = [];
@@ -89,7 +93,7 @@ export const migrateV0: Migration = (old, ctx) => {
     let endpoints;
     try {
       if (!sm || !FLAGS[sm[1]]) throw new Error(`'${String(tun.spec)}' is not -L, -R or -D followed by a forward spec`);
-      endpoints = specToEndpoints(parseForwardSpec(FLAGS[sm[1]], sm[2]));
+      endpoints = specEndpoints(parseForwardSpec(FLAGS[sm[1]], sm[2]));
     } catch (e) {
       notes.push(`Skipped tunnel '${name}': ${(e as Error).message}`);
       return;
@@ -130,9 +134,42 @@ export const migrateV0: Migration = (old, ctx) => {
   return { doc: { ...rest, schemaVersion: 1, hosts, forwards, settings }, secrets, notes };
 };
 
+const FLAT_FIELDS = ['bindAddress', 'port', 'listenSocket', 'destinationHost', 'destinationPort', 'destinationSocket'] as const;
+
+/**
+ * One forward from v1's flat endpoint fields (bindAddress, port, listenSocket,
+ * destinationHost, destinationPort, destinationSocket) to v2's nested
+ * { listen, target }. A field it cannot place is kept as it was, so that
+ * validation names it rather than the migration dropping it. Also used for
+ * JSON exports made by v1.
+ */
+export function nestForward(f: unknown): unknown {
+  if (!f || typeof f !== 'object' || Array.isArray(f)) return f;
+  const old = f as Record<string, unknown>;
+  if (!FLAT_FIELDS.some((k) => Object.hasOwn(old, k))) return f;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(old)) if (!(FLAT_FIELDS as readonly string[]).includes(k)) out[k] = v;
+  const remote = old.kind === 'remote';
+  if (old.listenSocket !== undefined && old.port === undefined && old.bindAddress === undefined) out.listen = { path: old.listenSocket };
+  else if (old.listenSocket === undefined) out.listen = { host: old.bindAddress ?? (remote ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND), port: old.port };
+  else Object.assign(out, { listenSocket: old.listenSocket, port: old.port, bindAddress: old.bindAddress });
+  const hasTcp = old.destinationHost !== undefined || old.destinationPort !== undefined;
+  if (old.destinationSocket !== undefined && !hasTcp) out.target = { path: old.destinationSocket };
+  else if (old.destinationSocket === undefined && hasTcp) out.target = { host: old.destinationHost, port: old.destinationPort };
+  else if (hasTcp) Object.assign(out, { destinationSocket: old.destinationSocket, destinationHost: old.destinationHost, destinationPort: old.destinationPort });
+  return out;
+}
+
+/** 1 -> 2: each forward's flat endpoint fields nested as { listen, target }. */
+const migrateV1: Migration = (old) => {
+  const forwards = Array.isArray(old.forwards) ? old.forwards.map(nestForward) : old.forwards;
+  return { doc: { ...old, schemaVersion: 2, forwards }, secrets: [], notes: [] };
+};
+
 /** Step from version N to N+1, by N. */
 export const MIGRATIONS: Record<number, Migration> = {
   0: migrateV0,
+  1: migrateV1,
 };
 
 /** Runs every step from the document's version up to SCHEMA_VERSION. */

@@ -107,7 +107,7 @@ function split(obj: Record<string, unknown>): { ours: Record<string, unknown>; o
   return { ours, other };
 }
 
-function applyPatch<T extends object>(base: T, patch: object): T {
+export function applyPatch<T extends object>(base: T, patch: object): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
@@ -327,12 +327,14 @@ export class ProfileRepository {
     });
   }
 
-  /** Changes a forward. `opts.secret`: a new SOCKS password, null to forget the stored one, absent to keep it. */
-  async updateForward(name: string, patch: Patch<ForwardInput>, opts: SecretOption = {}): Promise<Forward> {
+  /**
+   * Replaces forward `name` with `next` (which may rename it): fields left out
+   * of `next` are gone. `opts.secret`: a new SOCKS password, null to forget
+   * the stored one, absent to keep it.
+   */
+  async replaceForward(name: string, next: ForwardInput, opts: SecretOption = {}): Promise<Forward> {
     const current = this.requireForward(name);
-    const merged = applyPatch(current, withoutSocksRef(patch)) as ForwardInput;
-    if (current.socksSecretRef) merged.socksSecretRef = current.socksSecretRef;
-    const f = parseForward(merged);
+    const f = parseForward({ ...withoutSocksRef(next), ...(current.socksSecretRef ? { socksSecretRef: current.socksSecretRef } : {}) });
     return this.withSocksSecret(f, opts, current, async (x) => {
       await this.mutate((doc) => {
         const at = doc.forwards.findIndex((y) => y.name === name);

@@ -4,7 +4,7 @@
 // electron/sshconfig/ssh-config.ts. Match blocks are reported, not imported.
 import { userInfo } from 'node:os';
 import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
-import { NAME_PATTERN, specToEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
+import { NAME_PATTERN, listenPort, specEndpoints, type ForwardInput, type HostInput } from '../../shared/model';
 import { ALGORITHMS, resolveAlgorithms } from '../tunnels/algorithms';
 import { parseDestination } from '../sshconfig/host-options';
 import {
@@ -221,9 +221,9 @@ export function importSshConfig(full: SSHConfig): Incoming {
           return;
         }
         try {
-          const ep = specToEndpoints(parseForwardSpec(kind, text));
-          const id = ep.port !== undefined ? String(ep.port) : String(i + 1);
-          forwards.push({ name: `${name}-${letter}${id}`, ...ep, host: name, tags: ['ssh-config'] });
+          const ep = specEndpoints(parseForwardSpec(kind, text));
+          const id = String(listenPort(ep) ?? i + 1);
+          forwards.push({ name: `${name}-${letter}${id}`, ...ep, host: name, tags: ['ssh-config'] } as ForwardInput);
         } catch (e) {
           skipped.push({ kind: 'forward', name: `${name} ${key}`, action: 'skip', reason: (e as Error).message });
         }

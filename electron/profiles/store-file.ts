@@ -21,6 +21,7 @@ import {
   type ProfileDocument,
 } from '../../shared/model';
 import { writeFileDurable } from './durable-write';
+import { nestForward } from './migrations';
 
 export interface RawFile {
   /** sha256 of the bytes; null when the file does not exist. */
@@ -127,7 +128,8 @@ export function recoverDocument(value: unknown): Recovered {
   });
   let forwards: Forward[] = [];
   (Array.isArray(obj.forwards) ? obj.forwards : []).forEach((f, i) => {
-    const r = ForwardSchema.safeParse(f);
+    // A damaged file's version is unknown: a forward in v1's flat shape is still recovered.
+    const r = ForwardSchema.safeParse(nestForward(f));
     if (!r.success) dropped.push(`${label('forward', f, i)}: ${r.error.issues.map((x) => x.message).join(' ')}`);
     else if (forwards.some((x) => x.name === r.data.name)) dropped.push(`${label('forward', f, i)}: a second forward of that name.`);
     else forwards.push(r.data);

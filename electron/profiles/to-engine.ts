@@ -2,7 +2,7 @@
 // by reference) becomes a HostConfig, a Forward a ForwardSpec.
 import { userInfo } from 'node:os';
 import { BurrowError } from '../../shared/errors';
-import { forwardToSpec, type Forward, type Host, type Settings } from '../../shared/model';
+import { forwardSpec, type Forward, type Host, type Settings } from '../../shared/model';
 import type { ForwardSpec } from '../../shared/forward-spec';
 import { DEFAULTS, DEFAULT_KNOWN_HOSTS } from '../sshconfig/host-options';
 import { expandTokens, type TokenContext } from '../sshconfig/ssh-config';
@@ -90,7 +90,7 @@ export interface EngineForward {
 export function toEngineForward(f: Forward, opts: EngineHostOptions): EngineForward {
   const host = opts.lookup(f.host);
   if (!host) throw new BurrowError('NOT_FOUND', `Forward '${f.name}' goes through host '${f.host}', which is not saved; add the host or edit the forward.`);
-  const spec = forwardToSpec(f);
+  const spec = forwardSpec(f);
   if (f.kind === 'dynamic' && f.socksUser !== undefined) {
     spec.socksAuth = { username: f.socksUser, password: opts.socksPasswords?.get(f.name) ?? null };
   }

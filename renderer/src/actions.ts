@@ -55,12 +55,14 @@ export async function pickAnotherPort(name: string) {
   const view = store.forward(name);
   if (!view) return;
   const f = view.forward;
-  const from = f.port !== undefined && f.port < 1024 ? f.port + 1000 : (f.port ?? 1024);
+  if ('path' in f.listen) return;
+  const listen = f.listen;
+  const from = listen.port < 1024 ? listen.port + 1000 : listen.port;
   try {
-    const check = await call('port.check', { port: from, bindAddress: f.bindAddress });
+    const check = await call('port.check', { port: from, bindAddress: listen.host });
     const port = check.free ? from : check.suggestion;
     if (!port) throw new Error(`No free port from ${from} up; edit the forward and pick one.`);
-    const updated = await call('forward.update', { name, forward: { ...f, port } });
+    const updated = await call('forward.update', { name, forward: { ...f, listen: { ...listen, port } } });
     store.mergeView(updated);
     // The notice that offered this fix (from the start that failed) is done with.
     dismissAbout(name);

@@ -34,17 +34,13 @@ export function stateLabel(s: ForwardState, kind?: ForwardKind): string {
 
 /** "127.0.0.1:1100" (or the server side for -R). */
 export function listenText(f: Forward, s?: ForwardState): string {
-  const bound = s && boundOf(s);
-  if (bound) return 'path' in bound ? bound.path : `${bound.host || '*'}:${bound.port}`;
-  if (f.listenSocket) return f.listenSocket;
-  const host = f.bindAddress ?? (f.kind === 'remote' ? 'localhost' : '127.0.0.1');
-  return `${host || '*'}:${f.port ?? 0}`;
+  const at = (s && boundOf(s)) ?? f.listen;
+  return 'path' in at ? at.path : `${at.host || '*'}:${at.port}`;
 }
 
 export function destinationText(f: Forward): string {
   if (f.kind === 'dynamic') return 'SOCKS proxy';
-  if (f.destinationSocket) return f.destinationSocket;
-  return `${f.destinationHost ?? '?'}:${f.destinationPort ?? '?'}`;
+  return 'path' in f.target ? f.target.path : `${f.target.host}:${f.target.port}`;
 }
 
 /** "bastion → db" for a host with jump hosts. */
@@ -59,7 +55,7 @@ export function viaText(host: string, hosts: HostView[] | undefined): string {
  * the tooltip and in the details). Undefined: show the message as it is.
  */
 export function reasonHeadline(f: Forward, reason: ForwardReason | undefined): string | undefined {
-  if (!reason || f.kind === 'dynamic' || f.destinationSocket) return undefined;
+  if (!reason || f.kind === 'dynamic' || 'path' in f.target) return undefined;
   const dest = destinationText(f);
   switch (reason.code) {
     case 'DEST_REFUSED':

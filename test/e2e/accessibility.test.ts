@@ -54,9 +54,9 @@ beforeAll(async () => {
   writeFileSync(join(world.dir, 'moved_known_hosts'), `[127.0.0.1]:${sshd.port} ${impostor}\n`);
   await dispatch('host.add', { host: sshdHostInput(sshd, 'legacy', { knownHostsFile: join(world.dir, 'moved_known_hosts') }) });
   await dispatch('forward.add', { forward: await localForwardInput('pop3-mail', 'mail', echo.port, { group: 'mail' }), start: true });
-  await dispatch('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', port: await freePort(), host: 'mail' } });
+  await dispatch('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', listen: { host: '127.0.0.1', port: await freePort() }, host: 'mail' } });
   await dispatch('forward.add', {
-    forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'mail' },
+    forward: { name: 'webhook-dev', kind: 'remote', listen: { host: 'localhost', port: 0 }, target: { host: '127.0.0.1', port: 3000 }, host: 'mail' },
   });
   await dispatch('forward.add', { forward: await localForwardInput('fresh-echo', 'fresh', echo.port) });
   await dispatch('forward.add', { forward: await localForwardInput('vault-echo', 'vault', echo.port) });

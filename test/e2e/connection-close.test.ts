@@ -49,9 +49,9 @@ describe('Close a connection from the details pane', () => {
       await dispatchOk(world, 'forward.add', { forward: input, start: true });
       await waitForText(rowState(page, name), ACTIVE);
       let sock: net.Socket;
-      if (name === 'busy') sock = (await echoThrough(input.port, Buffer.from('hello'))).socket;
+      if (name === 'busy') sock = (await echoThrough(input.listen.port, Buffer.from('hello'))).socket;
       else {
-        sock = net.connect(input.port, '127.0.0.1');
+        sock = net.connect(input.listen.port, '127.0.0.1');
         await new Promise((res) => sock.once('connect', res));
       }
       sock.on('error', () => undefined);

@@ -35,7 +35,7 @@ describe('the destination in the list', () => {
     expect(await waitForText(rowState(page, 'web'), /Active, destination not yet tried/)).toContain('Active, destination not yet tried');
     expect(await row(page, 'web').getAttribute('aria-label')).toBe('web, Active, destination not yet tried');
 
-    const { socket } = await echoThrough(input.port, Buffer.from('hi'));
+    const { socket } = await echoThrough(input.listen.port, Buffer.from('hi'));
     socket.destroy();
     await waitForText(rowState(page, 'web'), /^Active$/);
     expect(await row(page, 'web').getAttribute('aria-label')).toBe('web, Active');

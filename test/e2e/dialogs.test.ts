@@ -141,9 +141,8 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     expect(world.services.repo.getForward('webhook')).toMatchObject({
       kind: 'remote',
       host: 'devbox',
-      port: 9000,
-      destinationHost: '127.0.0.1',
-      destinationPort: 3000,
+      listen: { host: 'localhost', port: 9000 },
+      target: { host: '127.0.0.1', port: 3000 },
       group: 'dev',
     });
     expect(await page.getByRole('dialog').count()).toBe(0);
@@ -183,7 +182,7 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
     expect(answers).toEqual([[PASSWORD], [CODE]]);
     expect(await page.getByRole('dialog').count()).toBe(0);
     const payload = Buffer.from('through the two-factor tunnel');
-    const { socket, echoed } = await echoThrough(forward.port, payload);
+    const { socket, echoed } = await echoThrough(forward.listen.port, payload);
     socket.destroy();
     expect(echoed.equals(payload)).toBe(true);
     await stopForward(page, 'twofa-echo');

@@ -116,8 +116,7 @@ describe('forward form: Unix sockets', () => {
     await waitForText(rowState(page, 'to-socket'), ACTIVE);
     expect(await textOf(row(page, 'to-socket'))).toContain(unixEchoPath);
     const saved = world.services.repo.getForward('to-socket')!;
-    expect(saved).toMatchObject({ kind: 'local', port, destinationSocket: unixEchoPath });
-    expect(saved).not.toHaveProperty('destinationHost');
+    expect(saved).toMatchObject({ kind: 'local', listen: { host: '127.0.0.1', port }, target: { path: unixEchoPath } });
     const payload = Buffer.from('through a port to a socket');
     const { socket, echoed } = await echoThrough(port, payload);
     socket.destroy();
@@ -144,8 +143,7 @@ describe('forward form: Unix sockets', () => {
     await form.getByLabel('Destination port', { exact: true }).fill(String(echo.port));
     await form.getByRole('button', { name: 'Save and start' }).click();
     await waitForText(rowState(page, 'from-socket'), ACTIVE);
-    expect(world.services.repo.getForward('from-socket')).toMatchObject({ listenSocket: path, destinationHost: '127.0.0.1', destinationPort: echo.port });
-    expect(world.services.repo.getForward('from-socket')).not.toHaveProperty('port');
+    expect(world.services.repo.getForward('from-socket')).toMatchObject({ listen: { path }, target: { host: '127.0.0.1', port: echo.port } });
     const payload = Buffer.from('through a socket to a port');
     const { socket, echoed } = await echoThrough(path, payload);
     socket.destroy();

@@ -70,9 +70,9 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     const r = row(page, 'pop3-mail');
     await r.waitFor();
     const forward = world.services.repo.getForward('pop3-mail')!;
-    expect(forward).toMatchObject({ kind: 'local', destinationHost: 'localhost', destinationPort: 110, host: 'mail' });
-    expect(forward.port).toBeGreaterThanOrEqual(1100);
-    expect(await textOf(r)).toContain(`127.0.0.1:${forward.port}`);
+    expect(forward).toMatchObject({ kind: 'local', target: { host: 'localhost', port: 110 }, host: 'mail' });
+    expect((forward.listen as { port: number }).port).toBeGreaterThanOrEqual(1100);
+    expect(await textOf(r)).toContain(`127.0.0.1:${(forward.listen as { port: number }).port}`);
 
     // Nothing listens on the test machine's port 110: point the preset at the echo server.
     await detailsPane(page, 'pop3-mail').getByRole('button', { name: 'Edit', exact: true }).click();
@@ -86,7 +86,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     expect(await switchState(page, 'pop3-mail')).toBe(true);
 
     const payload = Buffer.from('USER alice\r\n'.repeat(1000));
-    const { socket, echoed } = await echoThrough(forward.port!, payload);
+    const { socket, echoed } = await echoThrough((forward.listen as { port: number }).port, payload);
     expect(echoed.equals(payload)).toBe(true);
     await waitForText(r.getByLabel('Open connections'), /^1 open$/);
     await waitForText(r.locator('.row-traffic'), /[1-9][\d.]* (B|KB)\/s/);
@@ -97,7 +97,7 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
 
     await stopForward(page, 'pop3-mail');
     expect(await switchState(page, 'pop3-mail')).toBe(false);
-    expect(await connectionRefused(forward.port!)).toBe(true);
+    expect(await connectionRefused((forward.listen as { port: number }).port)).toBe(true);
   }, 60_000);
 
   it('asks about an unknown host key with its SHA256 fingerprint, and trusts it once', async () => {
@@ -124,7 +124,9 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
   it('shows why a destination fails, with a fix to edit the forward', async () => {
     const closed = await freePort();
     const port = await freePort();
-    await dispatch('forward.add', { forward: { name: 'broken', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: closed, host: 'mail' } });
+    await dispatch('forward.add', {
+      forward: { name: 'broken', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: closed }, host: 'mail' },
+    });
     await row(page, 'broken').waitFor();
     await page.getByRole('switch', { name: 'broken', exact: true }).click();
     await waitForText(rowState(page, 'broken'), ACTIVE);
@@ -189,10 +191,8 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
       await dialog.getByRole('button', { name: 'Save', exact: true }).click();
       await row(page, 'imap-test').waitFor();
       expect(world.services.repo.getForward('imap-test')).toMatchObject({
-        port: suggested,
-        bindAddress: '127.0.0.1',
-        destinationHost: 'imap.internal',
-        destinationPort: 143,
+        listen: { host: '127.0.0.1', port: suggested },
+        target: { host: 'imap.internal', port: 143 },
       });
     } finally {
       await busy.close();
@@ -233,9 +233,8 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
       await world.services.repo.addForward({
         name,
         kind: 'local',
-        port: 30000 + i,
-        destinationHost: '127.0.0.1',
-        destinationPort: echo.port,
+        listen: { host: '127.0.0.1', port: 30000 + i },
+        target: { host: '127.0.0.1', port: echo.port },
         host: 'mail',
         group: `team-${i % 5}`,
       });

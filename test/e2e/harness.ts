@@ -219,5 +219,5 @@ export { sshdHostInput } from '../support/hosts';
 
 /** A local forward (the contract's input) from a free port here to 127.0.0.1:destinationPort through a saved host. */
 export async function localForwardInput(name: string, host: string, destinationPort: number, over: Record<string, unknown> = {}) {
-  return { name, kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort, host, ...over };
+  return { name, kind: 'local', listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port: destinationPort }, host, ...over };
 }

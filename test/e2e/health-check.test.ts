@@ -40,7 +40,10 @@ describe('health check in the details pane', () => {
   }, 60_000);
 
   it('a SOCKS forward: the SSH session round trip, and says so', async () => {
-    await dispatch('forward.add', { forward: { name: 'proxy', kind: 'dynamic', port: await freePort(), host: 'lab' }, start: true });
+    await dispatch('forward.add', {
+      forward: { name: 'proxy', kind: 'dynamic', listen: { host: '127.0.0.1', port: await freePort() }, host: 'lab' },
+      start: true,
+    });
     expect(await healthOf('proxy')).toMatch(/^Healthy, round trip \d+\.\d ms \(SSH session: a SOCKS proxy has no fixed destination\)$/);
   }, 60_000);
 

@@ -103,7 +103,7 @@ describe('stored host secrets in the host form', () => {
 
   it('the SOCKS password of a forward has the same look', async () => {
     await dispatchOk(world, 'forward.add', {
-      forward: { name: 'proxy', kind: 'dynamic', port: await freePort(), host: 'locked', socksUser: 'alice' },
+      forward: { name: 'proxy', kind: 'dynamic', listen: { host: '127.0.0.1', port: await freePort() }, host: 'locked', socksUser: 'alice' },
       secret: 'socks-secret',
     });
     await row(page, 'proxy').waitFor();

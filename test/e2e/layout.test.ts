@@ -35,9 +35,8 @@ beforeAll(async () => {
       forward: {
         name,
         kind: i % 7 === 3 ? 'dynamic' : 'local',
-        port: 20000 + i,
-        destinationHost: i % 7 === 3 ? undefined : 'internal-service.example.com',
-        destinationPort: i % 7 === 3 ? undefined : 5432,
+        listen: { host: '127.0.0.1', port: 20000 + i },
+        target: i % 7 === 3 ? undefined : { host: 'internal-service.example.com', port: 5432 },
         host: i % 3 ? LONG_HOST : 'db',
         group: `group-${i % 4}`,
       },
@@ -48,14 +47,13 @@ beforeAll(async () => {
     forward: {
       name: 'work-bastion-L2999-echo-with-live-traffic',
       kind: 'local',
-      port: await freePort(),
-      destinationHost: '127.0.0.1',
-      destinationPort: echo.port,
+      listen: { host: '127.0.0.1', port: await freePort() },
+      target: { host: '127.0.0.1', port: echo.port },
       host: LONG_HOST,
     },
     start: true,
   });
-  const port = (active as { forward: { port: number } }).forward.port;
+  const port = (active as { forward: { listen: { port: number } } }).forward.listen.port;
   for (let i = 0; i < 2; i++) {
     const s = net.connect(port, '127.0.0.1');
     s.on('error', () => undefined);

@@ -44,7 +44,7 @@ describe('presets with no host yet', () => {
     await step2.getByRole('button', { name: 'Create forward' }).click();
     await step2.waitFor({ state: 'detached' });
     const saved = world.services.repo.listForwards()[0];
-    expect(saved).toMatchObject({ kind: 'local', host: 'other', destinationHost: 'mail.example.com', destinationPort: 110 });
+    expect(saved).toMatchObject({ kind: 'local', host: 'other', target: { host: 'mail.example.com', port: 110 } });
     await row(page, saved.name).waitFor();
   }, 60_000);
 

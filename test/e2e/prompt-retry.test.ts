@@ -56,7 +56,7 @@ describe('a wrong password in the window', () => {
     await answer(PASSWORD, AGAIN);
     await waitForText(rowState(page, 'pw-echo'), ACTIVE);
     const payload = Buffer.from('after a typo');
-    const { socket, echoed } = await echoThrough(forward.port, payload);
+    const { socket, echoed } = await echoThrough(forward.listen.port, payload);
     socket.destroy();
     expect(echoed.equals(payload)).toBe(true);
     await stopForward(page, 'pw-echo');

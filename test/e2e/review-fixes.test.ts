@@ -90,7 +90,7 @@ describe('review fixes', () => {
     await dispatch('forward.add', { forward: await localForwardInput('fine', 'mail', echo.port), start: true });
     await waitForText(rowState(page, 'refusing'), ACTIVE);
     await new Promise<void>((resolve) => {
-      const s = net.connect(input.port, '127.0.0.1');
+      const s = net.connect(input.listen.port, '127.0.0.1');
       s.on('error', () => resolve());
       s.on('close', () => resolve());
     });

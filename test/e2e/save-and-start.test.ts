@@ -1,6 +1,7 @@
 // "Save and start" / "Create and start" when the start fails (browser mode,
 // real engine, real sshd): the forward is saved once, the dialog closes, and
 // the new row shows the failure with its one-click fixes.
+import { listenPort } from '../../shared/model';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startSshd, type Sshd } from '../support/sshd';
@@ -66,7 +67,7 @@ describe('save and start, when the start fails', () => {
 
     await pane.getByRole('button', { name: 'Pick another port' }).click();
     await waitForText(rowState(page, 'busy'), ACTIVE);
-    const port = world.services.repo.getForward('busy')!.port!;
+    const port = listenPort(world.services.repo.getForward('busy')!)!;
     expect(port).not.toBe(squatter.port);
     const payload = Buffer.from('moved to a free port');
     const { socket, echoed } = await echoThrough(port, payload);

@@ -17,7 +17,7 @@ const sshd = await startSshd();
 const echo = await echoServer();
 const squatter = await serve(() => undefined);
 const world = await startWorld();
-const call = async (channel: string, input: unknown) => (await dispatchOk(world, channel, input)) as { forward: { port?: number } };
+const call = async (channel: string, input: unknown) => (await dispatchOk(world, channel, input)) as { forward: { listen: { port: number } } };
 const host = (name: string, over: Record<string, unknown> = {}) => sshdHostInput(sshd, name, over);
 
 try {
@@ -43,7 +43,7 @@ try {
     secret: 'not-a-real-password',
   });
   const local = (name: string, port: number, dest: number, h: string, group?: string, destinationHost = '127.0.0.1') => ({
-    forward: { name, kind: 'local', port, destinationHost, destinationPort: dest, host: h, group },
+    forward: { name, kind: 'local', listen: { host: '127.0.0.1', port }, target: { host: destinationHost, port: dest }, host: h, group },
   });
   const pop3 = await call('forward.add', { ...local('pop3-mail', await freePort(), echo.port, 'mail', 'mail'), start: true });
   await call('forward.add', { ...local('imap-mail', await freePort(), 143, 'mail', 'mail', 'localhost') });
@@ -51,16 +51,26 @@ try {
   const pg = await call('forward.add', { ...local('postgres-prod', await freePort(), echo.port, 'db', 'databases'), start: true });
   await call('forward.add', { ...local('redis-cache', squatter.port, 6379, 'db', 'databases', 'localhost') });
   await call('forward.start', { name: 'redis-cache' }).catch(() => undefined);
-  await call('forward.add', { forward: { name: 'socks-office', kind: 'dynamic', port: await freePort(), host: 'mail' }, start: true });
+  await call('forward.add', {
+    forward: { name: 'socks-office', kind: 'dynamic', listen: { host: '127.0.0.1', port: await freePort() }, host: 'mail' },
+    start: true,
+  });
   const broken = await call('forward.add', { ...local('grafana', await freePort(), await freePort(), 'mail', 'monitoring'), start: true });
   await call('forward.add', {
-    forward: { name: 'webhook-dev', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 3000, host: 'build', group: 'monitoring' },
+    forward: {
+      name: 'webhook-dev',
+      kind: 'remote',
+      listen: { host: 'localhost', port: 0 },
+      target: { host: '127.0.0.1', port: 3000 },
+      host: 'build',
+      group: 'monitoring',
+    },
   });
-  net.connect(broken.forward.port!, '127.0.0.1').on('error', () => undefined);
+  net.connect(broken.forward.listen.port, '127.0.0.1').on('error', () => undefined);
 
   // Steady traffic, with connections that stay open.
   const keep: net.Socket[] = [];
-  for (const p of [pop3.forward.port!, pop3.forward.port!, pg.forward.port!]) {
+  for (const p of [pop3.forward.listen.port, pop3.forward.listen.port, pg.forward.listen.port]) {
     const s = net.connect(p, '127.0.0.1');
     s.on('error', () => undefined);
     s.on('data', () => undefined);

@@ -3,6 +3,7 @@
 // client (wrong password refused, right one through), the password only in the
 // secret store, never in the profile file; editing keeps, replaces or removes it;
 // without a secret store the form says the password is not kept.
+import { listenPort } from '../../shared/model';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -91,7 +92,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
   }, 60_000);
 
   it('editing shows the stored password and keeps it, replaces it, or removes the login', async () => {
-    const port = world.services.repo.getForward('proxy')!.port!;
+    const port = listenPort(world.services.repo.getForward('proxy')!)!;
 
     // Keep: change something else, leave the password empty.
     let form = await editForward(page, 'proxy');

@@ -40,8 +40,25 @@ describe('tray input', () => {
       {
         hosts: [{ name: 'mail' } as never],
         forwards: [
-          { name: 'pop3', kind: 'local', port: 1100, destinationHost: 'localhost', destinationPort: 110, host: 'mail', autostart: false, tags: [] },
-          { name: 'back', kind: 'remote', port: 0, destinationHost: 'localhost', destinationPort: 22, host: 'mail', autostart: false, tags: [], group: 'g' },
+          {
+            name: 'pop3',
+            kind: 'local',
+            listen: { host: '127.0.0.1', port: 1100 },
+            target: { host: 'localhost', port: 110 },
+            host: 'mail',
+            autostart: false,
+            tags: [],
+          },
+          {
+            name: 'back',
+            kind: 'remote',
+            listen: { host: 'localhost', port: 0 },
+            target: { host: 'localhost', port: 22 },
+            host: 'mail',
+            autostart: false,
+            tags: [],
+            group: 'g',
+          },
         ],
       },
       (n) => (n === 'back' ? { state: 'active', bound: { host: 'localhost', port: 40123 }, destination: { status: 'untried' } } : undefined),

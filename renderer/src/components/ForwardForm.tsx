@@ -6,9 +6,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { exposureOf } from '../../../shared/exposure';
 import { socksSecretProblem } from '../../../shared/contract';
-import { ForwardSchema, type ForwardInput } from '../../../shared/model';
+import { ForwardSchema, listenPort, type ForwardInput } from '../../../shared/model';
 import { unprivilegedPort } from '../../../shared/presets';
-import type { ForwardKind } from '../../../shared/forward-spec';
+import { DEFAULT_LOCAL_BIND, DEFAULT_REMOTE_BIND, isUnix, type ForwardKind } from '../../../shared/forward-spec';
 import { reportStartFailure, startForward } from '../actions';
 import { ApiError, call, errorMessage } from '../api';
 import { KINDS, isRunning } from '../forward-meta';
@@ -82,18 +82,25 @@ export function splitTags(s: string): string[] {
   ];
 }
 
+// The form stays flat (one field per box); the forward is nested ({ listen, target }): converted here only.
 function toDraft(f: Partial<ForwardInput>, defaultHost: string): Draft {
+  const listen = f.listen;
+  const target = f.kind !== 'dynamic' ? f.target : undefined;
+  const tcpListen = listen && !isUnix(listen) ? listen : undefined;
+  const tcpTarget = target && !isUnix(target) ? target : undefined;
+  const defaultBind = f.kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND;
   return {
     name: f.name ?? '',
     kind: f.kind ?? 'local',
-    variant: f.listenSocket !== undefined ? 'fromSocket' : f.destinationSocket !== undefined ? 'toSocket' : 'tcp',
+    variant: listen && isUnix(listen) ? 'fromSocket' : target && isUnix(target) ? 'toSocket' : 'tcp',
     host: f.host ?? defaultHost,
-    bindAddress: f.bindAddress ?? '',
-    port: f.port !== undefined ? String(f.port) : '',
-    listenSocket: f.listenSocket ?? '',
-    destinationHost: f.destinationHost ?? '',
-    destinationPort: f.destinationPort !== undefined ? String(f.destinationPort) : '',
-    destinationSocket: f.destinationSocket ?? '',
+    // The default bind address shows as an empty box, as before.
+    bindAddress: tcpListen && tcpListen.host !== defaultBind ? tcpListen.host || '*' : '',
+    port: tcpListen ? String(tcpListen.port) : '',
+    listenSocket: listen && isUnix(listen) ? listen.path : '',
+    destinationHost: tcpTarget?.host ?? '',
+    destinationPort: tcpTarget ? String(tcpTarget.port) : '',
+    destinationSocket: target && isUnix(target) ? target.path : '',
     group: f.group ?? '',
     tags: (f.tags ?? []).join(', '),
     autostart: f.autostart ?? false,
@@ -121,28 +128,33 @@ function toInput(d: Draft, base: Partial<ForwardInput>): Record<string, unknown>
   // The secret's reference is the main process's business; the login applies to SOCKS only.
   delete out.socksSecretRef;
   out.socksUser = d.kind === 'dynamic' ? text(d.socksUser) : undefined;
-  // The listening end: a socket, or a bind address and port.
-  if (variant === 'fromSocket') {
-    out.listenSocket = d.listenSocket.trim();
-    out.bindAddress = out.port = undefined;
-  } else {
-    out.listenSocket = undefined;
-    out.bindAddress = text(d.bindAddress);
-    out.port = num(d.port);
-  }
+  // The listening end: a socket, or a bind address ('*' is every address) and port.
+  const bind = text(d.bindAddress);
+  out.listen =
+    variant === 'fromSocket'
+      ? { path: d.listenSocket.trim() }
+      : { host: bind === undefined ? (d.kind === 'remote' ? DEFAULT_REMOTE_BIND : DEFAULT_LOCAL_BIND) : bind === '*' ? '' : bind, port: num(d.port) };
   // The destination: none for SOCKS, a socket, or host and port.
-  out.destinationHost = out.destinationPort = out.destinationSocket = undefined;
-  if (variant === 'toSocket') out.destinationSocket = d.destinationSocket.trim();
-  else if (d.kind !== 'dynamic') {
-    out.destinationHost = text(d.destinationHost);
-    out.destinationPort = num(d.destinationPort);
-  }
+  out.target =
+    d.kind === 'dynamic'
+      ? undefined
+      : variant === 'toSocket'
+        ? { path: d.destinationSocket.trim() }
+        : { host: text(d.destinationHost), port: num(d.destinationPort) };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
 }
 
 /** The error key of a draft field (the password's is the contract's `secret`). */
 const fieldOf = (k: keyof Draft) => (k === 'kind' || k === 'variant' ? 'port' : k === 'socksPassword' ? 'secret' : k);
+
+/** The form field an error about the forward at `path` belongs to ("listen.port" -> port). */
+function fieldOfPath(path: readonly PropertyKey[]): string {
+  const [end, part] = path.map(String);
+  if (end === 'listen') return part === 'path' ? 'listenSocket' : part === 'host' ? 'bindAddress' : 'port';
+  if (end === 'target') return part === 'path' ? 'destinationSocket' : part === 'port' ? 'destinationPort' : 'destinationHost';
+  return path.map(String).join('.');
+}
 
 export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput>; onClose: () => void }) {
   const snapshot = useSnapshot();
@@ -174,7 +186,7 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   const input = useMemo(() => toInput(d, base), [d]); // eslint-disable-line react-hooks/exhaustive-deps
   const parsed = useMemo(() => ForwardSchema.safeParse(input), [input]);
   const errors = useMemo(() => {
-    const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+    const out = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: fieldOfPath(i.path), message: i.message })));
     const taken = snapshot?.forwards.some((v) => v.forward.name === d.name.trim() && v.forward.name !== original?.name);
     if (taken && !out.name) out.name = `A forward named '${d.name.trim()}' exists already; pick another name.`;
     if (!d.host && hosts.length === 0) out.host = 'Add an SSH host first: forwards go through one.';
@@ -184,14 +196,15 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
   }, [parsed, input, serverErrors, snapshot, d.name, d.host, d.kind, d.socksPassword, hosts.length, original?.name]);
   const shown = (field: string) => form.shown(errors, field);
 
-  const portNum = typeof input.port === 'number' ? input.port : undefined;
+  const typedPort = num(d.port);
+  const portNum = typeof typedPort === 'number' ? typedPort : undefined;
   const variant: Variant = d.kind === 'dynamic' ? 'tcp' : d.variant;
   const listensOnPort = variant !== 'fromSocket';
   const listensHere = d.kind !== 'remote' && listensOnPort;
-  const unchangedPort = original !== undefined && original.port === portNum && (original.bindAddress ?? '') === d.bindAddress.trim();
+  const unchangedPort = original !== undefined && listenPort(original) === portNum && toDraft(original, '').bindAddress === d.bindAddress.trim();
   const check = usePortCheck(listensHere ? portNum : undefined, d.bindAddress, unchangedPort);
   const sharedWith = snapshot?.forwards.find(
-    (v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && v.forward.port === portNum && portNum !== undefined,
+    (v) => v.forward.name !== original?.name && v.forward.kind !== 'remote' && listensHere && listenPort(v.forward) === portNum && portNum !== undefined,
   );
   const bind = d.bindAddress.trim();
 
@@ -231,7 +244,10 @@ export function ForwardForm(props: { name?: string; draft?: Partial<ForwardInput
       if (view.startError) void reportStartFailure(view.forward.name, view.startError, ui);
       else if (original && start && !isRunning(view.state.state)) void startForward(view.forward.name, ui);
     } catch (e) {
-      if (e instanceof ApiError && e.failure.issues?.length) setServerErrors(firstByField(e.failure.issues, 'forward.'));
+      if (e instanceof ApiError && e.failure.issues?.length)
+        setServerErrors(
+          firstByField(e.failure.issues.map((i) => ({ ...i, field: i.field.startsWith('forward.') ? fieldOfPath(i.field.slice(8).split('.')) : i.field }))),
+        );
       else setServerErrors({ '(form)': errorMessage(e) });
     } finally {
       setSaving(false);

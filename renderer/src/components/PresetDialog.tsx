@@ -76,14 +76,13 @@ export function PresetDialog(props: { onClose: () => void }) {
     ui.open({
       type: 'forward',
       draft:
-        picked.kind === 'dynamic'
-          ? { name: `${picked.id}-${host}`, kind: 'dynamic', port: picked.localPort, host, tags: ['preset'] }
+        picked.port === undefined
+          ? { name: `${picked.id}-${host}`, kind: 'dynamic', listen: { host: '127.0.0.1', port: picked.localPort }, host, tags: ['preset'] }
           : {
               name: `${picked.id}-${host}`,
               kind: 'local',
-              port: picked.localPort,
-              destinationHost: destination.trim() || 'localhost',
-              destinationPort: picked.port,
+              listen: { host: '127.0.0.1', port: picked.localPort },
+              target: { host: destination.trim() || 'localhost', port: picked.port },
               host,
               tags: ['preset'],
             },

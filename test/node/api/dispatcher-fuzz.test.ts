@@ -277,13 +277,21 @@ beforeAll(async () => {
     engine: { reconnect: { baseDelayMs: 1000, maxDelayMs: 5000 }, connectionWaitMs: 300, channelTimeoutMs: 1000 },
   });
   const host = { name: 'h', hostname: '127.0.0.1', port: closed, strictHostKeyChecking: 'yes' as const, jump: [] };
-  const forward = { name: 'f', kind: 'local' as const, port: p1, destinationHost: '127.0.0.1', destinationPort: 9, host: 'h', group: 'g', tags: ['t'] };
+  const forward = {
+    name: 'f',
+    kind: 'local' as const,
+    listen: { host: '127.0.0.1', port: p1 },
+    target: { host: '127.0.0.1', port: 9 },
+    host: 'h',
+    group: 'g',
+    tags: ['t'],
+  };
   expect((await services.dispatcher.dispatch('host.add', { host })).ok).toBe(true);
   expect((await services.dispatcher.dispatch('forward.add', { forward })).ok).toBe(true);
   const source = { format: 'ssh_config' as const, text: 'Host pasted\n  HostName 127.0.0.1\n  LocalForward 127.0.0.1:1 127.0.0.1:9\n' };
   samples = {
     'state.get': undefined,
-    'forward.add': { forward: { ...forward, name: 'f2', port: p2 }, start: false },
+    'forward.add': { forward: { ...forward, name: 'f2', listen: { host: '127.0.0.1', port: p2 } }, start: false },
     'forward.update': { name: 'f', forward: { ...forward, notes: 'n' } },
     'forward.remove': { name: 'f2' },
     'forward.start': { name: 'f' },

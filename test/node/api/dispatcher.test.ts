@@ -1,5 +1,6 @@
 // The dispatcher, every channel, against the real engine, a real repository in a
 // temporary BURROW_CONFIG_DIR and a real sshd on 127.0.0.1.
+import { listenPort } from '../../../shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -97,10 +98,12 @@ describe('dispatcher: validation and errors', () => {
   });
 
   it('names the field in validation errors', async () => {
-    const r = await fail('forward.add', { forward: { name: 'bad name', kind: 'local', port: 70000, host: 'test', destinationHost: 'x', destinationPort: 1 } });
+    const r = await fail('forward.add', {
+      forward: { name: 'bad name', kind: 'local', listen: { host: '127.0.0.1', port: 70000 }, target: { host: 'x', port: 1 }, host: 'test' },
+    });
     expect(r.code).toBe('VALIDATION');
     const fields = (r as { issues: { field: string }[] }).issues.map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['forward.name', 'forward.port']));
+    expect(fields).toEqual(expect.arrayContaining(['forward.name', 'forward.listen.port']));
     expect(r.message).toContain('Local port must be between 1 and 65535 (got 70000).');
     const s = await fail('settings.set', { notifications: 'yes' });
     expect(s).toMatchObject({ code: 'VALIDATION', issues: [{ field: 'notifications' }] });
@@ -145,10 +148,33 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(updated.host.host.keepalive).toEqual({ interval: 5, countMax: 2 });
   });
 
+  it('forward.update replaces the saved forward: what the new one leaves out is gone, the kind may change, it may be renamed', async () => {
+    const listen = { host: '127.0.0.1', port: await freePort() };
+    await use('forward.add', {
+      forward: { name: 'swap', kind: 'local', listen, target: { path: '/run/app.sock' }, host: 'test', group: 'g', notes: 'n', tags: ['t'] },
+    });
+    const v = await use('forward.update', { name: 'swap', forward: { name: 'swapped', kind: 'dynamic', listen, host: 'test' } });
+    expect(v.forward).toEqual({ name: 'swapped', kind: 'dynamic', listen, host: 'test', autostart: false, tags: [] });
+    expect(services.repo.getForward('swap')).toBeUndefined();
+    expect(services.repo.getForward('swapped')).toEqual(v.forward);
+    expect(await fail('forward.update', { name: 'swapped', forward: { name: 'swapped', kind: 'local', listen, host: 'test' } })).toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ field: 'forward.target', message: 'The destination must be { "host": ..., "port": ... } or { "path": ... } (got missing).' }],
+    });
+    await use('forward.remove', { name: 'swapped' });
+  });
+
   it('forwards: add and start; bytes flow; state, stats and log events; connections; health; restart; stop', async () => {
     const port = await freePort();
     const v = await use('forward.add', {
-      forward: { name: 'echo', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' },
+      forward: {
+        name: 'echo',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: port },
+        target: { host: '127.0.0.1', port: echo.port },
+        host: 'test',
+        group: 'dev',
+      },
       start: true,
     });
     expect(v.state.state).toBe('active');
@@ -204,7 +230,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     await use('forward.start', { name: 'echo' });
     const newPort = await freePort();
     const cur = (await use('state.get')).forwards.find((f) => f.forward.name === 'echo')!.forward;
-    const v = await use('forward.update', { name: 'echo', forward: { ...cur, port: newPort } });
+    const v = await use('forward.update', { name: 'echo', forward: { ...cur, listen: { host: '127.0.0.1', port: newPort } } });
     expect(v.state.state).toBe('active');
     expect(boundOf(v.state)).toEqual({ host: '127.0.0.1', port: newPort });
     expect(await roundTrip(newPort, 'moved')).toBe('moved');
@@ -214,7 +240,7 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const busyPort = (busy.address() as net.AddressInfo).port;
     await use('forward.add', {
-      forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      forward: { name: 'busy', kind: 'local', listen: { host: '127.0.0.1', port: busyPort }, target: { host: '127.0.0.1', port: echo.port }, host: 'test' },
     });
     const r = await fail('forward.start', { name: 'busy' });
     expect(r.code).toBe('PORT_IN_USE');
@@ -229,7 +255,14 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
   it('groups start and stop together', async () => {
     const port = await freePort();
     await use('forward.add', {
-      forward: { name: 'echo2', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test', group: 'dev' },
+      forward: {
+        name: 'echo2',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: port },
+        target: { host: '127.0.0.1', port: echo.port },
+        host: 'test',
+        group: 'dev',
+      },
     });
     const started = await use('group.start', { group: 'dev' });
     expect(started.results.map((r) => [r.name, r.ok])).toEqual([
@@ -250,10 +283,10 @@ describe('dispatcher: every channel against the real engine and sshd', () => {
     expect(pop3.localPort).toBeGreaterThanOrEqual(1100);
     expect(pop3.title).toBe(`Forward POP3 to localhost:${pop3.localPort}`);
     const v = await use('forward.fromPreset', { presetId: 'pop3', host: 'test' });
-    expect(v.forward).toMatchObject({ name: 'pop3-test', kind: 'local', destinationHost: 'localhost', destinationPort: 110, host: 'test' });
+    expect(v.forward).toMatchObject({ name: 'pop3-test', kind: 'local', target: { host: 'localhost', port: 110 }, host: 'test' });
     const again = await use('forward.fromPreset', { presetId: 'pop3', host: 'test' });
     expect(again.forward.name).toBe('pop3-test-2');
-    expect(again.forward.port).not.toBe(v.forward.port);
+    expect(listenPort(again.forward)).not.toBe(listenPort(v.forward));
     await use('forward.remove', { name: 'pop3-test-2' });
   });
 

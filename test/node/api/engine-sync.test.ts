@@ -1,5 +1,6 @@
 // The engine follows the saved profiles from their change events, not by
 // re-reading them (and decrypting every stored password) on each request.
+import { listenPort } from '../../../shared/model';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -33,7 +34,9 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) {
     await ok('host.add', { host: { name: `pw${i}`, hostname: '127.0.0.1', port: 9, auth: { method: 'password' } }, secret: `secret-${i}` });
   }
-  await ok('forward.add', { forward: { name: 'f', kind: 'local', port: 40999, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' } });
+  await ok('forward.add', {
+    forward: { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 40999 }, target: { host: 'localhost', port: 9 }, host: 'pw0' },
+  });
 });
 
 afterAll(async () => {
@@ -56,13 +59,13 @@ describe('engine sync', () => {
   it('a saved change reaches the engine before the answer, and one from another process on the next request', async () => {
     await ok('forward.update', {
       name: 'f',
-      forward: { name: 'f', kind: 'local', port: 40998, destinationHost: 'localhost', destinationPort: 9, host: 'pw0' },
+      forward: { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 40998 }, target: { host: 'localhost', port: 9 }, host: 'pw0' },
     });
     expect(services.engine.get('f').spec.listen).toMatchObject({ port: 40998 });
     // Another process edits the file (as `burrow edit` would).
     const file = path.join(dir, 'config.json');
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    doc.forwards[0].port = 40997;
+    doc.forwards[0].listen = { host: '127.0.0.1', port: 40997 };
     writeFileSync(file, JSON.stringify(doc));
     services.repo.refresh();
     await ok('state.get', undefined);
@@ -83,9 +86,11 @@ describe('stored host passwords', () => {
         await call('host.add', { host: { name: `other${i}`, hostname: '127.0.0.1', port: 9, auth: { method: 'password' } }, secret: `x${i}` });
       await call('host.add', { host: sshdHostInput(sshd, 'real', { auth: { method: 'password' } }), secret: PASSWORD });
       const port = await freePort();
-      await call('forward.add', { forward: { name: 'through-real', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: 9, host: 'real' } });
       await call('forward.add', {
-        forward: { name: 'socks', kind: 'dynamic', port: await freePort(), host: 'real', socksUser: 'alice' },
+        forward: { name: 'through-real', kind: 'local', listen: { host: '127.0.0.1', port }, target: { host: '127.0.0.1', port: 9 }, host: 'real' },
+      });
+      await call('forward.add', {
+        forward: { name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: await freePort() }, host: 'real', socksUser: 'alice' },
         secret: 'wonderland',
       });
       for (let i = 0; i < 3; i++) await call('state.get', undefined);
@@ -116,7 +121,9 @@ describe('the profile document while watched', () => {
     try {
       const call = okCaller(() => app);
       await call('host.add', { host: { name: 'h', hostname: '127.0.0.1', port: 9 } });
-      await call('forward.add', { forward: { name: 'w', kind: 'local', port: 40996, destinationHost: 'localhost', destinationPort: 9, host: 'h' } });
+      await call('forward.add', {
+        forward: { name: 'w', kind: 'local', listen: { host: '127.0.0.1', port: 40996 }, target: { host: 'localhost', port: 9 }, host: 'h' },
+      });
       const file = path.join(watchDir, 'config.json');
       const reads = vi.spyOn(fs, 'readFileSync');
       syncBuiltinESMExports();
@@ -131,9 +138,9 @@ describe('the profile document while watched', () => {
         syncBuiltinESMExports();
       }
       const doc = JSON.parse(readFileSync(file, 'utf8'));
-      doc.forwards[0].port = 40995;
+      doc.forwards[0].listen = { host: '127.0.0.1', port: 40995 };
       writeFileSync(file, JSON.stringify(doc));
-      await vi.waitFor(() => expect(app.repo.document().forwards[0].port).toBe(40995), { timeout: 10_000 });
+      await vi.waitFor(() => expect(listenPort(app.repo.document().forwards[0])).toBe(40995), { timeout: 10_000 });
     } finally {
       await app.dispose();
       rmSync(watchDir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ function deepValue(n: number): unknown {
   for (let i = 0; i < n; i++) v = [v];
   return v;
 }
-const forward = { name: 'f', kind: 'local', port: 1100, destinationHost: 'mail', destinationPort: 110, host: 'h' };
+const forward = { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail', port: 110 }, host: 'h' };
 
 function failure(d: Delivered | null): Failure {
   expect(d, 'the transport carries it').not.toBeNull();
@@ -63,8 +63,8 @@ describe('requests that used to crash the process are answered with a Failure', 
     );
     const cyclic: Record<string, unknown> = { ...forward };
     cyclic.name = cyclic;
-    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: cyclic })).message).toBe(
-      'forward.name.name.name.name.name... is nested more than 16 levels deep; at most 16 are accepted.',
+    expect(failure(await viaIpc(services.dispatcher, 'forward.add', { forward: cyclic })).message).toMatch(
+      /^forward\.name\.name\.name\.name\.name\.\.\. is nested more than 16 levels deep; at most 16 are accepted\./,
     );
   });
 

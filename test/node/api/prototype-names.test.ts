@@ -38,8 +38,12 @@ describe('names of Object.prototype properties', () => {
     for (const name of NAMES) await ok('host.add', { host: { name, hostname: '127.0.0.1', port: 2 } });
     // Remote forwards: `burrow ls` cannot probe a port for them, so only a status file can call them running.
     for (const name of NAMES)
-      await ok('forward.add', { forward: { name, kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 9, host: name } });
-    await ok('forward.add', { forward: { name: 'busy', kind: 'remote', port: 0, destinationHost: '127.0.0.1', destinationPort: 9, host: 'constructor' } });
+      await ok('forward.add', {
+        forward: { name, kind: 'remote', listen: { host: 'localhost', port: 0 }, target: { host: '127.0.0.1', port: 9 }, host: name },
+      });
+    await ok('forward.add', {
+      forward: { name: 'busy', kind: 'remote', listen: { host: 'localhost', port: 0 }, target: { host: '127.0.0.1', port: 9 }, host: 'constructor' },
+    });
     const state = (await ok('state.get')) as { forwards: { forward: { name: string }; state: { state: string } }[] };
     expect(state.forwards.map((f) => [f.forward.name, f.state.state])).toEqual([...NAMES, 'busy'].map((n) => [n, 'stopped']));
   });

@@ -2,6 +2,7 @@
 // of a running forward): when saving works and starting does not, the answer
 // is ok with the saved forward, its state failed with the reason, and
 // startError; nothing is saved twice. Against the real engine and a real sshd.
+import { listenPort } from '../../../shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,14 +62,20 @@ afterAll(async () => {
 
 describe('save and start, when the start fails', () => {
   it('forward.add with the local port in use: ok, saved, failed with the reason and startError', async () => {
-    const forward = { name: 'busy', kind: 'local' as const, port: squatter.port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail' };
+    const forward = {
+      name: 'busy',
+      kind: 'local' as const,
+      listen: { host: '127.0.0.1', port: squatter.port },
+      target: { host: '127.0.0.1', port: echo.port },
+      host: 'mail',
+    };
     const v = await ok('forward.add', { forward, start: true });
-    expect(v.forward).toMatchObject({ name: 'busy', port: squatter.port });
+    expect(v.forward).toMatchObject({ name: 'busy', listen: { port: squatter.port } });
     expect(v.startError).toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining(String(squatter.port)) });
     expect(v.state).toMatchObject({ state: 'failed', reason: { code: 'PORT_IN_USE' } });
     expect(services.repo.getForward('busy')).toBeDefined();
     // Once started on a free port, it works: the saved forward is whole.
-    await ok('forward.update', { name: 'busy', forward: { ...forward, port: await freePort() } });
+    await ok('forward.update', { name: 'busy', forward: { ...forward, listen: { host: '127.0.0.1', port: await freePort() } } });
     expect((await ok('forward.start', { name: 'busy' })).state.state).toBe('active');
     await ok('forward.stop', { name: 'busy' });
   });
@@ -87,17 +94,29 @@ describe('save and start, when the start fails', () => {
 
   it('forward.update restarting a running forward that then cannot start: ok, saved, startError', async () => {
     const port = await freePort();
-    const forward = { name: 'moving', kind: 'local' as const, port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail' };
+    const forward = {
+      name: 'moving',
+      kind: 'local' as const,
+      listen: { host: '127.0.0.1', port: port },
+      target: { host: '127.0.0.1', port: echo.port },
+      host: 'mail',
+    };
     expect((await ok('forward.add', { forward, start: true })).state.state).toBe('active');
-    const v = await ok('forward.update', { name: 'moving', forward: { ...forward, port: squatter.port } });
+    const v = await ok('forward.update', { name: 'moving', forward: { ...forward, listen: { host: '127.0.0.1', port: squatter.port } } });
     expect(v.startError).toMatchObject({ code: 'PORT_IN_USE' });
     expect(v.state.state).toBe('failed');
-    expect(services.repo.getForward('moving')?.port).toBe(squatter.port);
+    expect(listenPort(services.repo.getForward('moving')!)).toBe(squatter.port);
   });
 
   it('a start that works has no startError', async () => {
     const v = await ok('forward.add', {
-      forward: { name: 'fine', kind: 'local', port: await freePort(), destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'mail' },
+      forward: {
+        name: 'fine',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: await freePort() },
+        target: { host: '127.0.0.1', port: echo.port },
+        host: 'mail',
+      },
       start: true,
     });
     expect(v.state.state).toBe('active');

@@ -81,7 +81,7 @@ describe('dispatcher: SOCKS login with a secret store', () => {
     const app = await services(store);
     const port = await freePort();
     const v = await app.ok('forward.add', {
-      forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' },
+      forward: { name: 'proxy', kind: 'dynamic', listen: { host: '127.0.0.1', port: port }, host: 'lab', socksUser: 'alice' },
       secret: PASSWORD,
       start: true,
     });
@@ -112,7 +112,7 @@ describe('dispatcher: SOCKS login with a secret store', () => {
   it('validation: a login on a local forward, a password without a login', async () => {
     const app = await services(new MemorySecretStore());
     const local = await app.call('forward.add', {
-      forward: { name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail', destinationPort: 110, host: 'lab', socksUser: 'alice' },
+      forward: { name: 'pop3', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'mail', port: 110 }, host: 'lab', socksUser: 'alice' },
     });
     expect(local).toMatchObject({
       ok: false,
@@ -121,7 +121,10 @@ describe('dispatcher: SOCKS login with a secret store', () => {
         { field: 'forward.socksUser', message: 'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.' },
       ],
     });
-    const noUser = await app.call('forward.add', { forward: { name: 'p', kind: 'dynamic', port: 1080, host: 'lab' }, secret: PASSWORD });
+    const noUser = await app.call('forward.add', {
+      forward: { name: 'p', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'lab' },
+      secret: PASSWORD,
+    });
     expect(noUser).toMatchObject({ ok: false, code: 'VALIDATION', message: expect.stringContaining('A SOCKS password needs a proxy user name') });
   });
 });
@@ -130,7 +133,7 @@ describe('dispatcher: SOCKS login without a stored password', () => {
   it("asks through the prompt broker as a 'password' prompt when the forward starts; cancel starts nothing", async () => {
     const app = await services(new MemorySecretStore());
     const port = await freePort();
-    await app.ok('forward.add', { forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' } });
+    await app.ok('forward.add', { forward: { name: 'proxy', kind: 'dynamic', listen: { host: '127.0.0.1', port: port }, host: 'lab', socksUser: 'alice' } });
 
     const starting = app.ok('forward.start', { name: 'proxy' });
     await waitFor(() => app.prompts.length === 1);
@@ -171,7 +174,7 @@ describe('dispatcher: SOCKS login without a stored password', () => {
     const app = await services(new NoSecretStore());
     const port = await freePort();
     const v = await app.ok('forward.add', {
-      forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' },
+      forward: { name: 'proxy', kind: 'dynamic', listen: { host: '127.0.0.1', port: port }, host: 'lab', socksUser: 'alice' },
       secret: PASSWORD,
       start: true,
     });
@@ -186,7 +189,7 @@ describe('dispatcher: SOCKS login without a stored password', () => {
   it('a path that starts the engine directly, without asking, runs no open proxy: every login is refused', async () => {
     const app = await services(new MemorySecretStore());
     const port = await freePort();
-    await app.ok('forward.add', { forward: { name: 'proxy', kind: 'dynamic', port, host: 'lab', socksUser: 'alice' } });
+    await app.ok('forward.add', { forward: { name: 'proxy', kind: 'dynamic', listen: { host: '127.0.0.1', port: port }, host: 'lab', socksUser: 'alice' } });
     await app.s.engine.start('proxy');
     expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port)).method).toBe(0xff);
     expect((await socks5(port, { ipv4: '127.0.0.1' }, echo.port, { auth: { username: 'alice', password: '' } })).authStatus).toBe(1);

@@ -168,7 +168,13 @@ describe('the built main process under a recording fake of Electron', () => {
   it('builds the tray menu; its toggle starts a forward that carries bytes through sshd, and its POP3 item adds one', async () => {
     const host = sshdHostInput(sshd, 'test', { strictHostKeyChecking: 'yes' });
     expect(await invoke('host.add', { host })).toMatchObject({ ok: true });
-    const forward = { name: 'echo', kind: 'local', port: echoPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' };
+    const forward = {
+      name: 'echo',
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: echoPort },
+      target: { host: '127.0.0.1', port: echo.port },
+      host: 'test',
+    };
     expect(await invoke('forward.add', { forward })).toMatchObject({ ok: true });
     // Saved through the app's store binding, electron-store (it registers its renderer helper's channel), 0600 in a 0700 folder.
     expect(await app.calls('ipcMain.on')).toEqual([{ api: 'ipcMain.on', args: ['electron-store-get-data'] }]);
@@ -195,7 +201,10 @@ describe('the built main process under a recording fake of Electron', () => {
     await waitFor('the POP3 forward', trayItems, (items) => items.some((i) => i.label?.startsWith(`pop3-test — 127.0.0.1:${port} (`) && i.checked === true));
     const state = await invoke('state.get', undefined);
     const views = (state.value as { forwards: { forward: { name: string; port: number }; state: { state: string } }[] }).forwards;
-    expect(views.find((v) => v.forward.name === 'pop3-test')).toMatchObject({ forward: { port, destinationPort: 110 }, state: { state: 'active' } });
+    expect(views.find((v) => v.forward.name === 'pop3-test')).toMatchObject({
+      forward: { listen: { port }, target: { port: 110 } },
+      state: { state: 'active' },
+    });
     expect(await app.calls('unfaked')).toEqual([]);
   });
 

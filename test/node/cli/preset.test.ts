@@ -22,13 +22,13 @@ describe('burrow preset', () => {
     const one = await burrowDone(['preset', 'pop3', '--via', 'mail', '--json'], { env: env() });
     expect(one.code, one.stderr).toBe(0);
     const first = JSON.parse(one.stdout);
-    expect(first).toMatchObject({ name: 'pop3-mail', kind: 'local', destinationHost: 'localhost', destinationPort: 110 });
+    expect(first).toMatchObject({ name: 'pop3-mail', kind: 'local', target: { host: 'localhost', port: 110 } });
 
     const two = await burrowDone(['preset', 'pop3', '--via', 'mail'], { env: env() });
     expect(two.code, two.stderr).toBe(0);
     expect(two.stdout).toMatch(/^Saved forward 'pop3-mail-2': POP3 on localhost:(\d+) /);
     const port2 = Number(/localhost:(\d+)/.exec(two.stdout)![1]);
-    expect(port2).toBeGreaterThan(first.port);
+    expect(port2).toBeGreaterThan(first.listen.port);
 
     // The window's forward.fromPreset on the same file: the same naming.
     const services = await createServices({ configDir: dir, secretStore: new MemorySecretStore(), watchProfiles: false });

@@ -1,4 +1,5 @@
 // `burrow up NAME` carries real bytes through OpenSSH sshd; the profile commands' exit codes and messages.
+import { listenPort } from '../../../shared/model';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -96,9 +97,9 @@ describe('burrow profile commands', () => {
     const r = await burrow('preset', 'pop3', '--via', 'lab', '--json');
     expect(r.code, r.err).toBe(0);
     const f = JSON.parse(r.out);
-    expect(f).toMatchObject({ name: 'pop3-lab', kind: 'local', destinationHost: 'localhost', destinationPort: 110, host: 'lab' });
-    expect(f.port).toBeGreaterThanOrEqual(1100);
+    expect(f).toMatchObject({ name: 'pop3-lab', kind: 'local', target: { host: 'localhost', port: 110 }, host: 'lab' });
+    expect(f.listen.port).toBeGreaterThanOrEqual(1100);
     const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
-    expect(repo.requireForward('pop3-lab').port).toBe(f.port);
+    expect(listenPort(repo.requireForward('pop3-lab')!)).toBe(f.listen.port);
   });
 });

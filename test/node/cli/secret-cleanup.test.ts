@@ -54,8 +54,8 @@ beforeAll(async () => {
   await app.addHost({ name: 'to-key', hostname: 'c.example.com', auth: { method: 'password' } }, { secret: 'pw-key' });
   await app.addHost({ name: 'new-key', hostname: 'd.example.com', auth: { method: 'key', keyPath: '~/.ssh/id_old' } }, { secret: 'phrase-old' });
   await app.addHost({ name: 'kept', hostname: 'e.example.com', auth: { method: 'password' } }, { secret: 'pw-kept' });
-  await app.addForward({ name: 'socks', kind: 'dynamic', port: 1080, host: 'kept', socksUser: 'alice' }, { secret: 'socks-pw' });
-  await app.addForward({ name: 'socks2', kind: 'dynamic', port: 1081, host: 'kept', socksUser: 'bob' }, { secret: 'socks-pw2' });
+  await app.addForward({ name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'kept', socksUser: 'alice' }, { secret: 'socks-pw' });
+  await app.addForward({ name: 'socks2', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1081 }, host: 'kept', socksUser: 'bob' }, { secret: 'socks-pw2' });
 });
 afterAll(() => {
   app?.close();

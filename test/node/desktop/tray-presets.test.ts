@@ -1,6 +1,7 @@
 // The tray's quick presets say the local port they will really use (computed as
 // adding a preset computes it), the forward made from the menu is the one the
 // label named, and a failed tray action becomes a notice for the person.
+import { listenPort } from '../../../shared/model';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,11 +18,11 @@ const fwd = (name: string, port: number, kind: Forward['kind'] = 'local'): Forwa
   ({
     name,
     kind,
-    port,
+    listen: { host: kind === 'remote' ? 'localhost' : '127.0.0.1', port },
     host: 'mail',
     autostart: false,
     tags: [],
-    ...(kind === 'dynamic' ? {} : { destinationHost: 'localhost', destinationPort: 110 }),
+    ...(kind === 'dynamic' ? {} : { target: { host: 'localhost', port: 110 } }),
   }) as Forward;
 
 function presetAction(items: TrayItem[], label: string, via: string): TrayAction {
@@ -120,8 +121,8 @@ describe('tray actions through the real services', () => {
     try {
       const notice = await runTrayAction(action, deps());
       const saved = services.repo.listForwards().find((f) => f.name === 'redis-mail')!;
-      expect(saved.port).toBe(redis.localPort);
-      expect(redis.label).toBe(`Forward Redis to localhost:${saved.port}`);
+      expect(listenPort(saved)).toBe(redis.localPort);
+      expect(redis.label).toBe(`Forward Redis to localhost:${listenPort(saved)}`);
       // It could not start (the port is taken): the person is told, with the message.
       expect(notice).toEqual({
         title: 'Added redis-mail, but it could not start',
@@ -139,14 +140,14 @@ describe('tray actions through the real services', () => {
     try {
       const again = await runTrayAction(presetAction(buildTrayMenu(trayInput(services.repo.document(), () => undefined, [next])), next.label, 'mail'), deps());
       expect(again?.title).toBe('Added redis-mail-2, but it could not start');
-      expect(services.repo.getForward('redis-mail-2')?.port).toBe(next.localPort);
+      expect(listenPort(services.repo.getForward('redis-mail-2')!)).toBe(next.localPort);
     } finally {
       await new Promise((r) => squatter2.close(r));
     }
   }, 30_000);
 
   it('a failed start from the tray is a notice with the message, not only a log line', async () => {
-    const port = services.repo.requireForward('redis-mail').port!;
+    const port = listenPort(services.repo.requireForward('redis-mail')!)!;
     const squatter = await listen(port);
     try {
       const notice = await runTrayAction({ type: 'toggle', forwardId: 'redis-mail', start: true }, deps());

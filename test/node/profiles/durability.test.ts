@@ -119,26 +119,36 @@ describe('a damaged schemaVersion', () => {
   const original = () => ({
     schemaVersion: SCHEMA_VERSION,
     hosts: [{ name: 'web', hostname: 'web.example.com', port: 22, auth: { method: 'agent' }, jump: [] }],
-    forwards: [{ name: 'db', kind: 'local', port: 15432, destinationHost: 'db.internal', destinationPort: 5432, host: 'web', autostart: false, tags: [] }],
+    forwards: [
+      {
+        name: 'db',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 15432 },
+        target: { host: 'db.internal', port: 5432 },
+        host: 'web',
+        autostart: false,
+        tags: [],
+      },
+    ],
     settings: {},
   });
 
   for (const [what, damage] of [
-    ['missing', (text: string) => text.replace(/^\s*"schemaVersion": 1,\n/m, '')],
-    ['a string', (text: string) => text.replace('"schemaVersion": 1', '"schemaVersion": "1"')],
+    ['missing', (text: string) => text.replace(new RegExp(`^\\s*"schemaVersion": ${SCHEMA_VERSION},\n`, 'm'), '')],
+    ['a string', (text: string) => text.replace(`"schemaVersion": ${SCHEMA_VERSION}`, `"schemaVersion": "${SCHEMA_VERSION}"`)],
   ] as const) {
     it(`${what}: the file is kept aside, the hosts and forwards that validate are kept`, async () => {
       const dir = tmp();
       const file = join(dir, 'config.json');
       const damaged = damage(JSON.stringify(original(), undefined, '\t'));
-      expect(damaged).not.toContain('"schemaVersion": 1,');
+      expect(damaged).not.toContain(`"schemaVersion": ${SCHEMA_VERSION},`);
       writeFileSync(file, damaged);
       const r = await run(dir, ['ls']);
       expect(r.code).toBe(0);
       expect(r.out).toContain('web');
       expect(r.out).toContain('db');
       expect(r.err).toMatch(
-        /warning: The profile file .*config\.json could not be read \(its schemaVersion is (missing|not a version number \("1"\))\)\. It was moved to .*config\.corrupt-.*\.json; 1 host\(s\) and 1 forward\(s\) were recovered/,
+        /warning: The profile file .*config\.json could not be read \(its schemaVersion is (missing|not a version number \("2"\))\)\. It was moved to .*config\.corrupt-.*\.json; 1 host\(s\) and 1 forward\(s\) were recovered/,
       );
       const aside = readdirSync(dir).filter((n) => n.startsWith('config.corrupt-'));
       expect(aside).toHaveLength(1);
@@ -336,7 +346,7 @@ describe.skipIf(!isRoot)('a folder this user can read but not write', () => {
     const dir = join(parent, 'shared');
     await seed(dir, ['base', 'second']);
     const file = join(dir, 'config.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s*"schemaVersion": 1,\n/m, ''));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s*"schemaVersion": 2,\n/m, ''));
     chmodSync(dir, 0o755);
     chmodSync(file, 0o644);
     const before = readFileSync(file);

@@ -10,7 +10,7 @@ import { NoSecretStore } from '../../../electron/profiles/secrets';
 import { importSshConfigFile } from '../../../electron/profiles/ssh-config-import';
 import { toHostConfig } from '../../../electron/profiles/to-engine';
 import { parseForwardSpec } from '../../../shared/forward-spec';
-import { ForwardSchema, HostSchema, ProfileDocumentSchema, SettingsSchema, forwardToSpec, specToEndpoints } from '../../../shared/model';
+import { ForwardSchema, HostSchema, ProfileDocumentSchema, SCHEMA_VERSION, SettingsSchema, forwardSpec, specEndpoints } from '../../../shared/model';
 import { chooseLocalPort, findPreset, forwardFromPreset, preferredLocalPort } from '../../../shared/presets';
 
 let home: string;
@@ -49,11 +49,11 @@ describe('ssh_config import', () => {
     expect(db.user).toBeUndefined(); // the Match block's User is not applied
     expect(repo.requireHost('bastion')).toMatchObject({ hostname: 'bastion.example.com', user: 'jump' });
 
-    expect(repo.listForwards().map((f) => [f.name, f.kind, f.bindAddress, f.port, f.destinationHost, f.destinationPort, f.host])).toEqual([
-      ['mail-L1100', 'local', undefined, 1100, 'localhost', 110, 'mail'],
-      ['mail-L1143', 'local', undefined, 1143, 'localhost', 143, 'mail'],
-      ['mail-D1080', 'dynamic', undefined, 1080, undefined, undefined, 'mail'],
-      ['db-R9000', 'remote', '0.0.0.0', 9000, 'localhost', 9000, 'db'],
+    expect(repo.listForwards().map((f) => [f.name, f.kind, f.listen, f.kind === 'dynamic' ? undefined : f.target, f.host])).toEqual([
+      ['mail-L1100', 'local', { host: '127.0.0.1', port: 1100 }, { host: 'localhost', port: 110 }, 'mail'],
+      ['mail-L1143', 'local', { host: '127.0.0.1', port: 1143 }, { host: 'localhost', port: 143 }, 'mail'],
+      ['mail-D1080', 'dynamic', { host: '127.0.0.1', port: 1080 }, undefined, 'mail'],
+      ['db-R9000', 'remote', { host: '0.0.0.0', port: 9000 }, { host: 'localhost', port: 9000 }, 'db'],
     ]);
     expect(line('Match host db exec true')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/Match blocks are not imported/) });
     expect(line('Host *.internal')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/wildcard-only block/) });
@@ -75,6 +75,51 @@ describe('ssh_config import', () => {
 });
 
 describe('export and import', () => {
+  it('an export from schema 1 (flat forward endpoints) imports into the nested shape, nothing lost', async () => {
+    const v1 = {
+      format: 'burrow-profiles',
+      schemaVersion: 1,
+      hosts: [{ name: 'other', hostname: 'other.example.com', jump: [] }],
+      forwards: [
+        {
+          name: 'pop3',
+          kind: 'local',
+          port: 1100,
+          destinationHost: 'mail.example.com',
+          destinationPort: 110,
+          host: 'other',
+          group: 'mail',
+          tags: ['x'],
+          notes: 'n',
+        },
+        { name: 'back', kind: 'remote', bindAddress: '', port: 9000, destinationSocket: '/run/app.sock', host: 'other', autostart: true },
+        { name: 'socks', kind: 'dynamic', port: 1080, host: 'other', socksUser: 'alice' },
+      ],
+    };
+    const repo = await ProfileRepository.open({ dir: join(home, 'import-v1'), secrets: new NoSecretStore() });
+    const r = await repo.importProfiles(parseExport(JSON.stringify(v1)));
+    expect(r.items.map((i) => `${i.action} ${i.kind} ${i.name}`)).toEqual(['add host other', 'add forward pop3', 'add forward back', 'add forward socks']);
+    expect(repo.listForwards()).toEqual([
+      {
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail.example.com', port: 110 },
+        host: 'other',
+        autostart: false,
+        group: 'mail',
+        tags: ['x'],
+        notes: 'n',
+      },
+      { name: 'back', kind: 'remote', listen: { host: '', port: 9000 }, target: { path: '/run/app.sock' }, host: 'other', autostart: true, tags: [] },
+      { name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'other', autostart: false, tags: [], socksUser: 'alice' },
+    ]);
+    // And back: today's export carries the nested shape and the current schema version.
+    const out = exportJson(repo.document());
+    expect(out.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(out.forwards).toEqual(repo.listForwards());
+  });
+
   it('JSON round trip: identical entries exist, changed ones conflict, secrets never exported', async () => {
     const a = await ProfileRepository.open({ dir: join(home, 'rt-a'), secrets: new NoSecretStore() });
     await a.addHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: [] });
@@ -82,14 +127,13 @@ describe('export and import', () => {
     await a.addForward({
       name: 'pop3',
       kind: 'local',
-      port: 1100,
-      destinationHost: 'mail.example.com',
-      destinationPort: 110,
+      listen: { host: '127.0.0.1', port: 1100 },
+      target: { host: 'mail.example.com', port: 110 },
       host: 'other',
       group: 'mail',
       tags: ['x'],
     });
-    await a.addForward({ name: 'sock', kind: 'local', port: 8080, destinationSocket: '/run/app.sock', host: 'mail' });
+    await a.addForward({ name: 'sock', kind: 'local', listen: { host: '127.0.0.1', port: 8080 }, target: { path: '/run/app.sock' }, host: 'mail' });
     const text = JSON.stringify(exportJson(a.document()));
     expect(text).not.toContain('secretRef');
 
@@ -99,18 +143,18 @@ describe('export and import', () => {
     expect(b.document().hosts).toEqual(a.document().hosts);
     expect(b.document().forwards).toEqual(a.document().forwards);
 
-    await b.updateForward('pop3', { port: 1101 });
+    await b.replaceForward('pop3', { ...b.requireForward('pop3'), listen: { host: '127.0.0.1', port: 1101 } });
     const r2 = await b.importProfiles(parseExport(text));
     expect(r2.items.find((i) => i.name === 'pop3')).toEqual({
       kind: 'forward',
       name: 'pop3',
       action: 'conflict',
-      reason: 'a saved forward of that name differs in port; kept the saved one',
+      reason: 'a saved forward of that name differs in listen; kept the saved one',
     });
-    expect(b.requireForward('pop3').port).toBe(1101);
+    expect(b.requireForward('pop3').listen).toEqual({ host: '127.0.0.1', port: 1101 });
     const r3 = await b.importProfiles(parseExport(text), { replace: true });
     expect(r3.items.find((i) => i.name === 'pop3')!.action).toBe('replace');
-    expect(b.requireForward('pop3').port).toBe(1100);
+    expect(b.requireForward('pop3').listen).toEqual({ host: '127.0.0.1', port: 1100 });
 
     expect(() => parseExport('{"hosts":[]}', 'x.json')).toThrow(
       'x.json is not a Burrow profile export (its "format" is not "burrow-profiles"); give a file made by \'burrow export --format json\'.',
@@ -122,7 +166,13 @@ describe('export and import', () => {
     const repo = await ProfileRepository.open({ dir: join(home, 'exp'), secrets: new NoSecretStore() });
     await repo.addHost({ name: 'jump', hostname: 'bastion.example.com', user: 'j', port: 2200 });
     await repo.addHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: ['jump'], keepalive: { interval: 20, countMax: 2 } });
-    await repo.addForward({ name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail.example.com', destinationPort: 110, host: 'other' });
+    await repo.addForward({
+      name: 'pop3',
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 1100 },
+      target: { host: 'mail.example.com', port: 110 },
+      host: 'other',
+    });
     const doc = repo.document();
     expect(exportSshCommand(repo.requireForward('pop3'), doc)).toBe(
       'ssh -N -L 127.0.0.1:1100:mail.example.com:110 -J j@bastion.example.com:2200 -o ServerAliveInterval=20 -o ServerAliveCountMax=2 me@other.example.com',
@@ -145,7 +195,13 @@ describe('presets', () => {
     expect(preferredLocalPort(findPreset('imap'))).toBe(1143);
     expect(preferredLocalPort(findPreset('smtp'))).toBe(1587);
     const f = await forwardFromPreset(findPreset('pop3'), { host: 'other' }, () => true);
-    expect(f).toMatchObject({ name: 'pop3-other', kind: 'local', port: 1100, destinationHost: 'localhost', destinationPort: 110, host: 'other' });
+    expect(f).toMatchObject({
+      name: 'pop3-other',
+      kind: 'local',
+      listen: { host: '127.0.0.1', port: 1100 },
+      target: { host: 'localhost', port: 110 },
+      host: 'other',
+    });
     expect(await chooseLocalPort(findPreset('pop3'), (p) => p > 1101)).toBe(1102);
     expect(await chooseLocalPort(findPreset('pop3'), () => true, [1100])).toBe(1101);
     expect((await forwardFromPreset(findPreset('socks'), { host: 'o' }, () => true)).kind).toBe('dynamic');
@@ -156,7 +212,7 @@ describe('presets', () => {
 describe('validation messages', () => {
   const msgs = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }, v: unknown) =>
     schema.safeParse(v).error?.issues.map((i) => i.message) ?? [];
-  const fwd = { name: 'f', kind: 'local', port: 1100, destinationHost: 'm', destinationPort: 110, host: 'h' };
+  const fwd = { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'm', port: 110 }, host: 'h' };
 
   it('Host fields', () => {
     expect(msgs(HostSchema, {})).toEqual(['Host name is required.', 'Host name (address) is required.']);
@@ -187,29 +243,38 @@ describe('validation messages', () => {
   });
 
   it('Forward fields', () => {
-    expect(msgs(ForwardSchema, { ...fwd, port: 70000 })).toEqual(['Local port must be between 1 and 65535 (got 70000).']);
-    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', port: -1 })).toEqual(['Remote port must be between 0 and 65535 (got -1).']);
-    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', port: 0 })).toEqual([]);
-    expect(msgs(ForwardSchema, { ...fwd, port: undefined })).toEqual(['Local port is required (a number between 1 and 65535).']);
-    expect(msgs(ForwardSchema, { ...fwd, destinationPort: 0 })).toEqual(['Destination port must be between 1 and 65535 (got 0).']);
-    expect(msgs(ForwardSchema, { ...fwd, destinationHost: undefined, destinationPort: undefined })).toEqual([
-      'Destination host is required for a local forward (or give a destination socket).',
+    const at = (port: unknown, host = '127.0.0.1') => ({ host, port });
+    expect(msgs(ForwardSchema, { ...fwd, listen: at(70000) })).toEqual(['Local port must be between 1 and 65535 (got 70000).']);
+    expect(msgs(ForwardSchema, { ...fwd, listen: at('80') })).toEqual(['Local port must be between 1 and 65535 (got "80").']);
+    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', listen: at(-1) })).toEqual(['Remote port must be between 0 and 65535 (got -1).']);
+    expect(msgs(ForwardSchema, { ...fwd, kind: 'remote', listen: at(0) })).toEqual([]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { host: '127.0.0.1' } })).toEqual(['Local port is required (a number between 1 and 65535).']);
+    expect(msgs(ForwardSchema, { ...fwd, listen: undefined })).toEqual([
+      'Where the forward listens must be { "host": ..., "port": ... } or { "path": ... } (got missing).',
+    ]);
+    expect(msgs(ForwardSchema, { ...fwd, target: at(0, 'm') })).toEqual(['Destination port must be between 1 and 65535 (got 0).']);
+    expect(msgs(ForwardSchema, { ...fwd, target: {} })).toEqual([
+      'Destination host is required.',
       'Destination port is required (a number between 1 and 65535).',
+    ]);
+    expect(msgs(ForwardSchema, { ...fwd, target: undefined })).toEqual([
+      'The destination must be { "host": ..., "port": ... } or { "path": ... } (got missing).',
     ]);
     expect(msgs(ForwardSchema, { ...fwd, kind: 'dynamic' })).toEqual([
       'A SOCKS (dynamic) forward has no destination (each connection names its own); remove the destination.',
     ]);
-    expect(msgs(ForwardSchema, { ...fwd, destinationSocket: '/s' })).toEqual(['Give either a destination socket or a destination host and port, not both.']);
-    expect(msgs(ForwardSchema, { ...fwd, listenSocket: '/l' })).toEqual(['Give either a listening socket or a bind address and port, not both.']);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: '/l', destinationSocket: '/s', host: 'h' })).toEqual([
+    expect(msgs(ForwardSchema, { ...fwd, target: { host: 'm', port: 1, path: '/s' } })).toEqual([
+      'The destination: give either a socket path or a host and port, not both.',
+    ]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { path: '/l' }, target: { path: '/s' } })).toEqual([
       'A forward cannot go from a socket to a socket; one side must be a TCP port.',
     ]);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'dynamic', listenSocket: '/l', host: 'h' })).toEqual([
+    expect(msgs(ForwardSchema, { name: 'f', kind: 'dynamic', listen: { path: '/l' }, host: 'h' })).toEqual([
       'A SOCKS (dynamic) forward listens on a TCP port, not a socket; give a port instead.',
     ]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: at(1, 'a b') })).toEqual(["Bind address 'a b' contains spaces; remove them."]);
     expect(msgs(ForwardSchema, { ...fwd, kind: 'tunnel' })[0]).toBe('Forward kind must be one of local, remote, dynamic (got "tunnel").');
     expect(msgs(ForwardSchema, { ...fwd, autostart: 'yes' })).toEqual(['Autostart must be true or false (got "yes").']);
-    expect(msgs(ForwardSchema, { ...fwd, bindAddress: 'a b' })).toEqual(["Bind address 'a b' contains spaces; remove them."]);
     expect(msgs(ForwardSchema, { ...fwd, tags: ['a b'] })).toEqual(["Tag 'a b' contains spaces; remove them."]);
     expect(msgs(ForwardSchema, { ...fwd, notes: 'x'.repeat(2001) })).toEqual(['Notes is longer than 2000 characters; shorten it.']);
     expect(msgs(ForwardSchema, { ...fwd, host: undefined })).toEqual(['Host name is required.']);
@@ -224,7 +289,7 @@ describe('validation messages', () => {
     const h = (name: string, jump: string[] = []) => ({ name, hostname: 'x', jump });
     expect(
       msgs(ProfileDocumentSchema, {
-        schemaVersion: 1,
+        schemaVersion: SCHEMA_VERSION,
         hosts: [h('a', ['a']), h('b', ['c']), h('c', ['b']), h('d', ['zz']), h('d')],
         forwards: [{ ...fwd, host: 'nope' }, fwd],
       }),
@@ -238,10 +303,10 @@ describe('validation messages', () => {
       "The jump hosts of 'c' loop (c -> b -> c); break the loop.",
       "Host 'd' jumps through 'zz', which does not exist; add that host first or remove it from the jump list.",
     ]);
-    expect(msgs(ProfileDocumentSchema, { schemaVersion: 2 })).toEqual(['Schema version must be 1 (got 2).']);
+    expect(msgs(ProfileDocumentSchema, { schemaVersion: 3 })).toEqual(['Schema version must be 2 (got 3).']);
   });
 
-  it('Forward <-> ForwardSpec', () => {
+  it("Forward <-> ForwardSpec: a spec is a forward's endpoints as they are", () => {
     for (const [kind, text] of [
       ['local', '1100:mail.example.com:110'],
       ['local', '0.0.0.0:8080:/run/app.sock'],
@@ -250,7 +315,7 @@ describe('validation messages', () => {
       ['local', '/tmp/l.sock:db:5432'],
     ] as const) {
       const spec = parseForwardSpec(kind, text);
-      expect(forwardToSpec(specToEndpoints(spec))).toEqual(spec);
+      expect(forwardSpec(ForwardSchema.parse({ name: 'f', host: 'h', ...specEndpoints(spec) }))).toEqual(spec);
     }
   });
 });

@@ -18,7 +18,14 @@ import { echoServer, type TestServer } from '../../support/tcp';
 const PASSWORD = 'pa55-Wörd-7f3c9e';
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `burrow-socks-auth-${name}-`));
 const fileBytes = (repo: ProfileRepository) => readFileSync(repo.path);
-const dynamic = (over: Record<string, unknown> = {}) => ({ name: 'proxy', kind: 'dynamic' as const, port: 1080, host: 'lab', socksUser: 'alice', ...over });
+const dynamic = (over: Record<string, unknown> = {}) => ({
+  name: 'proxy',
+  kind: 'dynamic' as const,
+  listen: { host: '127.0.0.1', port: 1080 },
+  host: 'lab',
+  socksUser: 'alice',
+  ...over,
+});
 
 function messages(input: unknown): string[] {
   const r = ForwardSchema.safeParse(input);
@@ -29,11 +36,25 @@ function messages(input: unknown): string[] {
 describe('model: socksUser', () => {
   it('is accepted on dynamic forwards and refused elsewhere with a message a person can act on', () => {
     expect(parseForward(dynamic()).socksUser).toBe('alice');
-    expect(messages({ name: 'pop3', kind: 'local', port: 1100, destinationHost: 'mail', destinationPort: 110, host: 'lab', socksUser: 'alice' })).toEqual([
-      'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.',
-    ]);
     expect(
-      messages({ name: 'back', kind: 'remote', port: 8080, destinationHost: 'localhost', destinationPort: 80, host: 'lab', socksUser: 'bob' })[0],
+      messages({
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail', port: 110 },
+        host: 'lab',
+        socksUser: 'alice',
+      }),
+    ).toEqual(['A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.']);
+    expect(
+      messages({
+        name: 'back',
+        kind: 'remote',
+        listen: { host: 'localhost', port: 8080 },
+        target: { host: 'localhost', port: 80 },
+        host: 'lab',
+        socksUser: 'bob',
+      })[0],
     ).toContain('A proxy user name only applies to SOCKS (dynamic) forwards');
     expect(messages(dynamic({ socksUser: '' }))).toEqual(['Proxy user name is required.']);
     expect(messages(dynamic({ socksUser: 'al ice' }))).toEqual(["Proxy user name 'al ice' contains spaces; remove them."]);
@@ -94,26 +115,29 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
     expect(sneaky.socksSecretRef).toBeUndefined();
     expect(await repo.forwardSecret('proxy')).toBeNull();
 
-    const withPw = await repo.updateForward('proxy', { name: 'socks' }, { secret: PASSWORD });
+    const withPw = await repo.replaceForward('proxy', { ...repo.requireForward('proxy'), name: 'socks' }, { secret: PASSWORD });
     const ref = withPw.socksSecretRef!;
-    const renamed = await repo.updateForward('socks', { name: 'socks2', port: 1081, socksSecretRef: 'burrow:host:someone-elses' });
+    const renamed = await repo.replaceForward(
+      'socks',
+      dynamic({ name: 'socks2', listen: { host: '127.0.0.1', port: 1081 }, socksSecretRef: 'burrow:host:someone-elses' }),
+    );
     expect(renamed.socksSecretRef).toBe(ref);
     expect(await repo.forwardSecret('socks2')).toBe(PASSWORD);
-    await repo.updateForward('socks2', {}, { secret: 'another-one' });
+    await repo.replaceForward('socks2', repo.requireForward('socks2'), { secret: 'another-one' });
     expect(secrets.values.get(ref)).toBe('another-one');
 
-    await expect(repo.updateForward('socks2', { kind: 'local', destinationHost: 'x', destinationPort: 1 })).rejects.toThrow(
+    await expect(repo.replaceForward('socks2', { ...repo.requireForward('socks2'), kind: 'local', target: { host: 'x', port: 1 } })).rejects.toThrow(
       'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.',
     );
-    await repo.updateForward('socks2', { socksUser: null });
+    await repo.replaceForward('socks2', dynamic({ name: 'socks2', socksUser: undefined }));
     expect(repo.requireForward('socks2').socksSecretRef).toBeUndefined();
     expect(secrets.values.has(ref)).toBe(false);
 
-    const again = await repo.addForward(dynamic({ name: 'p3', port: 1083 }), { secret: PASSWORD });
-    await repo.updateForward('p3', {}, { secret: null });
+    const again = await repo.addForward(dynamic({ name: 'p3', listen: { host: '127.0.0.1', port: 1083 } }), { secret: PASSWORD });
+    await repo.replaceForward('p3', repo.requireForward('p3'), { secret: null });
     expect(repo.requireForward('p3').socksSecretRef).toBeUndefined();
     expect(secrets.values.has(again.socksSecretRef!)).toBe(false);
-    const last = await repo.addForward(dynamic({ name: 'p4', port: 1084 }), { secret: PASSWORD });
+    const last = await repo.addForward(dynamic({ name: 'p4', listen: { host: '127.0.0.1', port: 1084 } }), { secret: PASSWORD });
     await repo.removeForward('p4');
     expect(secrets.values.has(last.socksSecretRef!)).toBe(false);
     expect([...secrets.values.keys()]).toEqual(['burrow:host:someone-elses']);
@@ -261,7 +285,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
   });
 
   it('up with BURROW_SOCKS_PASSWORD: wrong and absent logins are refused, the right one carries bytes', async () => {
-    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].port;
+    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].listen.port;
     const run = await up('proxy', { env: { BURROW_SOCKS_PASSWORD: PASSWORD } });
     await expectLoginEnforced(port, 'alice', PASSWORD);
     expect(await run.stop()).toBe(0);
@@ -269,7 +293,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
   });
 
   it('up asks on the terminal when the variable is not set', async () => {
-    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].port;
+    const port = JSON.parse(readFileSync(join(cliDir, 'config.json'), 'utf8')).forwards[0].listen.port;
     const run = await up('proxy', { tty: 'typed-at-the-tty\n' });
     expect(run.t.err()).toContain("Password for SOCKS user 'alice' of forward 'proxy':");
     await expectLoginEnforced(port, 'alice', 'typed-at-the-tty');
@@ -298,7 +322,7 @@ describe('burrow add/edit/up/export with --socks-user (real sshd)', () => {
     expect(cleared.code, cleared.err).toBe(0);
     expect(JSON.parse(cleared.out).socksUser).toBeUndefined();
     // Without a login the proxy needs no password and takes clients without one.
-    const port = JSON.parse(cleared.out).port;
+    const port = JSON.parse(cleared.out).listen.port;
     const run = await up('proxy', {});
     const open = await socks5(port, { ipv4: '127.0.0.1' }, echo.port);
     expect(open.status).toBe(0);

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfileRepository, type ProfileChange } from '../../../electron/profiles/repository';
 import { MemorySecretStore, NoSecretStore } from '../../../electron/profiles/secrets';
-import { migrate, migrateV0 } from '../../../electron/profiles/migrations';
+import { migrate } from '../../../electron/profiles/migrations';
 import { SCHEMA_VERSION, parseDocument } from '../../../shared/model';
 import { defaultConfigDir } from '../../../electron/profiles/paths';
 
@@ -49,19 +49,19 @@ describe('paths', () => {
 });
 
 describe('migrations', () => {
-  it('v0 (prototype tunnels) -> v1: hosts, forwards, settings, secrets out of the document', () => {
+  it('v0 (prototype tunnels) -> v2: hosts, forwards, settings, secrets out of the document', () => {
     let n = 0;
-    const r = migrateV0(structuredClone(LEGACY), { newSecretRef: () => `ref-${++n}` });
+    const r = migrate(structuredClone(LEGACY), { newSecretRef: () => `ref-${++n}` });
     const doc = parseDocument(r.doc);
-    expect(doc.schemaVersion).toBe(1);
+    expect(doc.schemaVersion).toBe(2);
     expect(doc.hosts.map((h) => [h.name, h.hostname, h.port, h.user, h.auth.method])).toEqual([
       ['other.example.com', 'other.example.com', 2222, 'me', 'password'],
       ['proxy.example.com', 'proxy.example.com', 22, undefined, 'key'],
     ]);
-    expect(doc.forwards.map((f) => [f.name, f.kind, f.port, f.destinationHost, f.destinationPort, f.host, f.autostart, f.group])).toEqual([
-      ['pop3', 'local', 1100, 'mail.example.com', 110, 'other.example.com', true, 'mail'],
-      ['imap', 'local', 1143, 'mail.example.com', 143, 'other.example.com', false, undefined],
-      ['socks', 'dynamic', 1080, undefined, undefined, 'proxy.example.com', false, undefined],
+    expect(doc.forwards.map((f) => [f.name, f.kind, f.listen, f.kind === 'dynamic' ? undefined : f.target, f.host, f.autostart, f.group])).toEqual([
+      ['pop3', 'local', { host: '127.0.0.1', port: 1100 }, { host: 'mail.example.com', port: 110 }, 'other.example.com', true, 'mail'],
+      ['imap', 'local', { host: '127.0.0.1', port: 1143 }, { host: 'mail.example.com', port: 143 }, 'other.example.com', false, undefined],
+      ['socks', 'dynamic', { host: '127.0.0.1', port: 1080 }, undefined, 'proxy.example.com', false, undefined],
     ]);
     expect(doc.settings.keepalive).toEqual({ interval: 30, countMax: 3 });
     expect(r.secrets).toEqual([{ ref: 'ref-1', value: 'hunter2-legacy', subject: "host 'other.example.com'" }]);
@@ -71,7 +71,7 @@ describe('migrations', () => {
     expect((r.doc as Record<string, unknown>).windowBounds).toEqual({ width: 800, height: 600 });
   });
 
-  it('v0 empty file (fresh electron-store) -> empty v1', () => {
+  it('v0 empty file (fresh electron-store) -> an empty document of the current version', () => {
     const r = migrate({}, { newSecretRef: () => 'x' });
     expect(r.from).toBe(0);
     expect(parseDocument(r.doc)).toMatchObject({ schemaVersion: SCHEMA_VERSION, hosts: [], forwards: [] });
@@ -83,10 +83,10 @@ describe('migrations', () => {
     const secrets = new MemorySecretStore();
     const repo = await ProfileRepository.open({ dir, secrets });
     expect(repo.warnings.map((w) => w.code)).toEqual(['STORE_MIGRATED']);
-    expect(repo.warnings[0].message).toMatch(/from schema version 0 to 1.*moved from the file to the secret store/);
+    expect(repo.warnings[0].message).toMatch(/from schema version 0 to 2.*moved from the file to the secret store/);
     const text = readFileSync(repo.path, 'utf8');
     expect(text).not.toContain('hunter2');
-    expect(JSON.parse(text).schemaVersion).toBe(1);
+    expect(JSON.parse(text).schemaVersion).toBe(2);
     expect(JSON.parse(text).windowBounds).toEqual({ width: 800, height: 600 });
     expect(await repo.hostSecret('other.example.com')).toBe('hunter2-legacy');
   });
@@ -98,6 +98,105 @@ describe('migrations', () => {
     expect(repo.warnings[0].message).toMatch(/password of host 'other.example.com' was removed from the file .* you will be asked for it/);
     expect(readFileSync(repo.path, 'utf8')).not.toContain('hunter2');
     expect(repo.getHost('other.example.com')!.auth.secretRef).toBeUndefined();
+  });
+
+  it('v1 (flat forward endpoints) -> v2 (nested listen/target): every forward and field kept, the file rewritten once', async () => {
+    const dir = tmp();
+    const host = { name: 'lab', hostname: 'lab.example.com', port: 22, auth: { method: 'agent' }, jump: [], strictHostKeyChecking: 'ask' };
+    const common = { host: 'lab', autostart: false, tags: [] };
+    const v1 = {
+      schemaVersion: 1,
+      hosts: [host],
+      forwards: [
+        {
+          name: 'pop3',
+          kind: 'local',
+          port: 1100,
+          destinationHost: 'mail.example.com',
+          destinationPort: 110,
+          ...common,
+          autostart: true,
+          group: 'mail',
+          tags: ['x', 'y'],
+          notes: 'n',
+        },
+        { name: 'all', kind: 'local', bindAddress: '', port: 8080, destinationSocket: '/run/app.sock', ...common },
+        { name: 'from-sock', kind: 'local', listenSocket: '/tmp/l.sock', destinationHost: 'db', destinationPort: 5432, ...common },
+        { name: 'back', kind: 'remote', port: 0, destinationHost: 'localhost', destinationPort: 22, ...common },
+        { name: 'back-v6', kind: 'remote', bindAddress: '::1', port: 9000, destinationSocket: '/run/x.sock', ...common },
+        { name: 'socks', kind: 'dynamic', bindAddress: '0.0.0.0', port: 1080, ...common, socksUser: 'alice', socksSecretRef: 'burrow:forward:kept' },
+      ],
+      settings: { launchAtLogin: true, startHidden: false, notifications: false, keepalive: { interval: 20, countMax: 4 } },
+      windowBounds: { width: 800, height: 600 },
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(v1));
+    const secrets = new MemorySecretStore();
+    await secrets.set('burrow:forward:kept', 'socks-pw');
+    const repo = await ProfileRepository.open({ dir, secrets });
+    expect(repo.warnings.map((w) => [w.code, w.message])).toEqual([['STORE_MIGRATED', `Updated the profile file ${repo.path} from schema version 1 to 2.`]]);
+    const onDisk = JSON.parse(readFileSync(repo.path, 'utf8'));
+    expect(onDisk.schemaVersion).toBe(2);
+    expect(onDisk.windowBounds).toEqual({ width: 800, height: 600 });
+    expect(onDisk.settings).toEqual(v1.settings);
+    expect(onDisk.hosts).toEqual([host]);
+    expect(onDisk.forwards).toEqual([
+      {
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail.example.com', port: 110 },
+        ...common,
+        autostart: true,
+        group: 'mail',
+        tags: ['x', 'y'],
+        notes: 'n',
+      },
+      { name: 'all', kind: 'local', listen: { host: '', port: 8080 }, target: { path: '/run/app.sock' }, ...common },
+      { name: 'from-sock', kind: 'local', listen: { path: '/tmp/l.sock' }, target: { host: 'db', port: 5432 }, ...common },
+      { name: 'back', kind: 'remote', listen: { host: 'localhost', port: 0 }, target: { host: 'localhost', port: 22 }, ...common },
+      { name: 'back-v6', kind: 'remote', listen: { host: '::1', port: 9000 }, target: { path: '/run/x.sock' }, ...common },
+      { name: 'socks', kind: 'dynamic', listen: { host: '0.0.0.0', port: 1080 }, ...common, socksUser: 'alice', socksSecretRef: 'burrow:forward:kept' },
+    ]);
+    expect(repo.document().forwards).toEqual(onDisk.forwards);
+    expect(await repo.forwardSecret('socks')).toBe('socks-pw');
+    // Opened again: nothing left to migrate.
+    const again = await ProfileRepository.open({ dir, secrets });
+    expect(again.warnings).toEqual([]);
+  });
+
+  it('a v1 forward that does not fit v2 is kept aside with the file, not dropped silently', async () => {
+    const dir = tmp();
+    const v1 = {
+      schemaVersion: 1,
+      hosts: [{ name: 'lab', hostname: 'lab.example.com' }],
+      forwards: [
+        { name: 'ok', kind: 'local', port: 1100, destinationHost: 'm', destinationPort: 110, host: 'lab' },
+        { name: 'both', kind: 'local', port: 1101, listenSocket: '/l', destinationHost: 'm', destinationPort: 110, host: 'lab' },
+      ],
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(v1));
+    const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
+    const w = repo.warnings.find((x) => x.code === 'STORE_CORRUPT')!;
+    expect(JSON.parse(readFileSync(w.movedTo!, 'utf8'))).toEqual(v1);
+    expect(repo.listForwards().map((f) => f.name)).toEqual(['ok']);
+  });
+
+  it('a file from a newer schema (unknown forward shape and fields) is shown as far as it can be and left byte for byte', async () => {
+    const dir = tmp();
+    const newer = JSON.stringify({
+      schemaVersion: SCHEMA_VERSION + 1,
+      hosts: [{ name: 'a', hostname: 'a.example.com' }],
+      forwards: [
+        { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1 }, target: { host: 'x', port: 2 }, host: 'a', healthCheck: true, future: { x: 1 } },
+      ],
+      futureSection: [1, 2, 3],
+    });
+    writeFileSync(join(dir, 'config.json'), newer);
+    const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
+    expect(repo.warnings.map((w) => w.code)).toEqual(['STORE_NEWER']);
+    expect(repo.listForwards().map((f) => f.name)).toEqual(['f']);
+    await expect(repo.removeForward('f')).rejects.toThrow(/written by a newer Burrow/);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(newer);
   });
 
   it('a file from a newer Burrow is read but never written', async () => {
@@ -149,14 +248,14 @@ describe('corrupt files', () => {
   it('entries that break the schema are dropped, the rest kept, the original preserved', async () => {
     const dir = tmp();
     const bad = {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       hosts: [
         { name: 'ok', hostname: 'ok.example.com' },
         { name: 'bad', hostname: 'x', port: 99999 },
       ],
       forwards: [
-        { name: 'f1', kind: 'local', port: 1100, destinationHost: 'm', destinationPort: 110, host: 'ok' },
-        { name: 'f2', kind: 'local', port: 1101, destinationHost: 'm', destinationPort: 110, host: 'bad' },
+        { name: 'f1', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'm', port: 110 }, host: 'ok' },
+        { name: 'f2', kind: 'local', listen: { host: '127.0.0.1', port: 1101 }, target: { host: 'm', port: 110 }, host: 'bad' },
       ],
     };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(bad));
@@ -252,16 +351,22 @@ describe('repository rules', () => {
     await repo.addHost({ name: 'bastion', hostname: 'b.example.com' });
     await repo.addHost({ name: 'db', hostname: '10.0.0.5', jump: ['bastion'] });
     for (const n of ['a', 'b', 'c'])
-      await repo.addForward({ name: n, kind: 'local', port: 5000 + n.charCodeAt(0), destinationHost: 'localhost', destinationPort: 5432, host: 'db' });
+      await repo.addForward({
+        name: n,
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 5000 + n.charCodeAt(0) },
+        target: { host: 'localhost', port: 5432 },
+        host: 'db',
+      });
     await expect(repo.removeHost('db')).rejects.toThrow("Host 'db' is used by 3 forwards (a, b, c); remove or move them first.");
     await expect(repo.removeHost('bastion')).rejects.toThrow("Host 'bastion' is the jump host of db; remove or move it first.");
     await repo.updateHost('bastion', { name: 'jump' });
     expect(repo.getHost('db')!.jump).toEqual(['jump']);
     await repo.updateHost('db', { name: 'database' });
     expect(repo.listForwards().every((f) => f.host === 'database')).toBe(true);
-    await expect(repo.addForward({ name: 'd', kind: 'local', port: 1, destinationHost: 'x', destinationPort: 1, host: 'nope' })).rejects.toThrow(
-      "Forward 'd' goes through host 'nope', which does not exist; add that host first or pick another.",
-    );
+    await expect(
+      repo.addForward({ name: 'd', kind: 'local', listen: { host: '127.0.0.1', port: 1 }, target: { host: 'x', port: 1 }, host: 'nope' }),
+    ).rejects.toThrow("Forward 'd' goes through host 'nope', which does not exist; add that host first or pick another.");
     await expect(repo.removeForward('zzz')).rejects.toThrow("No forward named 'zzz'. Saved forwards: a, b, c.");
     expect((await repo.updateSettings({ startHidden: true })).startHidden).toBe(true);
     await expect(repo.updateSettings({ keepalive: { interval: -1, countMax: 3 } })).rejects.toThrow(

@@ -2,24 +2,18 @@
 // saying what is wrong and what to do.
 import { describe, expect, it } from 'vitest';
 import { parseExport } from '../../../electron/profiles/export';
-import { ForwardSchema, HostSchema, ProfileDocumentSchema, SettingsSchema } from '../../../shared/model';
+import { ForwardSchema, HostSchema, ProfileDocumentSchema, SCHEMA_VERSION, SettingsSchema } from '../../../shared/model';
 
 const msgs = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }, v: unknown) =>
   schema.safeParse(v).error?.issues.map((i) => i.message) ?? [];
-const fwd = { name: 'f', kind: 'local', port: 1100, destinationHost: 'm', destinationPort: 110, host: 'h' };
+const fwd = { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'm', port: 110 }, host: 'h' };
 const host = { name: 'a', hostname: 'a' };
 
 describe('validation messages', () => {
   it('socket paths', () => {
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: ' ', destinationHost: 'm', destinationPort: 110, host: 'h' })).toEqual([
-      'Listening socket is empty; give a file path or leave it out.',
-    ]);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', port: 1100, destinationSocket: '', host: 'h' })).toEqual([
-      'Destination socket is empty; give a file path or leave it out.',
-    ]);
-    expect(msgs(ForwardSchema, { name: 'f', kind: 'local', listenSocket: 5, destinationHost: 'm', destinationPort: 110, host: 'h' })).toEqual([
-      'Listening socket must be a file path (got 5).',
-    ]);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { path: ' ' } })).toEqual(['Listening socket is empty; give a file path or leave it out.']);
+    expect(msgs(ForwardSchema, { ...fwd, target: { path: '' } })).toEqual(['Destination socket is empty; give a file path or leave it out.']);
+    expect(msgs(ForwardSchema, { ...fwd, listen: { path: 5 } })).toEqual(['Listening socket must be a file path (got 5).']);
   });
 
   it('ciphers and algorithms', () => {
@@ -47,8 +41,10 @@ describe('validation messages', () => {
   });
 
   it('lists: forwards, hosts, tags (and in an import file)', () => {
-    expect(msgs(ProfileDocumentSchema, { schemaVersion: 1, forwards: {} })).toEqual(['The profile file\'s "forwards" must be a list of forwards.']);
-    expect(msgs(ProfileDocumentSchema, { schemaVersion: 1, hosts: 'x' })).toEqual(['The profile file\'s "hosts" must be a list of hosts.']);
+    expect(msgs(ProfileDocumentSchema, { schemaVersion: SCHEMA_VERSION, forwards: {} })).toEqual([
+      'The profile file\'s "forwards" must be a list of forwards.',
+    ]);
+    expect(msgs(ProfileDocumentSchema, { schemaVersion: SCHEMA_VERSION, hosts: 'x' })).toEqual(['The profile file\'s "hosts" must be a list of hosts.']);
     expect(msgs(ForwardSchema, { ...fwd, tags: 'mail' })).toEqual(['Tags must be a list of words, e.g. ["mail", "work"] (got "mail").']);
     expect(() => parseExport(JSON.stringify({ format: 'burrow-profiles', schemaVersion: 1, hosts: [], forwards: {} }), 'profiles.json')).toThrow(
       'profiles.json: "hosts" and "forwards" must be lists; give a file made by \'burrow export --format json\'.',
@@ -59,15 +55,14 @@ describe('validation messages', () => {
     expect(
       msgs(ForwardSchema, {
         ...fwd,
-        bindAddress: 5,
+        listen: { host: 5, port: 1080 },
         group: 3,
         notes: 7,
         kind: 'dynamic',
-        destinationHost: undefined,
-        destinationPort: undefined,
+        target: undefined,
         socksUser: 1,
       }),
-    ).toEqual(['Bind address must be text (got 5).', 'Group must be text (got 3).', 'Notes must be text (got 7).', 'Proxy user name must be text (got 1).']);
+    ).toEqual(['Group must be text (got 3).', 'Notes must be text (got 7).', 'Proxy user name must be text (got 1).', 'Bind address must be text (got 5).']);
     expect(msgs(HostSchema, { name: 7, hostname: 6, user: 5, notes: false })).toEqual([
       'Host name must be text (got 7).',
       'Host name (address) must be text (got 6).',
@@ -75,9 +70,9 @@ describe('validation messages', () => {
       'Notes must be text (got false).',
     ]);
     expect(msgs(ForwardSchema, { ...fwd, name: null, tags: [3] })).toEqual(['Forward name must be text (got null).', 'Tag must be text (got 3).']);
-    expect(msgs(ForwardSchema, { ...fwd, port: '1100', destinationPort: 'pop3' })).toEqual([
-      'Port must be a number (got "1100").',
-      'Destination port must be a number (got "pop3").',
+    expect(msgs(ForwardSchema, { ...fwd, listen: { host: '127.0.0.1', port: '1100' }, target: { host: 'm', port: 'pop3' } })).toEqual([
+      'Local port must be between 1 and 65535 (got "1100").',
+      'Destination port must be between 1 and 65535 (got "pop3").',
     ]);
     expect(msgs(HostSchema, { ...host, knownHostsFile: 5 })).toEqual(['Known hosts file must be a file path (got 5).']);
   });

@@ -91,11 +91,11 @@ describe('Close from the details pane', () => {
     const busyPort = await freePort();
     const idlePort = await freePort();
     await use('forward.add', {
-      forward: { name: 'busy', kind: 'local', port: busyPort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      forward: { name: 'busy', kind: 'local', listen: { host: '127.0.0.1', port: busyPort }, target: { host: '127.0.0.1', port: echo.port }, host: 'test' },
       start: true,
     });
     await use('forward.add', {
-      forward: { name: 'idle', kind: 'local', port: idlePort, destinationHost: '127.0.0.1', destinationPort: silent.port, host: 'test' },
+      forward: { name: 'idle', kind: 'local', listen: { host: '127.0.0.1', port: idlePort }, target: { host: '127.0.0.1', port: silent.port }, host: 'test' },
       start: true,
     });
 
@@ -117,7 +117,7 @@ describe('Close from the details pane', () => {
   it('-L: a client that half-closes while the service stays silent stays open (as OpenSSH), and Close still ends it', async () => {
     const port = await freePort();
     await use('forward.add', {
-      forward: { name: 'half', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: silent.port, host: 'test' },
+      forward: { name: 'half', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: silent.port }, host: 'test' },
       start: true,
     });
     const s = await connect(port);
@@ -132,7 +132,7 @@ describe('Close from the details pane', () => {
 
   it('-D: Close ends a SOCKS connection in the books too', async () => {
     const port = await freePort();
-    await use('forward.add', { forward: { name: 'socks', kind: 'dynamic', port, host: 'test' }, start: true });
+    await use('forward.add', { forward: { name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: port }, host: 'test' }, start: true });
     const { status, sock: s } = await socks5(port, { ipv4: '127.0.0.1' }, echo.port);
     expect(status).toBe(0);
     await echoOnce(s);
@@ -142,7 +142,7 @@ describe('Close from the details pane', () => {
   it('-R: Close ends a connection the server carried back', async () => {
     const remotePort = await freePort();
     await use('forward.add', {
-      forward: { name: 'back', kind: 'remote', port: remotePort, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      forward: { name: 'back', kind: 'remote', listen: { host: 'localhost', port: remotePort }, target: { host: '127.0.0.1', port: echo.port }, host: 'test' },
       start: true,
     });
     const s = await connect(remotePort);
@@ -155,7 +155,7 @@ describe('Close from the details pane', () => {
   it('churn: 150 connections ended every way leave nothing in the engine or the SSH channel table', async () => {
     const port = await freePort();
     await use('forward.add', {
-      forward: { name: 'churn', kind: 'local', port, destinationHost: '127.0.0.1', destinationPort: echo.port, host: 'test' },
+      forward: { name: 'churn', kind: 'local', listen: { host: '127.0.0.1', port: port }, target: { host: '127.0.0.1', port: echo.port }, host: 'test' },
       start: true,
     });
     for (let round = 0; round < 5; round++) {

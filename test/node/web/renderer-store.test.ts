@@ -5,7 +5,7 @@ import type { ForwardView, Snapshot } from '../../../shared/contract';
 import { Store } from '../../../renderer/src/store';
 
 const view = (name: string): ForwardView => ({
-  forward: { name, kind: 'local', port: 1000, destinationHost: 'h', destinationPort: 1, host: 'box', autostart: false, tags: [] },
+  forward: { name, kind: 'local', listen: { host: '127.0.0.1', port: 1000 }, target: { host: 'h', port: 1 }, host: 'box', autostart: false, tags: [] },
   state: { state: 'active', bound: { host: '127.0.0.1', port: 1000 }, destination: { status: 'reachable' } },
   stats: { openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 },
   summary: '',

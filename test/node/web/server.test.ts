@@ -174,9 +174,8 @@ describe('burrow web: a client that does not read', () => {
         forward: {
           name: `bulk-${i}`,
           kind: 'local',
-          port: 20_000 + i,
-          destinationHost: '127.0.0.1',
-          destinationPort: 9,
+          listen: { host: '127.0.0.1', port: 20_000 + i },
+          target: { host: '127.0.0.1', port: 9 },
           host: 'bulk',
           notes: 'n'.repeat(2000),
         },

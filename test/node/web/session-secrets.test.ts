@@ -44,7 +44,10 @@ describe('burrow web: session-only secrets', () => {
     expect(added.host.hasStoredSecret).toBe(true);
     expect(await web.repo.hostSecret('pw')).toBe('s3cret-web');
     await ok(
-      web.dispatcher.dispatch('forward.add', { forward: { name: 'socks', kind: 'dynamic', port: 1080, host: 'pw', socksUser: 'alice' }, secret: 'socks-pass' }),
+      web.dispatcher.dispatch('forward.add', {
+        forward: { name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'pw', socksUser: 'alice' },
+        secret: 'socks-pass',
+      }),
     );
     expect(await web.repo.forwardSecret('socks')).toBe('socks-pass');
 

@@ -67,6 +67,14 @@ describe('key file picker (browser mode, real services, real sshd)', () => {
     expect(await textOf(form)).not.toContain("method is 'key'");
   }, 60_000);
 
+  it('the agent choice says what happens when no agent is running', async () => {
+    const form = await openNewHostForm(page);
+    await form.getByLabel('Authentication', { exact: true }).selectOption('agent');
+    await eventually('the agent hint', async () =>
+      (await textOf(form)).includes('With no agent running, Burrow tries your usual key files (~/.ssh/id_ed25519, id_ecdsa, id_rsa), then asks for a password'),
+    );
+  }, 60_000);
+
   it('lists the private keys in ~/.ssh in a combobox, picks one by keyboard, and it connects', async () => {
     const form = await newKeyHost(page, 'picked');
     const combo = form.getByRole('combobox', { name: 'Key file', exact: true });

@@ -77,7 +77,7 @@ describe('SOCKS login on a dynamic forward (browser mode, real engine, real sshd
     await waitForText(rowState(page, 'proxy'), /^Active$/);
     expect(world.services.repo.getForward('proxy')).toMatchObject({
       kind: 'dynamic',
-      port,
+      listen: { port },
       socksUser: 'alice',
       socksSecretRef: expect.stringMatching(/^burrow:forward:/),
     });

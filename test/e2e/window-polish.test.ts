@@ -118,7 +118,9 @@ describe('Pick another port', () => {
   it('applied from the details pane dismisses the notice that offered it', async () => {
     const taken = await serve((s) => s.destroy());
     try {
-      await dispatchOk(world, 'forward.add', { forward: await localForwardInput('clash', 'direct', echo.port, { port: taken.port }) });
+      await dispatchOk(world, 'forward.add', {
+        forward: await localForwardInput('clash', 'direct', echo.port, { listen: { host: '127.0.0.1', port: taken.port } }),
+      });
       await row(page, 'clash').waitFor();
       await row(page, 'clash').click();
       await page.getByRole('switch', { name: 'clash', exact: true }).click();

@@ -292,7 +292,7 @@ export function HostForm(props: { original?: Host; onDone: (name?: string) => vo
         ) : (
           <div className="field muted small-print">
             {d.method === 'agent'
-              ? 'Uses the keys in your running ssh-agent (SSH_AUTH_SOCK, Pageant on Windows).'
+              ? 'Uses the keys in your running ssh-agent (SSH_AUTH_SOCK, Pageant on Windows). With no agent running, Burrow tries your usual key files (~/.ssh/id_ed25519, id_ecdsa, id_rsa), then asks for a password, as ssh does.'
               : d.method === 'keyboard-interactive'
                 ? 'Burrow asks for codes in a dialog when it connects.'
                 : ''}

@@ -6,7 +6,7 @@ import { parseForward, HostSchema, ForwardSchema } from '../../../shared/model';
 
 const host = HostSchema.parse({ name: 'h', hostname: '127.0.0.1' });
 const opts = { lookup: (n: string) => (n === 'h' ? host : undefined), settings: { keepalive: { interval: 15, countMax: 3 } } };
-const fwd = { name: 'f', kind: 'local', port: 1100, destinationHost: 'm', destinationPort: 110, host: 'h' };
+const fwd = { name: 'f', kind: 'local', listen: { host: '127.0.0.1', port: 1100 }, target: { host: 'm', port: 110 }, host: 'h' };
 
 describe('healthCheckAtStart', () => {
   it('is off unless set, and reaches the engine only when on', () => {

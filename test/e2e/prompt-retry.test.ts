@@ -6,7 +6,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keygen, startSshd, type Sshd } from '../support/sshd';
+import { keygen, startPasswordSshd, type Sshd } from '../support/sshd';
 import { echoServer, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
 import { ACTIVE, dialogNamed, echoThrough, row, rowState, stopForward, textOf, waitForText } from './ui-helpers';
@@ -19,11 +19,7 @@ let world: World;
 let page: Page;
 
 beforeAll(async () => {
-  [sshd, echo, world] = await Promise.all([
-    startSshd({ password: PASSWORD, config: ['PasswordAuthentication yes', 'PermitRootLogin yes'] }),
-    echoServer(),
-    startWorld(),
-  ]);
+  [sshd, echo, world] = await Promise.all([startPasswordSshd(PASSWORD), echoServer(), startWorld()]);
   ({ page } = await openApp(world));
 }, 120_000);
 

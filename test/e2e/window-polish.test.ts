@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd } from '../support/sshd';
+import { startPasswordSshd, type Sshd } from '../support/sshd';
 import { echoServer, serve, type TestServer } from '../support/tcp';
 import { closeAll, dispatchOk, localForwardInput, openApp, reloadIfDialogOpen, sshdHostInput, startWorld, type World } from './harness';
 import { ACTIVE, detailsPane, dialogNamed, eventually, focused, row, rowState, stopForward, textOf, waitForText } from './ui-helpers';
@@ -20,11 +20,7 @@ let world: World;
 let page: Page;
 
 beforeAll(async () => {
-  [sshd, echo, world] = await Promise.all([
-    startSshd({ password: PASSWORD, config: ['PasswordAuthentication yes', 'PermitRootLogin yes'] }),
-    echoServer(),
-    startWorld(),
-  ]);
+  [sshd, echo, world] = await Promise.all([startPasswordSshd(PASSWORD), echoServer(), startWorld()]);
   ({ page } = await openApp(world));
 }, 120_000);
 

@@ -86,6 +86,11 @@ function waitForPort(port: number, proc: ChildProcess, logs: () => string, timeo
   });
 }
 
+/** An sshd that also takes the test user's password (and lets root log in with it), plus any extra config lines. */
+export function startPasswordSshd(password: string, config: string[] = []): Promise<Sshd> {
+  return startSshd({ password, config: ['PasswordAuthentication yes', 'PermitRootLogin yes', ...config] });
+}
+
 export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'burrow-sshd-'));
   const user = userInfo().username;

@@ -11,7 +11,7 @@ import { createServices, type Services } from '../../../electron/api/services';
 import { MemorySecretStore } from '../../../electron/profiles/secrets';
 import { okCaller } from '../../support/dispatch';
 import { sshdHostInput } from '../../support/hosts';
-import { cleanup, freePort, startSshd } from '../../support/sshd';
+import { cleanup, freePort, startPasswordSshd } from '../../support/sshd';
 
 class CountingSecretStore extends MemorySecretStore {
   gets = 0;
@@ -76,7 +76,7 @@ describe('engine sync', () => {
 describe('stored host passwords', () => {
   it('are read when a login needs one: none for saving or syncing, only its own host’s for a start, and a SOCKS login’s when its forward starts', async () => {
     const PASSWORD = 'correct horse';
-    const sshd = await startSshd({ password: PASSWORD, config: ['PasswordAuthentication yes', 'PermitRootLogin yes'] });
+    const sshd = await startPasswordSshd(PASSWORD);
     const appDir = mkdtempSync(path.join(tmpdir(), 'burrow-lazy-secret-'));
     const store = new CountingSecretStore();
     const app = await createServices({ configDir: appDir, secretStore: store, watchProfiles: false });

@@ -7,7 +7,7 @@ import type { HostConfig, Prompter, SecretQuestion } from '../../../electron/tun
 import { connect } from '../../../electron/cli/connect';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, freePort, keygen, startSshd, type Sshd } from '../../support/sshd';
+import { cleanup, freePort, keygen, startPasswordSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';
 import { fakeTerminal } from '../../support/cli-in-process';
@@ -25,12 +25,7 @@ const passwordOnly = (s: Sshd, over: Partial<HostConfig> = {}) =>
   hostFor(s, { identityFiles: [], identitiesOnly: true, agent: null, tryKeyboardInteractive: false, batchMode: false, ...over });
 
 beforeAll(async () => {
-  const config = ['PasswordAuthentication yes', 'PermitRootLogin yes'];
-  [sshd, strict, echo] = await Promise.all([
-    startSshd({ password: PASSWORD, config }),
-    startSshd({ password: PASSWORD, config: [...config, 'MaxAuthTries 2'] }),
-    echoServer(),
-  ]);
+  [sshd, strict, echo] = await Promise.all([startPasswordSshd(PASSWORD), startPasswordSshd(PASSWORD, ['MaxAuthTries 2']), echoServer()]);
 });
 
 afterAll(async () => {
@@ -95,10 +90,7 @@ describe('password logins', () => {
   });
 
   it('an encrypted key offered by its public half, then a password (AuthenticationMethods publickey,password)', async () => {
-    const twoStep = await startSshd({
-      password: PASSWORD,
-      config: ['PasswordAuthentication yes', 'PermitRootLogin yes', 'AuthenticationMethods publickey,password'],
-    });
+    const twoStep = await startPasswordSshd(PASSWORD, ['AuthenticationMethods publickey,password']);
     try {
       const key = keygen(join(twoStep.dir, 'locked_key'), 'ed25519', 'open sesame');
       appendFileSync(join(twoStep.dir, 'authorized_keys'), readFileSync(`${key}.pub`));

@@ -61,6 +61,9 @@ export function boundOf(s: ForwardState): BoundAddress | undefined {
 
 export const destinationFailing = (s: ForwardState): boolean => s.state === 'active' && s.destination.status === 'failing';
 
+/** Active, and no connection or health check has reached its destination yet. */
+export const destinationUntried = (s: ForwardState): boolean => s.state === 'active' && s.destination.status === 'untried';
+
 export interface ForwardStats {
   openConnections: number;
   totalConnections: number;

@@ -111,6 +111,7 @@ export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now 
   if (f.state === 'failed') return `failed in ${where}${f.reason ? `: ${f.reason}` : ''}`;
   let what: string = f.state;
   if (f.state === 'active' && f.destinationFailing) what = `active, destination failing${f.reason ? ` (${f.reason})` : ''}`;
+  else if (f.state === 'active' && f.destinationUntried) what = 'active, destination not yet tried';
   if (f.state === 'reconnecting') {
     // No next try (or its time has come): the attempt is under way, not "next try in 0 s".
     const waiting = f.nextAttemptAt !== undefined && f.nextAttemptAt > now;

@@ -3,7 +3,7 @@ import { formatEndpoint } from '../../shared/forward-spec';
 import { type ProfileDocument } from '../../shared/model';
 import { PRESETS } from '../../shared/presets';
 import { presetLabels, type IsFree } from '../profiles/presets';
-import { boundOf, destinationFailing, type ForwardState } from '../../shared/tunnel-state';
+import { boundOf, destinationFailing, destinationUntried, type ForwardState } from '../../shared/tunnel-state';
 import type { TrayInput, TrayPreset } from './tray-menu';
 
 /**
@@ -31,6 +31,7 @@ export function trayInput(
         group: f.group,
         state: st.state,
         destinationFailing: destinationFailing(st),
+        destinationUntried: destinationUntried(st),
         localAddress: f.kind === 'remote' ? `server ${where}` : where,
       };
     }),

@@ -11,6 +11,8 @@ export interface TrayForward {
   localAddress: string;
   /** SSH is up but the destination refuses. */
   destinationFailing?: boolean;
+  /** Active, and nothing has reached its destination yet. */
+  destinationUntried?: boolean;
 }
 
 export interface TrayPreset {
@@ -56,7 +58,14 @@ const STATE_LABEL: Record<ForwardStateName, string> = {
 };
 
 export function forwardLabel(f: TrayForward): string {
-  const state = f.state === 'active' && f.destinationFailing ? 'destination failing' : STATE_LABEL[f.state];
+  const state =
+    f.state !== 'active'
+      ? STATE_LABEL[f.state]
+      : f.destinationFailing
+        ? 'destination failing'
+        : f.destinationUntried
+          ? 'active, destination not yet tried'
+          : STATE_LABEL.active;
   return `${f.name} — ${f.localAddress} (${state})`;
 }
 

@@ -9,7 +9,15 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { own } from '../../shared/own-property';
-import { boundOf, destinationFailing, stateReason, type BoundAddress, type ForwardState, type ForwardStateName } from '../../shared/tunnel-state';
+import {
+  boundOf,
+  destinationFailing,
+  destinationUntried,
+  stateReason,
+  type BoundAddress,
+  type ForwardState,
+  type ForwardStateName,
+} from '../../shared/tunnel-state';
 import { writeFileDurable } from './durable-write';
 import { pidAlive, processStartId } from './process-identity';
 
@@ -25,6 +33,8 @@ export interface PublishedForward {
   attempt?: number;
   nextAttemptAt?: number;
   destinationFailing?: boolean;
+  /** Active, and nothing has reached its destination yet. */
+  destinationUntried?: boolean;
   /** Where it listens ("127.0.0.1:1100", "server localhost:40123", a socket path). */
   bound?: string;
 }
@@ -75,6 +85,7 @@ export class RuntimeStatusPublisher {
         ...(s.state === 'reconnecting' && s.attempt !== undefined ? { attempt: s.attempt } : {}),
         ...(s.state === 'reconnecting' && s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
         ...(destinationFailing(s) ? { destinationFailing: true } : {}),
+        ...(destinationUntried(s) ? { destinationUntried: true } : {}),
         ...(bound ? { bound: describeBound(bound) } : {}),
       };
     }

@@ -65,8 +65,8 @@ describe('tray input', () => {
       [],
     );
     expect(input.forwards).toEqual([
-      { id: 'pop3', name: 'pop3', group: undefined, state: 'stopped', destinationFailing: false, localAddress: '127.0.0.1:1100' },
-      { id: 'back', name: 'back', group: 'g', state: 'active', destinationFailing: false, localAddress: 'server localhost:40123' },
+      { id: 'pop3', name: 'pop3', group: undefined, state: 'stopped', destinationFailing: false, destinationUntried: false, localAddress: '127.0.0.1:1100' },
+      { id: 'back', name: 'back', group: 'g', state: 'active', destinationFailing: false, destinationUntried: true, localAddress: 'server localhost:40123' },
     ]);
     // The presets' labels (the port each will really get) are tested in app-tray-presets.test.ts.
     expect(input.hosts).toEqual([{ id: 'mail', name: 'mail' }]);

@@ -188,8 +188,13 @@ describe('the built main process under a recording fake of Electron', () => {
     expect((await trayItems()).map((i) => i.label)).toEqual(expect.arrayContaining(['Quick forward', 'Open Burrow', 'Quit Burrow']));
 
     await app.op('click', { labels: [`^${label}`] });
-    await waitFor('the forward active in the tray', trayItems, (items) => items.some((i) => i.label === `${label} (active)` && i.checked === true));
+    await waitFor('the forward active in the tray', trayItems, (items) =>
+      items.some((i) => i.label === `${label} (active, destination not yet tried)` && i.checked === true),
+    );
     expect((await roundTrip(echoPort, Buffer.from('through the tray'))).toString()).toBe('through the tray');
+    await waitFor('plain active once a connection went through', trayItems, (items) =>
+      items.some((i) => i.label === `${label} (active)` && i.checked === true),
+    );
     // The renderer heard about it too.
     expect((await app.calls('webContents.send')).some((c) => c.args[0] === ipcEvent('state'))).toBe(true);
 

@@ -83,11 +83,29 @@ describe("burrow ls and the app's status file", () => {
     const pid = app.proc.pid!;
     expect(readdirSync(runningDir(dir))).toEqual([`${pid}-desktop.json`]);
 
-    const running = await ls();
-    expect(running.json.echo).toMatchObject({ state: 'active', status: `running in Burrow (pid ${pid}): active`, runningIn: { pid, app: 'desktop' } });
+    // Nothing has gone through yet: ls says so, as the window's row does.
+    const fresh = await ls();
+    expect(fresh.json.echo).toMatchObject({
+      state: 'active',
+      status: `running in Burrow (pid ${pid}): active, destination not yet tried`,
+      runningIn: { pid, app: 'desktop' },
+    });
     // A remote forward cannot be probed from here; the app says how it is.
-    expect(running.json.back).toMatchObject({ state: 'active', status: `running in Burrow (pid ${pid}): active` });
-    expect(running.json.idle).toMatchObject({ state: 'stopped', status: 'stopped' });
+    expect(fresh.json.back).toMatchObject({ state: 'active', status: `running in Burrow (pid ${pid}): active, destination not yet tried` });
+    expect(fresh.json.idle).toMatchObject({ state: 'stopped', status: 'stopped' });
+
+    // One connection through it: plain active.
+    const through = net.connect(echoLocal, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      through.once('error', reject);
+      through.once('data', () => resolve());
+      through.write('ping');
+    });
+    through.destroy();
+    const running = await eventually('plain active in ls', async () => {
+      const r = await ls();
+      return r.json.echo.status === `running in Burrow (pid ${pid}): active` ? r : undefined;
+    });
     expect(running.text).toContain(`[running in Burrow (pid ${pid}): active]`);
 
     // Another program on a port: no claim that it is the forward.
@@ -126,7 +144,11 @@ describe("burrow ls and the app's status file", () => {
         const { json } = await ls();
         return json.idle.runningIn ? json.idle : undefined;
       });
-      expect(seen).toMatchObject({ state: 'active', status: `running in burrow up (pid ${pid}): active`, runningIn: { pid, app: 'cli' } });
+      expect(seen).toMatchObject({
+        state: 'active',
+        status: `running in burrow up (pid ${pid}): active, destination not yet tried`,
+        runningIn: { pid, app: 'cli' },
+      });
       up.proc.kill('SIGTERM');
       expect(await up.exited).toBe(0);
       expect(readdirSync(runningDir(dir)).filter((n) => n.startsWith(`${pid}-`))).toEqual([]);

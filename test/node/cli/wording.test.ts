@@ -65,7 +65,7 @@ describe('burrow ls', () => {
     expect(ls[1]).toMatchObject({
       name: 'f2',
       state: 'stopped',
-      status: `stopped (its port ${port} is used by forward 'f1', running in burrow up (pid ${process.pid}): active)`,
+      status: `stopped (its port ${port} is used by forward 'f1', running in burrow up (pid ${process.pid}): active, destination not yet tried)`,
     });
     expect(ls[2].state).toBe('stopped');
     expect(await up.stop()).toBe(0);

@@ -46,15 +46,24 @@ describe('tray menu model', () => {
     expect(menu.at(-2)).toMatchObject({ action: { type: 'open' } });
   });
 
-  it('shows reconnecting and failing states; reconnecting counts as running', () => {
+  it('shows reconnecting, failing and not-yet-tried states; reconnecting counts as running', () => {
     const menu = buildTrayMenu({
-      forwards: [fwd('a', 'reconnecting'), fwd('b', 'failed'), fwd('c', 'active', { destinationFailing: true })],
+      forwards: [
+        fwd('a', 'reconnecting'),
+        fwd('b', 'failed'),
+        fwd('c', 'active', { destinationFailing: true }),
+        fwd('d', 'active', { destinationUntried: true }),
+        fwd('e', 'active'),
+      ],
       presets: [],
       hosts: [],
     });
     expect(menu[0]).toMatchObject({ label: expect.stringContaining('(reconnecting…)'), checked: true, action: { start: false } });
     expect(menu[1]).toMatchObject({ label: expect.stringContaining('(failed)'), checked: false, action: { start: true } });
     expect(menu[2]).toMatchObject({ label: expect.stringContaining('(destination failing)'), checked: true });
+    // As the window's row: active, but nothing has reached the destination yet.
+    expect(menu[3]).toMatchObject({ label: expect.stringContaining('(active, destination not yet tried)'), checked: true });
+    expect(menu[4]).toMatchObject({ label: expect.stringMatching(/\(active\)$/), checked: true });
   });
 
   it('puts groups in submenus with start all / stop all', () => {

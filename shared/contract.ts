@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from './errors';
 import type { ForwardKind } from './forward-spec';
-import type { ForwardReason, ForwardState, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
+import type { Asker, ForwardReason, ForwardState, ForwardStats, HealthResult, HostKeyQuestion, LiveConnection, LogEntry, SecretQuestion } from './tunnel-state';
 import type { ShapeLimits } from './input-shape';
 import { ForwardSchema, HostSchema, SettingsSchema, portSchema, socksPasswordProblem, type Forward, type Host, type Settings } from './model';
 
@@ -140,8 +140,8 @@ export interface ResolvedAlgorithmList {
 }
 
 export type PromptRequest =
-  | { id: string; type: 'hostKey'; question: HostKeyQuestion; createdAt: number; expiresAt: number }
-  | { id: string; type: 'secret'; question: SecretQuestion; createdAt: number; expiresAt: number };
+  | { id: string; type: 'hostKey'; question: HostKeyQuestion; asker?: Asker; createdAt: number; expiresAt: number }
+  | { id: string; type: 'secret'; question: SecretQuestion; asker?: Asker; createdAt: number; expiresAt: number };
 
 // ---------------------------------------------------------------- input schemas
 

@@ -108,6 +108,12 @@ export interface HealthResult {
 }
 
 /** An unknown host key, for a person to judge; a changed key is never asked, only refused. */
+/** Who asks a question: the saved host (by name) whose login it is, and the forwards waiting on that login. */
+export interface Asker {
+  host: string;
+  forwards: string[];
+}
+
 export interface HostKeyQuestion {
   host: string;
   port: number;

@@ -309,7 +309,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       let prompter = deps.prompter;
       if (!('name' in input) && input.secret && host.auth.method === 'key') {
         const secret = input.secret;
-        prompter = { hostKey: (q) => deps.prompter.hostKey(q), secret: (q) => (q.kind === 'passphrase' ? Promise.resolve(secret) : deps.prompter.secret(q)) };
+        prompter = {
+          hostKey: (q, asker) => deps.prompter.hostKey(q, asker),
+          secret: (q, asker) => (q.kind === 'passphrase' ? Promise.resolve(secret) : deps.prompter.secret(q, asker)),
+        };
       }
       const savedPassword = (name: string) => repo.hostSecret(name).catch(() => null);
       const session = new SshSession(config, { prompter, savedPassword, reconnect: { permanentFailureLimit: 0 } });

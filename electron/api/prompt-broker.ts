@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { BurrowError } from '../../shared/errors';
 import type { Events, PromptAnswer, PromptRequest } from '../../shared/contract';
-import type { HostKeyAnswer, HostKeyQuestion, Prompter, SecretQuestion } from '../tunnels/types';
+import type { Asker, HostKeyAnswer, HostKeyQuestion, Prompter, SecretQuestion } from '../tunnels/types';
 
 interface Pending {
   request: PromptRequest;
@@ -27,15 +27,17 @@ export class PromptBroker extends EventEmitter<PromptBrokerEvents> implements Pr
     this.timeoutMs = opts.timeoutMs ?? 5 * 60_000;
   }
 
-  hostKey(question: HostKeyQuestion): Promise<HostKeyAnswer> {
-    return this.ask({ type: 'hostKey', question }).then((a) => (a?.type === 'hostKey' ? a.decision : 'reject'));
+  hostKey(question: HostKeyQuestion, asker?: Asker): Promise<HostKeyAnswer> {
+    return this.ask({ type: 'hostKey', question, ...(asker && { asker }) }).then((a) => (a?.type === 'hostKey' ? a.decision : 'reject'));
   }
 
-  secret(question: SecretQuestion): Promise<string | null> {
-    return this.ask({ type: 'secret', question }).then((a) => (a?.type === 'secret' ? a.value : null));
+  secret(question: SecretQuestion, asker?: Asker): Promise<string | null> {
+    return this.ask({ type: 'secret', question, ...(asker && { asker }) }).then((a) => (a?.type === 'secret' ? a.value : null));
   }
 
-  private ask(q: { type: 'hostKey'; question: HostKeyQuestion } | { type: 'secret'; question: SecretQuestion }): Promise<PromptAnswer | null> {
+  private ask(
+    q: { type: 'hostKey'; question: HostKeyQuestion; asker?: Asker } | { type: 'secret'; question: SecretQuestion; asker?: Asker },
+  ): Promise<PromptAnswer | null> {
     const id = randomUUID();
     const createdAt = Date.now();
     const request = { id, createdAt, expiresAt: createdAt + this.timeoutMs, ...q } as PromptRequest;

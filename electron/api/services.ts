@@ -56,14 +56,14 @@ export interface Services {
 /** The broker, plus key passphrases kept in the secret store (answered without asking). */
 function storedPassphrasePrompter(broker: PromptBroker, repo: ProfileRepository): Prompter {
   return {
-    hostKey: (q) => broker.hostKey(q),
-    secret: async (q) => {
+    hostKey: (q, asker) => broker.hostKey(q, asker),
+    secret: async (q, asker) => {
       if (q.kind === 'passphrase') {
         const host = repo.listHosts().find((h) => h.auth.secretRef && hostKeyFile(h) === q.subject);
         const stored = host ? await repo.hostSecret(host.name).catch(() => null) : null;
         if (stored) return stored;
       }
-      return broker.secret(q);
+      return broker.secret(q, asker);
     },
   };
 }

@@ -176,6 +176,7 @@ export class TunnelEngine extends EventEmitter<EngineEvents> {
       const session = new SshSession(e.host, {
         prompter: this.opts.prompter,
         savedPassword: this.opts.savedPassword,
+        forwards: () => [...slot!.users],
         reconnect: this.opts.reconnect,
         retryFirstConnect: this.opts.retryFirstConnect ?? true,
         log: (level, message, code) => {

@@ -46,6 +46,8 @@ export interface SessionOptions {
   prompter?: Prompter;
   /** The stored password of a saved host (HostConfig.savedPassword); null when none is stored. */
   savedPassword?: (host: string) => Promise<string | null>;
+  /** The forwards using this session, named in the questions it asks. */
+  forwards?: () => string[];
   reconnect?: Partial<ReconnectPolicy>;
   /**
    * When the very first connection fails with an error that may heal (refused,
@@ -618,9 +620,10 @@ export class SshSession extends EventEmitter {
           timer.resume();
         }
       };
+      const asker = () => ({ host: hop.alias, forwards: this.opts.forwards?.() ?? [] });
       const prompter: Prompter | undefined = this.opts.prompter && {
-        hostKey: (q) => waitingFor(() => this.opts.prompter!.hostKey(q)),
-        secret: (q) => waitingFor(() => this.opts.prompter!.secret(q)),
+        hostKey: (q) => waitingFor(() => this.opts.prompter!.hostKey(q, asker())),
+        secret: (q) => waitingFor(() => this.opts.prompter!.secret(q, asker())),
       };
       const hv = createHostVerifier(hop, prompter);
       const memoKey = `${index}:${sessionKey({ ...hop, jump: [] })}`;

@@ -1,9 +1,10 @@
 // The tunnel engine's public vocabulary. The app, the CLI and the tray consume these.
 import type { ForwardSpec } from '../../shared/forward-spec';
-import type { BoundAddress, ForwardState, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, SecretQuestion } from '../../shared/tunnel-state';
+import type { Asker, BoundAddress, ForwardState, ForwardStats, HostKeyAnswer, HostKeyQuestion, LogEntry, SecretQuestion } from '../../shared/tunnel-state';
 import type { STRICT_HOST_KEY_CHECKING } from '../../shared/model';
 
 export type {
+  Asker,
   BoundAddress,
   DestinationStatus,
   ForwardReason,
@@ -81,10 +82,11 @@ export interface ForwardInfo {
 }
 
 /** Asks a person. The CLI asks on the TTY; the app shows a dialog. */
+/** Asks a person. `asker`, when known: the saved host whose login asks and the forwards waiting on it. */
 export interface Prompter {
-  hostKey(q: HostKeyQuestion): Promise<HostKeyAnswer>;
+  hostKey(q: HostKeyQuestion, asker?: Asker): Promise<HostKeyAnswer>;
   /** Resolves null when the person cancels. */
-  secret(q: SecretQuestion): Promise<string | null>;
+  secret(q: SecretQuestion, asker?: Asker): Promise<string | null>;
 }
 
 export interface EngineEvents {

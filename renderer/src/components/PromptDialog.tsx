@@ -8,15 +8,9 @@ import { usePrompts } from '../hooks/useStore';
 import { store } from '../store';
 import { Dialog } from './Dialog';
 import { forwardRow, refocusWhenLost } from '../focus';
-import { describeSubject, promptSubject } from '../prompt-subject';
+import { describeAsker } from '../prompt-subject';
 
 const SECRET_TITLE = { password: 'Password needed', passphrase: 'Key passphrase needed', otp: 'One-time code needed' } as const;
-
-/** The saved host and forward that ask, worked out once when the question comes. */
-function useSubject(p: PromptRequest, address: string) {
-  const [sub] = useState(() => promptSubject(p, store));
-  return { sub, text: describeSubject(sub, address) };
-}
 
 function useAnswer(p: PromptRequest, forwards: string[]) {
   const [error, setError] = useState<string | null>(null);
@@ -36,8 +30,8 @@ function useAnswer(p: PromptRequest, forwards: string[]) {
 
 function HostKeyPrompt({ p }: { p: Extract<PromptRequest, { type: 'hostKey' }> }) {
   const q = p.question;
-  const { sub, text } = useSubject(p, `${q.host}:${q.port}`);
-  const { answer, error } = useAnswer(p, sub.forwards);
+  const text = describeAsker(p.asker, `${q.host}:${q.port}`);
+  const { answer, error } = useAnswer(p, p.asker?.forwards ?? []);
   return (
     <Dialog title="Unknown host key" onClose={() => answer({ type: 'hostKey', decision: 'reject' })} role="alertdialog">
       <p>
@@ -76,8 +70,8 @@ function HostKeyPrompt({ p }: { p: Extract<PromptRequest, { type: 'hostKey' }> }
 
 function SecretPrompt({ p }: { p: Extract<PromptRequest, { type: 'secret' }> }) {
   const q = p.question;
-  const { sub, text } = useSubject(p, q.subject);
-  const { answer, error } = useAnswer(p, sub.forwards);
+  const text = describeAsker(p.asker, q.subject);
+  const { answer, error } = useAnswer(p, p.asker?.forwards ?? []);
   const [value, setValue] = useState('');
   const label = q.kind === 'password' ? 'Password' : q.kind === 'passphrase' ? 'Passphrase' : 'Code';
   return (
@@ -93,10 +87,10 @@ function SecretPrompt({ p }: { p: Extract<PromptRequest, { type: 'secret' }> }) 
           {q.kind === 'passphrase' ? (
             <>
               For the key <span className="mono">{q.subject}</span>
-              {sub.hosts.length > 0 && ` of ${text}`}
+              {p.asker && ` of ${text}`}
             </>
           ) : (
-            <>To log in to {sub.hosts.length > 0 ? text : <span className="mono">{q.subject}</span>}</>
+            <>To log in to {p.asker ? text : <span className="mono">{q.subject}</span>}</>
           )}
         </p>
         {q.retry && (

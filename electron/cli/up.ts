@@ -103,14 +103,15 @@ export const up: Run = command(
     const planned = chosen.map((f) => toEngineForward(f, { lookup, settings: doc.settings, socksPasswords }));
     const reporter = createReporter(io, has(p, '--json'));
     const engine = new TunnelEngine({ prompter });
-    reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined, hintFor: upHints });
-    for (const f of planned) warnExposure(reporter, f.id, f.spec);
-    for (const f of planned) engine.add(f.id, f.host, f.spec);
-    // So that `burrow ls` (in another terminal) shows what this process runs.
+    // So that `burrow ls` (in another terminal) shows what this process runs. Listening
+    // before the reporter does: a state is on disk before it is announced.
     const status = new RuntimeStatusPublisher(dirname(repo.path), 'cli');
     const publish = () => status.publish(engine.list().map((f): [string, ForwardState] => [f.id, f.state]));
     engine.on('state', publish);
     try {
+      reportEngine(engine, reporter, { retryHint: io.stdin.isTTY ? RETRY_HINT : undefined, hintFor: upHints });
+      for (const f of planned) warnExposure(reporter, f.id, f.spec);
+      for (const f of planned) engine.add(f.id, f.host, f.spec);
       return await runForwards(
         engine,
         planned.map((f) => f.id),

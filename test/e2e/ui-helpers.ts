@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import type { Sshd } from '../support/sshd';
 
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+// 25 s: a loaded CI machine can be slow; a wait only takes that long when it fails.
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 25_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -24,14 +25,19 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
 export const textOf = async (l: Locator) => (await l.textContent()) ?? '';
 
 export async function waitForText(l: Locator, re: RegExp, timeoutMs?: number): Promise<string> {
-  return eventually(
-    `${re} in ${l}`,
-    async () => {
-      const t = await textOf(l);
-      return re.test(t) ? t : undefined;
-    },
-    timeoutMs,
-  );
+  let seen: string | undefined;
+  try {
+    return await eventually(
+      `${re} in ${l}`,
+      async () => {
+        seen = await textOf(l);
+        return re.test(seen) ? seen : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (e) {
+    throw new Error(`${(e as Error).message} (last seen: ${JSON.stringify(seen)})`);
+  }
 }
 
 /** The list row of a forward. */

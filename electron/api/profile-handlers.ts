@@ -61,25 +61,24 @@ export interface ProfileDeps {
   homeDir?: string;
 }
 
-const PROFILE_CHANNELS = [
-  'state.get',
-  'forward.add',
-  'forward.update',
-  'forward.remove',
-  'forward.fromPreset',
-  'port.check',
-  'host.add',
-  'host.update',
-  'host.remove',
-  'import.preview',
-  'import.apply',
-  'export',
-  'settings.get',
-  'settings.set',
-  'presets.list',
-  'algorithms.resolve',
-] as const;
-export type ProfileChannel = (typeof PROFILE_CHANNELS)[number];
+/** The channels createProfileHandlers serves. */
+export type ProfileChannel =
+  | 'state.get'
+  | 'forward.add'
+  | 'forward.update'
+  | 'forward.remove'
+  | 'forward.fromPreset'
+  | 'port.check'
+  | 'host.add'
+  | 'host.update'
+  | 'host.remove'
+  | 'import.preview'
+  | 'import.apply'
+  | 'export'
+  | 'settings.get'
+  | 'settings.set'
+  | 'presets.list'
+  | 'algorithms.resolve';
 
 const STOPPED = { state: { state: 'stopped' } as ForwardState, stats: { openConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 } };
 

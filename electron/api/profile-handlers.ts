@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
 import type { ForwardView, HostView, PresetView, SavedForwardView } from '../../shared/contract';
 import { isRunning, type ForwardState, type ForwardStats } from '../../shared/tunnel-state';
-import { describeForward, type Forward, type Host, type ProfileDocument, type Settings } from '../../shared/model';
+import { describeForward, parseForward, type Forward, type Host, type ProfileDocument, type Settings } from '../../shared/model';
 import { PRESETS, findPreset, takenLocalPorts } from '../../shared/presets';
 import { presetForward, presetLabels } from '../profiles/presets';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport, sshExportNote } from '../profiles/export';
@@ -202,13 +202,6 @@ export function createProfileHandlers(deps: ProfileDeps): Pick<Handlers, Profile
     return view(name);
   };
 
-  const replaceWith = <T extends object>(current: T, next: object) => {
-    // Replace semantics: optional fields left out of `next` are removed.
-    const patch: Record<string, unknown> = { ...next };
-    for (const k of Object.keys(current)) if (!(k in patch)) patch[k] = null;
-    return patch;
-  };
-
   return {
     'state.get': async () => {
       const doc = repo.document();
@@ -250,7 +243,8 @@ export function createProfileHandlers(deps: ProfileDeps): Pick<Handlers, Profile
       const preset = findPreset(presetId);
       repo.requireHost(host);
       // pop3-mail, then pop3-mail-2, ... on the next free port: as the tray and `burrow preset`.
-      const f = await repo.addForward(await presetForward(repo.document(), preset, { host, destinationHost, name, localPort }));
+      // The input names pieces of a forward: the forward made of them is validated here, once.
+      const f = await repo.addForward(parseForward(await presetForward(repo.document(), preset, { host, destinationHost, name, localPort })));
       return afterSave(f.name, start ? () => runtime.start(f.name) : null);
     },
 
@@ -263,8 +257,7 @@ export function createProfileHandlers(deps: ProfileDeps): Pick<Handlers, Profile
     },
 
     'host.update': async ({ name, host, secret }) => {
-      const current = repo.requireHost(name);
-      const r = await repo.updateHost(name, replaceWith(current, host), { secret });
+      const r = await repo.replaceHost(name, host, { secret });
       await runtime.synced();
       return { host: hostView(r.value), warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })) };
     },

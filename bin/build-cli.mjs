@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the `burrow` command into out/cli/ with esbuild: compiled JavaScript.
 // - burrow.mjs: the entry (signal handlers first) and the command table;
-// - one CommonJS bundle per subcommand (connect, up, profile-commands, web),
+// - one CommonJS bundle per subcommand (connect, up, ls, profile-commands, web),
 //   loaded only when that command runs, through V8's code cache
 //   (electron/cli/bundle-loader.ts), which this build fills by loading each once.
 // `npm install` runs it (the prepare script); the tests run it again before they
@@ -18,6 +18,7 @@ export const CLI_OUT = `${root}out/cli`;
 const COMMANDS = {
   connect: 'electron/cli/connect.ts',
   up: 'electron/cli/up.ts',
+  ls: 'electron/cli/ls.ts',
   'profile-commands': 'electron/cli/profile-commands.ts',
   web: 'electron/cli/web.ts',
 };
@@ -84,7 +85,7 @@ export async function buildCli({ quiet = false, write = true, warm = true } = {}
   if (!write) return { metafile };
   // Each bundle once, so that its code cache is made with the Node that installed it
   // (without warm, the first run of each command makes it).
-  for (const name of warm ? ['connect', 'up', 'ls', 'web'] : []) {
+  for (const name of warm ? ['connect', 'up', 'ls', 'add', 'web'] : []) {
     execFileSync(process.execPath, [`${fresh}/burrow.mjs`, 'help', name], { stdio: 'ignore' });
   }
   const old = `${CLI_OUT}.old-${process.pid}`;

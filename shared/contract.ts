@@ -85,6 +85,8 @@ export interface ExportResult {
   text: string;
   /** A file name to suggest in a save dialog. */
   fileName: string;
+  /** What the export could not carry (format ssh: a SOCKS login OpenSSH has no place for). */
+  notes?: string[];
 }
 
 export interface PresetView {
@@ -162,8 +164,9 @@ const importSource = z.union(
     z.strictObject({ format: z.literal('ssh_config'), path: z.string().min(1).max(4096) }),
     z.strictObject({ format: z.literal('ssh_config'), defaultPath: z.literal(true) }),
     z.strictObject({ format: z.literal('json'), text: z.string().max(5_000_000) }),
+    z.strictObject({ format: z.literal('json'), path: z.string().min(1).max(4096) }),
   ],
-  { error: "Import source must be { format: 'ssh_config', text | path | defaultPath: true } or { format: 'json', text }." },
+  { error: "Import source must be { format: 'ssh_config', text | path | defaultPath: true } or { format: 'json', text | path }." },
 );
 
 export const PromptAnswerSchema = z.discriminatedUnion(
@@ -280,14 +283,16 @@ export const contract = {
     }),
   ),
 
-  'import.preview': ch<ImportResult>()(z.strictObject({ source: importSource })),
+  /** What import.apply would do; `replace` as there. */
+  'import.preview': ch<ImportResult>()(z.strictObject({ source: importSource, replace: z.boolean().optional() })),
   /** Applies the import; `select` limits it to these host/forward names (the preview's checkboxes). */
   'import.apply': ch<ImportResult>()(
     z.strictObject({ source: importSource, select: z.array(z.string().max(200)).max(10_000).optional(), replace: z.boolean().optional() }),
   ),
+  /** ssh: one forward (name it in `forwards`) as an `ssh` command line. */
   export: ch<ExportResult>()(
     z.strictObject({
-      format: z.enum(['ssh_config', 'json'], { error: 'Format must be ssh_config or json.' }),
+      format: z.enum(['ssh_config', 'json', 'ssh'], { error: 'Format must be ssh_config, json or ssh.' }),
       forwards: z.array(forwardName).max(10_000).optional(),
     }),
   ),

@@ -333,7 +333,6 @@ export const SettingsSchema = z.object({
   keepalive: KeepaliveSchema.default(DEFAULT_KEEPALIVE),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-export type SettingsInput = z.input<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
 // ---------------------------------------------------------------- the document
@@ -427,12 +426,24 @@ export function hostInUse(doc: Pick<ProfileDocument, 'hosts' | 'forwards'>, name
 
 /** Turns a zod error into messages; nested entries are prefixed with what they belong to. */
 export function describeIssues(error: z.ZodError, root?: unknown): Problem[] {
-  return error.issues.map((issue) => {
-    const prefix = prefixFor(issue.path as (string | number)[], root);
-    // A message that already names its entry ("Forward 'f1' goes through ...") is not named twice.
-    const named = prefix !== '' && issue.message.startsWith(prefix.slice(0, -2));
-    return { path: issue.path as (string | number)[], message: (named ? '' : prefix) + issue.message };
-  });
+  return error.issues.map((issue) => named({ path: issue.path as (string | number)[], message: issue.message }, root));
+}
+
+/** A problem of an entry of the document, its message prefixed with the entry ("Forward 'f1': ..."). */
+function named(problem: Problem, root: unknown): Problem {
+  const prefix = prefixFor(problem.path, root);
+  // A message that already names its entry ("Forward 'f1' goes through ...") is not named twice.
+  const already = prefix !== '' && problem.message.startsWith(prefix.slice(0, -2));
+  return { path: problem.path, message: (already ? '' : prefix) + problem.message };
+}
+
+/**
+ * The check of a document whose entries are valid each (validated where they
+ * came in): throws a ValidationError naming every broken cross-reference.
+ */
+export function checkReferences(doc: Pick<ProfileDocument, 'hosts' | 'forwards'>): void {
+  const problems = referenceProblems(doc);
+  if (problems.length) throw new ValidationError(problems.map((p) => named(p, doc)));
 }
 
 function prefixFor(path: (string | number)[], root: unknown): string {
@@ -462,7 +473,6 @@ export class ValidationError extends BurrowError {
 
 export const parseHost = (v: unknown): Host => parseOrThrow(HostSchema, v);
 export const parseForward = (v: unknown): Forward => parseOrThrow(ForwardSchema, v);
-export const parseSettings = (v: unknown): Settings => parseOrThrow(SettingsSchema, v);
 export const parseDocument = (v: unknown): ProfileDocument => parseOrThrow(ProfileDocumentSchema, v);
 
 // ---------------------------------------------------------------- Forward -> ForwardSpec

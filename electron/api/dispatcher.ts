@@ -19,6 +19,8 @@ import { fieldOf, shapeProblems } from '../../shared/input-shape';
 import { ValidationError, clipped, described } from '../../shared/model';
 
 export type Handlers = { [C in Channel]: (input: ParsedInput<C>) => Promise<Output<C>> | Output<C> };
+/** Some channels' handlers: a dispatcher answers the others as unknown requests (the command line serves the profile channels only). */
+export type SomeHandlers = Partial<Handlers>;
 
 export interface Dispatcher {
   /** Never rejects: every failure is a Failure result. */
@@ -64,9 +66,9 @@ export function toFailure(err: unknown, onInternal?: (err: unknown) => void): Fa
   return { ok: false, code: 'INTERNAL', message: clipped(`Something went wrong inside Burrow: ${msg}`, MAX_MESSAGE_LENGTH) };
 }
 
-export function createDispatcher(handlers: Handlers, opts: { onInternalError?: (channel: string, err: unknown) => void } = {}): Dispatcher {
+export function createDispatcher(handlers: SomeHandlers, opts: { onInternalError?: (channel: string, err: unknown) => void } = {}): Dispatcher {
   const answer = async (channel: unknown, input: unknown): Promise<Result<unknown>> => {
-    if (!isChannel(channel)) {
+    if (!isChannel(channel) || !Object.hasOwn(handlers, channel)) {
       return { ok: false, code: 'USAGE', message: `Unknown request '${typeof channel === 'string' ? channel.slice(0, 100) : described(channel)}'.` };
     }
     // Before the schema: zod would walk every item of a 10-million-item list and report each one.

@@ -44,8 +44,8 @@ export const commands: Record<string, CommandEntry> = {
   ls: {
     summary: 'List saved hosts and forwards',
     load: lazy(
-      'profile-commands',
-      () => import('./profile-commands'),
+      'ls',
+      () => import('./ls'),
       (m) => ({ help: m.LS_HELP, run: m.ls }),
     ),
   },

@@ -1,199 +1,27 @@
-// `burrow ls | add | edit | rm | import | export | preset`: saved profiles on
-// the command line, over the same ProfileRepository the desktop app uses.
-// (`burrow up` is in up.ts.)
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { BurrowError, isBurrowError } from '../../shared/errors';
-import { isUnix, parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
+// `burrow add | edit | rm | import | export | preset`: saved profiles on the
+// command line, through the same dispatcher and handlers as the window
+// (profile-api.ts), so that one code path decides what is saved. (`burrow ls`
+// is in ls.ts, `burrow up` in up.ts.)
+import { existsSync } from 'node:fs';
+import { BurrowError } from '../../shared/errors';
+import { parseForwardSpec, type ForwardKind } from '../../shared/forward-spec';
 import { AUTH_METHODS, describeForward, listenPort, specEndpoints, type Forward, type ForwardInput, type Host, type HostInput } from '../../shared/model';
 import { PRESETS, findPreset } from '../../shared/presets';
 import { exposureOf } from '../../shared/exposure';
-import { exportJson, exportSshCommand, exportSshConfig, parseExport, sshExportNote } from '../profiles/export';
-import type { ImportReport } from '../profiles/merge';
-import { isPortFree } from '../profiles/port-probe';
-import { ProfileRepository, applyPatch, type Patch, type RepositoryWarning } from '../profiles/repository';
-import { presetForward } from '../profiles/presets';
-import { readRuntimeStatuses, runtimeOf, type PublishedForward, type PublisherKind, type RuntimeStatus } from '../profiles/runtime-status';
-import { configDir } from '../profiles/paths';
-import { ForgetOnlySecretStore, secretsFilePath } from '../profiles/secrets-file';
-import { importSshConfigFile } from '../profiles/ssh-config-import';
+import type { ImportResult, Input } from '../../shared/contract';
+import { applyPatch, type Patch } from '../profiles/repository';
 import { DEFAULT_SSH_CONFIG } from '../sshconfig/ssh-config';
 import { parseDestination, parseOption } from '../sshconfig/host-options';
 import { resolveAlgorithms, type AlgorithmKind } from '../tunnels/algorithms';
-import { has, parseArgs, values, type FlagSpec, type ParsedArgs } from './args';
-import { exitCodeFor } from './exit-codes';
+import { has, values, type ParsedArgs } from './args';
+import { command, one, out, usage, type Run } from './command';
 import type { CliIO } from './io';
+import { openProfileApi, type ProfileApi } from './profile-api';
 import { ttyPrompter } from './prompter';
 
-export type Run = (argv: string[], io: CliIO) => Promise<number>;
-
-/** Bad input (exit 2) also covers unknown names and name clashes. */
-export function profileExitCode(err: unknown): number {
-  return isBurrowError(err) && (err.code === 'NOT_FOUND' || err.code === 'CONFLICT') ? 2 : exitCodeFor(err);
-}
-
-/**
- * Opens the store the app uses (BURROW_CONFIG_DIR overrides); start-up warnings
- * go to stderr. The CLI keeps no secrets, but removes the app's encrypted entry
- * when a change leaves it without a reference.
- */
-export async function openRepository(io: CliIO): Promise<ProfileRepository> {
-  const dir = configDir(io.env);
-  const repo = await ProfileRepository.open({ secrets: new ForgetOnlySecretStore(secretsFilePath(dir)), dir });
-  for (const w of repo.warnings) io.stderr.write(`burrow: warning: ${w.message}\n`);
-  return repo;
-}
-
-/** Runs a profile command: --help, argument errors as exit 2 with the message, JSON or text output. */
-export function command(help: string, spec: FlagSpec, body: (p: ParsedArgs, io: CliIO, name: string) => Promise<number>, name: string): Run {
-  return async (argv, io) => {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout.write(help);
-      return 0;
-    }
-    const json = argv.includes('--json');
-    try {
-      const parsed = parseArgs(argv, { ...spec, long: [...spec.long, 'json', 'help'] }, name);
-      return await body(parsed, io, name);
-    } catch (e) {
-      const err = isBurrowError(e) ? e : new BurrowError('INTERNAL', (e as Error).message);
-      if (json) io.stdout.write(JSON.stringify({ event: 'error', code: err.code, message: err.message }) + '\n');
-      else io.stderr.write(`burrow: error: ${err.message}\n`);
-      return profileExitCode(err);
-    }
-  };
-}
-
-function out(io: CliIO, p: ParsedArgs, value: unknown, text: string): number {
-  if (has(p, '--json')) io.stdout.write(JSON.stringify(value) + '\n');
-  else io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  return 0;
-}
-
-function warn(io: CliIO, warnings: RepositoryWarning[]): void {
+function warn(io: CliIO, warnings: { message: string }[]): void {
   for (const w of warnings) io.stderr.write(`burrow: warning: ${w.message}\n`);
 }
-
-function usage(message: string, cmd: string): BurrowError {
-  return new BurrowError('USAGE', `${message} See 'burrow ${cmd} --help'.`);
-}
-
-const one = (p: ParsedArgs, flag: string) => values(p, flag).at(-1);
-
-// ------------------------------------------------------------------ ls
-
-export const LS_HELP = `Usage: burrow ls [--json]
-
-Lists saved hosts and forwards. A forward's state comes from the process that
-runs it (the desktop app, burrow web or burrow up): "running in Burrow (pid N):
-active", "running in burrow up (pid N): reconnecting (attempt 3)", "failed in
-Burrow (pid N): why". Otherwise only its local port can be checked: "stopped"
-when it is free (or held by another saved forward that Burrow runs: it says
-which), "port in use, not by Burrow" when something else (another program, or
-burrow connect) holds it; a remote or socket forward is "not running in
-Burrow".
-`;
-
-export interface ForwardRunState {
-  /** For scripts: an engine state (connecting, active, reconnecting, failed), or stopped, port in use, unknown. */
-  state: string;
-  /** For people. */
-  text: string;
-  /** The process that runs it, from its status file. */
-  runningIn?: { pid: number; app: PublisherKind };
-}
-
-const APP_NAME: Record<PublisherKind, string> = { desktop: 'Burrow', web: 'burrow web', cli: 'burrow up' };
-
-/** What a published state says, as `burrow ls` shows it. */
-export function describeRuntime(status: RuntimeStatus, f: PublishedForward, now = Date.now()): string {
-  const where = `${APP_NAME[status.kind] ?? 'Burrow'} (pid ${status.pid})`;
-  if (f.state === 'failed') return `failed in ${where}${f.reason ? `: ${f.reason}` : ''}`;
-  let what: string = f.state;
-  if (f.state === 'active' && f.destinationFailing) what = `active, destination failing${f.reason ? ` (${f.reason})` : ''}`;
-  else if (f.state === 'active' && f.destinationUntried) what = 'active, destination not yet tried';
-  if (f.state === 'reconnecting') {
-    // No next try (or its time has come): the attempt is under way, not "next try in 0 s".
-    const waiting = f.nextAttemptAt !== undefined && f.nextAttemptAt > now;
-    const parts = [
-      f.attempt !== undefined ? `attempt ${f.attempt}${waiting ? '' : ' under way'}` : '',
-      waiting ? `next try in ${Math.round((f.nextAttemptAt! - now) / 1000)} s` : '',
-    ].filter(Boolean);
-    what = `reconnecting${parts.length ? ` (${parts.join(', ')})` : ''}${f.reason ? `: ${f.reason}` : ''}`;
-  }
-  return `running in ${where}: ${what}`;
-}
-
-/** Probes local ports one at a time, each address:port once: two probes of the same port at once would see each other as "in use". */
-export function portProber(): (port: number, host: string) => Promise<boolean> {
-  const seen = new Map<string, Promise<boolean>>();
-  let queue: Promise<unknown> = Promise.resolve();
-  return (port, host) => {
-    const key = `${host}|${port}`;
-    let free = seen.get(key);
-    if (!free) {
-      free = queue.then(() => isPortFree(port, host));
-      queue = free;
-      seen.set(key, free);
-    }
-    return free;
-  };
-}
-
-/** The forward's state: from a live app's status file, else (local TCP ports only) a probe of its port. */
-export async function forwardRunState(f: Forward, statuses: RuntimeStatus[], probe = portProber(), others: Forward[] = []): Promise<ForwardRunState> {
-  const published = runtimeOf(statuses, f.name);
-  if (published)
-    return {
-      state: published.forward.state,
-      text: describeRuntime(published.status, published.forward),
-      runningIn: { pid: published.status.pid, app: published.status.kind },
-    };
-  if (f.kind === 'remote' || isUnix(f.listen)) return { state: 'unknown', text: 'not running in Burrow' };
-  const port = f.listen.port;
-  if (await probe(port, f.listen.host || '0.0.0.0')) return { state: 'stopped', text: 'stopped' };
-  // Another saved forward on the same port that a Burrow process runs: this one is simply stopped.
-  const sibling = others.find((o) => o.name !== f.name && o.kind !== 'remote' && listenPort(o) === port && runtimeOf(statuses, o.name));
-  if (sibling)
-    return {
-      state: 'stopped',
-      text: `stopped (its port ${port} is used by forward '${sibling.name}', ${describeRuntime(runtimeOf(statuses, sibling.name)!.status, runtimeOf(statuses, sibling.name)!.forward)})`,
-    };
-  // A busy port says only that something listens there: not that it is this forward.
-  return { state: 'port in use', text: 'port in use, not by Burrow' };
-}
-
-export const ls: Run = command(
-  LS_HELP,
-  { withValue: '', boolean: '', long: [] },
-  async (p, io, cmd) => {
-    if (p.positional.length) throw usage(`'burrow ls' lists every saved host and forward and takes no arguments (got: ${p.positional.join(' ')}).`, cmd);
-    const repo = await openRepository(io);
-    const doc = repo.document();
-    const statuses = readRuntimeStatuses(dirname(repo.path));
-    const probe = portProber();
-    const forwards = await Promise.all(
-      doc.forwards.map(async (f) => {
-        const run = await forwardRunState(f, statuses, probe, doc.forwards);
-        return { ...f, state: run.state, status: run.text, ...(run.runningIn ? { runningIn: run.runningIn } : {}) };
-      }),
-    );
-    const lines = ['Hosts:'];
-    for (const h of doc.hosts)
-      lines.push(
-        `  ${h.name.padEnd(20)} ${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}  auth=${h.auth.method}${h.jump.length ? `  via ${h.jump.join(',')}` : ''}${h.aliases?.length ? `  aliases=${h.aliases.join(',')}` : ''}`,
-      );
-    if (!doc.hosts.length) lines.push("  (none: 'burrow add host' or 'burrow import ssh-config')");
-    lines.push('Forwards:');
-    for (const f of forwards)
-      lines.push(
-        `  ${f.name.padEnd(20)} ${describeForward(f)}  [${f.status}]${f.socksUser ? `  socks-user=${f.socksUser}` : ''}${f.group ? `  group=${f.group}` : ''}${f.autostart ? '  autostart' : ''}`,
-      );
-    if (!forwards.length) lines.push("  (none: 'burrow add forward' or 'burrow preset')");
-    return out(io, p, { hosts: doc.hosts, forwards, path: repo.path }, lines.join('\n'));
-  },
-  'ls',
-);
 
 // ------------------------------------------------------------------ add / edit host
 
@@ -338,8 +166,8 @@ const NOT_KEPT =
  * BURROW_SOCKS_PASSWORD, else asked on the terminal. Undefined when there is
  * no secret store (then asking would be for nothing) or nobody to ask.
  */
-async function socksPasswordToSave(repo: ProfileRepository, io: CliIO, user: string, forward: string): Promise<string | undefined> {
-  if (!(await repo.secretsAvailable())) return undefined;
+async function socksPasswordToSave(api: ProfileApi, io: CliIO, user: string, forward: string): Promise<string | undefined> {
+  if (!(await api.repo.secretsAvailable())) return undefined;
   const fromEnv = io.env.BURROW_SOCKS_PASSWORD;
   if (fromEnv) return fromEnv;
   const asked = await ttyPrompter(io)?.secret({
@@ -378,10 +206,11 @@ export const add: Run = command(
       const d = parseDestination(dest, true);
       const base: HostInput = { name, hostname: d.host, ...(d.user ? { user: d.user } : {}), ...(d.port ? { port: d.port } : {}) };
       const input = { ...base, ...hostFlags(p, undefined, cmd) } as HostInput;
-      const repo = await openRepository(io);
-      const r = await repo.addHost(dropNulls(input));
+      const api = await openProfileApi(io);
+      const r = await api.call('host.add', { host: dropNulls(input) });
       warn(io, r.warnings);
-      return out(io, p, r.value, `Saved host '${r.value.name}' (${r.value.user ? `${r.value.user}@` : ''}${r.value.hostname}:${r.value.port}).`);
+      const h = r.host.host;
+      return out(io, p, h, `Saved host '${h.name}' (${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}).`);
     }
     if (what === 'forward') {
       if (!name) throw usage('Usage: burrow add forward NAME (-L|-R|-D) SPEC --via HOST.', cmd);
@@ -390,10 +219,10 @@ export const add: Run = command(
       if (patch.kind === undefined) throw usage('Missing the forward: give -L, -R or -D with a spec, e.g. -L 1100:mail.example.com:110.', cmd);
       if (patch.host === undefined) throw usage('Missing --via HOST: the saved host the forward goes through.', cmd);
       if (patch.socksUser && patch.kind !== 'dynamic') throw usage('--socks-user sets the login of a SOCKS proxy: use it with -D, or leave it out.', cmd);
-      const repo = await openRepository(io);
+      const api = await openProfileApi(io);
       const input = dropNulls({ ...patch, name }) as ForwardInput;
-      const secret = input.socksUser ? await socksPasswordToSave(repo, io, input.socksUser, name) : undefined;
-      const f = await repo.addForward(input, { secret });
+      const secret = input.socksUser ? await socksPasswordToSave(api, io, input.socksUser, name) : undefined;
+      const { forward: f } = await api.call('forward.add', { forward: input, ...(secret !== undefined ? { secret } : {}) });
       return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}. Start it with: burrow up ${f.name}`);
     }
     throw usage(
@@ -432,16 +261,17 @@ export const edit: Run = command(
     const [what, name, ...extra] = p.positional;
     if (!name || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow edit host NAME ... or burrow edit forward NAME ...', cmd);
     if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
-    const repo = await openRepository(io);
+    const api = await openProfileApi(io);
     const rename = one(p, '--name');
     if (what === 'forward' && has(p, '--hostname')) throw usage("--hostname changes a host's address: burrow edit host NAME --hostname ADDR.", cmd);
     if (what === 'host') {
-      const patch = { ...hostFlags(p, repo.requireHost(name), cmd), ...(rename ? { name: rename } : {}) };
-      const r = await repo.updateHost(name, patch);
+      const host = api.repo.requireHost(name);
+      const patch = { ...hostFlags(p, host, cmd), ...(rename ? { name: rename } : {}) };
+      const r = await api.call('host.update', { name, host: applyPatch(host, patch) });
       warn(io, r.warnings);
-      return out(io, p, r.value, `Saved host '${r.value.name}'.`);
+      return out(io, p, r.host.host, `Saved host '${r.host.host.name}'.`);
     }
-    const current = repo.requireForward(name);
+    const current = api.repo.requireForward(name);
     const patch = { ...forwardFlags(p, cmd), ...(rename ? { name: rename } : {}) };
     const kind = patch.kind ?? current.kind;
     if (patch.socksUser && kind !== 'dynamic')
@@ -457,9 +287,10 @@ export const edit: Run = command(
       patch.socksUser === null
         ? null
         : patch.socksUser && patch.socksUser !== current.socksUser
-          ? await socksPasswordToSave(repo, io, patch.socksUser, name)
+          ? await socksPasswordToSave(api, io, patch.socksUser, name)
           : undefined;
-    const f = await repo.replaceForward(name, applyPatch(current, patch) as ForwardInput, { secret });
+    const forward = applyPatch(current, patch) as ForwardInput;
+    const { forward: f } = await api.call('forward.update', { name, forward, ...(secret !== undefined ? { secret } : {}) });
     return savedForward(io, p, f, `Saved forward '${f.name}': ${describeForward(f)}.`);
   },
   'edit',
@@ -476,9 +307,9 @@ export const rm: Run = command(
   async (p, io, cmd) => {
     const [what, name, ...extra] = p.positional;
     if (!name || extra.length || (what !== 'host' && what !== 'forward')) throw usage('Usage: burrow rm host NAME or burrow rm forward NAME.', cmd);
-    const repo = await openRepository(io);
-    if (what === 'host') await repo.removeHost(name);
-    else await repo.removeForward(name);
+    const api = await openProfileApi(io);
+    if (what === 'host') await api.call('host.remove', { name });
+    else await api.call('forward.remove', { name });
     return out(io, p, { removed: { kind: what, name } }, `Removed ${what} '${name}'.`);
   },
   'rm',
@@ -503,11 +334,13 @@ or skip with the reason.
   --replace   Replace saved entries that differ
 `;
 
-function formatReport(r: ImportReport, extra: string[] = []): string {
+type ImportSource = Input<'import.apply'>['source'];
+
+function formatReport(r: ImportResult): string {
   const lines = r.items.map((i) => `  ${i.action.padEnd(8)} ${i.kind.padEnd(7)} ${i.name}${i.reason ? `: ${i.reason}` : ''}`);
   const n = (a: string) => r.items.filter((i) => i.action === a).length;
   const head = `${r.applied ? 'Imported' : 'Would import (dry run)'}: ${n('add')} to add, ${n('exists')} already there, ${n('conflict')} in conflict, ${n('replace')} replaced, ${n('skip')} skipped.`;
-  return [head, ...lines, ...extra.map((e) => `  note: ${e}`)].join('\n');
+  return [head, ...lines].join('\n');
 }
 
 export const importCmd: Run = command(
@@ -516,32 +349,22 @@ export const importCmd: Run = command(
   async (p, io, cmd) => {
     const [what, file, ...extra] = p.positional;
     if (extra.length) throw usage(`Unexpected: ${extra.join(' ')}.`, cmd);
-    const opts = { dryRun: has(p, '--dry-run'), replace: has(p, '--replace') };
+    const replace = has(p, '--replace');
+    let source: ImportSource;
     if (what === 'ssh-config') {
       const path = file ?? DEFAULT_SSH_CONFIG;
       if (!existsSync(path)) throw usage(`The ssh config file ${path} does not exist; give its path.`, cmd);
-      const incoming = importSshConfigFile(path);
-      const repo = await openRepository(io);
-      const report = await repo.importProfiles(incoming, opts);
-      return out(io, p, { ...report, files: incoming.files, problems: incoming.problems }, formatReport(report, incoming.problems));
-    }
-    if (what === 'json') {
+      source = { format: 'ssh_config', path };
+    } else if (what === 'json') {
       if (!file) throw usage('Give the file: burrow import json FILE.', cmd);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new BurrowError('USAGE', `Cannot read ${file}: ${(e as Error).message}.`);
-      }
-      const repo = await openRepository(io);
-      const report = await repo.importProfiles(parseExport(text, file), opts);
-      return out(io, p, report, formatReport(report));
-    }
-    throw usage(what ? `Unknown source '${what}': use ssh-config or json.` : 'Say what to import: ssh-config or json.', cmd);
+      source = { format: 'json', path: file };
+    } else throw usage(what ? `Unknown source '${what}': use ssh-config or json.` : 'Say what to import: ssh-config or json.', cmd);
+    const api = await openProfileApi(io);
+    const report = await api.call(has(p, '--dry-run') ? 'import.preview' : 'import.apply', { source, replace });
+    return out(io, p, report, formatReport(report));
   },
   'import',
 );
-
 export const EXPORT_HELP = `Usage: burrow export [--format json|ssh-config] 
        burrow export --format ssh FORWARD
 
@@ -557,24 +380,17 @@ export const exportCmd: Run = command(
   { withValue: '', boolean: '', long: [], longWithValue: ['format'] },
   async (p, io, cmd) => {
     const format = one(p, '--format') ?? 'json';
-    const repo = await openRepository(io);
-    const doc = repo.document();
-    if (format === 'json') {
-      if (p.positional.length) throw usage('--format json exports everything; leave out the names.', cmd);
-      io.stdout.write(JSON.stringify(exportJson(doc), null, 2) + '\n');
-      return 0;
-    }
-    if (format === 'ssh-config') {
-      if (p.positional.length) throw usage('--format ssh-config exports every host; leave out the names.', cmd);
-      io.stdout.write(exportSshConfig(doc));
+    const api = await openProfileApi(io);
+    if (format === 'json' || format === 'ssh-config') {
+      if (p.positional.length) throw usage(`--format ${format} exports ${format === 'json' ? 'everything' : 'every host'}; leave out the names.`, cmd);
+      io.stdout.write((await api.call('export', { format: format === 'json' ? 'json' : 'ssh_config' })).text);
       return 0;
     }
     if (format === 'ssh') {
       if (p.positional.length !== 1) throw usage('--format ssh needs one forward name: burrow export --format ssh NAME.', cmd);
-      const f = repo.requireForward(p.positional[0]);
-      io.stdout.write(exportSshCommand(f, doc) + '\n');
-      const note = sshExportNote(f);
-      if (note) io.stderr.write(`burrow: note: ${note}\n`);
+      const r = await api.call('export', { format: 'ssh', forwards: p.positional });
+      io.stdout.write(r.text);
+      for (const note of r.notes ?? []) io.stderr.write(`burrow: note: ${note}\n`);
       return 0;
     }
     throw usage(`Unknown --format '${format}': use json, ssh-config or ssh.`, cmd);
@@ -612,11 +428,15 @@ export const preset: Run = command(
     const pr = findPreset(p.positional[0]);
     const via = one(p, '--via');
     if (!via) throw usage(`Missing --via HOST: which saved host should ${pr.label} go through?`, cmd);
-    const repo = await openRepository(io);
-    repo.requireHost(via);
-    // The same function as the window and the tray: free local port, and PRESET-HOST-2, -3 ... when the name is taken.
-    const input = await presetForward(repo.document(), pr, { host: via, destinationHost: one(p, '--to'), name: one(p, '--name') });
-    const f = await repo.addForward(input);
+    const api = await openProfileApi(io);
+    const [to, name] = [one(p, '--to'), one(p, '--name')];
+    // The same handler as the window and the tray: free local port, and PRESET-HOST-2, -3 ... when the name is taken.
+    const { forward: f } = await api.call('forward.fromPreset', {
+      presetId: pr.id,
+      host: via,
+      ...(to !== undefined ? { destinationHost: to } : {}),
+      ...(name !== undefined ? { name } : {}),
+    });
     return out(io, p, f, `Saved forward '${f.name}': ${pr.label} on localhost:${listenPort(f)} (${describeForward(f)}). Start it with: burrow up ${f.name}`);
   },
   'preset',

@@ -12,7 +12,7 @@ import { RuntimeStatusPublisher } from '../profiles/runtime-status';
 import { dirname } from 'node:path';
 import { runForwards } from './connect';
 import type { CliIO } from './io';
-import { openRepository, command, type Run } from './profile-commands';
+import { openRepository, command, type Run } from './command';
 import { ttyPrompter } from './prompter';
 import { createReporter, reportEngine, upHints, warnExposure } from './reporter';
 import { RETRY_HINT } from './retry-now';

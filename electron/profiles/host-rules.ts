@@ -1,6 +1,6 @@
 // What a saved host must satisfy beyond its schema's shape: its algorithm lists
 // name only algorithms ssh2 implements (the engine's own resolver). Checked
-// where hosts are saved (repository.addHost / updateHost) and imported
+// where hosts are saved (repository.addHost / replaceHost) and imported
 // (merge.ts), so the window, the command line and JSON or ssh_config imports
 // all refuse the same hosts with the same message.
 import { ValidationError, type Host } from '../../shared/model';

@@ -31,21 +31,13 @@ import { BurrowError } from '../../shared/errors';
 import {
   ProfileDocumentSchema,
   SCHEMA_VERSION,
+  checkReferences,
   emptyDocument,
   hostInUse,
-  parseDocument,
-  parseForward,
-  parseHost,
-  parseSettings,
-  socksPasswordProblem,
-  ValidationError,
   type Forward,
-  type ForwardInput,
   type Host,
-  type HostInput,
   type ProfileDocument,
   type Settings,
-  type SettingsInput,
 } from '../../shared/model';
 import { checkHostRules } from './host-rules';
 import { mergeInto, type ImportReport, type Incoming, type MergeOptions } from './merge';
@@ -242,8 +234,8 @@ export class ProfileRepository {
 
   // ------------------------------------------------------------ hosts
 
-  async addHost(input: HostInput, opts: SecretOption = {}): Promise<SaveResult<Host>> {
-    const host = parseHost(stripSecretRef(input));
+  async addHost(input: Host, opts: SecretOption = {}): Promise<SaveResult<Host>> {
+    const host = stripSecretRef(input);
     checkHostRules(host);
     return this.withSecret(host, opts, undefined, async (h) => {
       await this.mutate((doc) => {
@@ -255,18 +247,17 @@ export class ProfileRepository {
     });
   }
 
-  /** Changes a host; renaming it updates the forwards and jump lists that name it. */
-  async updateHost(name: string, patch: Patch<HostInput>, opts: SecretOption = {}): Promise<SaveResult<Host>> {
+  /**
+   * Replaces host `name` with `next` (which may rename it; the forwards and
+   * jump lists that name it follow). The stored secret is kept while the
+   * method (and key file) it was saved for stay; `opts.secret` null forgets it.
+   */
+  async replaceHost(name: string, next: Host, opts: SecretOption = {}): Promise<SaveResult<Host>> {
     const current = this.requireHost(name);
-    const { auth: authPatch, ...rest } = patch;
-    const merged = applyPatch(current, rest) as HostInput;
-    if (authPatch) {
-      const auth = stripSecretRef({ auth: authPatch }).auth!;
-      // The stored secret belongs to the method (and key file) it was saved for: a password is no key's passphrase.
-      const same = auth.method === current.auth.method && (auth.method !== 'key' || auth.keyPath === current.auth.keyPath);
-      merged.auth = { ...auth, ...(current.auth.secretRef && same ? { secretRef: current.auth.secretRef } : {}) };
-    }
-    const host = parseHost(merged);
+    const { auth } = stripSecretRef(next);
+    // The stored secret belongs to the method (and key file) it was saved for: a password is no key's passphrase.
+    const same = auth.method === current.auth.method && (auth.method !== 'key' || auth.keyPath === current.auth.keyPath);
+    const host: Host = { ...next, auth: { ...auth, ...(current.auth.secretRef && same ? { secretRef: current.auth.secretRef } : {}) } };
     checkHostRules(host);
     return this.withSecret(host, opts, current, async (h) => {
       await this.mutate((doc) => {
@@ -313,10 +304,11 @@ export class ProfileRepository {
    * Saves a new forward. `opts.secret` is the SOCKS password of a dynamic
    * forward with a socksUser: kept in the secret store when one is available,
    * else not kept (the saved forward then has no socksSecretRef and the
-   * password is asked for when it starts).
+   * password is asked for when it starts). The forward arrives validated
+   * (the dispatcher); the document's cross-references are checked here.
    */
-  async addForward(input: ForwardInput, opts: SecretOption = {}): Promise<Forward> {
-    const f = parseForward(withoutSocksRef(input));
+  async addForward(input: Forward, opts: SecretOption = {}): Promise<Forward> {
+    const f = withoutSocksRef(input);
     return this.withSocksSecret(f, opts, undefined, async (x) => {
       await this.mutate((doc) => {
         if (doc.forwards.some((y) => y.name === x.name))
@@ -332,9 +324,9 @@ export class ProfileRepository {
    * of `next` are gone. `opts.secret`: a new SOCKS password, null to forget
    * the stored one, absent to keep it.
    */
-  async replaceForward(name: string, next: ForwardInput, opts: SecretOption = {}): Promise<Forward> {
+  async replaceForward(name: string, next: Forward, opts: SecretOption = {}): Promise<Forward> {
     const current = this.requireForward(name);
-    const f = parseForward({ ...withoutSocksRef(next), ...(current.socksSecretRef ? { socksSecretRef: current.socksSecretRef } : {}) });
+    const f: Forward = { ...withoutSocksRef(next), ...(current.socksSecretRef ? { socksSecretRef: current.socksSecretRef } : {}) };
     return this.withSocksSecret(f, opts, current, async (x) => {
       await this.mutate((doc) => {
         const at = doc.forwards.findIndex((y) => y.name === name);
@@ -382,10 +374,11 @@ export class ProfileRepository {
 
   // ------------------------------------------------------------ settings
 
-  async updateSettings(patch: Partial<SettingsInput>): Promise<Settings> {
+  /** Changes the settings given (validated by the dispatcher); the others stay. */
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     let out!: Settings;
     await this.mutate((doc) => {
-      out = parseSettings({ ...doc.settings, ...patch });
+      out = { ...doc.settings, ...patch };
       doc.settings = out;
     });
     return out;
@@ -491,7 +484,9 @@ export class ProfileRepository {
       if (this.readOnlyReason) throw new BurrowError('CONFLICT', this.readOnlyReason);
       const draft = structuredClone(this.doc);
       change(draft);
-      await this.write(parseDocument(draft), lock, this.hash ?? null);
+      // Each entry was validated where it came in (the dispatcher, an import's merge); what joins them is checked here.
+      checkReferences(draft);
+      await this.write(draft, lock, this.hash ?? null);
       this.emit('local');
     });
   }
@@ -727,16 +722,6 @@ export class ProfileRepository {
   private async withSocksSecret(f: Forward, opts: SecretOption, previous: Forward | undefined, save: (f: Forward) => Promise<Forward>): Promise<Forward> {
     const oldRef = previous?.socksSecretRef;
     const login = f.kind === 'dynamic' && f.socksUser !== undefined;
-    if (typeof opts.secret === 'string') {
-      if (!login) {
-        throw new BurrowError(
-          'VALIDATION',
-          `A SOCKS password needs a proxy user name on a SOCKS (dynamic) forward; give the user name too, or leave the password out.`,
-        );
-      }
-      const problem = socksPasswordProblem(opts.secret);
-      if (problem) throw new ValidationError([{ path: ['socksPassword'], message: problem }]);
-    }
     let out: Forward = { ...f };
     delete out.socksSecretRef;
     let toDelete: string | undefined;

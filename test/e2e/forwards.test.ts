@@ -1,6 +1,7 @@
 // The window in real Chromium, driving the real engine through `burrow web`'s
 // server and a real sshd: hosts, the POP3 preset, start/stop with bytes
 // flowing, the host key prompt, a failing destination, validation, import.
+import { parseForward } from '../../shared/model';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -230,14 +231,16 @@ describe('the Burrow window (browser mode, real engine, real sshd)', () => {
     const t0 = Date.now();
     for (let i = 0; i < 200; i++) {
       const name = `bulk-${String(i).padStart(3, '0')}`;
-      await world.services.repo.addForward({
-        name,
-        kind: 'local',
-        listen: { host: '127.0.0.1', port: 30000 + i },
-        target: { host: '127.0.0.1', port: echo.port },
-        host: 'mail',
-        group: `team-${i % 5}`,
-      });
+      await world.services.repo.addForward(
+        parseForward({
+          name,
+          kind: 'local',
+          listen: { host: '127.0.0.1', port: 30000 + i },
+          target: { host: '127.0.0.1', port: echo.port },
+          host: 'mail',
+          group: `team-${i % 5}`,
+        }),
+      );
     }
     await dispatch('state.get', {});
     await page.reload();

@@ -4,6 +4,7 @@
 // prints what it saw as JSON: the store's class, how many writes reached the
 // durable writer's check before the rename, and whether a write through
 // electron-store that bypasses the repository was refused.
+import { parseHost } from '../../shared/model';
 import Conf from 'conf';
 import { createElectronStore } from '../../electron/app/store';
 import type { ConfLike } from '../../electron/profiles/conf-store';
@@ -19,7 +20,7 @@ const repo = await ProfileRepository.open({
   createStore: (options) => (store = createElectronStore(options)),
   beforeRename: () => void checks++,
 });
-await repo.addHost({ name, hostname: `${name}.example.com` });
+await repo.addHost(parseHost({ name, hostname: `${name}.example.com` }));
 let bypass = 'written';
 try {
   (store as unknown as Conf).set('stray', 1);

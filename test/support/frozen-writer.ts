@@ -2,6 +2,7 @@
 // to replace config.json (holding the lock, the new file written) it writes
 // MARKER and waits, blocked, until GO exists: the test can SIGSTOP or kill -9
 // it right there, as a debugger, a laptop's sleep or the OOM killer would.
+import { parseHost } from '../../shared/model';
 import { existsSync, writeFileSync } from 'node:fs';
 import { ProfileRepository } from '../../electron/profiles/repository';
 import { NoSecretStore } from '../../electron/profiles/secrets';
@@ -19,4 +20,4 @@ const repo = await ProfileRepository.open({
     while (!existsSync(go)) Atomics.wait(tick, 0, 0, 20);
   },
 });
-await repo.addHost({ name, hostname: `${name}.example.com` });
+await repo.addHost(parseHost({ name, hostname: `${name}.example.com` }));

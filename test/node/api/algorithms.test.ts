@@ -10,7 +10,7 @@ import type { Channel } from '../../../shared/contract';
 import { ALGORITHMS } from '../../../electron/tunnels/algorithms';
 import { createServices, type Services } from '../../../electron/api/services';
 import { MemorySecretStore } from '../../../electron/profiles/secrets';
-import { HostSchema, SCHEMA_VERSION } from '../../../shared/model';
+import { HostSchema, SCHEMA_VERSION, parseHost } from '../../../shared/model';
 import { okCaller } from '../../support/dispatch';
 
 let dir: string;
@@ -150,12 +150,13 @@ describe('every path that saves a host checks the names (the rule lives in the r
   });
 
   it('the repository itself refuses them, whoever calls it (the command line saves through it)', async () => {
-    await expect(services.repo.addHost(host('direct', { mac: ['hmac-sha3-999'] }))).rejects.toMatchObject({
+    await expect(services.repo.addHost(parseHost(host('direct', { mac: ['hmac-sha3-999'] })))).rejects.toMatchObject({
       code: 'VALIDATION',
       problems: [{ path: ['host', 'algorithms', 'mac'] }],
     });
-    await services.repo.addHost(host('direct', {}));
-    await expect(services.repo.updateHost('direct', { algorithms: { ciphers: ['rot13-cbc' as never] } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await services.repo.addHost(parseHost(host('direct', {})));
+    const direct = services.repo.requireHost('direct');
+    await expect(services.repo.replaceHost('direct', { ...direct, algorithms: { ciphers: ['rot13-cbc'] } })).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(services.repo.getHost('direct')?.algorithms).toEqual({});
   });
 });

@@ -1,7 +1,7 @@
 // `burrow up NAME` carries real bytes through OpenSSH sshd; the profile commands' exit codes and messages.
 import { listenPort } from '../../../shared/model';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,4 +102,22 @@ describe('burrow profile commands', () => {
     const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
     expect(listenPort(repo.requireForward('pop3-lab')!)).toBe(f.listen.port);
   });
+});
+
+describe("the profile commands go through the window's handlers", () => {
+  it("an import is held to the handler's limit of entries: too many is refused whole, nothing saved", async () => {
+    const own = mkdtempSync(join(tmpdir(), 'burrow-cli-limit-'));
+    // 6500 hosts and 3501 forwards: each list and the whole stay within a request's shape limits, the total is one over 10,000.
+    const hosts = Array.from({ length: 6500 }, (_, i) => ({ name: `h${i}`, hostname: '127.0.0.1' }));
+    const forwards = Array.from({ length: 3501 }, (_, i) => ({ name: `f${i}`, host: 'h0', kind: 'dynamic', listen: { host: '', port: 20000 + i } }));
+    const file = join(own, 'big.json');
+    writeFileSync(file, JSON.stringify({ format: 'burrow-profiles', schemaVersion: 2, hosts, forwards }));
+    const r = await runInProcess(own, ['import', 'json', file]);
+    expect(r.code, r.out).toBe(2);
+    expect(r.err).toBe(
+      'burrow: error: The import holds 10001 entries; Burrow imports at most 10000 at a time. Split it and import the parts one after the other.\n',
+    );
+    expect(JSON.parse((await runInProcess(own, ['ls', '--json'])).out)).toMatchObject({ hosts: [], forwards: [] });
+    rmSync(own, { recursive: true, force: true });
+  }, 120_000);
 });

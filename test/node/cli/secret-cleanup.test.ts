@@ -3,6 +3,7 @@
 // a reference: `burrow rm host`, `burrow edit host --auth ...` (or another key
 // file), `burrow rm forward` and `--no-socks-user`. Real files, the real
 // `burrow` command.
+import { parseForward, parseHost } from '../../../shared/model';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,13 +50,17 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'burrow-cli-secrets-'));
   store = new AppLikeStore(dir);
   app = await ProfileRepository.open({ dir, secrets: store });
-  await app.addHost({ name: 'gone', hostname: 'a.example.com', auth: { method: 'password' } }, { secret: 'pw-gone' });
-  await app.addHost({ name: 'to-agent', hostname: 'b.example.com', auth: { method: 'password' } }, { secret: 'pw-agent' });
-  await app.addHost({ name: 'to-key', hostname: 'c.example.com', auth: { method: 'password' } }, { secret: 'pw-key' });
-  await app.addHost({ name: 'new-key', hostname: 'd.example.com', auth: { method: 'key', keyPath: '~/.ssh/id_old' } }, { secret: 'phrase-old' });
-  await app.addHost({ name: 'kept', hostname: 'e.example.com', auth: { method: 'password' } }, { secret: 'pw-kept' });
-  await app.addForward({ name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'kept', socksUser: 'alice' }, { secret: 'socks-pw' });
-  await app.addForward({ name: 'socks2', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1081 }, host: 'kept', socksUser: 'bob' }, { secret: 'socks-pw2' });
+  await app.addHost(parseHost({ name: 'gone', hostname: 'a.example.com', auth: { method: 'password' } }), { secret: 'pw-gone' });
+  await app.addHost(parseHost({ name: 'to-agent', hostname: 'b.example.com', auth: { method: 'password' } }), { secret: 'pw-agent' });
+  await app.addHost(parseHost({ name: 'to-key', hostname: 'c.example.com', auth: { method: 'password' } }), { secret: 'pw-key' });
+  await app.addHost(parseHost({ name: 'new-key', hostname: 'd.example.com', auth: { method: 'key', keyPath: '~/.ssh/id_old' } }), { secret: 'phrase-old' });
+  await app.addHost(parseHost({ name: 'kept', hostname: 'e.example.com', auth: { method: 'password' } }), { secret: 'pw-kept' });
+  await app.addForward(parseForward({ name: 'socks', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1080 }, host: 'kept', socksUser: 'alice' }), {
+    secret: 'socks-pw',
+  });
+  await app.addForward(parseForward({ name: 'socks2', kind: 'dynamic', listen: { host: '127.0.0.1', port: 1081 }, host: 'kept', socksUser: 'bob' }), {
+    secret: 'socks-pw2',
+  });
 });
 afterAll(() => {
   app?.close();

@@ -65,17 +65,25 @@ describe('the built `burrow` command', () => {
     expect(heavy(entry)).toEqual([]);
     // Each subcommand is a bundle of its own, loaded when it runs.
     expect(entry.inputs.filter((i) => /electron\/cli\/(connect|up|profile-commands)\.ts|electron\/web\//.test(i))).toEqual([]);
-    // `burrow ls` reads profiles (zod, conf) but never loads the engine or ssh2.
-    const ls = loadedBy(name('electron/cli/profile-commands.ts'));
+    const engine = (l: ReturnType<typeof loadedBy>) => [
+      ...l.inputs.filter((i) => i.startsWith('electron/tunnels/engine') || i.startsWith('electron/tunnels/session')),
+      ...l.externals.filter((e) => e === 'ssh2'),
+    ];
+    // `burrow ls` reads profiles (zod, conf) but loads neither the engine, ssh2 nor the contract and its dispatcher.
+    const ls = loadedBy(name('electron/cli/ls.ts'));
     expect(ls.inputs).toContain('electron/profiles/repository.ts');
-    expect(ls.inputs.filter((i) => i.startsWith('electron/tunnels/engine') || i.startsWith('electron/tunnels/session'))).toEqual([]);
-    expect(ls.externals).not.toContain('ssh2');
+    expect(engine(ls)).toEqual([]);
+    expect(ls.inputs.filter((i) => /shared\/contract\.ts|electron\/api\//.test(i))).toEqual([]);
+    // The commands that change profiles go through the dispatcher and the profile handlers, still without the engine.
+    const change = loadedBy(name('electron/cli/profile-commands.ts'));
+    expect(change.inputs).toEqual(expect.arrayContaining(['electron/api/dispatcher.ts', 'electron/api/profile-handlers.ts']));
+    expect(engine(change)).toEqual([]);
   });
 
   it("loads each subcommand through V8's code cache, and a cache V8 rejects is made anew", () => {
     const copy = join(mkdtempSync(join(tmpdir(), 'burrow-cache-')), 'cli');
     cpSync(CLI_OUT, copy, { recursive: true });
-    const cache = join(copy, 'profile-commands.cjs.v8cache');
+    const cache = join(copy, 'ls.cjs.v8cache');
     rmSync(cache, { force: true });
     const ls = () => spawnSync(process.execPath, [join(copy, 'burrow.mjs'), 'ls'], { encoding: 'utf8', env: { ...process.env, BURROW_CONFIG_DIR: dir } });
     expect(ls().status).toBe(0);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main';
 import { connect, planConnect } from '../../../electron/cli/connect';
-import { describeRuntime } from '../../../electron/cli/profile-commands';
+import { describeRuntime } from '../../../electron/cli/ls';
 import { fakeTerminal, inProcessIO, runInProcess, startListening } from '../../support/cli-in-process';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
 import { echoServer, roundTrip, type TestServer } from '../../support/tcp';

@@ -1,7 +1,7 @@
 // The tray's quick presets say the local port they will really use (computed as
 // adding a preset computes it), the forward made from the menu is the one the
 // label named, and a failed tray action becomes a notice for the person.
-import { listenPort } from '../../../shared/model';
+import { listenPort, parseHost } from '../../../shared/model';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -105,7 +105,7 @@ describe('tray actions through the real services', () => {
     const s = await listen(0);
     closedPort = (s.address() as net.AddressInfo).port;
     await new Promise((r) => s.close(r));
-    await services.repo.addHost({ name: 'mail', hostname: '127.0.0.1', port: closedPort, auth: { method: 'agent' }, strictHostKeyChecking: 'no' });
+    await services.repo.addHost(parseHost({ name: 'mail', hostname: '127.0.0.1', port: closedPort, auth: { method: 'agent' }, strictHostKeyChecking: 'no' }));
   });
   afterAll(async () => {
     await services?.dispose();

@@ -4,6 +4,7 @@
 // fail when conf no longer writes through `_write`, and they check that the
 // app's binding (electron/app/store.ts, under the fake of 'electron') is
 // electron-store and writes through it too.
+import { parseHost } from '../../../shared/model';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,8 +118,8 @@ describe('the repository over a store binding', () => {
     };
     let checks = 0;
     const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore(), createStore, beforeRename: () => void checks++ });
-    await repo.addHost({ name: 'a', hostname: 'a.example.com' });
-    await repo.addHost({ name: 'b', hostname: 'b.example.com' });
+    await repo.addHost(parseHost({ name: 'a', hostname: 'a.example.com' }));
+    await repo.addHost(parseHost({ name: 'b', hostname: 'b.example.com' }));
     expect(made).toHaveLength(1);
     expect(made[0].options).toMatchObject({ cwd: dir, configName: 'config', clearInvalidConfig: false, configFileMode: 0o600, watch: false });
     expect(made[0].options).not.toHaveProperty('schema');
@@ -146,7 +147,7 @@ describe('the repository over a store binding', () => {
     const dir = tmp();
     let made = 0;
     const createStore: CreateStore = (o) => (made++, createConfStore(o));
-    await (await ProfileRepository.open({ dir, secrets: new NoSecretStore(), createStore })).addHost({ name: 'a', hostname: 'a.example.com' });
+    await (await ProfileRepository.open({ dir, secrets: new NoSecretStore(), createStore })).addHost(parseHost({ name: 'a', hostname: 'a.example.com' }));
     expect(made).toBe(1);
     const reader = await ProfileRepository.open({ dir, secrets: new NoSecretStore(), createStore });
     expect(reader.listHosts().map((h) => h.name)).toEqual(['a']);
@@ -156,7 +157,7 @@ describe('the repository over a store binding', () => {
   it('refuses a store that would write another file, and writes nothing', async () => {
     const dir = tmp();
     const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore(), createStore: (o) => createConfStore({ ...o, configName: 'elsewhere' }) });
-    await expect(repo.addHost({ name: 'a', hostname: 'a.example.com' })).rejects.toThrow(/writes .*elsewhere\.json, not .*config\.json/);
+    await expect(repo.addHost(parseHost({ name: 'a', hostname: 'a.example.com' }))).rejects.toThrow(/writes .*elsewhere\.json, not .*config\.json/);
     expect(readdirSync(dir).filter((n) => n.endsWith('.json'))).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { withFileLock } from '../../../electron/profiles/file-lock';
 import { ProfileRepository } from '../../../electron/profiles/repository';
 import { RuntimeStatusPublisher, readRuntimeStatuses, runningDir } from '../../../electron/profiles/runtime-status';
 import { NoSecretStore } from '../../../electron/profiles/secrets';
-import { ProfileDocumentSchema, SCHEMA_VERSION } from '../../../shared/model';
+import { ProfileDocumentSchema, SCHEMA_VERSION, parseHost } from '../../../shared/model';
 import { BURROW, ROOT, burrow } from '../../support/cli';
 
 const isRoot = process.getuid?.() === 0;
@@ -65,7 +65,7 @@ function frozenWriter(dir: string, name: string) {
 
 async function seed(dir: string, hosts: string[]): Promise<void> {
   const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore() });
-  for (const name of hosts) await repo.addHost({ name, hostname: `${name}.example.com` });
+  for (const name of hosts) await repo.addHost(parseHost({ name, hostname: `${name}.example.com` }));
 }
 
 const hostNames = (dir: string) =>
@@ -197,7 +197,7 @@ describe('writers that stop while holding the lock', () => {
     expect(left.filter((n) => n.startsWith(`config.json.tmp-${killed.proc.pid}-`))).toHaveLength(1);
     // Staleness by age would take ten minutes here: only knowing the holder is dead lets this through.
     const repo = await ProfileRepository.open({ dir, secrets: new NoSecretStore(), lock: { staleMs: 600_000, timeoutMs: 20_000 } });
-    await repo.addHost({ name: 'after', hostname: 'after.example.com' });
+    await repo.addHost(parseHost({ name: 'after', hostname: 'after.example.com' }));
     expect(hostNames(dir)).toEqual(['after', 'base']);
     expect(readdirSync(dir).filter((n) => n.includes('.tmp-') || n.endsWith('.lock'))).toEqual([]);
   }, 60_000);
@@ -218,7 +218,7 @@ describe('writers that stop while holding the lock', () => {
         writeFileSync(file, JSON.stringify(doc));
       },
     });
-    await repo.addHost({ name: 'mine', hostname: 'm.example.com' });
+    await repo.addHost(parseHost({ name: 'mine', hostname: 'm.example.com' }));
     expect(edited).toBe(true);
     expect(hostNames(dir)).toEqual(['base', 'edited', 'mine']);
   });

@@ -10,7 +10,17 @@ import { NoSecretStore } from '../../../electron/profiles/secrets';
 import { importSshConfigFile } from '../../../electron/profiles/ssh-config-import';
 import { toHostConfig } from '../../../electron/profiles/to-engine';
 import { parseForwardSpec } from '../../../shared/forward-spec';
-import { ForwardSchema, HostSchema, ProfileDocumentSchema, SCHEMA_VERSION, SettingsSchema, forwardSpec, specEndpoints } from '../../../shared/model';
+import {
+  ForwardSchema,
+  HostSchema,
+  ProfileDocumentSchema,
+  SCHEMA_VERSION,
+  SettingsSchema,
+  forwardSpec,
+  specEndpoints,
+  parseForward,
+  parseHost,
+} from '../../../shared/model';
 import { chooseLocalPort, findPreset, forwardFromPreset, preferredLocalPort } from '../../../shared/presets';
 
 let home: string;
@@ -122,18 +132,22 @@ describe('export and import', () => {
 
   it('JSON round trip: identical entries exist, changed ones conflict, secrets never exported', async () => {
     const a = await ProfileRepository.open({ dir: join(home, 'rt-a'), secrets: new NoSecretStore() });
-    await a.addHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: [] });
-    await a.addHost({ name: 'mail', hostname: 'mail.example.com', jump: ['other'], auth: { method: 'key', keyPath: '~/.ssh/id_ed25519' } });
-    await a.addForward({
-      name: 'pop3',
-      kind: 'local',
-      listen: { host: '127.0.0.1', port: 1100 },
-      target: { host: 'mail.example.com', port: 110 },
-      host: 'other',
-      group: 'mail',
-      tags: ['x'],
-    });
-    await a.addForward({ name: 'sock', kind: 'local', listen: { host: '127.0.0.1', port: 8080 }, target: { path: '/run/app.sock' }, host: 'mail' });
+    await a.addHost(parseHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: [] }));
+    await a.addHost(parseHost({ name: 'mail', hostname: 'mail.example.com', jump: ['other'], auth: { method: 'key', keyPath: '~/.ssh/id_ed25519' } }));
+    await a.addForward(
+      parseForward({
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail.example.com', port: 110 },
+        host: 'other',
+        group: 'mail',
+        tags: ['x'],
+      }),
+    );
+    await a.addForward(
+      parseForward({ name: 'sock', kind: 'local', listen: { host: '127.0.0.1', port: 8080 }, target: { path: '/run/app.sock' }, host: 'mail' }),
+    );
     const text = JSON.stringify(exportJson(a.document()));
     expect(text).not.toContain('secretRef');
 
@@ -143,7 +157,7 @@ describe('export and import', () => {
     expect(b.document().hosts).toEqual(a.document().hosts);
     expect(b.document().forwards).toEqual(a.document().forwards);
 
-    await b.replaceForward('pop3', { ...b.requireForward('pop3'), listen: { host: '127.0.0.1', port: 1101 } });
+    await b.replaceForward('pop3', parseForward({ ...b.requireForward('pop3'), listen: { host: '127.0.0.1', port: 1101 } }));
     const r2 = await b.importProfiles(parseExport(text));
     expect(r2.items.find((i) => i.name === 'pop3')).toEqual({
       kind: 'forward',
@@ -164,15 +178,17 @@ describe('export and import', () => {
 
   it('one forward as an ssh command line; hosts as an ssh_config fragment', async () => {
     const repo = await ProfileRepository.open({ dir: join(home, 'exp'), secrets: new NoSecretStore() });
-    await repo.addHost({ name: 'jump', hostname: 'bastion.example.com', user: 'j', port: 2200 });
-    await repo.addHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: ['jump'], keepalive: { interval: 20, countMax: 2 } });
-    await repo.addForward({
-      name: 'pop3',
-      kind: 'local',
-      listen: { host: '127.0.0.1', port: 1100 },
-      target: { host: 'mail.example.com', port: 110 },
-      host: 'other',
-    });
+    await repo.addHost(parseHost({ name: 'jump', hostname: 'bastion.example.com', user: 'j', port: 2200 }));
+    await repo.addHost(parseHost({ name: 'other', hostname: 'other.example.com', user: 'me', jump: ['jump'], keepalive: { interval: 20, countMax: 2 } }));
+    await repo.addForward(
+      parseForward({
+        name: 'pop3',
+        kind: 'local',
+        listen: { host: '127.0.0.1', port: 1100 },
+        target: { host: 'mail.example.com', port: 110 },
+        host: 'other',
+      }),
+    );
     const doc = repo.document();
     expect(exportSshCommand(repo.requireForward('pop3'), doc)).toBe(
       'ssh -N -L 127.0.0.1:1100:mail.example.com:110 -J j@bastion.example.com:2200 -o ServerAliveInterval=20 -o ServerAliveCountMax=2 me@other.example.com',

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJson, exportSshCommand, exportSshConfig, parseExport } from '../../../electron/profiles/export';
+import { createDispatcher } from '../../../electron/api/dispatcher';
+import { createProfileHandlers } from '../../../electron/api/profile-handlers';
 import { ProfileRepository } from '../../../electron/profiles/repository';
 import { MemorySecretStore, NoSecretStore, type SecretStore } from '../../../electron/profiles/secrets';
 import { needsSocksPassword, toEngineForward } from '../../../electron/profiles/to-engine';
-import { ForwardSchema, describeIssues, parseForward } from '../../../shared/model';
+import { ForwardSchema, describeIssues, parseForward, parseHost } from '../../../shared/model';
 import { runInProcess, startListening, type InProcessOptions } from '../../support/cli-in-process';
 import { exchange, socks4, socks5 } from '../../support/socks-client';
 import { cleanup, freePort, startSshd, type Sshd } from '../../support/sshd';
@@ -80,13 +82,13 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
     const dir = temp('repo');
     dirs.push(dir);
     const repo = await ProfileRepository.open({ dir, secrets });
-    await repo.addHost({ name: 'lab', hostname: '127.0.0.1' });
+    await repo.addHost(parseHost({ name: 'lab', hostname: '127.0.0.1' }));
     return { repo, secrets };
   }
 
   it('stores it by reference (burrow:forward:<uuid>), never in the file or an export', async () => {
     const { repo, secrets } = await open();
-    const f = await repo.addForward(dynamic(), { secret: PASSWORD });
+    const f = await repo.addForward(parseForward(dynamic()), { secret: PASSWORD });
     expect(f.socksSecretRef).toMatch(/^burrow:forward:[0-9a-f-]{36}$/);
     expect([...secrets.values.entries()]).toEqual([[f.socksSecretRef, PASSWORD]]);
     expect(await repo.forwardSecret('proxy')).toBe(PASSWORD);
@@ -111,53 +113,58 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
   it('input cannot set the reference; a rename keeps the password; removing the login or the forward forgets it', async () => {
     const { repo, secrets } = await open();
     secrets.values.set('burrow:host:someone-elses', 'other secret');
-    const sneaky = await repo.addForward(dynamic({ socksSecretRef: 'burrow:host:someone-elses' }));
+    const sneaky = await repo.addForward(parseForward(dynamic({ socksSecretRef: 'burrow:host:someone-elses' })));
     expect(sneaky.socksSecretRef).toBeUndefined();
     expect(await repo.forwardSecret('proxy')).toBeNull();
 
-    const withPw = await repo.replaceForward('proxy', { ...repo.requireForward('proxy'), name: 'socks' }, { secret: PASSWORD });
+    const withPw = await repo.replaceForward('proxy', parseForward({ ...repo.requireForward('proxy'), name: 'socks' }), { secret: PASSWORD });
     const ref = withPw.socksSecretRef!;
     const renamed = await repo.replaceForward(
       'socks',
-      dynamic({ name: 'socks2', listen: { host: '127.0.0.1', port: 1081 }, socksSecretRef: 'burrow:host:someone-elses' }),
+      parseForward(dynamic({ name: 'socks2', listen: { host: '127.0.0.1', port: 1081 }, socksSecretRef: 'burrow:host:someone-elses' })),
     );
     expect(renamed.socksSecretRef).toBe(ref);
     expect(await repo.forwardSecret('socks2')).toBe(PASSWORD);
-    await repo.replaceForward('socks2', repo.requireForward('socks2'), { secret: 'another-one' });
+    await repo.replaceForward('socks2', parseForward(repo.requireForward('socks2')), { secret: 'another-one' });
     expect(secrets.values.get(ref)).toBe('another-one');
 
-    await expect(repo.replaceForward('socks2', { ...repo.requireForward('socks2'), kind: 'local', target: { host: 'x', port: 1 } })).rejects.toThrow(
+    // The schema (the dispatcher's check) refuses a login on a forward that is not SOCKS.
+    expect(() => parseForward({ ...repo.requireForward('socks2'), kind: 'local', target: { host: 'x', port: 1 } })).toThrow(
       'A proxy user name only applies to SOCKS (dynamic) forwards; remove it or make this a dynamic forward.',
     );
-    await repo.replaceForward('socks2', dynamic({ name: 'socks2', socksUser: undefined }));
+    await repo.replaceForward('socks2', parseForward(dynamic({ name: 'socks2', socksUser: undefined })));
     expect(repo.requireForward('socks2').socksSecretRef).toBeUndefined();
     expect(secrets.values.has(ref)).toBe(false);
 
-    const again = await repo.addForward(dynamic({ name: 'p3', listen: { host: '127.0.0.1', port: 1083 } }), { secret: PASSWORD });
-    await repo.replaceForward('p3', repo.requireForward('p3'), { secret: null });
+    const again = await repo.addForward(parseForward(dynamic({ name: 'p3', listen: { host: '127.0.0.1', port: 1083 } })), { secret: PASSWORD });
+    await repo.replaceForward('p3', parseForward(repo.requireForward('p3')), { secret: null });
     expect(repo.requireForward('p3').socksSecretRef).toBeUndefined();
     expect(secrets.values.has(again.socksSecretRef!)).toBe(false);
-    const last = await repo.addForward(dynamic({ name: 'p4', listen: { host: '127.0.0.1', port: 1084 } }), { secret: PASSWORD });
+    const last = await repo.addForward(parseForward(dynamic({ name: 'p4', listen: { host: '127.0.0.1', port: 1084 } })), { secret: PASSWORD });
     await repo.removeForward('p4');
     expect(secrets.values.has(last.socksSecretRef!)).toBe(false);
     expect([...secrets.values.keys()]).toEqual(['burrow:host:someone-elses']);
   });
 
-  it('refuses a password without a login, and passwords SOCKS cannot carry', async () => {
+  it('refuses a password without a login, and passwords SOCKS cannot carry (at the dispatcher, for every caller)', async () => {
     const { repo } = await open();
-    await expect(repo.addForward(dynamic({ socksUser: undefined }), { secret: PASSWORD })).rejects.toThrow(
+    const dispatcher = createDispatcher(createProfileHandlers({ repo, secretsAvailable: () => repo.secretsAvailable() }));
+    const refused = async (forward: object, secret: string) => {
+      const r = await dispatcher.dispatch('forward.add', { forward, secret });
+      expect(r).toMatchObject({ ok: false, code: 'VALIDATION' });
+      return !r.ok && r.message;
+    };
+    expect(await refused(dynamic({ socksUser: undefined }), PASSWORD)).toBe(
       'A SOCKS password needs a proxy user name on a SOCKS (dynamic) forward; give the user name too, or leave the password out.',
     );
-    await expect(repo.addForward(dynamic(), { secret: 'x'.repeat(256) })).rejects.toThrow(
-      'The SOCKS password is longer than 255 bytes, the most SOCKS can carry; shorten it.',
-    );
-    await expect(repo.addForward(dynamic(), { secret: '' })).rejects.toThrow('The SOCKS password is empty; give one.');
+    expect(await refused(dynamic(), 'x'.repeat(256))).toBe('The SOCKS password is longer than 255 bytes, the most SOCKS can carry; shorten it.');
+    expect(await refused(dynamic(), '')).toBe('The SOCKS password is empty; give one.');
     expect(repo.listForwards()).toEqual([]);
   });
 
   it('without a secret store the password is not kept (and not written anywhere)', async () => {
     const { repo } = await open(new NoSecretStore());
-    const f = await repo.addForward(dynamic(), { secret: PASSWORD });
+    const f = await repo.addForward(parseForward(dynamic()), { secret: PASSWORD });
     expect(f).toMatchObject({ socksUser: 'alice' });
     expect(f.socksSecretRef).toBeUndefined();
     expect(fileBytes(repo).includes(Buffer.from(PASSWORD))).toBe(false);
@@ -166,7 +173,7 @@ describe('repository: the SOCKS password lives in the secret store only', () => 
 
   it('importing an export keeps the user name and no password; a crafted reference is dropped', async () => {
     const { repo, secrets } = await open();
-    await repo.addForward(dynamic(), { secret: PASSWORD });
+    await repo.addForward(parseForward(dynamic()), { secret: PASSWORD });
     const text = JSON.stringify(exportJson(repo.document()));
     const other = await open();
     const report = await other.repo.importProfiles(parseExport(text));

@@ -2,6 +2,7 @@
 // config.json must never claim a secret that the desktop app's (or the CLI's)
 // store does not hold: two repositories on one file, the browser mode's and
 // the app's.
+import { parseHost } from '../../../shared/model';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,8 +65,8 @@ describe('burrow web: session-only secrets', () => {
     expect(await app.hostSecret('pw')).toBeNull();
 
     // The app saves its own password for another host (a real stored secret), and edits 'pw'.
-    await app.addHost({ name: 'apphost', hostname: 'a.example.com', auth: { method: 'password' } }, { secret: 'app-pass' });
-    await app.updateHost('pw', { notes: 'edited in the app' });
+    await app.addHost(parseHost({ name: 'apphost', hostname: 'a.example.com', auth: { method: 'password' } }), { secret: 'app-pass' });
+    await app.replaceHost('pw', { ...app.requireHost('pw'), notes: 'edited in the app' });
     const appRef = app.requireHost('apphost').auth.secretRef;
     expect(appRef).toMatch(/^burrow:host:/);
 

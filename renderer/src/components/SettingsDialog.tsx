@@ -59,14 +59,14 @@ export function SettingsDialog(props: { onClose: () => void }) {
           <Field
             label="Default keepalive interval (seconds)"
             error={keepaliveError && /interval/i.test(keepaliveError) ? keepaliveError : undefined}
-            hint={<span className="muted">0 turns keepalive off.</span>}
+            hint="0 turns keepalive off."
           >
             {(a) => <input {...a} value={interval} inputMode="numeric" onChange={(e) => setInterval_(e.target.value)} />}
           </Field>
           <Field
             label="Default keepalive count"
             error={keepaliveError && /count/i.test(keepaliveError) ? keepaliveError : undefined}
-            hint={<span className="muted">Missed replies before reconnecting.</span>}
+            hint="Missed replies before reconnecting."
           >
             {(a) => <input {...a} value={countMax} inputMode="numeric" onChange={(e) => setCount(e.target.value)} />}
           </Field>

@@ -3,10 +3,10 @@
 // file dialog. Keys Burrow cannot use are listed with a warning, not hidden;
 // picking one shows what to do about it.
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { KeyFileCandidate, KeyFileFormat, KeyFileList } from '../../../shared/contract';
-import { call, desktop, errorMessage } from '../api';
-import { notify } from '../notices';
-import { Field } from './Field';
+import type { KeyFileCandidate, KeyFileFormat, KeyFileList } from '../../../../shared/contract';
+import { call, desktop, errorMessage } from '../../api';
+import { notify } from '../../notices';
+import { Field } from '../Field';
 
 const FORMAT_LABEL: Record<KeyFileFormat, string> = { openssh: 'OpenSSH', pem: 'PEM', pkcs8: 'PKCS#8', putty: 'PuTTY' };
 
@@ -123,7 +123,7 @@ export function KeyFilePicker(props: { value: string; onChange: (value: string) 
         (keys.length === 0 ? `No private keys in ${list.dir}; type the path of the key file.` : 'No key in the list matches; the path typed is used as it is.')}
     </span>
   ) : (
-    <span className="muted">Path of the private key on this computer{keys.length ? `, or one of the ${keys.length} in ~/.ssh` : ''}.</span>
+    `Path of the private key on this computer${keys.length ? `, or one of the ${keys.length} in ~/.ssh` : ''}.`
   );
 
   return (

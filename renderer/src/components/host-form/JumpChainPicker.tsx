@@ -3,7 +3,7 @@
 // or Alt+↑/↓ on them). A host that would make the chain loop back to this one
 // is refused with the shared validation's message (shared/model.ts referenceProblems).
 import { useEffect, useId, useRef, useState } from 'react';
-import { referenceProblems, type Host } from '../../../shared/model';
+import { referenceProblems, type Host } from '../../../../shared/model';
 
 /**
  * Why this chain cannot be saved for the host being edited, or null: the

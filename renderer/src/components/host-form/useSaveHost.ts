@@ -1,0 +1,69 @@
+// Saving the host form: waits for algorithm values not checked yet, adds or
+// updates the host with the secret to keep, replace or forget, shows the main
+// process's warnings; its refusals go back to the fields they are about.
+import { useState } from 'react';
+import { HostSchema, type Host, type HostInput } from '../../../../shared/model';
+import { ApiError, call, errorMessage } from '../../api';
+import type { useForm } from '../../hooks/useForm';
+import { notify } from '../../notices';
+import { firstByField } from '../Field';
+import { ALGORITHM_FIELDS, resolveAll } from './AlgorithmFields';
+import { toInput, type Draft } from './draft';
+import type { useHostSecret } from './SecretField';
+import type { useHostValidation } from './useHostValidation';
+
+const byPath = (issues: { path: PropertyKey[]; message: string }[]) =>
+  firstByField(issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+
+export function useSaveHost(
+  form: ReturnType<typeof useForm<Draft>>,
+  { checks, parsed, errors }: ReturnType<typeof useHostValidation>,
+  secret: ReturnType<typeof useHostSecret>,
+  original: Host | undefined,
+  onDone: (name?: string) => void,
+) {
+  const [saving, setSaving] = useState(false);
+  const d = form.draft;
+  /** The host to save: the one checked as you typed, or once the pending algorithm values are resolved; null when refused. */
+  const hostToSave = async (pending: boolean): Promise<HostInput | null> => {
+    if (!pending) return parsed.success ? (parsed.data as HostInput) : null;
+    const { lists, problems } = await resolveAll(d.algorithms, checks);
+    const again = HostSchema.safeParse(toInput(d, original, lists));
+    if (Object.keys(problems).length) form.setServerErrors(problems);
+    else if (!again.success) form.setServerErrors(byPath(again.error.issues));
+    return Object.keys(problems).length === 0 && again.success ? (again.data as HostInput) : null;
+  };
+  const save = async () => {
+    form.submit();
+    // An algorithm value typed a moment ago may not be checked yet: saving waits for the resolver.
+    const pending = ALGORITHM_FIELDS.some((f) => checks[f.field]?.status === 'checking');
+    if ((!parsed.success && !pending) || Object.keys(errors).length) return form.refuse();
+    setSaving(true);
+    try {
+      const host = await hostToSave(pending);
+      if (!host) return;
+      const r = original
+        ? await call('host.update', { name: original.name, host, secret: secret.toSend })
+        : await call('host.add', { host, secret: secret.toSend ?? undefined });
+      for (const w of r.warnings) notify({ tone: 'info', text: w.message }, 8000);
+      onDone(r.host.host.name);
+    } catch (e) {
+      if (e instanceof ApiError && e.failure.issues?.length) {
+        // "host.algorithms.kex" stays per field; the rest by their top-level field.
+        const perAlgorithm = Object.fromEntries(
+          e.failure.issues.filter((i) => i.field.startsWith('host.algorithms.')).map((i) => [i.field.slice('host.'.length), i.message]),
+        );
+        form.setServerErrors({
+          ...firstByField(
+            e.failure.issues.filter((i) => !i.field.startsWith('host.algorithms.')),
+            'host.',
+          ),
+          ...perAlgorithm,
+        });
+      } else form.setServerErrors({ '(form)': errorMessage(e) });
+    } finally {
+      setSaving(false);
+    }
+  };
+  return { save, saving };
+}

@@ -119,7 +119,7 @@ function KeyFileHint({ chosen, combobox: c }: { chosen: KeyFileCandidate | undef
         (keys.length === 0 ? `No private keys in ${list.dir}; type the path of the key file.` : 'No key in the list matches; the path typed is used as it is.')}
     </span>
   ) : (
-    `Path of the private key on this computer${keys.length ? `, or one of the ${keys.length} in ~/.ssh` : ''}.`
+    <span className="muted">Path of the private key on this computer{keys.length ? `, or one of the ${keys.length} in ~/.ssh` : ''}.</span>
   );
 }
 

@@ -20,7 +20,7 @@ export function ConnectionFields({ d, set, shown }: PartProps) {
       <div className="grid2">
         <TextField
           label="Keepalive interval (seconds)"
-          error={shown('keepalive')}
+          error={shown('keepaliveInterval')}
           hint={`Empty: the default (${keepalive?.interval ?? 15} s); 0 turns it off.`}
           value={d.keepaliveInterval}
           onValue={(v) => set('keepaliveInterval', v)}
@@ -29,6 +29,7 @@ export function ConnectionFields({ d, set, shown }: PartProps) {
         />
         <TextField
           label="Keepalive count"
+          error={shown('keepaliveCount')}
           hint="Missed replies before reconnecting."
           value={d.keepaliveCount}
           onValue={(v) => set('keepaliveCount', v)}

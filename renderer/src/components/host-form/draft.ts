@@ -77,5 +77,11 @@ export function toInput(d: Draft, original: Host | undefined, algorithms: Algori
 }
 
 /** The error key of a draft field. */
-export const fieldOf = (k: keyof Draft): string =>
-  k === 'method' ? 'auth' : k === 'keepaliveInterval' || k === 'keepaliveCount' ? 'keepalive' : k === 'strict' ? 'strictHostKeyChecking' : k;
+export const fieldOf = (k: keyof Draft): string => (k === 'method' ? 'auth' : k === 'strict' ? 'strictHostKeyChecking' : k);
+
+/** The form field an error about the host at `path` belongs to: each keepalive box has its own ("keepalive.countMax" -> keepaliveCount). */
+export function fieldOfPath(path: readonly PropertyKey[]): string {
+  const [top, part] = path.map(String);
+  if (top === 'keepalive') return part === 'countMax' ? 'keepaliveCount' : 'keepaliveInterval';
+  return path.map(String).join('.');
+}

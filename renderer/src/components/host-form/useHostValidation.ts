@@ -7,7 +7,7 @@ import { HostSchema, type Algorithms, type Host } from '../../../../shared/model
 import { useSnapshot } from '../../hooks/useStore';
 import { firstByField } from '../Field';
 import { ALGORITHM_FIELDS, useAlgorithmChecks, type AlgorithmField } from './AlgorithmFields';
-import { toInput, type Draft } from './draft';
+import { fieldOfPath, toInput, type Draft } from './draft';
 import { chainProblem } from './JumpChainPicker';
 
 const KEY_FILE_MISSING = 'Choose the private key to log in with: type its path (e.g. ~/.ssh/id_ed25519) or pick one from the list.';
@@ -41,7 +41,7 @@ export function useHostValidation(d: Draft, original: Host | undefined, serverEr
   const errors = useMemo(() => {
     // The key file has its own field (touched on its own), and the window's words for it.
     const issues = parsed.success ? [] : parsed.error.issues.filter((i) => i.path.join('.') !== 'auth.keyPath');
-    const out = firstByField(issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+    const out = firstByField(issues.map((i) => ({ field: fieldOfPath(i.path), message: i.message })));
     if (d.method === 'key' && !d.keyPath.trim()) out.keyPath = KEY_FILE_MISSING;
     else if (!parsed.success) {
       const keyIssue = parsed.error.issues.find((i) => i.path.join('.') === 'auth.keyPath');

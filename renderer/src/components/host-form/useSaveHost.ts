@@ -8,12 +8,13 @@ import type { useForm } from '../../hooks/useForm';
 import { notify } from '../../notices';
 import { firstByField } from '../Field';
 import { ALGORITHM_FIELDS, resolveAll } from './AlgorithmFields';
-import { toInput, type Draft } from './draft';
+import { fieldOfPath, toInput, type Draft } from './draft';
 import type { useHostSecret } from './SecretField';
 import type { useHostValidation } from './useHostValidation';
 
-const byPath = (issues: { path: PropertyKey[]; message: string }[]) =>
-  firstByField(issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
+/** The first message per form field; `path` is within the host ("keepalive.countMax"). */
+const byField = (issues: { path: readonly PropertyKey[]; message: string }[]) =>
+  firstByField(issues.map((i) => ({ field: fieldOfPath(i.path), message: i.message })));
 
 export function useSaveHost(
   form: ReturnType<typeof useForm<Draft>>,
@@ -30,7 +31,7 @@ export function useSaveHost(
     const { lists, problems } = await resolveAll(d.algorithms, checks);
     const again = HostSchema.safeParse(toInput(d, original, lists));
     if (Object.keys(problems).length) form.setServerErrors(problems);
-    else if (!again.success) form.setServerErrors(byPath(again.error.issues));
+    else if (!again.success) form.setServerErrors(byField(again.error.issues));
     return Object.keys(problems).length === 0 && again.success ? (again.data as HostInput) : null;
   };
   const save = async () => {
@@ -49,16 +50,11 @@ export function useSaveHost(
       onDone(r.host.host.name);
     } catch (e) {
       if (e instanceof ApiError && e.failure.issues?.length) {
-        // "host.algorithms.kex" stays per field; the rest by their top-level field.
-        const perAlgorithm = Object.fromEntries(
-          e.failure.issues.filter((i) => i.field.startsWith('host.algorithms.')).map((i) => [i.field.slice('host.'.length), i.message]),
-        );
+        // "host.algorithms.kex" stays per algorithm field; the rest go to the form field they are about.
+        const inHost = e.failure.issues.map((i) => ({ path: i.field.replace(/^host\./, '').split('.'), message: i.message }));
         form.setServerErrors({
-          ...firstByField(
-            e.failure.issues.filter((i) => !i.field.startsWith('host.algorithms.')),
-            'host.',
-          ),
-          ...perAlgorithm,
+          ...byField(inHost.filter((i) => i.path[0] !== 'algorithms')),
+          ...Object.fromEntries(inHost.filter((i) => i.path[0] === 'algorithms').map((i) => [i.path.join('.'), i.message])),
         });
       } else form.setServerErrors({ '(form)': errorMessage(e) });
     } finally {

@@ -47,3 +47,6 @@ export interface FormPart<D extends object> {
   set: <K extends keyof D>(k: K, v: D[K]) => void;
   shown: (field: string) => string | undefined;
 }
+
+/** What useForm gives a form, for the hooks that save it. */
+export type FormState<D extends object> = ReturnType<typeof useForm<D>>;

@@ -7,7 +7,7 @@ import { reportStartFailure, startForward } from '../../actions';
 import { ApiError, call, errorMessage } from '../../api';
 import { focusAfterClose } from '../../focus';
 import { isRunning } from '../../forward-meta';
-import type { useForm } from '../../hooks/useForm';
+import type { FormState } from '../../hooks/useForm';
 import { store } from '../../store';
 import { useUi } from '../../ui';
 import { firstByField } from '../Field';
@@ -15,7 +15,7 @@ import { fieldOfPath, socksSecretToSend, type Draft } from './draft';
 import type { useForwardValidation } from './useForwardValidation';
 
 export function useSaveForward(
-  form: ReturnType<typeof useForm<Draft>>,
+  form: FormState<Draft>,
   { parsed, errors }: ReturnType<typeof useForwardValidation>,
   original: Forward | undefined,
   onClose: () => void,

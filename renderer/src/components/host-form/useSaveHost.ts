@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { HostSchema, type Host, type HostInput } from '../../../../shared/model';
 import { ApiError, call, errorMessage } from '../../api';
-import type { useForm } from '../../hooks/useForm';
+import type { FormState } from '../../hooks/useForm';
 import { notify } from '../../notices';
 import { firstByField } from '../Field';
 import { ALGORITHM_FIELDS, resolveAll } from './AlgorithmFields';
@@ -17,7 +17,7 @@ const byField = (issues: { path: readonly PropertyKey[]; message: string }[]) =>
   firstByField(issues.map((i) => ({ field: fieldOfPath(i.path), message: i.message })));
 
 export function useSaveHost(
-  form: ReturnType<typeof useForm<Draft>>,
+  form: FormState<Draft>,
   { checks, parsed, errors }: ReturnType<typeof useHostValidation>,
   secret: ReturnType<typeof useHostSecret>,
   original: Host | undefined,

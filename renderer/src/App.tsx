@@ -5,7 +5,7 @@ import { startForward, stopForward } from './actions';
 import { ConfirmRemove } from './components/ConfirmRemove';
 import { DetailsPane } from './components/DetailsPane';
 import { ExportDialog } from './components/ExportDialog';
-import { ForwardForm } from './components/ForwardForm';
+import { ForwardForm } from './components/forward-form/ForwardForm';
 import { ForwardList, useSections, type Filters } from './components/ForwardList';
 import { HostKeyAlarms } from './components/HostKeyAlarm';
 import { HostsDialog } from './components/HostsDialog';

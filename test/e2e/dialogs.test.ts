@@ -16,6 +16,7 @@ import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, reload
 import {
   ACTIVE,
   closeWithEscape,
+  describedText,
   detailsPane,
   dialogNamed,
   dismissNotices,
@@ -291,6 +292,11 @@ describe('dialogs (browser mode, real engine, real sshd)', () => {
       await interval().fill('x');
       await eventually('the interval marked invalid', async () => (await interval().getAttribute('aria-invalid')) === 'true');
       expect(await dialog.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+      // Both wrong: each box says what is wrong with it.
+      await count().fill('0');
+      await eventually('the count marked invalid', async () => (await count().getAttribute('aria-invalid')) === 'true');
+      expect(await describedText(count())).toContain('Keepalive count must be a whole number from 1 to 1000 (got 0).');
+      expect(await describedText(interval())).toContain('Keepalive interval (seconds) must be a whole number from 0 to 86400 (got "x").');
       await interval().fill('30');
       await count().fill('5');
       await shot('settings');

@@ -13,6 +13,7 @@ import { closeAll, consoleErrors, dispatchOk, localForwardInput, openApp, reload
 import {
   ACTIVE,
   closeWithEscape,
+  describedText,
   detailsPane,
   dialogNamed,
   echoThrough,
@@ -217,4 +218,35 @@ describe('host form: the jump chain picker', () => {
   it('kept the console clean', () => {
     expect(consoleErrors(page).filter((e) => !/favicon/.test(e))).toEqual([]);
   });
+});
+
+describe('host form: keepalive', () => {
+  it('marks the keepalive field that is wrong, with its own message, and a refused save focuses it', async () => {
+    await dispatchOk(world, 'host.add', { host: sshdHostInput(sshd, 'kept') });
+    const form = await openEditHostForm(page, 'kept');
+    const interval = form.getByLabel('Keepalive interval (seconds)', { exact: true });
+    const count = form.getByLabel('Keepalive count', { exact: true });
+
+    await count.fill('0');
+    await eventually('the count marked invalid', async () => (await count.getAttribute('aria-invalid')) === 'true');
+    expect(await describedText(count)).toContain('Keepalive count must be a whole number from 1 to 1000 (got 0).');
+    expect(await interval.getAttribute('aria-invalid')).toBe('false');
+    expect(await describedText(interval)).not.toContain('must be');
+
+    await interval.fill('20');
+    await form.getByRole('button', { name: 'Save host' }).click();
+    await eventually('the count focused', () => focused(count));
+    expect(world.services.repo.getHost('kept')?.keepalive).toBeUndefined();
+
+    await count.fill('4');
+    await interval.fill('x');
+    await eventually('the interval marked invalid', async () => (await interval.getAttribute('aria-invalid')) === 'true');
+    expect(await describedText(interval)).toContain('Keepalive interval (seconds) must be a whole number from 0 to 86400 (got "x").');
+    expect(await count.getAttribute('aria-invalid')).toBe('false');
+
+    await interval.fill('20');
+    await saveHost(form, 'kept');
+    expect(world.services.repo.getHost('kept')?.keepalive).toEqual({ interval: 20, countMax: 4 });
+    await closeWithEscape(page);
+  }, 60_000);
 });

@@ -109,6 +109,12 @@ interface PageElement {
 /** Whether the element has the keyboard focus. */
 export const focused = (l: Locator): Promise<boolean> => l.evaluate((e: PageElement) => e === e.ownerDocument.activeElement);
 
+/** The text of what a field's aria-describedby points at (its error, then its hint), as a screen reader reads it with the field. */
+export async function describedText(field: Locator): Promise<string> {
+  const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  return (await Promise.all(ids.map((id) => textOf(field.page().locator(`[id="${id}"]`))))).join(' ');
+}
+
 /** Asks the page to focus the element (what a script could do; inert elements refuse). */
 export const tryFocus = (l: Locator): Promise<void> => l.evaluate((e: PageElement) => e.focus());
 

@@ -1,13 +1,16 @@
-// A labelled form field with its error and hint tied to it for screen readers.
-import { useId, type ReactNode } from 'react';
+// A labelled form field with its error and hint tied to it for screen readers,
+// and the two boxes most fields are: a text box and a drop-down list.
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
 
-export function Field(props: {
+interface FieldShape {
   label: string;
   error?: string;
+  /** Plain text shows muted; pass an element for anything else (a warning, a button). */
   hint?: ReactNode;
-  children: (a: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
   className?: string;
-}) {
+}
+
+export function Field(props: FieldShape & { children: (a: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
   const id = useId();
   const errId = `${id}-err`;
   const hintId = `${id}-hint`;
@@ -24,10 +27,46 @@ export function Field(props: {
       )}
       {props.hint && (
         <div className="field-hint" id={hintId}>
-          {props.hint}
+          {typeof props.hint === 'string' ? <span className="muted">{props.hint}</span> : props.hint}
         </div>
       )}
     </div>
+  );
+}
+
+/** A field holding one text box; the rest of the props go to the box. */
+export function TextField({
+  label,
+  error,
+  hint,
+  className,
+  value,
+  onValue,
+  ...box
+}: FieldShape & { value: string; onValue: (v: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+  return (
+    <Field label={label} error={error} hint={hint} className={className}>
+      {(a) => <input {...a} {...box} value={value} onChange={(e) => onValue(e.target.value)} />}
+    </Field>
+  );
+}
+
+/** A field holding a drop-down list of `options`. */
+export function SelectField<V extends string>(
+  props: FieldShape & { value: V; onValue: (v: V) => void; options: readonly { value: V; label: string }[]; ref?: Ref<HTMLSelectElement> },
+) {
+  return (
+    <Field label={props.label} error={props.error} hint={props.hint} className={props.className}>
+      {(a) => (
+        <select {...a} ref={props.ref} value={props.value} onChange={(e) => props.onValue(e.target.value as V)}>
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 

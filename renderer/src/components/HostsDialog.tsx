@@ -6,7 +6,7 @@ import { notify } from '../notices';
 import { focusAfterClose } from '../focus';
 import { refresh } from '../sync';
 import { Dialog } from './Dialog';
-import { HostForm } from './HostForm';
+import { HostForm } from './host-form/HostForm';
 
 export function HostsDialog(props: { edit?: string | null; onClose: () => void }) {
   const snapshot = useSnapshot();

@@ -8,7 +8,7 @@ import { store } from '../store';
 import { useUi } from '../ui';
 import { refresh } from '../sync';
 import { Dialog } from './Dialog';
-import { HostForm } from './HostForm';
+import { HostForm } from './host-form/HostForm';
 
 export function PresetDialog(props: { onClose: () => void }) {
   const ui = useUi();

@@ -5,7 +5,7 @@ import { call, desktop, errorMessage } from '../api';
 import { useSnapshot } from '../hooks/useStore';
 import { refresh } from '../sync';
 import { Dialog } from './Dialog';
-import { Field, firstByField } from './Field';
+import { TextField, firstByField } from './Field';
 
 export function SettingsDialog(props: { onClose: () => void }) {
   const s = useSnapshot()?.settings;
@@ -19,7 +19,9 @@ export function SettingsDialog(props: { onClose: () => void }) {
   const patch = { launchAtLogin, startHidden, notifications, keepalive: { interval: toNum(interval), countMax: toNum(countMax) } };
   const parsed = SettingsPatchSchema.safeParse(patch);
   const errors = parsed.success ? {} : firstByField(parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })));
-  const keepaliveError = parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === 'keepalive')?.message;
+  /** The message about one keepalive box (by the issue's path, never its wording). */
+  const keepaliveError = (part: 'interval' | 'countMax') =>
+    parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === 'keepalive' && i.path[1] === part)?.message;
 
   const save = async () => {
     if (!parsed.success) return;
@@ -56,20 +58,22 @@ export function SettingsDialog(props: { onClose: () => void }) {
           <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> Notify when a forward fails, drops or recovers
         </label>
         <div className="grid2">
-          <Field
+          <TextField
             label="Default keepalive interval (seconds)"
-            error={keepaliveError && /interval/i.test(keepaliveError) ? keepaliveError : undefined}
-            hint={<span className="muted">0 turns keepalive off.</span>}
-          >
-            {(a) => <input {...a} value={interval} inputMode="numeric" onChange={(e) => setInterval_(e.target.value)} />}
-          </Field>
-          <Field
+            error={keepaliveError('interval')}
+            hint="0 turns keepalive off."
+            value={interval}
+            onValue={setInterval_}
+            inputMode="numeric"
+          />
+          <TextField
             label="Default keepalive count"
-            error={keepaliveError && /count/i.test(keepaliveError) ? keepaliveError : undefined}
-            hint={<span className="muted">Missed replies before reconnecting.</span>}
-          >
-            {(a) => <input {...a} value={countMax} inputMode="numeric" onChange={(e) => setCount(e.target.value)} />}
-          </Field>
+            error={keepaliveError('countMax')}
+            hint="Missed replies before reconnecting."
+            value={countMax}
+            onValue={setCount}
+            inputMode="numeric"
+          />
         </div>
         {(error || errors['(form)']) && (
           <p className="form-error" role="alert">

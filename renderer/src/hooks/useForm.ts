@@ -40,3 +40,13 @@ export function useForm<D extends object>(initial: () => D, opts: { fieldOf?: (k
     refuse: () => invalid.request(),
   };
 }
+
+/** What a part of a form gets: the draft, the setter of a field, and the error to show for a field. */
+export interface FormPart<D extends object> {
+  d: D;
+  set: <K extends keyof D>(k: K, v: D[K]) => void;
+  shown: (field: string) => string | undefined;
+}
+
+/** What useForm gives a form, for the hooks that save it. */
+export type FormState<D extends object> = ReturnType<typeof useForm<D>>;

@@ -3,7 +3,7 @@
 // or Alt+↑/↓ on them). A host that would make the chain loop back to this one
 // is refused with the shared validation's message (shared/model.ts referenceProblems).
 import { useEffect, useId, useRef, useState } from 'react';
-import { referenceProblems, type Host } from '../../../shared/model';
+import { referenceProblems, type Host } from '../../../../shared/model';
 
 /**
  * Why this chain cannot be saved for the host being edited, or null: the
@@ -32,7 +32,6 @@ export function JumpChainPicker(props: {
 }) {
   const id = useId();
   const { value, saved } = props;
-  const [pick, setPick] = useState('');
   const [refused, setRefused] = useState<string | null>(null);
   const [focusAfter, setFocusAfter] = useState<FocusTarget>(null);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
@@ -65,17 +64,13 @@ export function JumpChainPicker(props: {
     props.onChange(value.filter((_, k) => k !== i));
     setRefused(null);
   };
-  const add = () => {
-    if (!pick) return;
+  /** Adds a host at the end, or refuses it (false) with why. */
+  const add = (pick: string): boolean => {
     const next = [...value, pick];
     const problem = chainProblem(saved, props.originalName, props.draftName, next);
-    if (problem) {
-      setRefused(problem);
-      return;
-    }
-    setRefused(null);
-    props.onChange(next);
-    setPick('');
+    setRefused(problem);
+    if (!problem) props.onChange(next);
+    return !problem;
   };
 
   const error = refused ?? props.error;
@@ -89,68 +84,19 @@ export function JumpChainPicker(props: {
       ) : (
         <ol className="jump-list" aria-label="Jump hosts, outermost first">
           {value.map((j, i) => (
-            <li
+            <JumpHostRow
               key={j}
-              onKeyDown={(e) => {
-                if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
-                e.preventDefault();
-                move(i, e.key === 'ArrowUp' ? -1 : 1);
-              }}
-            >
-              <span className="mono jump-name">{j}</span>
-              <span className="jump-actions">
-                <button
-                  type="button"
-                  className="small"
-                  aria-label={`Move ${j} up`}
-                  title="Move up (Alt+↑)"
-                  disabled={i === 0}
-                  ref={(b) => void (b ? buttons.current.set(`${j}:up`, b) : buttons.current.delete(`${j}:up`))}
-                  onClick={() => move(i, -1)}
-                >
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  className="small"
-                  aria-label={`Move ${j} down`}
-                  title="Move down (Alt+↓)"
-                  disabled={i === value.length - 1}
-                  ref={(b) => void (b ? buttons.current.set(`${j}:down`, b) : buttons.current.delete(`${j}:down`))}
-                  onClick={() => move(i, 1)}
-                >
-                  ↓
-                </button>
-                <button type="button" className="small" aria-label={`Remove ${j}`} title="Remove" onClick={() => remove(i)}>
-                  ×
-                </button>
-              </span>
-            </li>
+              name={j}
+              first={i === 0}
+              last={i === value.length - 1}
+              onMove={(delta) => move(i, delta)}
+              onRemove={() => remove(i)}
+              buttonRef={(dir, b) => void (b ? buttons.current.set(`${j}:${dir}`, b) : buttons.current.delete(`${j}:${dir}`))}
+            />
           ))}
         </ol>
       )}
-      <div className="jump-add">
-        <select
-          aria-label="Jump host to add"
-          value={pick}
-          onChange={(e) => {
-            setPick(e.target.value);
-            setRefused(null);
-          }}
-          disabled={candidates.length === 0}
-        >
-          <option value="">{candidates.length ? 'Choose a saved host…' : 'No other saved host'}</option>
-          {candidates.map((h) => (
-            <option key={h.name} value={h.name}>
-              {h.name} ({h.user ? `${h.user}@` : ''}
-              {h.hostname}){h.jump.length ? ` via ${h.jump.join(' → ')}` : ''}
-            </option>
-          ))}
-        </select>
-        <button type="button" className="small" onClick={add} disabled={!pick}>
-          Add jump host
-        </button>
-      </div>
+      <AddJumpHost candidates={candidates} onPick={() => setRefused(null)} onAdd={add} />
       {error && (
         <p className="field-error" id={errId} role="alert">
           {error}
@@ -160,5 +106,92 @@ export function JumpChainPicker(props: {
         <span className="muted">Burrow goes through each in turn, outermost first, then to this host.</span>
       </div>
     </fieldset>
+  );
+}
+
+function JumpHostRow(props: {
+  name: string;
+  first: boolean;
+  last: boolean;
+  onMove: (delta: -1 | 1) => void;
+  onRemove: () => void;
+  /** Where the move buttons are, to keep the focus on the host that moved. */
+  buttonRef: (dir: 'up' | 'down', b: HTMLButtonElement | null) => void;
+}) {
+  const j = props.name;
+  return (
+    <li
+      onKeyDown={(e) => {
+        if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+        e.preventDefault();
+        props.onMove(e.key === 'ArrowUp' ? -1 : 1);
+      }}
+    >
+      <span className="mono jump-name">{j}</span>
+      <span className="jump-actions">
+        <button
+          type="button"
+          className="small"
+          aria-label={`Move ${j} up`}
+          title="Move up (Alt+↑)"
+          disabled={props.first}
+          ref={(b) => props.buttonRef('up', b)}
+          onClick={() => props.onMove(-1)}
+        >
+          ↑
+        </button>
+        <button
+          type="button"
+          className="small"
+          aria-label={`Move ${j} down`}
+          title="Move down (Alt+↓)"
+          disabled={props.last}
+          ref={(b) => props.buttonRef('down', b)}
+          onClick={() => props.onMove(1)}
+        >
+          ↓
+        </button>
+        <button type="button" className="small" aria-label={`Remove ${j}`} title="Remove" onClick={props.onRemove}>
+          ×
+        </button>
+      </span>
+    </li>
+  );
+}
+
+/** A list of the saved hosts that can be added, and "Add jump host". */
+function AddJumpHost(props: { candidates: Host[]; onPick: () => void; onAdd: (name: string) => boolean }) {
+  const [pick, setPick] = useState('');
+  const { candidates } = props;
+  return (
+    <div className="jump-add">
+      <select
+        aria-label="Jump host to add"
+        value={pick}
+        onChange={(e) => {
+          setPick(e.target.value);
+          props.onPick();
+        }}
+        disabled={candidates.length === 0}
+      >
+        <option value="">{candidates.length ? 'Choose a saved host…' : 'No other saved host'}</option>
+        {candidates.map((h) => (
+          <option key={h.name} value={h.name}>
+            {h.name} ({h.user ? `${h.user}@` : ''}
+            {h.hostname}){h.jump.length ? ` via ${h.jump.join(' → ')}` : ''}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="small"
+        onClick={() => {
+          if (props.onAdd(pick)) setPick('');
+        }}
+        disabled={!pick}
+      >
+        Add jump host
+      </button>
+    </div>
   );
 }

@@ -4,10 +4,10 @@
 // engine's own resolver (algorithms.resolve), which also turns it into the
 // plain list that is saved: there is one place that knows what ssh2 implements.
 import { useEffect, useState } from 'react';
-import type { AlgorithmKind } from '../../../shared/contract';
-import type { Algorithms } from '../../../shared/model';
-import { call, errorMessage } from '../api';
-import { Field } from './Field';
+import type { AlgorithmKind } from '../../../../shared/contract';
+import type { Algorithms } from '../../../../shared/model';
+import { call, errorMessage } from '../../api';
+import { Field } from '../Field';
 
 export type AlgorithmField = keyof Algorithms & ('ciphers' | 'kex' | 'hostKey' | 'mac');
 export const ALGORITHM_FIELDS: { field: AlgorithmField; kind: AlgorithmKind; label: string; placeholder: string }[] = [
@@ -27,12 +27,31 @@ export function algorithmTexts(a: Algorithms | undefined): AlgorithmTexts {
 const keyOf = (kind: AlgorithmKind, text: string) => `${kind}\u0000${text.trim()}`;
 
 /** Asks the engine's resolver about a value. */
-export async function resolveAlgorithm(kind: AlgorithmKind, text: string): Promise<AlgorithmCheck> {
+async function resolveAlgorithm(kind: AlgorithmKind, text: string): Promise<AlgorithmCheck> {
   try {
     return { status: 'ok', list: (await call('algorithms.resolve', { kind, value: text.trim() })).list };
   } catch (e) {
     return { status: 'error', message: errorMessage(e) };
   }
+}
+
+/**
+ * The lists to save for the typed values, asking the resolver about any not
+ * checked yet (a value typed a moment ago); or the problems per field ("algorithms.kex").
+ */
+export async function resolveAll(
+  texts: AlgorithmTexts,
+  checks: Record<AlgorithmField, AlgorithmCheck | null>,
+): Promise<{ lists: Algorithms; problems: Record<string, string> }> {
+  const lists: Record<string, string[]> = {};
+  const problems: Record<string, string> = {};
+  for (const f of ALGORITHM_FIELDS) {
+    if (texts[f.field].trim() === '') continue;
+    const c = checks[f.field]?.status === 'ok' ? checks[f.field]! : await resolveAlgorithm(f.kind, texts[f.field]);
+    if (c.status === 'ok') lists[f.field] = c.list;
+    else if (c.status === 'error') problems[`algorithms.${f.field}`] = c.message;
+  }
+  return { lists: lists as Algorithms, problems };
 }
 
 /** The check of each non-empty field (null for an empty one), asked for a moment after typing stops. */
@@ -88,11 +107,11 @@ export function AlgorithmFields(props: {
               error={props.errors[f.field]}
               hint={
                 check?.status === 'checking' ? (
-                  <span className="muted">Checking…</span>
+                  'Checking…'
                 ) : check?.status === 'ok' ? (
                   <span className="muted algorithm-list">Offers, in order: {check.list.join(', ')}</span>
                 ) : !check ? (
-                  <span className="muted">The defaults.</span>
+                  'The defaults.'
                 ) : undefined
               }
             >

@@ -1,9 +1,9 @@
 // A SOCKS (dynamic) forward's login: the user name is saved with the forward,
 // the password only in the secret store (kept, replaced or forgotten when
 // editing), or asked for when the forward starts.
-import { SECRET_KEPT } from '../secret-words';
-import { Field } from './Field';
-import { StoredSecret } from './StoredSecret';
+import { SECRET_KEPT } from '../../secret-words';
+import { TextField } from '../Field';
+import { StoredSecret } from '../StoredSecret';
 
 export function SocksLoginFields(props: {
   user: string;
@@ -20,14 +20,17 @@ export function SocksLoginFields(props: {
   const login = props.user.trim() !== '';
   return (
     <div className="grid2">
-      <Field
+      <TextField
         label="SOCKS user name"
         error={props.errors.user}
-        hint={<span className="muted">Optional: SOCKS5 clients must then log in, so other users of this computer cannot use the proxy.</span>}
-      >
-        {(a) => <input {...a} value={props.user} onChange={(e) => props.onUser(e.target.value)} placeholder="No login" spellCheck={false} autoComplete="off" />}
-      </Field>
-      <Field
+        hint="Optional: SOCKS5 clients must then log in, so other users of this computer cannot use the proxy."
+        value={props.user}
+        onValue={props.onUser}
+        placeholder="No login"
+        spellCheck={false}
+        autoComplete="off"
+      />
+      <TextField
         label="SOCKS password"
         error={props.errors.password}
         hint={
@@ -45,23 +48,17 @@ export function SocksLoginFields(props: {
               No safe secret store on this computer: the password is not saved. Burrow asks for it each time the forward starts.
             </p>
           ) : login ? (
-            <span className="muted">{SECRET_KEPT}; leave empty to be asked when the forward starts.</span>
+            `${SECRET_KEPT}; leave empty to be asked when the forward starts.`
           ) : (
-            <span className="muted">Needs a user name; never saved in the profile file.</span>
+            'Needs a user name; never saved in the profile file.'
           )
         }
-      >
-        {(a) => (
-          <input
-            {...a}
-            type="password"
-            value={props.password}
-            onChange={(e) => props.onPassword(e.target.value)}
-            placeholder={props.passwordStored && login ? 'Stored (unchanged)' : ''}
-            autoComplete="new-password"
-          />
-        )}
-      </Field>
+        type="password"
+        value={props.password}
+        onValue={props.onPassword}
+        placeholder={props.passwordStored && login ? 'Stored (unchanged)' : ''}
+        autoComplete="new-password"
+      />
     </div>
   );
 }

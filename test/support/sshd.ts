@@ -50,15 +50,37 @@ export interface Sshd {
   log(): string;
 }
 
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports handed to tests that listen on them later come from below the kernel's ephemeral range,
+// one slice per vitest worker. A port from listen(0) is in that range, and any outgoing
+// connection (ours, sshd's, another test file's) can take it before the test binds it again:
+// "Local port 45449 is already in use" under load.
+const EPHEMERAL_LOW = (() => {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+})();
+const SLICE = 3000;
+const worker = Math.max(1, Number(process.env.VITEST_POOL_ID) || 1);
+const sliceLow = Math.max(1024, EPHEMERAL_LOW - SLICE * worker);
+let nextPort = sliceLow + Math.floor(Math.random() * SLICE);
+
+function bindable(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let tries = 0; tries < SLICE; tries++) {
+    const port = nextPort;
+    nextPort = nextPort + 1 >= sliceLow + SLICE ? sliceLow : nextPort + 1;
+    if (await bindable(port, host)) return port;
+  }
+  throw new Error(`no free port in ${sliceLow}-${sliceLow + SLICE - 1} on ${host}`);
 }
 
 export function keygen(path: string, type = 'ed25519', passphrase = '', extra: string[] = []): string {

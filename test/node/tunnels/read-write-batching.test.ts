@@ -2,7 +2,7 @@
 // at a time into buffers of our own (large-reads.ts), and what one read delivers
 // leaves for the local socket in one writev (pipe.ts). See docs/benchmarks.md,
 // "Loopback: third pass".
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +15,15 @@ import { serve, sha256 } from '../../support/tcp';
 
 describe('reading the SSH socket', () => {
   it('reads more than 64 KiB at once when more is waiting, and no slice holds more than 4x its bytes', async () => {
-    // A Unix socket, so that all 192 KiB sit in this side's receive queue before reading starts.
+    // A Unix socket: what the server has handed to the kernel sits in this side's receive queue.
     const dir = mkdtempSync(join(tmpdir(), 'burrow-reads-'));
     const path = join(dir, 's');
     const data = Buffer.concat([randomBytes(192 * 1024), randomBytes(100)]);
-    let written!: () => void;
-    const allWritten = new Promise<void>((r) => (written = r));
-    const server = net.createServer((s) => s.end(data, written));
+    let served: net.Socket | undefined;
+    const server = net.createServer((s) => {
+      served = s;
+      s.end(data);
+    });
     await new Promise<void>((r) => server.listen(path, r));
     try {
       const sock = net.connect({ path, onread: largeReads() });
@@ -29,7 +31,8 @@ describe('reading the SSH socket', () => {
       const chunks: Buffer[] = [];
       sock.on('data', (d: Buffer) => chunks.push(d));
       const ended = new Promise((r) => sock.once('end', r));
-      await allWritten;
+      // Start reading once at least 160 KiB wait (a first read of 64 KiB, then a larger one).
+      await vi.waitFor(() => expect(served?.writableLength ?? Infinity).toBeLessThanOrEqual(data.length - 160 * 1024), { timeout: 20_000 });
       sock.resume();
       await ended;
       expect(sha256(Buffer.concat(chunks))).toBe(sha256(data));

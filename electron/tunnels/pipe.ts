@@ -33,19 +33,23 @@ function letGo(side: Duplex): void {
 }
 
 /**
- * src.pipe(dest) with byte counting, except that what one tick delivers to a
- * socket is written corked, as one writev: a read of the SSH socket holds several
- * packets (large-reads.ts), which would otherwise be one write system call each.
- * Backpressure is checked at the end of the tick (so at most one tick's data goes
- * past the high-water mark; pipe() would pause after the first corked chunk).
- * Nothing is held past the tick, and end() flushes a corked socket.
+ * src.pipe(dest) with byte counting, except that when dest is a socket what one
+ * tick delivers is written corked, as one writev: a read of the SSH socket holds
+ * several packets (large-reads.ts), which would otherwise be one write system
+ * call each. Backpressure is then checked at the end of the tick (so at most one
+ * tick's data goes past the high-water mark; pipe() would pause after the first
+ * corked chunk). Nothing is held past the tick, and end() flushes a corked socket.
  */
 function forward(src: Duplex, dest: Duplex, count: (n: number) => void): void {
-  const batches = typeof (dest as { _writev?: unknown })._writev === 'function';
+  if (typeof (dest as { _writev?: unknown })._writev !== 'function') {
+    src.on('data', (d: Buffer) => count(d.length));
+    src.pipe(dest);
+    return;
+  }
   let inTick = false;
   const endOfTick = () => {
     inTick = false;
-    if (batches) dest.uncork();
+    dest.uncork();
     if (dest.writableNeedDrain) {
       src.pause();
       dest.once('drain', () => src.resume());
@@ -56,7 +60,7 @@ function forward(src: Duplex, dest: Duplex, count: (n: number) => void): void {
     if (dest.writableEnded || dest.destroyed) return;
     if (!inTick) {
       inTick = true;
-      if (batches) dest.cork();
+      dest.cork();
       process.nextTick(endOfTick);
     }
     dest.write(d);

@@ -32,6 +32,44 @@ function letGo(side: Duplex): void {
   side.resume();
 }
 
+/**
+ * src.pipe(dest) with byte counting, except that when dest is a socket what one
+ * tick delivers is written corked, as one writev: a read of the SSH socket holds
+ * several packets (large-reads.ts), which would otherwise be one write system
+ * call each. Backpressure is then checked at the end of the tick (so at most one
+ * tick's data goes past the high-water mark; pipe() would pause after the first
+ * corked chunk). Nothing is held past the tick, and end() flushes a corked socket.
+ */
+function forward(src: Duplex, dest: Duplex, count: (n: number) => void): void {
+  if (typeof (dest as { _writev?: unknown })._writev !== 'function') {
+    src.on('data', (d: Buffer) => count(d.length));
+    src.pipe(dest);
+    return;
+  }
+  let inTick = false;
+  const endOfTick = () => {
+    inTick = false;
+    dest.uncork();
+    if (dest.writableNeedDrain) {
+      src.pause();
+      dest.once('drain', () => src.resume());
+    }
+  };
+  src.on('data', (d: Buffer) => {
+    count(d.length);
+    if (dest.writableEnded || dest.destroyed) return;
+    if (!inTick) {
+      inTick = true;
+      dest.cork();
+      process.nextTick(endOfTick);
+    }
+    dest.write(d);
+  });
+  src.once('end', () => dest.end());
+  // A socket paused while its channel was opening starts flowing here, as with pipe().
+  src.resume();
+}
+
 /** Runs fn once the side has closed, also when it closed before we looked (a client gone while its channel was opening). */
 function whenClosed(side: Duplex, fn: () => void): void {
   if (side.closed) process.nextTick(fn);
@@ -53,10 +91,8 @@ export function bridge(near: Duplex, far: Duplex, count: ByteCounter): Promise<v
       letGo(near);
       letGo(far);
     };
-    near.on('data', (d: Buffer) => count('out', d.length));
-    far.on('data', (d: Buffer) => count('in', d.length));
-    near.pipe(far);
-    far.pipe(near);
+    forward(near, far, (n) => count('out', n));
+    forward(far, near, (n) => count('in', n));
     near.once('error', kill);
     far.once('error', kill);
     whenClosed(near, () => {

@@ -12,6 +12,7 @@ import { isUnix, type Endpoint } from '../../shared/forward-spec';
 import { createAuth, type AuthMemo } from './auth';
 import { createHostVerifier, sshAlgorithms } from './host-verifier';
 import { coalesceWrites } from './write-coalescer';
+import { largeReads } from './large-reads';
 import { channelOpenError, channelTimeoutError, sessionError } from './ssh-errors';
 import type { ForwardReason, HostConfig, Prompter } from './types';
 import { reasonOf } from '../../shared/tunnel-state';
@@ -667,9 +668,12 @@ export class SshSession extends EventEmitter {
         client.setNoDelay(true);
         resolve(client);
       });
-      // The first hop's TCP socket is ours, so that its writes can be coalesced.
+      // The first hop's TCP socket is ours, so that its writes can be coalesced and its reads made larger.
       const transport =
-        sock ?? coalesceWrites(net.connect({ host: hop.hostname, port: hop.port, noDelay: true, ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }));
+        sock ??
+        coalesceWrites(
+          net.connect({ host: hop.hostname, port: hop.port, noDelay: true, onread: largeReads(), ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }),
+        );
       const cfg: ConnectConfig = {
         host: hop.hostname,
         port: hop.port,

@@ -29,9 +29,12 @@ export class EngineProcess {
     return this.child.pid!;
   }
 
-  /** Starts the child; cpuProfileDir turns on `node --cpu-prof` for it. */
+  /**
+   * Starts the child; cpuProfileDir turns on `node --cpu-prof` for it. BENCH_ENGINE_FLAGS adds
+   * Node flags to it (e.g. `--perf-basic-prof` for `perf record`, `--trace-gc`).
+   */
   static async spawn(opts: { cpuProfileDir?: string; experiment?: string } = {}): Promise<EngineProcess> {
-    const execArgv = ['--expose-gc'];
+    const execArgv = ['--expose-gc', ...(process.env.BENCH_ENGINE_FLAGS?.split(' ').filter(Boolean) ?? [])];
     if (opts.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`);
     const child = track(
       fork(RUN_TS, [CHILD], {

@@ -64,7 +64,20 @@ async function holdPort(port: number): Promise<{ close(): Promise<void> }> {
     s.on('close', () => sockets.delete(s));
     s.end();
   });
-  await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  // The stopped sshd's session process may still hold the port for a moment, or an outgoing
+  // connection may have it as its local port (a port 0 forward's port is an ephemeral one): wait,
+  // and if something else keeps it, it is taken either way, which is all the callers need.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const err = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      srv.once('error', resolve).listen(port, '127.0.0.1', () => resolve(undefined));
+    });
+    if (!err) break;
+    if (err.code !== 'EADDRINUSE') throw err;
+    if (Date.now() > deadline) return { close: () => Promise.resolve() };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  srv.removeAllListeners('error');
   let closed = false;
   const close = () => {
     if (closed) return Promise.resolve();

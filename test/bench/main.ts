@@ -10,7 +10,7 @@ import { machineLines, opensshDefaultCipher, ssh2DefaultCipher, ssh2NativeBindin
 import { bulk, manyAtOnce, memoryPerConnection, newConnectionLatency } from './measure';
 import { idleForwardMemory } from './memory';
 import { longLink } from './long-link';
-import { parseOptions, type BenchOptions } from './options';
+import { parseOptions, USAGE, type BenchOptions } from './options';
 import { Report, type Section } from './report';
 import { startPair, type PairOptions } from './sides';
 import { fmt, MiB } from './stats';
@@ -128,6 +128,10 @@ async function run(opts: BenchOptions): Promise<Report> {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const opts = parseOptions(process.argv.slice(2));
   const watchdog = setTimeout(() => {
     log(`bench: gave up after ${opts.deadlineMs / 1000} s`);

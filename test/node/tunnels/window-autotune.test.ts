@@ -60,6 +60,21 @@ function download(port: number, pauseMs: number): Promise<{ bytes: number; hash:
   });
 }
 
+/** The largest receive window any client channel had while data arrived, from now on. */
+function largestWindow(): () => number {
+  const { Channel } = createRequire(import.meta.url)('ssh2/lib/Channel.js') as {
+    Channel: { prototype: { push(this: { _winMax?: number }, d: unknown): boolean } };
+  };
+  let largest = 0;
+  const push = Channel.prototype.push;
+  Channel.prototype.push = function (d) {
+    largest = Math.max(largest, this._winMax ?? 0);
+    return push.call(this, d);
+  };
+  undo.push(() => (Channel.prototype.push = push));
+  return () => largest;
+}
+
 describe('receive window auto-tuning (patched ssh2)', () => {
   it('ssh2 carries the patch (npm ci applies patches/ssh2+1.17.0.patch through patch-package)', () => {
     const channel = createRequire(import.meta.url)('ssh2/lib/Channel.js') as Record<string, unknown>;
@@ -79,23 +94,28 @@ describe('receive window auto-tuning (patched ssh2)', () => {
   }, 60_000);
 
   it('on loopback the window stays at 2 MiB: an exhausted window there means a busy receiver, not a long link', async () => {
-    const { Channel } = createRequire(import.meta.url)('ssh2/lib/Channel.js') as {
-      Channel: { prototype: { push(this: { _winMax?: number }, d: unknown): boolean } };
-    };
-    let largest = 0;
-    const push = Channel.prototype.push;
-    Channel.prototype.push = function (d) {
-      largest = Math.max(largest, this._winMax ?? 0);
-      return push.call(this, d);
-    };
-    undo.push(() => (Channel.prototype.push = push));
+    const largest = largestWindow();
     const src = await sourceServer(64 * MiB);
     undo.push(() => src.close());
     const { port } = await tunnel(0, src.port);
     const got = await download(port, 0);
     expect(got.hash).toBe(src.sha256);
-    expect(largest).toBe(2 * MiB);
+    expect(largest()).toBe(2 * MiB);
   }, 60_000);
+
+  it('a reader slower than the link: the window stops growing once the reader pushes back, short of the 16 MiB cap', async () => {
+    const largest = largestWindow();
+    const TOTAL = 24 * MiB;
+    const src = await sourceServer(TOTAL);
+    undo.push(() => src.close());
+    const { port } = await tunnel(200, src.port);
+    // About 3 MiB/s, where 2 MiB over 200 ms allows 10 MiB/s: the reader, not the window, limits.
+    // The local socket's kernel buffers take the first MiBs, so the window grows until they are
+    // full and the reader pushes back (8 MiB here), and no further: without the rule, 16 MiB.
+    const got = await download(port, 300);
+    expect(got.hash).toBe(src.sha256);
+    expect(largest()).toBeLessThan(16 * MiB);
+  }, 90_000);
 
   it('a slow local reader over the same link: memory here stays bounded (the window stops growing while the reader lags) and every byte arrives', async () => {
     const TOTAL = 64 * MiB;

@@ -2,17 +2,7 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { BurrowError } from '../../shared/errors';
-import { bindError, isWildcard } from '../tunnels/listener';
-
-/** Listens on host:port once and closes again: null when that worked, else why not (EADDRINUSE, EADDRNOTAVAIL, EACCES...). */
-export function probePort(port: number, host: string): Promise<NodeJS.ErrnoException | null> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', (err: NodeJS.ErrnoException) => resolve(err));
-    // No host: every address of both families, as a forward with bind address * listens.
-    srv.listen({ port, ...(host === '' ? {} : { host }), exclusive: true }, () => srv.close(() => resolve(null)));
-  });
-}
+import { bindError, isWildcard, probePort } from '../tunnels/listener';
 
 export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return (await probePort(port, host)) === null;

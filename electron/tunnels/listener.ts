@@ -43,6 +43,28 @@ export function bindError(err: NodeJS.ErrnoException, bindAt: Endpoint): BurrowE
   return new BurrowError('BIND_FAILED', `Cannot listen on ${where}: ${err.message}.`);
 }
 
+// This process's own port probes (the window's port check, preset suggestions) hold
+// their port for a moment; a forward started meanwhile on that port would find it
+// "in use", by us. listen() waits for them.
+const probes = new Map<number, Promise<void>>();
+
+/** Listens on host:port once and closes again: null when that worked, else why not (EADDRINUSE, EADDRNOTAVAIL, EACCES...). */
+export function probePort(port: number, host: string): Promise<NodeJS.ErrnoException | null> {
+  const result = new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => resolve(err));
+    // No host: every address of both families, as a forward with bind address * listens.
+    srv.listen({ port, ...(host === '' ? {} : { host }), exclusive: true }, () => srv.close(() => resolve(null)));
+  });
+  const before = probes.get(port);
+  const settled = Promise.all([before, result]).then(() => undefined);
+  probes.set(port, settled);
+  void settled.then(() => {
+    if (probes.get(port) === settled) probes.delete(port);
+  });
+  return result;
+}
+
 function bind(server: net.Server, options: net.ListenOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => reject(err);
@@ -88,6 +110,8 @@ export async function listen(server: net.Server, at: Endpoint): Promise<Endpoint
       });
       return at;
     }
+    // Checked again after each wait, and bound with no await in between: a probe may start meanwhile.
+    for (let probe = probes.get(at.port); probe; probe = probes.get(at.port)) await probe;
     if (isWildcard(at.host)) {
       // Without a host Node listens on :: with IPV6_V6ONLY off, which takes IPv4
       // connections too (or on 0.0.0.0 where there is no IPv6): every address of both families.

@@ -4,7 +4,7 @@
 // app and `burrow web`, nothing on the command line), so that the `burrow`
 // profile commands go through the same handlers as the window without loading
 // the engine. Inputs arrive validated (dispatcher.ts).
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '../../shared/errors';
@@ -146,11 +146,28 @@ function readImportSource(deps: ProfileDeps, source: ImportSource): Incoming {
   return { hosts: r.hosts, forwards: r.forwards, skipped: [...(r.skipped ?? []), ...problems] };
 }
 
+/** The most an import file may hold: what a pasted import may (the contract's text limit). */
+const MAX_IMPORT_BYTES = 5_000_000;
+
+/** Checked before reading: a device (/dev/zero) or a huge file would hold the process up or exhaust its memory. */
 function readImportFile(path: string): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new BurrowError('USAGE', `Cannot import ${path}: it is not a regular file. Give a file made by 'burrow export --format json'.`);
+    if (st.size > MAX_IMPORT_BYTES) {
+      throw new BurrowError(
+        'USAGE',
+        `Cannot import ${path}: it holds ${st.size} bytes, more than an export of ${MAX_IMPORT_ENTRIES} entries needs (at most ${MAX_IMPORT_BYTES}).`,
+      );
+    }
+    return readFileSync(fd, 'utf8');
   } catch (e) {
+    if (e instanceof BurrowError) throw e;
     throw new BurrowError('USAGE', `Cannot read ${path}: ${(e as Error).message}.`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -120,4 +120,18 @@ describe("the profile commands go through the window's handlers", () => {
     expect(JSON.parse((await runInProcess(own, ['ls', '--json'])).out)).toMatchObject({ hosts: [], forwards: [] });
     rmSync(own, { recursive: true, force: true });
   }, 120_000);
+
+  it('an import file is checked before it is read: a device or an oversized file is refused, nothing saved', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'burrow-cli-file-'));
+    const device = await runInProcess(own, ['import', 'json', '/dev/zero']);
+    expect(device.code, device.out).toBe(2);
+    expect(device.err).toBe("burrow: error: Cannot import /dev/zero: it is not a regular file. Give a file made by 'burrow export --format json'.\n");
+    const big = join(own, 'big.json');
+    writeFileSync(big, Buffer.alloc(5_000_001, 0x20));
+    const huge = await runInProcess(own, ['import', 'json', big]);
+    expect(huge.code, huge.out).toBe(2);
+    expect(huge.err).toBe(`burrow: error: Cannot import ${big}: it holds 5000001 bytes, more than an export of 10000 entries needs (at most 5000000).\n`);
+    expect(JSON.parse((await runInProcess(own, ['ls', '--json'])).out)).toMatchObject({ hosts: [], forwards: [] });
+    rmSync(own, { recursive: true, force: true });
+  });
 });

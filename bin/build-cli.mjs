@@ -29,10 +29,12 @@ const common = {
   platform: 'node',
   // Node 20 (the `burrow` command) and Electron's newer Node (the app's launcher).
   target: 'node20',
-  // ssh2 loads its optional native binding and cpu-features at run time; ws tries
-  // its optional native helpers; `burrow web` imports Vite (a development
-  // dependency) only to build a missing renderer: all resolved where installed.
-  external: ['ssh2', 'cpu-features', 'bufferutil', 'utf-8-validate', 'vite', 'electron'],
+  // ssh2's JavaScript is bundled (compiled through the code cache, like ours: loading
+  // it from node_modules was a third of `burrow connect`'s start); its optional native
+  // parts load at run time (sshNativeParts). ws tries its optional native helpers;
+  // `burrow web` imports Vite (a development dependency) only to build a missing
+  // renderer: all resolved where installed.
+  external: ['cpu-features', 'bufferutil', 'utf-8-validate', 'vite', 'electron'],
   sourcemap: 'linked',
   metafile: true,
   // Less to parse at every start; stack traces map back through the .map files (node --enable-source-maps).
@@ -45,6 +47,21 @@ const commandsStayOut = {
   setup(b) {
     b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, (args) =>
       args.kind === 'dynamic-import' && args.importer.endsWith('electron/cli/main.ts') ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+/**
+ * ssh2's files that must stay where npm installed them: the native AES-GCM binding
+ * (built by `npm ci`, absent where no compiler was) and the Poly1305 module, which
+ * finds its WebAssembly beside itself. Required by package path, so that they
+ * resolve from out/cli wherever the package is installed.
+ */
+const sshNativeParts = {
+  name: 'ssh2-native-parts',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/crypto\/(build\/Release\/sshcrypto\.node|poly1305\.js)$/ }, (args) =>
+      args.resolveDir.endsWith('node_modules/ssh2/lib/protocol') ? { path: `ssh2/lib/protocol/${args.path.slice(2)}`, external: true } : undefined,
     );
   },
 };
@@ -77,6 +94,7 @@ export async function buildCli({ quiet = false, write = true, warm = true } = {}
     outdir: fresh,
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
+    plugins: [sshNativeParts],
     // What the ES module sources read from import.meta, in CommonJS.
     define: { 'import.meta.url': '__burrowFileUrl', 'import.meta.dirname': '__dirname' },
     banner: { js: "const __burrowFileUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -13,6 +13,7 @@ import { createAuth, type AuthMemo } from './auth';
 import { createHostVerifier, sshAlgorithms } from './host-verifier';
 import { coalesceWrites } from './write-coalescer';
 import { largeReads } from './large-reads';
+import { acknowledgePromptly } from './ack-nudge';
 import { channelOpenError, channelTimeoutError, sessionError } from './ssh-errors';
 import type { ForwardReason, HostConfig, Prompter } from './types';
 import { reasonOf } from '../../shared/tunnel-state';
@@ -95,6 +96,14 @@ export function backoffDelay(attempt: number, policy: ReconnectPolicy, random = 
  * the same: the hops, and also keys, known_hosts and checking policy, so that a
  * stricter host is never served by a session verified under laxer settings.
  */
+/** The first hop's TCP socket: acknowledges the server's packets at once when nothing else answers them (ack-nudge.ts). */
+function acknowledgeServer(client: Client, sock: net.Socket): void {
+  // ssh2 has no public way to send SSH_MSG_IGNORE; patches/ssh2+1.17.0.patch adds Protocol#ignore.
+  const protocol = (client as unknown as { _protocol?: { ignore?: () => void } })._protocol;
+  if (typeof protocol?.ignore !== 'function') return;
+  acknowledgePromptly(sock, () => protocol.ignore!());
+}
+
 export function sessionKey(h: HostConfig): string {
   const hop = (x: HostConfig) => `${x.user}@${x.hostname}:${x.port}`;
   const { alias: _alias, jump, ...settings } = h;
@@ -666,14 +675,16 @@ export class SshSession extends EventEmitter {
         this.handshakes.delete(fail);
         timer.clear();
         client.setNoDelay(true);
+        if (tcp) acknowledgeServer(client, tcp);
         resolve(client);
       });
       // The first hop's TCP socket is ours, so that its writes can be coalesced and its reads made larger.
-      const transport =
-        sock ??
-        coalesceWrites(
-          net.connect({ host: hop.hostname, port: hop.port, noDelay: true, onread: largeReads(), ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }),
-        );
+      const tcp = sock
+        ? undefined
+        : coalesceWrites(
+            net.connect({ host: hop.hostname, port: hop.port, noDelay: true, onread: largeReads(), ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }),
+          );
+      const transport = sock ?? tcp!;
       const cfg: ConnectConfig = {
         host: hop.hostname,
         port: hop.port,

@@ -682,7 +682,13 @@ export class SshSession extends EventEmitter {
       const tcp = sock
         ? undefined
         : coalesceWrites(
-            net.connect({ host: hop.hostname, port: hop.port, noDelay: true, onread: largeReads(), ...(hop.addressFamily ? { family: hop.addressFamily } : {}) }),
+            net.connect({
+              host: hop.hostname,
+              port: hop.port,
+              noDelay: true,
+              onread: largeReads(),
+              ...(hop.addressFamily ? { family: hop.addressFamily } : {}),
+            }),
           );
       const transport = sock ?? tcp!;
       const cfg: ConnectConfig = {

@@ -2,9 +2,9 @@
 // command table loads no subcommand, and the top-level usage errors say what is
 // accepted. (Start times are measured in `npm run bench`, not here.)
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_OUT, buildCli } from '../../../bin/build-cli.mjs';
@@ -66,8 +66,8 @@ describe('the built `burrow` command', () => {
     // Each subcommand is a bundle of its own, loaded when it runs.
     expect(entry.inputs.filter((i) => /electron\/cli\/(connect|up|profile-commands)\.ts|electron\/web\//.test(i))).toEqual([]);
     const engine = (l: ReturnType<typeof loadedBy>) => [
-      ...l.inputs.filter((i) => i.startsWith('electron/tunnels/engine') || i.startsWith('electron/tunnels/session')),
-      ...l.externals.filter((e) => e === 'ssh2'),
+      ...l.inputs.filter((i) => i.startsWith('electron/tunnels/engine') || i.startsWith('electron/tunnels/session') || i.includes('node_modules/ssh2/')),
+      ...l.externals.filter((e) => e.startsWith('ssh2')),
     ];
     // `burrow ls` reads profiles (zod, conf) but loads neither the engine, ssh2 nor the contract and its dispatcher.
     const ls = loadedBy(name('electron/cli/ls.ts'));
@@ -78,6 +78,17 @@ describe('the built `burrow` command', () => {
     const change = loadedBy(name('electron/cli/profile-commands.ts'));
     expect(change.inputs).toEqual(expect.arrayContaining(['electron/api/dispatcher.ts', 'electron/api/profile-handlers.ts']));
     expect(engine(change)).toEqual([]);
+    // `burrow connect` carries ssh2's JavaScript (compiled through the code cache with the rest), and
+    // loads ssh2's native parts from where npm installed them, by package path.
+    const connect = loadedBy(name('electron/cli/connect.ts'));
+    expect(connect.inputs).toContain('node_modules/ssh2/lib/client.js');
+    const native = ['ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', 'ssh2/lib/protocol/crypto/poly1305.js'];
+    expect(connect.externals.filter((e) => e.startsWith('ssh2')).sort()).toEqual(native);
+    // They resolve from out/cli. The binding is there where `npm ci` could build it (package.json allowScripts; a machine
+    // without a compiler goes without, and ssh2 falls back to Node's crypto).
+    const fromCli = createRequire(join(CLI_OUT, 'connect.cjs'));
+    const built = existsSync(join(CLI_OUT, '..', '..', 'node_modules', native[0]));
+    for (const n of built ? native : native.slice(1)) expect(fromCli.resolve(n)).toContain('node_modules/ssh2/lib/protocol/crypto/');
   });
 
   it("loads each subcommand through V8's code cache, and a cache V8 rejects is made anew", () => {

@@ -3,11 +3,10 @@
 // - burrow.mjs: the entry (signal handlers first) and the command table;
 // - one CommonJS bundle per subcommand (connect, up, ls, profile-commands, web),
 //   loaded only when that command runs, through V8's code cache
-//   (electron/cli/bundle-loader.ts), which this build fills by loading each once.
+//   (electron/cli/bundle-loader.ts), which each command's first run makes.
 // `npm install` runs it (the prepare script); the tests run it again before they
 // start (test/support/build-cli.ts), so that bin/burrow.mjs never runs stale code.
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
 import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -71,7 +70,7 @@ const sshNativeParts = {
  * sees the old build or the new one. With write: false nothing is written (the
  * result's metafile says what each output file holds and imports).
  */
-export async function buildCli({ quiet = false, write = true, warm = true } = {}) {
+export async function buildCli({ quiet = false, write = true } = {}) {
   const fresh = `${CLI_OUT}.new-${process.pid}`;
   if (write) rmSync(fresh, { recursive: true, force: true });
   const logLevel = quiet ? 'error' : 'warning';
@@ -101,11 +100,6 @@ export async function buildCli({ quiet = false, write = true, warm = true } = {}
   });
   const metafile = { inputs: { ...entry.metafile.inputs, ...commands.metafile.inputs }, outputs: { ...entry.metafile.outputs, ...commands.metafile.outputs } };
   if (!write) return { metafile };
-  // Each bundle once, so that its code cache is made with the Node that installed it
-  // (without warm, the first run of each command makes it).
-  for (const name of warm ? ['connect', 'up', 'ls', 'add', 'web'] : []) {
-    execFileSync(process.execPath, [`${fresh}/burrow.mjs`, 'help', name], { stdio: 'ignore' });
-  }
   const old = `${CLI_OUT}.old-${process.pid}`;
   try {
     renameSync(CLI_OUT, old);

@@ -5,11 +5,17 @@
 // (module.enableCompileCache is Node 22), hence CommonJS and vm.Script here.
 // A cache V8 rejects (another Node version, another build) is ignored and
 // written anew; where the folder is read-only (the app's asar) none is kept.
+// Made from a real run, the cache of `burrow connect` also holds ssh2's login
+// code (bundled with it): its first byte came about 15 ms sooner than with a
+// cache of the top level alone (docs/benchmarks.md).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+
+/** When a run without a usable cache makes one, unless it exits first. */
+const CACHE_AFTER_MS = 2000;
 
 /** The exports of out/cli/<name>.cjs. */
 export function loadBundle(name: string): unknown {
@@ -29,13 +35,23 @@ export function loadBundle(name: string): unknown {
   const module = { exports: {} as unknown };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   if (!cachedData || script.cachedDataRejected) {
-    try {
-      const fresh = `${cacheFile}.${process.pid}`;
-      writeFileSync(fresh, script.createCachedData());
-      renameSync(fresh, cacheFile);
-    } catch {
-      // A read-only install: compiled each time.
-    }
+    // Made once the command has run a while (or at its exit), so that it holds the functions the
+    // command compiled on its way (a login's), not only the bundle's top level.
+    const timer = setTimeout(() => {
+      process.off('exit', save);
+      save();
+    }, CACHE_AFTER_MS).unref();
+    const save = () => {
+      clearTimeout(timer);
+      try {
+        const fresh = `${cacheFile}.${process.pid}`;
+        writeFileSync(fresh, script.createCachedData());
+        renameSync(fresh, cacheFile);
+      } catch {
+        // A read-only install: compiled each time.
+      }
+    };
+    process.once('exit', save);
   }
   return module.exports;
 }

@@ -4,5 +4,5 @@
 import { buildCli } from '../../bin/build-cli.mjs';
 
 export default async function setup(): Promise<void> {
-  await buildCli({ quiet: true, warm: false });
+  await buildCli({ quiet: true });
 }

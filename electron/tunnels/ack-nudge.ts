@@ -11,7 +11,7 @@ import type net from 'node:net';
 
 /** How long a read may go unanswered before the nudge: a local reply in that time carries the acknowledgement itself. */
 const SILENT_MS = 1;
-const NUDGE_GAP_MS = 10;
+const NUDGE_GAP_MS = 2;
 
 /** Watches the SSH socket's reads and writes; `sendIgnore` writes an SSH_MSG_IGNORE. Returns the function that stops it. */
 export function acknowledgePromptly(sock: net.Socket, sendIgnore: () => void): () => void {

@@ -15,6 +15,7 @@ import { Report, type Section } from './report';
 import { startPair, type PairOptions } from './sides';
 import { fmt, MiB } from './stats';
 import { startTargets, type Targets } from './targets';
+import { splitReply } from './split-reply';
 
 const CIPHER = 'aes128-gcm@openssh.com';
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -32,6 +33,7 @@ async function localSame(opts: BenchOptions, sshd: Sshd, targets: Targets, secti
   await withPair(sshd, targets, { kind: 'local', burrowCipher: CIPHER, opensshCipher: CIPHER, cpuProfileDir: opts.cpuProfileDir }, async (pair) => {
     for (const dir of ['upload', 'download'] as const) section.rows.push(...(await bulk(pair, dir, opts.bulkBytes, opts.bulkRounds)).rows);
     section.rows.push(...(await newConnectionLatency(pair, opts.latencyCount)));
+    section.rows.push(...(await splitReply(pair, opts.quick ? 10 : 50)));
     section.rows.push(...(await manyAtOnce(pair, opts.concurrency, opts.concurrencyRounds)));
     section.rows.push(...(await memoryPerConnection(pair, opts.openConnections)));
   });

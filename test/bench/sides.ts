@@ -44,7 +44,7 @@ export function benchHost(sshd: Sshd, cipher?: string): HostConfig {
   };
 }
 
-const NAMES: TargetName[] = ['echo', 'sink', 'source'];
+const NAMES: TargetName[] = ['echo', 'sink', 'source', 'reply'];
 const FLAG: Record<ForwardKind, string> = { local: '-L', remote: '-R', dynamic: '-D' };
 const LOOP = '127.0.0.1';
 

@@ -1,16 +1,21 @@
 // The destinations behind every forward, on loopback:
 // - echo: sends back whatever arrives (latency, concurrency, idle connections);
 // - sink: reads an 8-byte length N, then N bytes, then answers one byte (upload);
-// - source: reads an 8-byte length N, then sends N bytes (download).
+// - source: reads an 8-byte length N, then sends N bytes (download);
+// - reply: answers every message in two writes 2 ms apart, as a web server
+//   writes headers then body (split-reply.ts).
 import net from 'node:net';
 import { MiB } from './stats';
 
-export type TargetName = 'echo' | 'sink' | 'source';
+export type TargetName = 'echo' | 'sink' | 'source' | 'reply';
 
 export interface Targets {
   ports: Record<TargetName, number>;
   close(): Promise<void>;
 }
+
+/** The reply target's answer, in its two writes. */
+export const SPLIT_REPLY = ['head', 'body'];
 
 /** One shared block of bytes that every bulk sender writes from. */
 export const BLOCK = Buffer.alloc(MiB, 0x5a);
@@ -90,9 +95,15 @@ export async function startTargets(): Promise<Targets> {
     }),
   );
   const source = await serve((sock) => readLength(sock, (n) => void sendBytes(sock, n).catch(() => undefined)));
-  const all = [echo, sink, source];
+  const reply = await serve((sock) =>
+    sock.on('data', () => {
+      sock.write(SPLIT_REPLY[0]);
+      setTimeout(() => sock.write(SPLIT_REPLY[1]), 2);
+    }),
+  );
+  const all = [echo, sink, source, reply];
   return {
-    ports: { echo: echo.port, sink: sink.port, source: source.port },
+    ports: { echo: echo.port, sink: sink.port, source: source.port, reply: reply.port },
     close: async () => {
       await Promise.all(
         all.map(

@@ -1,6 +1,6 @@
 // Reading OpenSSH client config files: the `ssh-config` package parses and
 // computes; this adds what it lacks (Include, and the %h/%p/%r/~ tokens).
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
@@ -40,25 +40,68 @@ function globFiles(pattern: string): string[] {
   }
 }
 
+/**
+ * What one config and everything it includes may hold. A file that never ends
+ * (Include /dev/zero) or Include lines that multiply (each file including the
+ * next many times over) would otherwise hold the process up or exhaust its
+ * memory: as a pasted import, in the window's main process.
+ */
+const MAX_SSH_CONFIG_BYTES = 5_000_000;
+/** What each file read counts at least, so that Include lines of empty files cannot open files without end. */
+const MIN_FILE_COST = 1024;
+
+interface ReadBudget {
+  left: number;
+}
+
+/** Reads `file` whole, counting it against the budget; throws with what was wrong. Never waits on a FIFO. */
+function readConfigFile(file: string, budget: ReadBudget): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (fstatSync(fd).isDirectory()) throw new Error('it is a directory, not an ssh_config file');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > budget.left) {
+        budget.left = -1;
+        throw new Error(
+          `with it the config and what it includes would hold more than ${MAX_SSH_CONFIG_BYTES} bytes, the most Burrow reads; not read. Remove that Include or make the file smaller`,
+        );
+      }
+    }
+    budget.left -= Math.max(total, MIN_FILE_COST);
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The file's text with Include lines replaced by the included files, recursively. */
-function expandIncludes(file: string, files: string[], problems: string[], depth: number): string {
+function expandIncludes(file: string, files: string[], problems: string[], depth: number, budget: ReadBudget): string {
   if (depth > 16) {
     problems.push(`${file}: Include nested too deeply (more than 16 levels); stopped there.`);
     return '';
   }
+  // Past the bound, the first file over it has said so; the rest is not read.
+  if (budget.left < 0) return '';
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readConfigFile(file, budget);
   } catch (e) {
     problems.push(`${file}: ${(e as Error).message}`);
     return '';
   }
   files.push(file);
-  return expandIncludeLines(text, file, files, problems, depth);
+  return expandIncludeLines(text, file, files, problems, depth, budget);
 }
 
 /** `text` (read from `file`, a path or a label) with its Include lines replaced by the included files. */
-function expandIncludeLines(text: string, file: string, files: string[], problems: string[], depth: number): string {
+function expandIncludeLines(text: string, file: string, files: string[], problems: string[], depth: number, budget: ReadBudget): string {
   return text
     .split(/\r?\n/)
     .map((line) => {
@@ -72,7 +115,7 @@ function expandIncludeLines(text: string, file: string, files: string[], problem
         const matches = globFiles(pattern);
         if (matches.length === 0 && !/[*?]/.test(pattern))
           problems.push(`${file}: Include ${raw} matched no file (${pattern} does not exist); its hosts were not read.`);
-        for (const f of matches) out.push(expandIncludes(f, files, problems, depth + 1));
+        for (const f of matches) out.push(expandIncludes(f, files, problems, depth + 1, budget));
       }
       return out.join('\n');
     })
@@ -83,7 +126,15 @@ export function loadSshConfig(file: string): LoadedSshConfig {
   if (!existsSync(file)) throw new BurrowError('USAGE', `The ssh config file ${file} does not exist. Check the path given with -F.`);
   const files: string[] = [];
   const problems: string[] = [];
-  const text = expandIncludes(file, files, problems, 0);
+  const budget = { left: MAX_SSH_CONFIG_BYTES };
+  let main: string;
+  try {
+    main = readConfigFile(file, budget);
+  } catch (e) {
+    throw new BurrowError('USAGE', `Cannot read the ssh config ${file}: ${(e as Error).message}.`);
+  }
+  files.push(file);
+  const text = expandIncludeLines(main, file, files, problems, 0, budget);
   let config: SSHConfig;
   try {
     config = SSHConfig.parse(text);
@@ -101,7 +152,7 @@ export function loadSshConfig(file: string): LoadedSshConfig {
 export function parseSshConfigText(text: string, label = 'the ssh_config text'): LoadedSshConfig {
   const files: string[] = [];
   const problems: string[] = [];
-  const expanded = expandIncludeLines(text, label, files, problems, 0);
+  const expanded = expandIncludeLines(text, label, files, problems, 0, { left: MAX_SSH_CONFIG_BYTES - text.length });
   let config: SSHConfig;
   try {
     config = SSHConfig.parse(expanded);

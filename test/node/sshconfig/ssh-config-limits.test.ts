@@ -16,7 +16,7 @@ describe('reading ssh_config within a bound', () => {
   it('Include /dev/zero in pasted text: a skip line, and the rest is imported', () => {
     const r = importSshConfigText('Host a\n  HostName a.example\nInclude /dev/zero\nHost b\n  HostName b.example\n');
     expect(r.problems).toEqual([`/dev/zero: with it the config and what it includes would hold ${LIMIT}`]);
-    expect(r.hosts.map((h) => h.name)).toEqual(['a', 'b']);
+    expect(r.hosts.map((h) => (h as { name: string }).name)).toEqual(['a', 'b']);
   });
 
   it('Include of a FIFO that nobody writes to does not wait for a writer', () => {

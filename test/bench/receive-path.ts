@@ -111,6 +111,11 @@ function packets(recipient: number, seqno: number) {
   return { key, iv, reads, count: bytes / DATA };
 }
 
+/** CPU seconds of this process's main thread (the event loop) so far (schedstat, ns); the rest of process.cpuUsage() is V8's and libuv's helper threads. */
+function mainThreadCpu(): number {
+  return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+}
+
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
 async function main() {
@@ -152,6 +157,7 @@ async function main() {
 
   const results = new Map<Layer, number[]>(layers.map((l) => [l, []]));
   const sys = new Map<Layer, number[]>(layers.map((l) => [l, []]));
+  const main = new Map<Layer, number[]>(layers.map((l) => [l, []]));
   for (let round = 0; round < rounds; round++) {
     for (const layer of layers) {
       const ch = channels.get(layer)! as unknown as { incoming: { id: number; window: number } };
@@ -172,6 +178,7 @@ async function main() {
       (globalThis as { gc?: () => void }).gc?.();
       await turn();
       const t0 = process.cpuUsage();
+      const m0 = mainThreadCpu();
       for (const r of reads) {
         // Never beyond the window (ssh2 drops such data): wait for the reader, as sshd would.
         while (ch.incoming.window < r.length) await new Promise((res) => setTimeout(res, 1));
@@ -180,6 +187,7 @@ async function main() {
       }
       if (layer === 'socket') await sink.next();
       const cpu = process.cpuUsage(t0);
+      main.get(layer)!.push(((mainThreadCpu() - m0) * 1e6) / count);
       results.get(layer)!.push((cpu.user + cpu.system) / count);
       sys.get(layer)!.push(cpu.system / count);
       if (layer === 'readable' && delivered !== bytes) throw new Error(`readable: ${delivered} of ${bytes} bytes`);
@@ -193,7 +201,7 @@ async function main() {
   for (const layer of layers) {
     const m = median(results.get(layer)!);
     process.stdout.write(
-      `${layer.padEnd(9)} ${m.toFixed(2).padStart(7)}  (+${(m - prev).toFixed(2)}, kernel ${median(sys.get(layer)!).toFixed(2)})  ${results
+      `${layer.padEnd(9)} ${m.toFixed(2).padStart(7)}  (+${(m - prev).toFixed(2)}, kernel ${median(sys.get(layer)!).toFixed(2)}, main thread ${median(main.get(layer)!).toFixed(2)})  ${results
         .get(layer)!
         .map((v) => v.toFixed(1))
         .join(' ')}\n`,

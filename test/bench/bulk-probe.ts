@@ -50,7 +50,10 @@ try {
   const dirs = dir === 'latency' ? [] : dir === 'both' ? (['upload', 'download'] as const) : [dir as 'upload' | 'download'];
   for (const d of dirs) {
     const res = new Map(
-      sides.map((s) => [s.label, { mibps: [] as number[], cpu: [] as number[], sys: [] as number[], main: [] as number[], reads: [] as number[], writes: [] as number[] }]),
+      sides.map((s) => [
+        s.label,
+        { mibps: [] as number[], cpu: [] as number[], sys: [] as number[], main: [] as number[], reads: [] as number[], writes: [] as number[] },
+      ]),
     );
     for (let r = 0; r < rounds; r++) {
       for (const { label, side } of sides) {

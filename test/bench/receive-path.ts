@@ -4,6 +4,7 @@
 // through a forward channel into a local socket whose reader is another process.
 //   node --expose-gc bin/run-ts.mjs test/bench/receive-path.ts [--mib 128] [--rounds 5] [--read-kib 128]
 //        [--layers decrypt,handler,readable,socket] [--nonative]
+// --read-kib packets: reads of 4 whole packets (none split across reads).
 // Layers, each its own channel, interleaved round by round (each row's CPU includes the rows above it):
 //   decrypt   the decipher alone (payloads dropped)
 //   handler   + ssh2's parse, dispatch, CHANNEL_DATA handler and window accounting (push dropped)
@@ -46,7 +47,9 @@ const flag = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.in
 const MiB = 1024 * 1024;
 const bytes = Number(flag('--mib', '128')) * MiB;
 const rounds = Number(flag('--rounds', '5'));
-const readSize = Number(flag('--read-kib', '128')) * 1024;
+const readKiB = flag('--read-kib', '128');
+// 'packets': each read ends on a packet boundary (4 packets), so no packet is split across reads.
+const readSize = readKiB === 'packets' ? 0 : Number(readKiB) * 1024;
 const native = !argv.includes('--nonative');
 const allLayers = ['decrypt', 'handler', 'readable', 'socket'] as const;
 const layers = flag('--layers', allLayers.join(',')).split(',') as (typeof allLayers)[number][];
@@ -103,8 +106,9 @@ function packets(recipient: number, seqno: number) {
   }
   const all = Buffer.concat(out);
   const reads: Buffer[] = [];
-  for (let p = 0; p < all.length; p += readSize) {
-    const r = Buffer.allocUnsafeSlow(Math.min(readSize, all.length - p));
+  const size = readSize || 4 * out[0]!.length;
+  for (let p = 0; p < all.length; p += size) {
+    const r = Buffer.allocUnsafeSlow(Math.min(size, all.length - p));
     all.copy(r, 0, p);
     reads.push(r);
   }
@@ -195,7 +199,7 @@ async function main() {
   }
   const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   process.stdout.write(
-    `${bytes / MiB} MiB x ${rounds} rounds, reads of ${readSize / 1024} KiB, ${native ? 'native binding' : 'Node crypto'}, CPU us per 32 KiB packet (median; runs)\n`,
+    `${bytes / MiB} MiB x ${rounds} rounds, reads of ${readSize ? `${readSize / 1024} KiB` : '4 whole packets'}, ${native ? 'native binding' : 'Node crypto'}, CPU us per 32 KiB packet (median; runs)\n`,
   );
   let prev = 0;
   for (const layer of layers) {

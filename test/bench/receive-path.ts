@@ -5,6 +5,7 @@
 //   node --expose-gc bin/run-ts.mjs test/bench/receive-path.ts [--mib 128] [--rounds 5] [--read-kib 128]
 //        [--layers decrypt,handler,readable,socket] [--nonative]
 // --read-kib packets: reads of 4 whole packets (none split across reads).
+// --adjacent: the reads are consecutive views of one buffer (as if read into one buffer).
 // Layers, each its own channel, interleaved round by round (each row's CPU includes the rows above it):
 //   decrypt   the decipher alone (payloads dropped)
 //   handler   + ssh2's parse, dispatch, CHANNEL_DATA handler and window accounting (push dropped)
@@ -108,6 +109,10 @@ function packets(recipient: number, seqno: number) {
   const reads: Buffer[] = [];
   const size = readSize || 4 * out[0]!.length;
   for (let p = 0; p < all.length; p += size) {
+    if (argv.includes('--adjacent')) {
+      reads.push(all.subarray(p, Math.min(p + size, all.length)));
+      continue;
+    }
     const r = Buffer.allocUnsafeSlow(Math.min(size, all.length - p));
     all.copy(r, 0, p);
     reads.push(r);

@@ -5,7 +5,7 @@
 //   --dir latency: new-connection latency instead (--rounds blocks of 50 connections).
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { killAllNow, track } from './children';
-import { cpuTimes, syscalls } from './proc-stats';
+import { cpuTimes, mainThreadSeconds, syscalls } from './proc-stats';
 import { download, latency, upload } from './load';
 import { startBurrow, startReference, type Side } from './sides';
 import { fmt, median, MiB, percentile } from './stats';
@@ -50,15 +50,20 @@ try {
   const dirs = dir === 'latency' ? [] : dir === 'both' ? (['upload', 'download'] as const) : [dir as 'upload' | 'download'];
   for (const d of dirs) {
     const res = new Map(
-      sides.map((s) => [s.label, { mibps: [] as number[], cpu: [] as number[], sys: [] as number[], reads: [] as number[], writes: [] as number[] }]),
+      sides.map((s) => [
+        s.label,
+        { mibps: [] as number[], cpu: [] as number[], sys: [] as number[], main: [] as number[], reads: [] as number[], writes: [] as number[] },
+      ]),
     );
     for (let r = 0; r < rounds; r++) {
       for (const { label, side } of sides) {
         const c0 = cpuTimes(side.pid);
         const io0 = syscalls(side.pid);
+        const m0 = mainThreadSeconds(side.pid);
         const secs = await (d === 'upload' ? upload : download)(side.route, bytes, 180_000);
         res.get(label)!.mibps.push(bytes / MiB / secs);
         const c1 = cpuTimes(side.pid);
+        res.get(label)!.main.push((mainThreadSeconds(side.pid) - m0) / (bytes / (1024 * MiB)));
         res.get(label)!.cpu.push((c1.user + c1.system - c0.user - c0.system) / (bytes / (1024 * MiB)));
         res.get(label)!.sys.push((c1.system - c0.system) / (bytes / (1024 * MiB)));
         const io1 = syscalls(side.pid);
@@ -69,7 +74,7 @@ try {
     const refMibps = median(res.get('OpenSSH')!.mibps);
     for (const [label, x] of res) {
       process.stdout.write(
-        `${d.padEnd(8)} ${label.padEnd(28)} ${fmt(median(x.mibps)).padStart(7)} MiB/s  (${fmt(median(x.mibps) / refMibps, 2)}x OpenSSH)  CPU ${fmt(median(x.cpu), 2)} s/GiB (kernel ${fmt(median(x.sys), 2)})  syscalls/MiB ${fmt(median(x.reads), 1)} r ${fmt(median(x.writes), 1)} w  runs ${x.mibps.map((m) => fmt(m, 0)).join(' ')}\n`,
+        `${d.padEnd(8)} ${label.padEnd(28)} ${fmt(median(x.mibps)).padStart(7)} MiB/s  (${fmt(median(x.mibps) / refMibps, 2)}x OpenSSH)  CPU ${fmt(median(x.cpu), 2)} s/GiB (kernel ${fmt(median(x.sys), 2)}, main thread ${fmt(median(x.main), 2)})  syscalls/MiB ${fmt(median(x.reads), 1)} r ${fmt(median(x.writes), 1)} w  runs ${x.mibps.map((m) => fmt(m, 0)).join(' ')}\n`,
       );
     }
   }

@@ -32,6 +32,15 @@ export function cpuTimes(pid: number): { user: number; system: number } {
   }
 }
 
+/** CPU seconds (user + system) of the process's main thread so far (schedstat, ns), NaN if gone. For Node: the event loop, without V8's and libuv's helper threads. */
+export function mainThreadSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Read and write system calls made so far (syscr, syscw of /proc/PID/io), or NaN if unreadable. */
 export function syscalls(pid: number): { reads: number; writes: number } {
   try {

@@ -96,12 +96,12 @@ export function backoffDelay(attempt: number, policy: ReconnectPolicy, random = 
  * the same: the hops, and also keys, known_hosts and checking policy, so that a
  * stricter host is never served by a session verified under laxer settings.
  */
-/** The first hop's TCP socket: acknowledges the server's packets at once when nothing else answers them (ack-nudge.ts). */
-function acknowledgeServer(client: Client, sock: net.Socket): void {
+/** Acknowledges the server's packets at once when nothing else answers them (ack-nudge.ts). */
+function acknowledgeServer(client: Client, transport: Duplex): void {
   // ssh2 has no public way to send SSH_MSG_IGNORE; patches/ssh2+1.17.0.patch adds Protocol#ignore.
   const protocol = (client as unknown as { _protocol?: { ignore?: () => void } })._protocol;
   if (typeof protocol?.ignore !== 'function') return;
-  acknowledgePromptly(sock, () => protocol.ignore!());
+  acknowledgePromptly(transport, () => protocol.ignore!());
 }
 
 export function sessionKey(h: HostConfig): string {
@@ -675,22 +675,21 @@ export class SshSession extends EventEmitter {
         this.handshakes.delete(fail);
         timer.clear();
         client.setNoDelay(true);
-        if (tcp) acknowledgeServer(client, tcp);
+        acknowledgeServer(client, transport);
         resolve(client);
       });
       // The first hop's TCP socket is ours, so that its writes can be coalesced and its reads made larger.
-      const tcp = sock
-        ? undefined
-        : coalesceWrites(
-            net.connect({
-              host: hop.hostname,
-              port: hop.port,
-              noDelay: true,
-              onread: largeReads(),
-              ...(hop.addressFamily ? { family: hop.addressFamily } : {}),
-            }),
-          );
-      const transport = sock ?? tcp!;
+      const transport =
+        sock ??
+        coalesceWrites(
+          net.connect({
+            host: hop.hostname,
+            port: hop.port,
+            noDelay: true,
+            onread: largeReads(),
+            ...(hop.addressFamily ? { family: hop.addressFamily } : {}),
+          }),
+        );
       const cfg: ConnectConfig = {
         host: hop.hostname,
         port: hop.port,

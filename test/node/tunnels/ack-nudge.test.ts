@@ -4,8 +4,12 @@
 // waiting for our delayed ACK under its Nagle (docs/benchmarks.md, first byte).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { acknowledgePromptly } from '../../../electron/tunnels/ack-nudge';
 import { TunnelEngine } from '../../../electron/tunnels/engine';
+import type { HostConfig } from '../../../electron/tunnels/types';
 import { parseForwardSpec } from '../../../shared/forward-spec';
 import { cleanup, startSshd, type Sshd } from '../../support/sshd';
 import { hostFor } from '../../support/hosts';
@@ -118,5 +122,24 @@ describe('against OpenSSH sshd', () => {
     // The server's hostkeys-00 came; unpatched ssh2 answers it with a hostkeys-prove-00 request.
     expect(sshd.log()).toContain('send packet: type 80');
     expect(sshd.log()).not.toContain('hostkeys-prove-00@openssh.com');
+  });
+  it('through a jump host, the target server gets its IGNORE too (the jump host acknowledges its socket as it passes it on)', async () => {
+    const bastion = await startSshd();
+    const dir = mkdtempSync(join(tmpdir(), 'burrow-nudge-'));
+    const knownHosts = join(dir, 'known_hosts');
+    writeFileSync(knownHosts, [bastion, sshd].map((s) => readFileSync(s.knownHosts, 'utf8').trim()).join('\n') + '\n');
+    const hop = (s: Sshd, over: Partial<HostConfig> = {}) =>
+      hostFor(s, { identityFiles: [bastion.userKey, sshd.userKey], knownHostsFiles: [knownHosts], ...over });
+    const before = (sshd.log().match(/receive packet: type 2\b/g) ?? []).length;
+    const e = new TunnelEngine();
+    try {
+      e.add('j', hop(sshd, { jump: [hop(bastion)] }), { ...parseForwardSpec('local', `1:127.0.0.1:${echo.port}`), listen: { host: '127.0.0.1', port: 0 } });
+      const port = boundPort(await e.start('j'));
+      expect((await roundTrip(port, Buffer.from('hello'))).toString()).toBe('hello');
+      await eventually(() => (sshd.log().match(/receive packet: type 2\b/g) ?? []).length > before);
+    } finally {
+      await e.shutdown();
+      await cleanup(bastion);
+    }
   });
 });

@@ -2,7 +2,8 @@
 // ssh2 changes (experiments.ts) side by side with OpenSSH in one run:
 //   node bin/run-ts.mjs test/bench/bulk-probe.ts [--dir upload|download|both] [--mib 256] [--rounds 5]
 //        [--variants ";cork;cork,slab"] [--cipher NAME] [--cpu-prof DIR]
-//   --dir latency: new-connection latency instead (--rounds blocks of 50 connections).
+//   --dir latency: new-connection latency instead (--rounds blocks of 50 connections), with the
+//   tunnel process's CPU and read/write system calls per connection; --kind dynamic for -D (SOCKS).
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { killAllNow, track } from './children';
 import { cpuTimes, syscalls } from './proc-stats';
@@ -23,6 +24,7 @@ const bytes = Number(flag('--mib', '256')) * MiB;
 const rounds = Number(flag('--rounds', '5'));
 // Variants are separated by ';' (a variant may combine experiments with ',').
 const variants = flag('--variants', '').split(';');
+const kind = flag('--kind', 'local') as 'local' | 'dynamic';
 
 let sshd: Sshd | undefined;
 let targets: Targets | undefined;
@@ -33,19 +35,33 @@ try {
   track(sshd.process, { family: true });
   targets = await startTargets();
   const sides: Array<{ label: string; side: Side }> = [];
-  const ref = await startReference(sshd, targets, { kind: 'local', opensshCipher: cipher });
+  const ref = await startReference(sshd, targets, { kind, opensshCipher: cipher });
   closers.push(() => ref.ssh.close());
   sides.push({ label: 'OpenSSH', side: ref });
   for (const v of variants) {
-    const b = await startBurrow(sshd, targets, { kind: 'local', burrowCipher: cipher, cpuProfileDir, experiment: v });
+    const b = await startBurrow(sshd, targets, { kind, burrowCipher: cipher, cpuProfileDir, experiment: v });
     closers.push(() => b.engine.close());
     sides.push({ label: `Burrow[${v || 'as is'}]`, side: b });
   }
   if (dir === 'latency') {
-    const ms = new Map(sides.map((s) => [s.label, [] as number[]]));
-    for (let r = 0; r < rounds; r++) for (const { label, side } of sides) ms.get(label)!.push(...(await latency(side.route, 50)));
-    for (const [label, x] of ms)
-      process.stdout.write(`latency  ${label.padEnd(28)} p50 ${fmt(percentile(x, 50), 3)} ms  p99 ${fmt(percentile(x, 99), 3)} ms\n`);
+    const res = new Map(sides.map((s) => [s.label, { ms: [] as number[], cpu: 0, sys: 0, reads: 0, writes: 0 }]));
+    for (let r = 0; r < rounds; r++)
+      for (const { label, side } of sides) {
+        const x = res.get(label)!;
+        const [c0, io0] = [cpuTimes(side.pid), syscalls(side.pid)];
+        x.ms.push(...(await latency(side.route, 50)));
+        const [c1, io1] = [cpuTimes(side.pid), syscalls(side.pid)];
+        x.cpu += c1.user + c1.system - c0.user - c0.system;
+        x.sys += c1.system - c0.system;
+        x.reads += io1.reads - io0.reads;
+        x.writes += io1.writes - io0.writes;
+      }
+    for (const [label, x] of res) {
+      const n = x.ms.length;
+      process.stdout.write(
+        `latency  ${label.padEnd(28)} p50 ${fmt(percentile(x.ms, 50), 3)} ms  p99 ${fmt(percentile(x.ms, 99), 3)} ms  CPU ${fmt((x.cpu / n) * 1e6, 0)} us/conn (kernel ${fmt((x.sys / n) * 1e6, 0)})  syscalls/conn ${fmt(x.reads / n, 2)} r ${fmt(x.writes / n, 2)} w\n`,
+      );
+    }
   }
   const dirs = dir === 'latency' ? [] : dir === 'both' ? (['upload', 'download'] as const) : [dir as 'upload' | 'download'];
   for (const d of dirs) {

@@ -18,6 +18,26 @@ const patches: Record<string, Patch> = {
     (net as { connect: unknown }).connect = (opts: unknown, ...rest: unknown[]) =>
       (connect as (...a: unknown[]) => unknown)(typeof opts === 'object' && opts ? { ...opts, noDelay: false } : opts, ...rest);
   },
+  /** tsx compiles with esbuild's keepNames: every closure created gets Object.defineProperty(fn, 'name'); skip those. */
+  nokeepnames() {
+    const define = Object.defineProperty;
+    Object.defineProperty = function <T>(o: T, p: PropertyKey, d: PropertyDescriptor & ThisType<unknown>): T {
+      if (p === 'name' && typeof o === 'function' && d.configurable && 'value' in d && !('writable' in d)) return o;
+      return define(o, p, d);
+    };
+  },
+  /** A channel's EOF and CLOSE leave at the end of the event-loop turn (after the turn's other writes), not at once. */
+  lateteardown() {
+    const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: Record<string, unknown> } };
+    const eof = Channel.prototype.eof as (this: unknown) => void;
+    const close = Channel.prototype.close as (this: unknown) => void;
+    Channel.prototype.eof = function (this: unknown) {
+      setImmediate(() => eof.call(this));
+    };
+    Channel.prototype.close = function (this: unknown) {
+      setImmediate(() => close.call(this));
+    };
+  },
   /** ssh2 without its native crypto binding, as in the Electron app (Node's crypto instead). */
   nonative() {
     const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };

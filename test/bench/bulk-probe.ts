@@ -3,12 +3,16 @@
 //   node bin/run-ts.mjs test/bench/bulk-probe.ts [--dir upload|download|both] [--mib 256] [--rounds 5]
 //        [--variants ";cork;cork,slab"] [--cipher NAME] [--cpu-prof DIR]
 //   --dir latency: new-connection latency instead (--rounds blocks of 50 connections), with the
-//   tunnel process's CPU and read/write system calls per connection; --kind dynamic for -D (SOCKS).
+//   tunnel process's CPU and read/write system calls per connection; --kind dynamic for -D (SOCKS);
+//   --relay adds a bare Node TCP relay (tcp-relay.mjs, no SSH) as the floor of Node's per-connection cost.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { killAllNow, track } from './children';
 import { cpuTimes, syscalls } from './proc-stats';
 import { download, latency, upload } from './load';
 import { startBurrow, startReference, type Side } from './sides';
+import { portRoute } from './routes';
 import { fmt, median, MiB, percentile } from './stats';
 import { startTargets, type Targets } from './targets';
 
@@ -25,6 +29,8 @@ const rounds = Number(flag('--rounds', '5'));
 // Variants are separated by ';' (a variant may combine experiments with ',').
 const variants = flag('--variants', '').split(';');
 const kind = flag('--kind', 'local') as 'local' | 'dynamic';
+const relay = argv.includes('--relay');
+if (relay && kind !== 'local') throw new Error('--relay relays plain TCP: use it with --kind local');
 
 let sshd: Sshd | undefined;
 let targets: Targets | undefined;
@@ -34,7 +40,7 @@ try {
   sshd = await startSshd();
   track(sshd.process, { family: true });
   targets = await startTargets();
-  const sides: Array<{ label: string; side: Side }> = [];
+  const sides: Array<{ label: string; side: Pick<Side, 'route' | 'pid'> }> = [];
   const ref = await startReference(sshd, targets, { kind, opensshCipher: cipher });
   closers.push(() => ref.ssh.close());
   sides.push({ label: 'OpenSSH', side: ref });
@@ -42,6 +48,18 @@ try {
     const b = await startBurrow(sshd, targets, { kind, burrowCipher: cipher, cpuProfileDir, experiment: v });
     closers.push(() => b.engine.close());
     sides.push({ label: `Burrow[${v || 'as is'}]`, side: b });
+  }
+  if (relay) {
+    const names = ['echo', 'sink', 'source'] as const;
+    const child = track(
+      fork(
+        fileURLToPath(new URL('./tcp-relay.mjs', import.meta.url)),
+        names.map((n) => String(targets!.ports[n])),
+      ),
+    );
+    const ports = await new Promise<number[]>((resolve) => child.once('message', (m) => resolve(m as number[])));
+    closers.push(async () => void child.kill());
+    sides.push({ label: 'Node TCP relay (no SSH)', side: { route: portRoute({ echo: ports[0], sink: ports[1], source: ports[2] }), pid: child.pid! } });
   }
   if (dir === 'latency') {
     const res = new Map(sides.map((s) => [s.label, { ms: [] as number[], cpu: 0, sys: 0, reads: 0, writes: 0 }]));

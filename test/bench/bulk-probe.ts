@@ -2,12 +2,17 @@
 // ssh2 changes (experiments.ts) side by side with OpenSSH in one run:
 //   node bin/run-ts.mjs test/bench/bulk-probe.ts [--dir upload|download|both] [--mib 256] [--rounds 5]
 //        [--variants ";cork;cork,slab"] [--cipher NAME] [--cpu-prof DIR]
-//   --dir latency: new-connection latency instead (--rounds blocks of 50 connections).
+//   --dir latency: new-connection latency instead (--rounds blocks of 50 connections), with the
+//   tunnel process's CPU and read/write system calls per connection; --kind dynamic for -D (SOCKS);
+//   --relay adds a bare Node TCP relay (tcp-relay.mjs, no SSH) as the floor of Node's per-connection cost.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { cleanup, startSshd, type Sshd } from '../support/sshd';
 import { killAllNow, track } from './children';
 import { cpuTimes, mainThreadSeconds, syscalls } from './proc-stats';
 import { download, latency, upload } from './load';
 import { startBurrow, startReference, type Side } from './sides';
+import { portRoute } from './routes';
 import { fmt, median, MiB, percentile } from './stats';
 import { startTargets, type Targets } from './targets';
 
@@ -23,6 +28,9 @@ const bytes = Number(flag('--mib', '256')) * MiB;
 const rounds = Number(flag('--rounds', '5'));
 // Variants are separated by ';' (a variant may combine experiments with ',').
 const variants = flag('--variants', '').split(';');
+const kind = flag('--kind', 'local') as 'local' | 'dynamic';
+const relay = argv.includes('--relay');
+if (relay && kind !== 'local') throw new Error('--relay relays plain TCP: use it with --kind local');
 
 let sshd: Sshd | undefined;
 let targets: Targets | undefined;
@@ -32,20 +40,46 @@ try {
   sshd = await startSshd();
   track(sshd.process, { family: true });
   targets = await startTargets();
-  const sides: Array<{ label: string; side: Side }> = [];
-  const ref = await startReference(sshd, targets, { kind: 'local', opensshCipher: cipher });
+  const sides: Array<{ label: string; side: Pick<Side, 'route' | 'pid'> }> = [];
+  const ref = await startReference(sshd, targets, { kind, opensshCipher: cipher });
   closers.push(() => ref.ssh.close());
   sides.push({ label: 'OpenSSH', side: ref });
   for (const v of variants) {
-    const b = await startBurrow(sshd, targets, { kind: 'local', burrowCipher: cipher, cpuProfileDir, experiment: v });
+    const b = await startBurrow(sshd, targets, { kind, burrowCipher: cipher, cpuProfileDir, experiment: v });
     closers.push(() => b.engine.close());
     sides.push({ label: `Burrow[${v || 'as is'}]`, side: b });
   }
+  if (relay) {
+    const names = ['echo', 'sink', 'source'] as const;
+    const child = track(
+      fork(
+        fileURLToPath(new URL('./tcp-relay.mjs', import.meta.url)),
+        names.map((n) => String(targets!.ports[n])),
+      ),
+    );
+    const ports = await new Promise<number[]>((resolve) => child.once('message', (m) => resolve(m as number[])));
+    closers.push(async () => void child.kill());
+    sides.push({ label: 'Node TCP relay (no SSH)', side: { route: portRoute({ echo: ports[0], sink: ports[1], source: ports[2] }), pid: child.pid! } });
+  }
   if (dir === 'latency') {
-    const ms = new Map(sides.map((s) => [s.label, [] as number[]]));
-    for (let r = 0; r < rounds; r++) for (const { label, side } of sides) ms.get(label)!.push(...(await latency(side.route, 50)));
-    for (const [label, x] of ms)
-      process.stdout.write(`latency  ${label.padEnd(28)} p50 ${fmt(percentile(x, 50), 3)} ms  p99 ${fmt(percentile(x, 99), 3)} ms\n`);
+    const res = new Map(sides.map((s) => [s.label, { ms: [] as number[], cpu: 0, sys: 0, reads: 0, writes: 0 }]));
+    for (let r = 0; r < rounds; r++)
+      for (const { label, side } of sides) {
+        const x = res.get(label)!;
+        const [c0, io0] = [cpuTimes(side.pid), syscalls(side.pid)];
+        x.ms.push(...(await latency(side.route, 50)));
+        const [c1, io1] = [cpuTimes(side.pid), syscalls(side.pid)];
+        x.cpu += c1.user + c1.system - c0.user - c0.system;
+        x.sys += c1.system - c0.system;
+        x.reads += io1.reads - io0.reads;
+        x.writes += io1.writes - io0.writes;
+      }
+    for (const [label, x] of res) {
+      const n = x.ms.length;
+      process.stdout.write(
+        `latency  ${label.padEnd(28)} p50 ${fmt(percentile(x.ms, 50), 3)} ms  p99 ${fmt(percentile(x.ms, 99), 3)} ms  CPU ${fmt((x.cpu / n) * 1e6, 0)} us/conn (kernel ${fmt((x.sys / n) * 1e6, 0)})  syscalls/conn ${fmt(x.reads / n, 2)} r ${fmt(x.writes / n, 2)} w\n`,
+      );
+    }
   }
   const dirs = dir === 'latency' ? [] : dir === 'both' ? (['upload', 'download'] as const) : [dir as 'upload' | 'download'];
   for (const d of dirs) {

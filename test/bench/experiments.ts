@@ -18,6 +18,57 @@ const patches: Record<string, Patch> = {
     (net as { connect: unknown }).connect = (opts: unknown, ...rest: unknown[]) =>
       (connect as (...a: unknown[]) => unknown)(typeof opts === 'object' && opts ? { ...opts, noDelay: false } : opts, ...rest);
   },
+  /** tsx compiles with esbuild's keepNames: every closure created gets Object.defineProperty(fn, 'name'); skip those. */
+  nokeepnames() {
+    const define = Object.defineProperty;
+    Object.defineProperty = function <T>(o: T, p: PropertyKey, d: PropertyDescriptor & ThisType<unknown>): T {
+      if (p === 'name' && typeof o === 'function' && d.configurable && 'value' in d && !('writable' in d)) return o;
+      return define(o, p, d);
+    };
+  },
+  /** A channel's EOF and CLOSE leave at the end of the event-loop turn (after the turn's other writes), not at once. */
+  lateteardown() {
+    const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: Record<string, unknown> } };
+    const eof = Channel.prototype.eof as (this: unknown) => void;
+    const close = Channel.prototype.close as (this: unknown) => void;
+    Channel.prototype.eof = function (this: unknown) {
+      setImmediate(() => eof.call(this));
+    };
+    Channel.prototype.close = function (this: unknown) {
+      setImmediate(() => close.call(this));
+    };
+  },
+  /** A channel's CLOSE waits for the next packet written by a channel or a channel open (or 2 ms), and leaves after it in the same write. */
+  lateclose() {
+    const { Channel } = require('ssh2/lib/Channel.js') as { Channel: { prototype: Record<string, unknown> } };
+    const ssh2 = require('ssh2') as { Client: { prototype: Record<string, unknown> } };
+    const close = Channel.prototype.close as (this: unknown) => void;
+    const write = Channel.prototype._write as (this: unknown, ...a: unknown[]) => void;
+    const forwardOut = ssh2.Client.prototype.forwardOut as (this: unknown, ...a: unknown[]) => unknown;
+    let pending: unknown[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      const list = pending;
+      pending = [];
+      for (const ch of list) close.call(ch);
+    };
+    Channel.prototype.close = function (this: unknown) {
+      pending.push(this);
+      timer ??= setTimeout(flush, 2);
+    };
+    // After the packet that waits on it, in the same corked tick (one write, the urgent packet first).
+    Channel.prototype._write = function (this: unknown, ...a: unknown[]) {
+      write.apply(this, a);
+      if (pending.length) flush();
+    };
+    ssh2.Client.prototype.forwardOut = function (this: unknown, ...a: unknown[]) {
+      const out = forwardOut.apply(this, a);
+      if (pending.length) flush();
+      return out;
+    };
+  },
   /** ssh2 without its native crypto binding, as in the Electron app (Node's crypto instead). */
   nonative() {
     const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };

@@ -50,7 +50,7 @@ try {
     sides.push({ label: `Burrow[${v || 'as is'}]`, side: b });
   }
   if (relay) {
-    const names = ['echo', 'sink', 'source'] as const;
+    const names = ['echo', 'sink', 'source', 'reply'] as const;
     const child = track(
       fork(
         fileURLToPath(new URL('./tcp-relay.mjs', import.meta.url)),
@@ -59,7 +59,7 @@ try {
     );
     const ports = await new Promise<number[]>((resolve) => child.once('message', (m) => resolve(m as number[])));
     closers.push(async () => void child.kill());
-    sides.push({ label: 'Node TCP relay (no SSH)', side: { route: portRoute({ echo: ports[0], sink: ports[1], source: ports[2] }), pid: child.pid! } });
+    sides.push({ label: 'Node TCP relay (no SSH)', side: { route: portRoute({ echo: ports[0], sink: ports[1], source: ports[2], reply: ports[3] }), pid: child.pid! } });
   }
   if (dir === 'latency') {
     const res = new Map(sides.map((s) => [s.label, { ms: [] as number[], cpu: 0, sys: 0, reads: 0, writes: 0 }]));

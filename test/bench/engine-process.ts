@@ -1,11 +1,34 @@
 // The benchmark's handle on the child process running Burrow's engine.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { end, track, waitExit } from './children';
 import type { EngineReplies, EngineRequest, ReplyEnvelope } from './engine-protocol';
 
-const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 const CHILD = fileURLToPath(new URL('./engine-child.ts', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../out/bench/engine-child.mjs', import.meta.url));
+
+let built: Promise<unknown> | undefined;
+/**
+ * The child runs the engine as the app and the command ship it: compiled by
+ * esbuild, not through tsx (whose keepNames defines every function's name as it
+ * is created: 1.5% to 4% of a new connection's time, docs/benchmarks.md).
+ * ssh2 stays a package, as in the app's main bundle, so that experiments.ts
+ * patches the copy the engine uses.
+ */
+function buildChild(): Promise<unknown> {
+  built ??= build({
+    entryPoints: [CHILD],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['ssh2', 'cpu-features'],
+    logLevel: 'error',
+  });
+  return built;
+}
 
 export class EngineProcess {
   private seq = 0;
@@ -36,8 +59,9 @@ export class EngineProcess {
   static async spawn(opts: { cpuProfileDir?: string; experiment?: string } = {}): Promise<EngineProcess> {
     const execArgv = ['--expose-gc', ...(process.env.BENCH_ENGINE_FLAGS?.split(' ').filter(Boolean) ?? [])];
     if (opts.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`);
+    await buildChild();
     const child = track(
-      fork(RUN_TS, [CHILD], {
+      fork(BUNDLE, [], {
         execArgv,
         env: opts.experiment === undefined ? process.env : { ...process.env, BENCH_EXPERIMENT: opts.experiment },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

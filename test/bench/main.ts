@@ -145,7 +145,7 @@ async function main(): Promise<number> {
   const header = [
     `# Burrow vs OpenSSH${opts.quick ? ' (--quick: smaller sizes, one round; a smoke run, not a measurement)' : ''}`,
     ...machineLines(),
-    `bulk ${opts.bulkBytes / MiB} MiB per run, ${opts.bulkRounds} A/B round(s); Burrow's engine runs in its own process, as ssh does.`,
+    `bulk ${opts.bulkBytes / MiB} MiB per run, ${opts.bulkRounds} A/B round(s); Burrow's engine runs in its own process, as ssh does, compiled by esbuild as shipped.`,
   ];
   log(`bench: starting (${opts.quick ? 'quick' : 'full'} run); progress below, results at the end`);
   let report: Report;

@@ -76,6 +76,6 @@ export async function idleForwardMemory(sshd: Sshd, targets: Targets, counts: nu
   });
   return {
     rows,
-    notes: [`Burrow's engine process with no forward and no session: ${fmt(b.idle / MiB)} MiB (Node.js, tsx loader, ssh2).`],
+    notes: [`Burrow's engine process with no forward and no session: ${fmt(b.idle / MiB)} MiB (Node.js, ssh2, the engine's bundle).`],
   };
 }

@@ -59,7 +59,10 @@ try {
     );
     const ports = await new Promise<number[]>((resolve) => child.once('message', (m) => resolve(m as number[])));
     closers.push(async () => void child.kill());
-    sides.push({ label: 'Node TCP relay (no SSH)', side: { route: portRoute({ echo: ports[0], sink: ports[1], source: ports[2], reply: ports[3] }), pid: child.pid! } });
+    sides.push({
+      label: 'Node TCP relay (no SSH)',
+      side: { route: portRoute({ echo: ports[0], sink: ports[1], source: ports[2], reply: ports[3] }), pid: child.pid! },
+    });
   }
   if (dir === 'latency') {
     const res = new Map(sides.map((s) => [s.label, { ms: [] as number[], cpu: 0, sys: 0, reads: 0, writes: 0 }]));

@@ -5,16 +5,14 @@
 // loadIdentity, without a passphrase), so the picker warns about exactly what a
 // connection would refuse, with the same words.
 import { createPrivateKey } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isBurrowError } from '../../shared/errors';
 import { own } from '../../shared/own-property';
 import type { KeyFileCandidate, KeyFileFormat, KeyFileList } from '../../shared/contract';
-import { loadIdentity } from '../tunnels/auth';
+import { loadIdentity, readKeyFile } from '../tunnels/auth';
 
-/** A private key is a few KB (RSA 16384 is about 13 KB): bigger files are not read. */
-export const KEY_FILE_MAX_BYTES = 64 * 1024;
 /** At most this many directory entries are looked at. */
 const MAX_ENTRIES = 2000;
 /** The names OpenSSH tries by default come first, in its order. */
@@ -200,12 +198,12 @@ export async function listKeyFiles(home: string = homeFrom()): Promise<KeyFileLi
     const file = join(dir, name);
     let text: string;
     try {
-      const st = statSync(file);
-      if (!st.isFile() || st.size === 0 || st.size > KEY_FILE_MAX_BYTES) continue;
-      text = readFileSync(file, 'latin1');
+      if (!statSync(file).isFile()) continue;
+      text = readKeyFile(file).toString('latin1');
     } catch {
-      continue; // unreadable or a dangling link: not something to offer
+      continue; // unreadable, a dangling link, or too big for a key: not something to offer
     }
+    if (text.length === 0) continue;
     const found = await inspectKeyFile(file, text);
     if (found) keys.push({ ...found, displayPath: shown(file) });
   }

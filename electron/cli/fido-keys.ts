@@ -3,13 +3,13 @@
 // an agent's keys it drops sk-* ones too (ssh-add does not help). Such a file is
 // left out with a warning that says so, and the other ways to log in are tried,
 // as OpenSSH goes on to the next identity when one cannot be used.
-import { readFileSync } from 'node:fs';
+import { readKeyFile } from '../tunnels/auth';
 
 /** Whether file is an OpenSSH private key of a FIDO type (sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com). */
 export function isFidoKeyFile(file: string): boolean {
   let text: string;
   try {
-    text = readFileSync(file, 'latin1');
+    text = readKeyFile(file).toString('latin1');
   } catch {
     return false;
   }

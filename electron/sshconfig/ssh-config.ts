@@ -1,12 +1,13 @@
 // Reading OpenSSH client config files: the `ssh-config` package parses and
 // computes; this adds what it lacks (Include, and the %h/%p/%r/~ tokens).
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { BurrowError } from '../../shared/errors';
 import { expandHome } from '../tunnels/home';
+import { FileTooLarge, readBounded } from '../tunnels/bounded-read';
 
 export const DEFAULT_SSH_CONFIG = join(homedir(), '.ssh', 'config');
 
@@ -54,31 +55,23 @@ interface ReadBudget {
   left: number;
 }
 
-/** Reads `file` whole, counting it against the budget; throws with what was wrong. Never waits on a FIFO. */
+/** Reads `file` whole, counting it against the budget; throws with what was wrong. */
 function readConfigFile(file: string, budget: ReadBudget): string {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  let data: Buffer;
   try {
-    if (fstatSync(fd).isDirectory()) throw new Error('it is a directory, not an ssh_config file');
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(64 * 1024);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > budget.left) {
-        budget.left = -1;
-        throw new Error(
-          `with it the config and what it includes would hold more than ${MAX_SSH_CONFIG_BYTES} bytes, the most Burrow reads; not read. Remove that Include or make the file smaller`,
-        );
-      }
+    data = readBounded(file, budget.left);
+  } catch (e) {
+    if (e instanceof FileTooLarge) {
+      budget.left = -1;
+      throw new Error(
+        `with it the config and what it includes would hold more than ${MAX_SSH_CONFIG_BYTES} bytes, the most Burrow reads; not read. Remove that Include or make the file smaller`,
+      );
     }
-    budget.left -= Math.max(total, MIN_FILE_COST);
-    return Buffer.concat(chunks).toString('utf8');
-  } finally {
-    closeSync(fd);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new Error('it is a directory, not an ssh_config file');
+    throw e;
   }
+  budget.left -= Math.max(data.length, MIN_FILE_COST);
+  return data.toString('utf8');
 }
 
 /** The file's text with Include lines replaced by the included files, recursively. */

@@ -1,11 +1,12 @@
 // Authentication: identity files (with format checks and passphrases), the agent,
 // passwords and keyboard-interactive, offered to ssh2 through its authHandler.
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type KeyboardInteractiveCallback, type Prompt } from 'ssh2';
 import { BurrowError } from '../../shared/errors';
 import type { HostConfig, Prompter } from './types';
+import { FileTooLarge, readBounded } from './bounded-read';
 
 // ssh2 is CommonJS: take its exports from the default import (named ESM imports fail).
 const { utils } = ssh2;
@@ -21,15 +22,28 @@ export interface AuthMemo {
   password?: string;
 }
 
+/** The most a private key file may hold: an OpenSSH RSA key of 16384 bits takes about 12 KiB. */
+export const KEY_FILE_MAX_BYTES = 64 * 1024;
+
+/** A key file (private, or its .pub), read within KEY_FILE_MAX_BYTES (bounded-read.ts). */
+export function readKeyFile(file: string): Buffer {
+  return readBounded(file, KEY_FILE_MAX_BYTES);
+}
+
 export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n));
 
 /** Reads an identity file and refuses, with what to do, files ssh2 cannot use or ssh would not use. Exported for tests. */
 export function readIdentity(file: string): Buffer {
   let data: Buffer;
   try {
-    data = readFileSync(file);
+    data = readKeyFile(file);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'it does not exist'
+        : e instanceof FileTooLarge
+          ? `${e.message}, more than any private key`
+          : (e as Error).message;
     throw new BurrowError('KEY_UNREADABLE', `Cannot read identity file ${file}: ${why}. Check the path given with -i or IdentityFile.`);
   }
   checkKeyFormat(file, data.toString('latin1'));
@@ -187,10 +201,10 @@ export function identityPublicKey(file: string): Buffer | undefined {
   };
   try {
     if (existsSync(`${file}.pub`)) {
-      const pub = fromText(readFileSync(`${file}.pub`));
+      const pub = fromText(readKeyFile(`${file}.pub`));
       if (pub) return pub;
     }
-    const text = readFileSync(file, 'latin1');
+    const text = readKeyFile(file).toString('latin1');
     const plain = fromText(text);
     if (plain) return plain;
     // openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the first public key blob.

@@ -2,8 +2,10 @@
 // wildcard patterns and @revoked. Reading and appending only; no rewriting.
 // The system-wide files are only ever read.
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BurrowError } from '../../shared/errors';
+import { FileTooLarge, readBounded } from './bounded-read';
 
 /** OpenSSH's default GlobalKnownHostsFile: read after the user's files, never written. */
 export const SYSTEM_KNOWN_HOSTS: readonly string[] = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
@@ -89,13 +91,23 @@ export function patternsMatch(patterns: string, token: string): boolean {
   return matched;
 }
 
+/** The most one known_hosts file may hold (about 200,000 lines), so that /dev/zero or a runaway file cannot exhaust the memory. */
+const KNOWN_HOSTS_MAX_BYTES = 64 * 1024 * 1024;
+
 export function readKnownHosts(files: string[]): KnownHostEntry[] {
   const entries: KnownHostEntry[] = [];
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
+      text = readBounded(file, KNOWN_HOSTS_MAX_BYTES).toString('utf8');
+    } catch (e) {
+      // Checking a host key against part of a file could call a changed key unknown: say so instead.
+      if (e instanceof FileTooLarge) {
+        throw new BurrowError(
+          'OPTION_INVALID',
+          `The known_hosts file ${file} holds more than ${e.max} bytes, more than Burrow reads. Check UserKnownHostsFile, or remove old entries (ssh-keygen -R).`,
+        );
+      }
       continue; // a missing known_hosts file simply knows nothing
     }
     entries.push(...parseKnownHosts(text, file));
@@ -122,8 +134,15 @@ export function appendKnownHost(file: string, host: string, port: number, key: B
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   let prefix = '';
   if (existsSync(file)) {
-    const current = readFileSync(file, 'utf8');
-    if (current.length > 0 && !current.endsWith('\n')) prefix = '\n';
+    // Only the last byte matters: whether the file ends its last line.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const { size } = fstatSync(fd);
+      const last = Buffer.alloc(1);
+      if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) prefix = '\n';
+    } finally {
+      closeSync(fd);
+    }
   }
   appendFileSync(file, `${prefix}${hostToken(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
 }

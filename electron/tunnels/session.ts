@@ -605,6 +605,8 @@ export class SshSession extends EventEmitter {
   }
 
   private connectHop(hop: HostConfig, sock: Duplex | undefined, index: number): Promise<Client> {
+    // Reads known_hosts (to order the host key algorithms): if that fails, nothing has been opened yet.
+    const algorithms = sshAlgorithms(hop);
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
       const label = hostLabel(hop);
@@ -701,7 +703,7 @@ export class SshSession extends EventEmitter {
         keepaliveCountMax: hop.serverAliveCountMax,
         hostVerifier: hv.verifier as unknown as ConnectConfig['hostVerifier'],
         authHandler: auth.handler as unknown as ConnectConfig['authHandler'],
-        algorithms: sshAlgorithms(hop),
+        algorithms,
       };
       try {
         client.connect(cfg);

@@ -174,7 +174,10 @@ describe('-i files', () => {
     mkdirSync(folder);
     expect(await withIdentity(folder)).toEqual({
       code: 2,
-      error: expect.objectContaining({ code: 'KEY_UNREADABLE', message: expect.stringContaining(`Cannot read identity file ${folder}: EISDIR`) }),
+      error: expect.objectContaining({
+        code: 'KEY_UNREADABLE',
+        message: `Cannot read identity file ${folder}: it is a directory. Check the path given with -i or IdentityFile.`,
+      }),
       connected: false,
     });
   });

@@ -35,12 +35,16 @@ export function loadBundle(name: string): unknown {
   const module = { exports: {} as unknown };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   if (!cachedData || script.cachedDataRejected) {
-    // Made once the command has run a while (or at its exit), so that it holds the functions the
-    // command compiled on its way (a login's), not only the bundle's top level.
+    // Made once the command has run a while, or at its exit if it succeeded, so that it holds the
+    // functions the command compiled on its way (a login's), not only the bundle's top level; a run
+    // that failed early (a typo) would leave a cache without them, which later runs would keep.
     const timer = setTimeout(() => {
-      process.off('exit', save);
+      process.off('exit', atExit);
       save();
     }, CACHE_AFTER_MS).unref();
+    const atExit = (code: number) => {
+      if (code === 0) save();
+    };
     const save = () => {
       clearTimeout(timer);
       try {
@@ -51,7 +55,7 @@ export function loadBundle(name: string): unknown {
         // A read-only install: compiled each time.
       }
     };
-    process.once('exit', save);
+    process.once('exit', atExit);
   }
   return module.exports;
 }

@@ -96,7 +96,11 @@ describe('the built `burrow` command', () => {
     cpSync(CLI_OUT, copy, { recursive: true });
     const cache = join(copy, 'ls.cjs.v8cache');
     rmSync(cache, { force: true });
-    const ls = () => spawnSync(process.execPath, [join(copy, 'burrow.mjs'), 'ls'], { encoding: 'utf8', env: { ...process.env, BURROW_CONFIG_DIR: dir } });
+    const ls = (...args: string[]) =>
+      spawnSync(process.execPath, [join(copy, 'burrow.mjs'), 'ls', ...args], { encoding: 'utf8', env: { ...process.env, BURROW_CONFIG_DIR: dir } });
+    // A run that fails at once (a typo) leaves no cache: it would lack what a real run compiles.
+    expect(ls('extra').status).toBe(2);
+    expect(existsSync(cache)).toBe(false);
     expect(ls().status).toBe(0);
     const made = readFileSync(cache);
     expect(made.length).toBeGreaterThan(1000);

@@ -6,7 +6,7 @@
 // user (0600 in a 0700 folder), and removed on a clean exit. A file whose process is gone
 // (or whose pid now belongs to another process) is stale: readers ignore it and
 // remove it.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { own } from '../../shared/own-property';
 import {
@@ -18,6 +18,7 @@ import {
   type ForwardState,
   type ForwardStateName,
 } from '../../shared/tunnel-state';
+import { readBounded } from '../tunnels/bounded-read';
 import { writeFileDurable } from './durable-write';
 import { pidAlive, processStartId } from './process-identity';
 
@@ -111,6 +112,9 @@ export interface ReadOptions {
   cleanUp?: boolean;
 }
 
+/** The most a status file is read to: one of 10,000 forwards takes about 2 MB. */
+const STATUS_MAX_BYTES = 16 * 1024 * 1024;
+
 /** The statuses of processes that are alive; stale and unreadable files are skipped (and stale ones removed). */
 export function readRuntimeStatuses(configDir: string, opts: ReadOptions = {}): RuntimeStatus[] {
   const isAlive = opts.isAlive ?? pidAlive;
@@ -135,7 +139,8 @@ export function readRuntimeStatuses(configDir: string, opts: ReadOptions = {}): 
     const file = join(dir, name);
     let s: RuntimeStatus;
     try {
-      s = JSON.parse(readFileSync(file, 'utf8')) as RuntimeStatus;
+      // Bounded and never waiting: a damaged file, or a FIFO under a status file's name, must not hold up `burrow ls`.
+      s = JSON.parse(readBounded(file, STATUS_MAX_BYTES).toString('utf8')) as RuntimeStatus;
       if (typeof s.pid !== 'number' || !s.forwards || typeof s.forwards !== 'object') continue;
     } catch {
       continue;

@@ -3,7 +3,7 @@
 // Burrow (pid N): active / reconnecting ...", a clean exit removes it, a stale
 // one (dead pid, or a pid now used by another process) is ignored, and without
 // one the port probe's wording claims no more than it knows.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,7 +158,7 @@ describe("burrow ls and the app's status file", () => {
     }
   }, 60_000);
 
-  it('ignores (and removes) the file of a process that is gone, or whose pid another process now has', async () => {
+  it('ignores (and removes) the file of a process that is gone, or whose pid another process now has; skips a damaged one, never waiting on it', async () => {
     const dead = spawn(process.execPath, ['-e', '']);
     const deadPid = dead.pid!;
     await new Promise((r) => dead.on('exit', r));
@@ -171,6 +171,10 @@ describe("burrow ls and the app's status file", () => {
       reused,
       JSON.stringify({ pid: process.pid, kind: 'desktop', startId: 'not-this-process', updatedAt: Date.now(), forwards: { idle: { state: 'active' } } }),
     );
+
+    // Damaged files under a status file's name, of this (live) process: a FIFO nobody writes to, and 17 MB.
+    execFileSync('mkfifo', [join(runningDir(dir), `${process.pid}-web.json`)]);
+    writeFileSync(join(runningDir(dir), `${process.pid}-up.json`), Buffer.alloc(17 * 1024 * 1024, 0x20));
 
     const { json } = await ls();
     expect(json.echo).toMatchObject({ state: 'stopped', status: 'stopped' });

@@ -14,12 +14,11 @@ import { end, track } from './children';
 import { EngineProcess } from './engine-process';
 import { bulk } from './measure';
 import { rssBytes } from './proc-stats';
-import type { Row } from './report';
+import { progress, type Row } from './report';
 import { benchHost, startPair, type Pair } from './sides';
 import { fmt, median, MiB, ratio } from './stats';
 import type { Targets } from './targets';
 
-const progress = (msg: string) => process.stderr.write(`  .. ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface LongLinkOptions {

@@ -3,11 +3,10 @@
 import { cpuSeconds, rssBytes } from './proc-stats';
 import { concurrent, download, holdOpen, latency, upload } from './load';
 import type { LoopDelay } from './engine-protocol';
-import type { Row } from './report';
+import { progress, type Row } from './report';
 import type { Pair, Side } from './sides';
 import { fmt, median, MiB, percentile, ratio } from './stats';
 
-const progress = (msg: string) => process.stderr.write(`  .. ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sides(pair: Pair): Side[] {

@@ -1,6 +1,9 @@
 // Collects the benchmark's rows and prints them as aligned tables.
 import { fmtRatio } from './stats';
 
+/** A progress line on stderr while the benchmark runs (the report goes to stdout). */
+export const progress = (msg: string) => process.stderr.write(`  .. ${msg}\n`);
+
 export interface Row {
   metric: string;
   burrow: string;

@@ -5,13 +5,12 @@
 // up to 40 ms. Burrow acknowledges unanswered reads at once
 // (electron/tunnels/ack-nudge.ts).
 import { performance } from 'node:perf_hooks';
-import type { Row } from './report';
+import { progress, type Row } from './report';
 import type { Pair } from './sides';
 import { fmt, percentile, ratio } from './stats';
 import { SPLIT_REPLY } from './targets';
 
 const ANSWER_BYTES = SPLIT_REPLY.join('').length;
-const progress = (msg: string) => process.stderr.write(`  .. ${msg}\n`);
 
 async function exchanges(dial: Pair['burrow']['route'], count: number): Promise<number[]> {
   const sock = await dial.dial('reply');
